@@ -47,7 +47,7 @@ fn an_operation_a_resource_lists_twice_is_one_operation() {
 fn a_blob_with_an_empty_default_is_the_empty_blob() {
     let output = generate("blob-with-an-empty-default.json");
     let get = file(&output, "src/operation/get.rs");
-    assert!(get.contains("pub body: ::std::vec::Vec<u8>"), "{get}");
+    assert!(get.contains("pub body: Vec<u8>,"), "{get}");
 }
 
 #[test]

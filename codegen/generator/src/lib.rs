@@ -8,7 +8,9 @@
 //! 2. **resolve and name** ([`lower`], [`naming`]): the service closure →
 //!    [`ir::Service`], with every Rust name decided beside its wire name;
 //! 3. **emit** ([`emit`]): IR → token streams, one per file;
-//! 4. **format**: prettyplease, then the `@generated` header.
+//! 4. **format**: standard paths printed as their prelude names, and runtime
+//!    items imported, where nothing can shadow them ([`shorten`]); prettyplease;
+//!    then the `@generated` header.
 //!
 //! The library does no I/O: [`generate`] takes model text (and, for endpoint
 //! rule sets, the parsed partition table) and returns file contents; the
@@ -31,6 +33,7 @@ pub mod model;
 pub mod naming;
 pub mod pagination;
 pub mod partitions;
+pub mod shorten;
 pub mod traits;
 pub mod waiters;
 
@@ -243,7 +246,7 @@ fn emit_and_format(
             let started = Instant::now();
             let tokens = job.tokens(service);
             let emitted = Instant::now();
-            let syntax: syn::File = match syn::parse2(tokens) {
+            let mut syntax: syn::File = match syn::parse2(tokens) {
                 Ok(syntax) => syntax,
                 Err(e) => {
                     let reason = format!("internal error: the code emitted for `{}` does not parse ({e}); please report it", job.path);
@@ -251,6 +254,8 @@ fn emit_and_format(
                     continue;
                 }
             };
+            shorten::prelude_names(&mut syntax);
+            shorten::runtime_imports(&mut syntax, emit::rt::CRATES);
             let contents = format!("{header}{}", prettyplease::unparse(&syntax));
             emit_time += emitted - started;
             format_time += emitted.elapsed();

@@ -2,8 +2,18 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, UnhandledError,
+};
+use ::querygen_runtime::xml::XmlError;
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::ErrorResponse;
 #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
 mod api_call_rate_for_customer_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The customer has exceeded the allowed rate of API calls.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#APICallRateForCustomerExceededFault`.
@@ -13,12 +23,12 @@ mod api_call_rate_for_customer_exceeded_fault_items {
     pub struct ApiCallRateForCustomerExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ApiCallRateForCustomerExceededFault {
         /// Creates a builder for [`ApiCallRateForCustomerExceededFault`].
         pub fn builder() -> crate::error::builders::ApiCallRateForCustomerExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ApiCallRateForCustomerExceededFault {
@@ -27,7 +37,7 @@ mod api_call_rate_for_customer_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -37,42 +47,33 @@ mod api_call_rate_for_customer_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for ApiCallRateForCustomerExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for ApiCallRateForCustomerExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ApiCallRateForCustomerExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ApiCallRateForCustomerExceededFault {
+    impl ModeledError for ApiCallRateForCustomerExceededFault {
         const CODE: &'static str = ApiCallRateForCustomerExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ApiCallRateForCustomerExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ApiCallRateForCustomerExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ApiCallRateForCustomerExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ApiCallRateForCustomerExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -87,6 +88,10 @@ mod api_call_rate_for_customer_exceeded_fault_items {
 pub use self::api_call_rate_for_customer_exceeded_fault_items::*;
 #[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
 mod authorization_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The specified Amazon EC2 security group is already authorized for the specified cache security
     /// group.
     ///
@@ -97,12 +102,12 @@ mod authorization_already_exists_fault_items {
     pub struct AuthorizationAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl AuthorizationAlreadyExistsFault {
         /// Creates a builder for [`AuthorizationAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::AuthorizationAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl AuthorizationAlreadyExistsFault {
@@ -111,7 +116,7 @@ mod authorization_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -121,40 +126,33 @@ mod authorization_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for AuthorizationAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for AuthorizationAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for AuthorizationAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for AuthorizationAlreadyExistsFault {
+    impl ModeledError for AuthorizationAlreadyExistsFault {
         const CODE: &'static str = AuthorizationAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for AuthorizationAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for AuthorizationAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for AuthorizationAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for AuthorizationAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -169,6 +167,10 @@ mod authorization_already_exists_fault_items {
 pub use self::authorization_already_exists_fault_items::*;
 #[cfg(feature = "_error-AuthorizationNotFoundFault")]
 mod authorization_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The specified Amazon EC2 security group is not authorized for the specified cache security group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#AuthorizationNotFoundFault`.
@@ -178,12 +180,12 @@ mod authorization_not_found_fault_items {
     pub struct AuthorizationNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl AuthorizationNotFoundFault {
         /// Creates a builder for [`AuthorizationNotFoundFault`].
         pub fn builder() -> crate::error::builders::AuthorizationNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl AuthorizationNotFoundFault {
@@ -192,7 +194,7 @@ mod authorization_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -202,40 +204,33 @@ mod authorization_not_found_fault_items {
         }
     }
     impl ::std::error::Error for AuthorizationNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for AuthorizationNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for AuthorizationNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for AuthorizationNotFoundFault {
+    impl ModeledError for AuthorizationNotFoundFault {
         const CODE: &'static str = AuthorizationNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for AuthorizationNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for AuthorizationNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for AuthorizationNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for AuthorizationNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -250,6 +245,10 @@ mod authorization_not_found_fault_items {
 pub use self::authorization_not_found_fault_items::*;
 #[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
 mod cache_cluster_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// You already have a cluster with the given identifier.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault`.
@@ -259,12 +258,12 @@ mod cache_cluster_already_exists_fault_items {
     pub struct CacheClusterAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheClusterAlreadyExistsFault {
         /// Creates a builder for [`CacheClusterAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::CacheClusterAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheClusterAlreadyExistsFault {
@@ -273,7 +272,7 @@ mod cache_cluster_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -283,40 +282,33 @@ mod cache_cluster_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for CacheClusterAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheClusterAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheClusterAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for CacheClusterAlreadyExistsFault {
+    impl ModeledError for CacheClusterAlreadyExistsFault {
         const CODE: &'static str = CacheClusterAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheClusterAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheClusterAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for CacheClusterAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheClusterAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -331,6 +323,10 @@ mod cache_cluster_already_exists_fault_items {
 pub use self::cache_cluster_already_exists_fault_items::*;
 #[cfg(feature = "_error-CacheClusterNotFoundFault")]
 mod cache_cluster_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested cluster ID does not refer to an existing cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault`.
@@ -340,12 +336,12 @@ mod cache_cluster_not_found_fault_items {
     pub struct CacheClusterNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheClusterNotFoundFault {
         /// Creates a builder for [`CacheClusterNotFoundFault`].
         pub fn builder() -> crate::error::builders::CacheClusterNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheClusterNotFoundFault {
@@ -354,7 +350,7 @@ mod cache_cluster_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -364,40 +360,33 @@ mod cache_cluster_not_found_fault_items {
         }
     }
     impl ::std::error::Error for CacheClusterNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheClusterNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheClusterNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for CacheClusterNotFoundFault {
+    impl ModeledError for CacheClusterNotFoundFault {
         const CODE: &'static str = CacheClusterNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheClusterNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheClusterNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for CacheClusterNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheClusterNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -412,6 +401,10 @@ mod cache_cluster_not_found_fault_items {
 pub use self::cache_cluster_not_found_fault_items::*;
 #[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
 mod cache_parameter_group_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// A cache parameter group with the requested name already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupAlreadyExistsFault`.
@@ -421,12 +414,12 @@ mod cache_parameter_group_already_exists_fault_items {
     pub struct CacheParameterGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheParameterGroupAlreadyExistsFault {
         /// Creates a builder for [`CacheParameterGroupAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::CacheParameterGroupAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheParameterGroupAlreadyExistsFault {
@@ -435,7 +428,7 @@ mod cache_parameter_group_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -445,42 +438,33 @@ mod cache_parameter_group_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for CacheParameterGroupAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroupAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheParameterGroupAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for CacheParameterGroupAlreadyExistsFault {
+    impl ModeledError for CacheParameterGroupAlreadyExistsFault {
         const CODE: &'static str = CacheParameterGroupAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheParameterGroupAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheParameterGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for CacheParameterGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheParameterGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -495,6 +479,10 @@ mod cache_parameter_group_already_exists_fault_items {
 pub use self::cache_parameter_group_already_exists_fault_items::*;
 #[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
 mod cache_parameter_group_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested cache parameter group name does not refer to an existing cache parameter group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault`.
@@ -504,12 +492,12 @@ mod cache_parameter_group_not_found_fault_items {
     pub struct CacheParameterGroupNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheParameterGroupNotFoundFault {
         /// Creates a builder for [`CacheParameterGroupNotFoundFault`].
         pub fn builder() -> crate::error::builders::CacheParameterGroupNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheParameterGroupNotFoundFault {
@@ -518,7 +506,7 @@ mod cache_parameter_group_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -528,40 +516,33 @@ mod cache_parameter_group_not_found_fault_items {
         }
     }
     impl ::std::error::Error for CacheParameterGroupNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroupNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheParameterGroupNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for CacheParameterGroupNotFoundFault {
+    impl ModeledError for CacheParameterGroupNotFoundFault {
         const CODE: &'static str = CacheParameterGroupNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheParameterGroupNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheParameterGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for CacheParameterGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheParameterGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -576,6 +557,10 @@ mod cache_parameter_group_not_found_fault_items {
 pub use self::cache_parameter_group_not_found_fault_items::*;
 #[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
 mod cache_parameter_group_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the maximum number of cache security groups.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupQuotaExceededFault`.
@@ -585,12 +570,12 @@ mod cache_parameter_group_quota_exceeded_fault_items {
     pub struct CacheParameterGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheParameterGroupQuotaExceededFault {
         /// Creates a builder for [`CacheParameterGroupQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::CacheParameterGroupQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheParameterGroupQuotaExceededFault {
@@ -599,7 +584,7 @@ mod cache_parameter_group_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -609,42 +594,33 @@ mod cache_parameter_group_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for CacheParameterGroupQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroupQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheParameterGroupQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for CacheParameterGroupQuotaExceededFault {
+    impl ModeledError for CacheParameterGroupQuotaExceededFault {
         const CODE: &'static str = CacheParameterGroupQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheParameterGroupQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheParameterGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for CacheParameterGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheParameterGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -659,6 +635,10 @@ mod cache_parameter_group_quota_exceeded_fault_items {
 pub use self::cache_parameter_group_quota_exceeded_fault_items::*;
 #[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
 mod cache_security_group_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// A cache security group with the specified name already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupAlreadyExistsFault`.
@@ -668,12 +648,12 @@ mod cache_security_group_already_exists_fault_items {
     pub struct CacheSecurityGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheSecurityGroupAlreadyExistsFault {
         /// Creates a builder for [`CacheSecurityGroupAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::CacheSecurityGroupAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheSecurityGroupAlreadyExistsFault {
@@ -682,7 +662,7 @@ mod cache_security_group_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -692,42 +672,33 @@ mod cache_security_group_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for CacheSecurityGroupAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroupAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSecurityGroupAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for CacheSecurityGroupAlreadyExistsFault {
+    impl ModeledError for CacheSecurityGroupAlreadyExistsFault {
         const CODE: &'static str = CacheSecurityGroupAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroupAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheSecurityGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for CacheSecurityGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheSecurityGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -742,6 +713,10 @@ mod cache_security_group_already_exists_fault_items {
 pub use self::cache_security_group_already_exists_fault_items::*;
 #[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
 mod cache_security_group_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested cache security group name does not refer to an existing cache security group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault`.
@@ -751,12 +726,12 @@ mod cache_security_group_not_found_fault_items {
     pub struct CacheSecurityGroupNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheSecurityGroupNotFoundFault {
         /// Creates a builder for [`CacheSecurityGroupNotFoundFault`].
         pub fn builder() -> crate::error::builders::CacheSecurityGroupNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheSecurityGroupNotFoundFault {
@@ -765,7 +740,7 @@ mod cache_security_group_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -775,40 +750,33 @@ mod cache_security_group_not_found_fault_items {
         }
     }
     impl ::std::error::Error for CacheSecurityGroupNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroupNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSecurityGroupNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for CacheSecurityGroupNotFoundFault {
+    impl ModeledError for CacheSecurityGroupNotFoundFault {
         const CODE: &'static str = CacheSecurityGroupNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroupNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheSecurityGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for CacheSecurityGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheSecurityGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -823,6 +791,10 @@ mod cache_security_group_not_found_fault_items {
 pub use self::cache_security_group_not_found_fault_items::*;
 #[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
 mod cache_security_group_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of cache security groups.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupQuotaExceededFault`.
@@ -832,12 +804,12 @@ mod cache_security_group_quota_exceeded_fault_items {
     pub struct CacheSecurityGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheSecurityGroupQuotaExceededFault {
         /// Creates a builder for [`CacheSecurityGroupQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::CacheSecurityGroupQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheSecurityGroupQuotaExceededFault {
@@ -846,7 +818,7 @@ mod cache_security_group_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -856,42 +828,33 @@ mod cache_security_group_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for CacheSecurityGroupQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroupQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSecurityGroupQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for CacheSecurityGroupQuotaExceededFault {
+    impl ModeledError for CacheSecurityGroupQuotaExceededFault {
         const CODE: &'static str = CacheSecurityGroupQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroupQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheSecurityGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for CacheSecurityGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheSecurityGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -906,6 +869,10 @@ mod cache_security_group_quota_exceeded_fault_items {
 pub use self::cache_security_group_quota_exceeded_fault_items::*;
 #[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
 mod cache_subnet_group_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested cache subnet group name is already in use by an existing cache subnet group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupAlreadyExistsFault`.
@@ -915,12 +882,12 @@ mod cache_subnet_group_already_exists_fault_items {
     pub struct CacheSubnetGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheSubnetGroupAlreadyExistsFault {
         /// Creates a builder for [`CacheSubnetGroupAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::CacheSubnetGroupAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheSubnetGroupAlreadyExistsFault {
@@ -929,7 +896,7 @@ mod cache_subnet_group_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -939,41 +906,33 @@ mod cache_subnet_group_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for CacheSubnetGroupAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroupAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSubnetGroupAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for CacheSubnetGroupAlreadyExistsFault {
+    impl ModeledError for CacheSubnetGroupAlreadyExistsFault {
         const CODE: &'static str = CacheSubnetGroupAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroupAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheSubnetGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for CacheSubnetGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheSubnetGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -988,6 +947,10 @@ mod cache_subnet_group_already_exists_fault_items {
 pub use self::cache_subnet_group_already_exists_fault_items::*;
 #[cfg(feature = "_error-CacheSubnetGroupInUse")]
 mod cache_subnet_group_in_use_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested cache subnet group is currently in use.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupInUse`.
@@ -997,12 +960,12 @@ mod cache_subnet_group_in_use_items {
     pub struct CacheSubnetGroupInUse {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheSubnetGroupInUse {
         /// Creates a builder for [`CacheSubnetGroupInUse`].
         pub fn builder() -> crate::error::builders::CacheSubnetGroupInUseBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheSubnetGroupInUse {
@@ -1011,7 +974,7 @@ mod cache_subnet_group_in_use_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1021,40 +984,33 @@ mod cache_subnet_group_in_use_items {
         }
     }
     impl ::std::error::Error for CacheSubnetGroupInUse {}
-    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroupInUse {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSubnetGroupInUse {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for CacheSubnetGroupInUse {
+    impl ModeledError for CacheSubnetGroupInUse {
         const CODE: &'static str = CacheSubnetGroupInUse::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroupInUse {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheSubnetGroupInUse {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for CacheSubnetGroupInUse {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheSubnetGroupInUse {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1069,6 +1025,10 @@ mod cache_subnet_group_in_use_items {
 pub use self::cache_subnet_group_in_use_items::*;
 #[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
 mod cache_subnet_group_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested cache subnet group name does not refer to an existing cache subnet group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault`.
@@ -1078,12 +1038,12 @@ mod cache_subnet_group_not_found_fault_items {
     pub struct CacheSubnetGroupNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheSubnetGroupNotFoundFault {
         /// Creates a builder for [`CacheSubnetGroupNotFoundFault`].
         pub fn builder() -> crate::error::builders::CacheSubnetGroupNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheSubnetGroupNotFoundFault {
@@ -1092,7 +1052,7 @@ mod cache_subnet_group_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1102,40 +1062,33 @@ mod cache_subnet_group_not_found_fault_items {
         }
     }
     impl ::std::error::Error for CacheSubnetGroupNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroupNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSubnetGroupNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for CacheSubnetGroupNotFoundFault {
+    impl ModeledError for CacheSubnetGroupNotFoundFault {
         const CODE: &'static str = CacheSubnetGroupNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroupNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheSubnetGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for CacheSubnetGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheSubnetGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1150,6 +1103,10 @@ mod cache_subnet_group_not_found_fault_items {
 pub use self::cache_subnet_group_not_found_fault_items::*;
 #[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
 mod cache_subnet_group_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of cache subnet groups.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupQuotaExceededFault`.
@@ -1159,12 +1116,12 @@ mod cache_subnet_group_quota_exceeded_fault_items {
     pub struct CacheSubnetGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheSubnetGroupQuotaExceededFault {
         /// Creates a builder for [`CacheSubnetGroupQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::CacheSubnetGroupQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheSubnetGroupQuotaExceededFault {
@@ -1173,7 +1130,7 @@ mod cache_subnet_group_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1183,41 +1140,33 @@ mod cache_subnet_group_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for CacheSubnetGroupQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroupQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSubnetGroupQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for CacheSubnetGroupQuotaExceededFault {
+    impl ModeledError for CacheSubnetGroupQuotaExceededFault {
         const CODE: &'static str = CacheSubnetGroupQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroupQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheSubnetGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for CacheSubnetGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheSubnetGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1232,6 +1181,10 @@ mod cache_subnet_group_quota_exceeded_fault_items {
 pub use self::cache_subnet_group_quota_exceeded_fault_items::*;
 #[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
 mod cache_subnet_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of subnets in a cache
     /// subnet group.
     ///
@@ -1242,12 +1195,12 @@ mod cache_subnet_quota_exceeded_fault_items {
     pub struct CacheSubnetQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl CacheSubnetQuotaExceededFault {
         /// Creates a builder for [`CacheSubnetQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::CacheSubnetQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl CacheSubnetQuotaExceededFault {
@@ -1256,7 +1209,7 @@ mod cache_subnet_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1266,40 +1219,33 @@ mod cache_subnet_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for CacheSubnetQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for CacheSubnetQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSubnetQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for CacheSubnetQuotaExceededFault {
+    impl ModeledError for CacheSubnetQuotaExceededFault {
         const CODE: &'static str = CacheSubnetQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSubnetQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for CacheSubnetQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for CacheSubnetQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for CacheSubnetQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1314,6 +1260,10 @@ mod cache_subnet_quota_exceeded_fault_items {
 pub use self::cache_subnet_quota_exceeded_fault_items::*;
 #[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
 mod cluster_quota_for_customer_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of clusters per customer.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault`.
@@ -1323,12 +1273,12 @@ mod cluster_quota_for_customer_exceeded_fault_items {
     pub struct ClusterQuotaForCustomerExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ClusterQuotaForCustomerExceededFault {
         /// Creates a builder for [`ClusterQuotaForCustomerExceededFault`].
         pub fn builder() -> crate::error::builders::ClusterQuotaForCustomerExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ClusterQuotaForCustomerExceededFault {
@@ -1337,7 +1287,7 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1347,42 +1297,33 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for ClusterQuotaForCustomerExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for ClusterQuotaForCustomerExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ClusterQuotaForCustomerExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ClusterQuotaForCustomerExceededFault {
+    impl ModeledError for ClusterQuotaForCustomerExceededFault {
         const CODE: &'static str = ClusterQuotaForCustomerExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ClusterQuotaForCustomerExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ClusterQuotaForCustomerExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ClusterQuotaForCustomerExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ClusterQuotaForCustomerExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1397,6 +1338,10 @@ mod cluster_quota_for_customer_exceeded_fault_items {
 pub use self::cluster_quota_for_customer_exceeded_fault_items::*;
 #[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
 mod default_user_associated_to_user_group_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The default user assigned to the user group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DefaultUserAssociatedToUserGroupFault`.
@@ -1406,12 +1351,12 @@ mod default_user_associated_to_user_group_fault_items {
     pub struct DefaultUserAssociatedToUserGroupFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl DefaultUserAssociatedToUserGroupFault {
         /// Creates a builder for [`DefaultUserAssociatedToUserGroupFault`].
         pub fn builder() -> crate::error::builders::DefaultUserAssociatedToUserGroupFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl DefaultUserAssociatedToUserGroupFault {
@@ -1420,7 +1365,7 @@ mod default_user_associated_to_user_group_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1430,42 +1375,33 @@ mod default_user_associated_to_user_group_fault_items {
         }
     }
     impl ::std::error::Error for DefaultUserAssociatedToUserGroupFault {}
-    impl ::querygen_runtime::xml::ReadXml for DefaultUserAssociatedToUserGroupFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for DefaultUserAssociatedToUserGroupFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for DefaultUserAssociatedToUserGroupFault {
+    impl ModeledError for DefaultUserAssociatedToUserGroupFault {
         const CODE: &'static str = DefaultUserAssociatedToUserGroupFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for DefaultUserAssociatedToUserGroupFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for DefaultUserAssociatedToUserGroupFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for DefaultUserAssociatedToUserGroupFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for DefaultUserAssociatedToUserGroupFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1480,6 +1416,10 @@ mod default_user_associated_to_user_group_fault_items {
 pub use self::default_user_associated_to_user_group_fault_items::*;
 #[cfg(feature = "_error-DefaultUserRequired")]
 mod default_user_required_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// You must add default user to a user group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DefaultUserRequired`.
@@ -1489,12 +1429,12 @@ mod default_user_required_items {
     pub struct DefaultUserRequired {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl DefaultUserRequired {
         /// Creates a builder for [`DefaultUserRequired`].
         pub fn builder() -> crate::error::builders::DefaultUserRequiredBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl DefaultUserRequired {
@@ -1503,7 +1443,7 @@ mod default_user_required_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1513,40 +1453,33 @@ mod default_user_required_items {
         }
     }
     impl ::std::error::Error for DefaultUserRequired {}
-    impl ::querygen_runtime::xml::ReadXml for DefaultUserRequired {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for DefaultUserRequired {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for DefaultUserRequired {
+    impl ModeledError for DefaultUserRequired {
         const CODE: &'static str = DefaultUserRequired::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for DefaultUserRequired {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for DefaultUserRequired {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for DefaultUserRequired {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for DefaultUserRequired {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1561,6 +1494,10 @@ mod default_user_required_items {
 pub use self::default_user_required_items::*;
 #[cfg(feature = "_error-DuplicateUserNameFault")]
 mod duplicate_user_name_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// A user with this username already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DuplicateUserNameFault`.
@@ -1570,12 +1507,12 @@ mod duplicate_user_name_fault_items {
     pub struct DuplicateUserNameFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl DuplicateUserNameFault {
         /// Creates a builder for [`DuplicateUserNameFault`].
         pub fn builder() -> crate::error::builders::DuplicateUserNameFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl DuplicateUserNameFault {
@@ -1584,7 +1521,7 @@ mod duplicate_user_name_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1594,40 +1531,33 @@ mod duplicate_user_name_fault_items {
         }
     }
     impl ::std::error::Error for DuplicateUserNameFault {}
-    impl ::querygen_runtime::xml::ReadXml for DuplicateUserNameFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for DuplicateUserNameFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for DuplicateUserNameFault {
+    impl ModeledError for DuplicateUserNameFault {
         const CODE: &'static str = DuplicateUserNameFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for DuplicateUserNameFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for DuplicateUserNameFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for DuplicateUserNameFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for DuplicateUserNameFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1642,6 +1572,10 @@ mod duplicate_user_name_fault_items {
 pub use self::duplicate_user_name_fault_items::*;
 #[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
 mod global_replication_group_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The Global datastore name already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupAlreadyExistsFault`.
@@ -1651,12 +1585,12 @@ mod global_replication_group_already_exists_fault_items {
     pub struct GlobalReplicationGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl GlobalReplicationGroupAlreadyExistsFault {
         /// Creates a builder for [`GlobalReplicationGroupAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::GlobalReplicationGroupAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl GlobalReplicationGroupAlreadyExistsFault {
@@ -1665,7 +1599,7 @@ mod global_replication_group_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1675,43 +1609,33 @@ mod global_replication_group_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for GlobalReplicationGroupAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroupAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for GlobalReplicationGroupAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for GlobalReplicationGroupAlreadyExistsFault {
+    impl ModeledError for GlobalReplicationGroupAlreadyExistsFault {
         const CODE: &'static str = GlobalReplicationGroupAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for GlobalReplicationGroupAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for GlobalReplicationGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for GlobalReplicationGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for GlobalReplicationGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1726,6 +1650,10 @@ mod global_replication_group_already_exists_fault_items {
 pub use self::global_replication_group_already_exists_fault_items::*;
 #[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
 mod global_replication_group_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The Global datastore does not exist
     ///
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupNotFoundFault`.
@@ -1735,12 +1663,12 @@ mod global_replication_group_not_found_fault_items {
     pub struct GlobalReplicationGroupNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl GlobalReplicationGroupNotFoundFault {
         /// Creates a builder for [`GlobalReplicationGroupNotFoundFault`].
         pub fn builder() -> crate::error::builders::GlobalReplicationGroupNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl GlobalReplicationGroupNotFoundFault {
@@ -1749,7 +1677,7 @@ mod global_replication_group_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1759,42 +1687,33 @@ mod global_replication_group_not_found_fault_items {
         }
     }
     impl ::std::error::Error for GlobalReplicationGroupNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroupNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for GlobalReplicationGroupNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for GlobalReplicationGroupNotFoundFault {
+    impl ModeledError for GlobalReplicationGroupNotFoundFault {
         const CODE: &'static str = GlobalReplicationGroupNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for GlobalReplicationGroupNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for GlobalReplicationGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for GlobalReplicationGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for GlobalReplicationGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1809,6 +1728,10 @@ mod global_replication_group_not_found_fault_items {
 pub use self::global_replication_group_not_found_fault_items::*;
 #[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
 mod insufficient_cache_cluster_capacity_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested cache node type is not available in the specified Availability Zone. For more
     /// information, see
     /// [InsufficientCacheClusterCapacity](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ErrorMessages.html#ErrorMessages.INSUFFICIENT_CACHE_CLUSTER_CAPACITY)
@@ -1821,12 +1744,12 @@ mod insufficient_cache_cluster_capacity_fault_items {
     pub struct InsufficientCacheClusterCapacityFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InsufficientCacheClusterCapacityFault {
         /// Creates a builder for [`InsufficientCacheClusterCapacityFault`].
         pub fn builder() -> crate::error::builders::InsufficientCacheClusterCapacityFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InsufficientCacheClusterCapacityFault {
@@ -1835,7 +1758,7 @@ mod insufficient_cache_cluster_capacity_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1845,42 +1768,33 @@ mod insufficient_cache_cluster_capacity_fault_items {
         }
     }
     impl ::std::error::Error for InsufficientCacheClusterCapacityFault {}
-    impl ::querygen_runtime::xml::ReadXml for InsufficientCacheClusterCapacityFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InsufficientCacheClusterCapacityFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for InsufficientCacheClusterCapacityFault {
+    impl ModeledError for InsufficientCacheClusterCapacityFault {
         const CODE: &'static str = InsufficientCacheClusterCapacityFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InsufficientCacheClusterCapacityFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InsufficientCacheClusterCapacityFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for InsufficientCacheClusterCapacityFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InsufficientCacheClusterCapacityFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1895,6 +1809,10 @@ mod insufficient_cache_cluster_capacity_fault_items {
 pub use self::insufficient_cache_cluster_capacity_fault_items::*;
 #[cfg(feature = "_error-InvalidArnFault")]
 mod invalid_arn_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested Amazon Resource Name (ARN) does not refer to an existing resource.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidARNFault`.
@@ -1904,12 +1822,12 @@ mod invalid_arn_fault_items {
     pub struct InvalidArnFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidArnFault {
         /// Creates a builder for [`InvalidArnFault`].
         pub fn builder() -> crate::error::builders::InvalidArnFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidArnFault {
@@ -1918,7 +1836,7 @@ mod invalid_arn_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1928,40 +1846,33 @@ mod invalid_arn_fault_items {
         }
     }
     impl ::std::error::Error for InvalidArnFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidArnFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidArnFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidArnFault {
+    impl ModeledError for InvalidArnFault {
         const CODE: &'static str = InvalidArnFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidArnFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidArnFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidArnFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidArnFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1976,6 +1887,10 @@ mod invalid_arn_fault_items {
 pub use self::invalid_arn_fault_items::*;
 #[cfg(feature = "_error-InvalidCacheClusterStateFault")]
 mod invalid_cache_cluster_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested cluster is not in the `available` state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault`.
@@ -1985,12 +1900,12 @@ mod invalid_cache_cluster_state_fault_items {
     pub struct InvalidCacheClusterStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidCacheClusterStateFault {
         /// Creates a builder for [`InvalidCacheClusterStateFault`].
         pub fn builder() -> crate::error::builders::InvalidCacheClusterStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidCacheClusterStateFault {
@@ -1999,7 +1914,7 @@ mod invalid_cache_cluster_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2009,40 +1924,33 @@ mod invalid_cache_cluster_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidCacheClusterStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidCacheClusterStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidCacheClusterStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidCacheClusterStateFault {
+    impl ModeledError for InvalidCacheClusterStateFault {
         const CODE: &'static str = InvalidCacheClusterStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidCacheClusterStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidCacheClusterStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidCacheClusterStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidCacheClusterStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2057,6 +1965,10 @@ mod invalid_cache_cluster_state_fault_items {
 pub use self::invalid_cache_cluster_state_fault_items::*;
 #[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
 mod invalid_cache_parameter_group_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The current state of the cache parameter group does not allow the requested operation to occur.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheParameterGroupStateFault`.
@@ -2066,12 +1978,12 @@ mod invalid_cache_parameter_group_state_fault_items {
     pub struct InvalidCacheParameterGroupStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidCacheParameterGroupStateFault {
         /// Creates a builder for [`InvalidCacheParameterGroupStateFault`].
         pub fn builder() -> crate::error::builders::InvalidCacheParameterGroupStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidCacheParameterGroupStateFault {
@@ -2080,7 +1992,7 @@ mod invalid_cache_parameter_group_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2090,42 +2002,33 @@ mod invalid_cache_parameter_group_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidCacheParameterGroupStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidCacheParameterGroupStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidCacheParameterGroupStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for InvalidCacheParameterGroupStateFault {
+    impl ModeledError for InvalidCacheParameterGroupStateFault {
         const CODE: &'static str = InvalidCacheParameterGroupStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidCacheParameterGroupStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidCacheParameterGroupStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for InvalidCacheParameterGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidCacheParameterGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2140,6 +2043,10 @@ mod invalid_cache_parameter_group_state_fault_items {
 pub use self::invalid_cache_parameter_group_state_fault_items::*;
 #[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
 mod invalid_cache_security_group_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The current state of the cache security group does not allow deletion.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheSecurityGroupStateFault`.
@@ -2149,12 +2056,12 @@ mod invalid_cache_security_group_state_fault_items {
     pub struct InvalidCacheSecurityGroupStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidCacheSecurityGroupStateFault {
         /// Creates a builder for [`InvalidCacheSecurityGroupStateFault`].
         pub fn builder() -> crate::error::builders::InvalidCacheSecurityGroupStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidCacheSecurityGroupStateFault {
@@ -2163,7 +2070,7 @@ mod invalid_cache_security_group_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2173,42 +2080,33 @@ mod invalid_cache_security_group_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidCacheSecurityGroupStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidCacheSecurityGroupStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidCacheSecurityGroupStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for InvalidCacheSecurityGroupStateFault {
+    impl ModeledError for InvalidCacheSecurityGroupStateFault {
         const CODE: &'static str = InvalidCacheSecurityGroupStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidCacheSecurityGroupStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidCacheSecurityGroupStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for InvalidCacheSecurityGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidCacheSecurityGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2223,6 +2121,10 @@ mod invalid_cache_security_group_state_fault_items {
 pub use self::invalid_cache_security_group_state_fault_items::*;
 #[cfg(feature = "_error-InvalidCredentialsException")]
 mod invalid_credentials_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// You must enter valid credentials.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCredentialsException`.
@@ -2232,12 +2134,12 @@ mod invalid_credentials_exception_items {
     pub struct InvalidCredentialsException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidCredentialsException {
         /// Creates a builder for [`InvalidCredentialsException`].
         pub fn builder() -> crate::error::builders::InvalidCredentialsExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidCredentialsException {
@@ -2246,7 +2148,7 @@ mod invalid_credentials_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 408u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2256,40 +2158,33 @@ mod invalid_credentials_exception_items {
         }
     }
     impl ::std::error::Error for InvalidCredentialsException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidCredentialsException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidCredentialsException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidCredentialsException {
+    impl ModeledError for InvalidCredentialsException {
         const CODE: &'static str = InvalidCredentialsException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidCredentialsException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidCredentialsException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidCredentialsException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidCredentialsException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2304,6 +2199,10 @@ mod invalid_credentials_exception_items {
 pub use self::invalid_credentials_exception_items::*;
 #[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
 mod invalid_global_replication_group_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The Global datastore is not available or in primary-only state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidGlobalReplicationGroupStateFault`.
@@ -2313,12 +2212,12 @@ mod invalid_global_replication_group_state_fault_items {
     pub struct InvalidGlobalReplicationGroupStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidGlobalReplicationGroupStateFault {
         /// Creates a builder for [`InvalidGlobalReplicationGroupStateFault`].
         pub fn builder() -> crate::error::builders::InvalidGlobalReplicationGroupStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidGlobalReplicationGroupStateFault {
@@ -2327,7 +2226,7 @@ mod invalid_global_replication_group_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2337,43 +2236,33 @@ mod invalid_global_replication_group_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidGlobalReplicationGroupStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidGlobalReplicationGroupStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidGlobalReplicationGroupStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for InvalidGlobalReplicationGroupStateFault {
+    impl ModeledError for InvalidGlobalReplicationGroupStateFault {
         const CODE: &'static str = InvalidGlobalReplicationGroupStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for InvalidGlobalReplicationGroupStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidGlobalReplicationGroupStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for InvalidGlobalReplicationGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidGlobalReplicationGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2388,6 +2277,10 @@ mod invalid_global_replication_group_state_fault_items {
 pub use self::invalid_global_replication_group_state_fault_items::*;
 #[cfg(feature = "_error-InvalidKmsKeyFault")]
 mod invalid_kms_key_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The KMS key supplied is not valid.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidKMSKeyFault`.
@@ -2397,12 +2290,12 @@ mod invalid_kms_key_fault_items {
     pub struct InvalidKmsKeyFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidKmsKeyFault {
         /// Creates a builder for [`InvalidKmsKeyFault`].
         pub fn builder() -> crate::error::builders::InvalidKmsKeyFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidKmsKeyFault {
@@ -2411,7 +2304,7 @@ mod invalid_kms_key_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2421,40 +2314,33 @@ mod invalid_kms_key_fault_items {
         }
     }
     impl ::std::error::Error for InvalidKmsKeyFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidKmsKeyFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidKmsKeyFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidKmsKeyFault {
+    impl ModeledError for InvalidKmsKeyFault {
         const CODE: &'static str = InvalidKmsKeyFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidKmsKeyFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidKmsKeyFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidKmsKeyFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidKmsKeyFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2469,6 +2355,10 @@ mod invalid_kms_key_fault_items {
 pub use self::invalid_kms_key_fault_items::*;
 #[cfg(feature = "_error-InvalidParameterCombinationException")]
 mod invalid_parameter_combination_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Two or more incompatible parameters were specified.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterCombinationException`.
@@ -2478,12 +2368,12 @@ mod invalid_parameter_combination_exception_items {
     pub struct InvalidParameterCombinationException {
         /// Two or more parameters that must not be used together were used together.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidParameterCombinationException {
         /// Creates a builder for [`InvalidParameterCombinationException`].
         pub fn builder() -> crate::error::builders::InvalidParameterCombinationExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidParameterCombinationException {
@@ -2492,7 +2382,7 @@ mod invalid_parameter_combination_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2502,42 +2392,33 @@ mod invalid_parameter_combination_exception_items {
         }
     }
     impl ::std::error::Error for InvalidParameterCombinationException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidParameterCombinationException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidParameterCombinationException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for InvalidParameterCombinationException {
+    impl ModeledError for InvalidParameterCombinationException {
         const CODE: &'static str = InvalidParameterCombinationException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidParameterCombinationException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidParameterCombinationException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for InvalidParameterCombinationException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidParameterCombinationException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2552,6 +2433,10 @@ mod invalid_parameter_combination_exception_items {
 pub use self::invalid_parameter_combination_exception_items::*;
 #[cfg(feature = "_error-InvalidParameterValueException")]
 mod invalid_parameter_value_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The value for a parameter is invalid.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterValueException`.
@@ -2561,12 +2446,12 @@ mod invalid_parameter_value_exception_items {
     pub struct InvalidParameterValueException {
         /// A parameter value is invalid.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidParameterValueException {
         /// Creates a builder for [`InvalidParameterValueException`].
         pub fn builder() -> crate::error::builders::InvalidParameterValueExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidParameterValueException {
@@ -2575,7 +2460,7 @@ mod invalid_parameter_value_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2585,40 +2470,33 @@ mod invalid_parameter_value_exception_items {
         }
     }
     impl ::std::error::Error for InvalidParameterValueException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidParameterValueException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidParameterValueException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidParameterValueException {
+    impl ModeledError for InvalidParameterValueException {
         const CODE: &'static str = InvalidParameterValueException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidParameterValueException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidParameterValueException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidParameterValueException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidParameterValueException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2633,6 +2511,10 @@ mod invalid_parameter_value_exception_items {
 pub use self::invalid_parameter_value_exception_items::*;
 #[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
 mod invalid_replication_group_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested replication group is not in the `available` state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault`.
@@ -2642,12 +2524,12 @@ mod invalid_replication_group_state_fault_items {
     pub struct InvalidReplicationGroupStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidReplicationGroupStateFault {
         /// Creates a builder for [`InvalidReplicationGroupStateFault`].
         pub fn builder() -> crate::error::builders::InvalidReplicationGroupStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidReplicationGroupStateFault {
@@ -2656,7 +2538,7 @@ mod invalid_replication_group_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2666,41 +2548,33 @@ mod invalid_replication_group_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidReplicationGroupStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidReplicationGroupStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidReplicationGroupStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidReplicationGroupStateFault {
+    impl ModeledError for InvalidReplicationGroupStateFault {
         const CODE: &'static str = InvalidReplicationGroupStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidReplicationGroupStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidReplicationGroupStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for InvalidReplicationGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidReplicationGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2715,6 +2589,10 @@ mod invalid_replication_group_state_fault_items {
 pub use self::invalid_replication_group_state_fault_items::*;
 #[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
 mod invalid_serverless_cache_snapshot_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The state of the serverless cache snapshot was not received. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
     ///
@@ -2725,12 +2603,12 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
     pub struct InvalidServerlessCacheSnapshotStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidServerlessCacheSnapshotStateFault {
         /// Creates a builder for [`InvalidServerlessCacheSnapshotStateFault`].
         pub fn builder() -> crate::error::builders::InvalidServerlessCacheSnapshotStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidServerlessCacheSnapshotStateFault {
@@ -2739,7 +2617,7 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2749,43 +2627,33 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidServerlessCacheSnapshotStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidServerlessCacheSnapshotStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidServerlessCacheSnapshotStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for InvalidServerlessCacheSnapshotStateFault {
+    impl ModeledError for InvalidServerlessCacheSnapshotStateFault {
         const CODE: &'static str = InvalidServerlessCacheSnapshotStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for InvalidServerlessCacheSnapshotStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidServerlessCacheSnapshotStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for InvalidServerlessCacheSnapshotStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidServerlessCacheSnapshotStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2800,6 +2668,10 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
 pub use self::invalid_serverless_cache_snapshot_state_fault_items::*;
 #[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
 mod invalid_serverless_cache_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The account for these credentials is not currently active.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault`.
@@ -2809,12 +2681,12 @@ mod invalid_serverless_cache_state_fault_items {
     pub struct InvalidServerlessCacheStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidServerlessCacheStateFault {
         /// Creates a builder for [`InvalidServerlessCacheStateFault`].
         pub fn builder() -> crate::error::builders::InvalidServerlessCacheStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidServerlessCacheStateFault {
@@ -2823,7 +2695,7 @@ mod invalid_serverless_cache_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2833,40 +2705,33 @@ mod invalid_serverless_cache_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidServerlessCacheStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidServerlessCacheStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidServerlessCacheStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidServerlessCacheStateFault {
+    impl ModeledError for InvalidServerlessCacheStateFault {
         const CODE: &'static str = InvalidServerlessCacheStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidServerlessCacheStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidServerlessCacheStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidServerlessCacheStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidServerlessCacheStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2881,6 +2746,10 @@ mod invalid_serverless_cache_state_fault_items {
 pub use self::invalid_serverless_cache_state_fault_items::*;
 #[cfg(feature = "_error-InvalidSnapshotStateFault")]
 mod invalid_snapshot_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The current state of the snapshot does not allow the requested operation to occur.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidSnapshotStateFault`.
@@ -2890,12 +2759,12 @@ mod invalid_snapshot_state_fault_items {
     pub struct InvalidSnapshotStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidSnapshotStateFault {
         /// Creates a builder for [`InvalidSnapshotStateFault`].
         pub fn builder() -> crate::error::builders::InvalidSnapshotStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidSnapshotStateFault {
@@ -2904,7 +2773,7 @@ mod invalid_snapshot_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2914,40 +2783,33 @@ mod invalid_snapshot_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidSnapshotStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidSnapshotStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidSnapshotStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidSnapshotStateFault {
+    impl ModeledError for InvalidSnapshotStateFault {
         const CODE: &'static str = InvalidSnapshotStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidSnapshotStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidSnapshotStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidSnapshotStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidSnapshotStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2962,6 +2824,10 @@ mod invalid_snapshot_state_fault_items {
 pub use self::invalid_snapshot_state_fault_items::*;
 #[cfg(feature = "_error-InvalidSubnet")]
 mod invalid_subnet_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// An invalid subnet identifier was specified.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidSubnet`.
@@ -2971,12 +2837,12 @@ mod invalid_subnet_items {
     pub struct InvalidSubnet {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidSubnet {
         /// Creates a builder for [`InvalidSubnet`].
         pub fn builder() -> crate::error::builders::InvalidSubnetBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidSubnet {
@@ -2985,7 +2851,7 @@ mod invalid_subnet_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2995,40 +2861,33 @@ mod invalid_subnet_items {
         }
     }
     impl ::std::error::Error for InvalidSubnet {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidSubnet {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidSubnet {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidSubnet {
+    impl ModeledError for InvalidSubnet {
         const CODE: &'static str = InvalidSubnet::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidSubnet {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidSubnet {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidSubnet {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidSubnet {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3043,6 +2902,10 @@ mod invalid_subnet_items {
 pub use self::invalid_subnet_items::*;
 #[cfg(feature = "_error-InvalidUserGroupStateFault")]
 mod invalid_user_group_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The user group is not in an active state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidUserGroupStateFault`.
@@ -3052,12 +2915,12 @@ mod invalid_user_group_state_fault_items {
     pub struct InvalidUserGroupStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidUserGroupStateFault {
         /// Creates a builder for [`InvalidUserGroupStateFault`].
         pub fn builder() -> crate::error::builders::InvalidUserGroupStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidUserGroupStateFault {
@@ -3066,7 +2929,7 @@ mod invalid_user_group_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3076,40 +2939,33 @@ mod invalid_user_group_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidUserGroupStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidUserGroupStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidUserGroupStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidUserGroupStateFault {
+    impl ModeledError for InvalidUserGroupStateFault {
         const CODE: &'static str = InvalidUserGroupStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidUserGroupStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidUserGroupStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidUserGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidUserGroupStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3124,6 +2980,10 @@ mod invalid_user_group_state_fault_items {
 pub use self::invalid_user_group_state_fault_items::*;
 #[cfg(feature = "_error-InvalidUserStateFault")]
 mod invalid_user_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The user is not in active state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidUserStateFault`.
@@ -3133,12 +2993,12 @@ mod invalid_user_state_fault_items {
     pub struct InvalidUserStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidUserStateFault {
         /// Creates a builder for [`InvalidUserStateFault`].
         pub fn builder() -> crate::error::builders::InvalidUserStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidUserStateFault {
@@ -3147,7 +3007,7 @@ mod invalid_user_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3157,40 +3017,33 @@ mod invalid_user_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidUserStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidUserStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidUserStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidUserStateFault {
+    impl ModeledError for InvalidUserStateFault {
         const CODE: &'static str = InvalidUserStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidUserStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidUserStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidUserStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidUserStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3205,6 +3058,10 @@ mod invalid_user_state_fault_items {
 pub use self::invalid_user_state_fault_items::*;
 #[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
 mod invalid_vpc_network_state_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The VPC network is in an invalid state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault`.
@@ -3214,12 +3071,12 @@ mod invalid_vpc_network_state_fault_items {
     pub struct InvalidVpcNetworkStateFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidVpcNetworkStateFault {
         /// Creates a builder for [`InvalidVpcNetworkStateFault`].
         pub fn builder() -> crate::error::builders::InvalidVpcNetworkStateFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidVpcNetworkStateFault {
@@ -3228,7 +3085,7 @@ mod invalid_vpc_network_state_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3238,40 +3095,33 @@ mod invalid_vpc_network_state_fault_items {
         }
     }
     impl ::std::error::Error for InvalidVpcNetworkStateFault {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidVpcNetworkStateFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidVpcNetworkStateFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidVpcNetworkStateFault {
+    impl ModeledError for InvalidVpcNetworkStateFault {
         const CODE: &'static str = InvalidVpcNetworkStateFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidVpcNetworkStateFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidVpcNetworkStateFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidVpcNetworkStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidVpcNetworkStateFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3286,6 +3136,10 @@ mod invalid_vpc_network_state_fault_items {
 pub use self::invalid_vpc_network_state_fault_items::*;
 #[cfg(feature = "_error-NoOperationFault")]
 mod no_operation_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The operation was not performed because no changes were required.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NoOperationFault`.
@@ -3295,12 +3149,12 @@ mod no_operation_fault_items {
     pub struct NoOperationFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl NoOperationFault {
         /// Creates a builder for [`NoOperationFault`].
         pub fn builder() -> crate::error::builders::NoOperationFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl NoOperationFault {
@@ -3309,7 +3163,7 @@ mod no_operation_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3319,40 +3173,33 @@ mod no_operation_fault_items {
         }
     }
     impl ::std::error::Error for NoOperationFault {}
-    impl ::querygen_runtime::xml::ReadXml for NoOperationFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NoOperationFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for NoOperationFault {
+    impl ModeledError for NoOperationFault {
         const CODE: &'static str = NoOperationFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NoOperationFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for NoOperationFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for NoOperationFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for NoOperationFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3367,6 +3214,10 @@ mod no_operation_fault_items {
 pub use self::no_operation_fault_items::*;
 #[cfg(feature = "_error-NodeGroupNotFoundFault")]
 mod node_group_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The node group specified by the `NodeGroupId` parameter could not be found. Please verify that the
     /// node group exists and that you spelled the `NodeGroupId` value correctly.
     ///
@@ -3377,12 +3228,12 @@ mod node_group_not_found_fault_items {
     pub struct NodeGroupNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl NodeGroupNotFoundFault {
         /// Creates a builder for [`NodeGroupNotFoundFault`].
         pub fn builder() -> crate::error::builders::NodeGroupNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl NodeGroupNotFoundFault {
@@ -3391,7 +3242,7 @@ mod node_group_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3401,40 +3252,33 @@ mod node_group_not_found_fault_items {
         }
     }
     impl ::std::error::Error for NodeGroupNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for NodeGroupNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeGroupNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for NodeGroupNotFoundFault {
+    impl ModeledError for NodeGroupNotFoundFault {
         const CODE: &'static str = NodeGroupNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NodeGroupNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for NodeGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for NodeGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for NodeGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3449,6 +3293,10 @@ mod node_group_not_found_fault_items {
 pub use self::node_group_not_found_fault_items::*;
 #[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
 mod node_groups_per_replication_group_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the maximum allowed number of node groups
     /// (shards) in a single replication group. The default maximum is 90
     ///
@@ -3459,12 +3307,12 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
     pub struct NodeGroupsPerReplicationGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl NodeGroupsPerReplicationGroupQuotaExceededFault {
         /// Creates a builder for [`NodeGroupsPerReplicationGroupQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl NodeGroupsPerReplicationGroupQuotaExceededFault {
@@ -3473,7 +3321,7 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3483,44 +3331,33 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for NodeGroupsPerReplicationGroupQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml
-    for NodeGroupsPerReplicationGroupQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeGroupsPerReplicationGroupQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for NodeGroupsPerReplicationGroupQuotaExceededFault {
+    impl ModeledError for NodeGroupsPerReplicationGroupQuotaExceededFault {
         const CODE: &'static str = NodeGroupsPerReplicationGroupQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for NodeGroupsPerReplicationGroupQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for NodeGroupsPerReplicationGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for NodeGroupsPerReplicationGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for NodeGroupsPerReplicationGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3535,6 +3372,10 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
 pub use self::node_groups_per_replication_group_quota_exceeded_fault_items::*;
 #[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
 mod node_quota_for_cluster_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of cache nodes in a
     /// single cluster.
     ///
@@ -3545,12 +3386,12 @@ mod node_quota_for_cluster_exceeded_fault_items {
     pub struct NodeQuotaForClusterExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl NodeQuotaForClusterExceededFault {
         /// Creates a builder for [`NodeQuotaForClusterExceededFault`].
         pub fn builder() -> crate::error::builders::NodeQuotaForClusterExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl NodeQuotaForClusterExceededFault {
@@ -3559,7 +3400,7 @@ mod node_quota_for_cluster_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3569,40 +3410,33 @@ mod node_quota_for_cluster_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for NodeQuotaForClusterExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for NodeQuotaForClusterExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeQuotaForClusterExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for NodeQuotaForClusterExceededFault {
+    impl ModeledError for NodeQuotaForClusterExceededFault {
         const CODE: &'static str = NodeQuotaForClusterExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NodeQuotaForClusterExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for NodeQuotaForClusterExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for NodeQuotaForClusterExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for NodeQuotaForClusterExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3617,6 +3451,10 @@ mod node_quota_for_cluster_exceeded_fault_items {
 pub use self::node_quota_for_cluster_exceeded_fault_items::*;
 #[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
 mod node_quota_for_customer_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of cache nodes per
     /// customer.
     ///
@@ -3627,12 +3465,12 @@ mod node_quota_for_customer_exceeded_fault_items {
     pub struct NodeQuotaForCustomerExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl NodeQuotaForCustomerExceededFault {
         /// Creates a builder for [`NodeQuotaForCustomerExceededFault`].
         pub fn builder() -> crate::error::builders::NodeQuotaForCustomerExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl NodeQuotaForCustomerExceededFault {
@@ -3641,7 +3479,7 @@ mod node_quota_for_customer_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3651,41 +3489,33 @@ mod node_quota_for_customer_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for NodeQuotaForCustomerExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for NodeQuotaForCustomerExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeQuotaForCustomerExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for NodeQuotaForCustomerExceededFault {
+    impl ModeledError for NodeQuotaForCustomerExceededFault {
         const CODE: &'static str = NodeQuotaForCustomerExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NodeQuotaForCustomerExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for NodeQuotaForCustomerExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for NodeQuotaForCustomerExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for NodeQuotaForCustomerExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3700,6 +3530,10 @@ mod node_quota_for_customer_exceeded_fault_items {
 pub use self::node_quota_for_customer_exceeded_fault_items::*;
 #[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
 mod replication_group_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The specified replication group already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupAlreadyExistsFault`.
@@ -3709,12 +3543,12 @@ mod replication_group_already_exists_fault_items {
     pub struct ReplicationGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ReplicationGroupAlreadyExistsFault {
         /// Creates a builder for [`ReplicationGroupAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::ReplicationGroupAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ReplicationGroupAlreadyExistsFault {
@@ -3723,7 +3557,7 @@ mod replication_group_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3733,41 +3567,33 @@ mod replication_group_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for ReplicationGroupAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for ReplicationGroupAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReplicationGroupAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ReplicationGroupAlreadyExistsFault {
+    impl ModeledError for ReplicationGroupAlreadyExistsFault {
         const CODE: &'static str = ReplicationGroupAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReplicationGroupAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ReplicationGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ReplicationGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ReplicationGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3782,6 +3608,10 @@ mod replication_group_already_exists_fault_items {
 pub use self::replication_group_already_exists_fault_items::*;
 #[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
 mod replication_group_already_under_migration_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The targeted replication group is not available.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupAlreadyUnderMigrationFault`.
@@ -3791,12 +3621,12 @@ mod replication_group_already_under_migration_fault_items {
     pub struct ReplicationGroupAlreadyUnderMigrationFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ReplicationGroupAlreadyUnderMigrationFault {
         /// Creates a builder for [`ReplicationGroupAlreadyUnderMigrationFault`].
         pub fn builder() -> crate::error::builders::ReplicationGroupAlreadyUnderMigrationFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ReplicationGroupAlreadyUnderMigrationFault {
@@ -3805,7 +3635,7 @@ mod replication_group_already_under_migration_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3815,44 +3645,33 @@ mod replication_group_already_under_migration_fault_items {
         }
     }
     impl ::std::error::Error for ReplicationGroupAlreadyUnderMigrationFault {}
-    impl ::querygen_runtime::xml::ReadXml
-    for ReplicationGroupAlreadyUnderMigrationFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReplicationGroupAlreadyUnderMigrationFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ReplicationGroupAlreadyUnderMigrationFault {
+    impl ModeledError for ReplicationGroupAlreadyUnderMigrationFault {
         const CODE: &'static str = ReplicationGroupAlreadyUnderMigrationFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for ReplicationGroupAlreadyUnderMigrationFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ReplicationGroupAlreadyUnderMigrationFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ReplicationGroupAlreadyUnderMigrationFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ReplicationGroupAlreadyUnderMigrationFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3867,6 +3686,10 @@ mod replication_group_already_under_migration_fault_items {
 pub use self::replication_group_already_under_migration_fault_items::*;
 #[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
 mod replication_group_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The specified replication group does not exist.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault`.
@@ -3876,12 +3699,12 @@ mod replication_group_not_found_fault_items {
     pub struct ReplicationGroupNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ReplicationGroupNotFoundFault {
         /// Creates a builder for [`ReplicationGroupNotFoundFault`].
         pub fn builder() -> crate::error::builders::ReplicationGroupNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ReplicationGroupNotFoundFault {
@@ -3890,7 +3713,7 @@ mod replication_group_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3900,40 +3723,33 @@ mod replication_group_not_found_fault_items {
         }
     }
     impl ::std::error::Error for ReplicationGroupNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for ReplicationGroupNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReplicationGroupNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ReplicationGroupNotFoundFault {
+    impl ModeledError for ReplicationGroupNotFoundFault {
         const CODE: &'static str = ReplicationGroupNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReplicationGroupNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ReplicationGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ReplicationGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ReplicationGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -3948,6 +3764,10 @@ mod replication_group_not_found_fault_items {
 pub use self::replication_group_not_found_fault_items::*;
 #[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
 mod replication_group_not_under_migration_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The designated replication group is not available for data migration.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotUnderMigrationFault`.
@@ -3957,12 +3777,12 @@ mod replication_group_not_under_migration_fault_items {
     pub struct ReplicationGroupNotUnderMigrationFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ReplicationGroupNotUnderMigrationFault {
         /// Creates a builder for [`ReplicationGroupNotUnderMigrationFault`].
         pub fn builder() -> crate::error::builders::ReplicationGroupNotUnderMigrationFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ReplicationGroupNotUnderMigrationFault {
@@ -3971,7 +3791,7 @@ mod replication_group_not_under_migration_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -3981,43 +3801,33 @@ mod replication_group_not_under_migration_fault_items {
         }
     }
     impl ::std::error::Error for ReplicationGroupNotUnderMigrationFault {}
-    impl ::querygen_runtime::xml::ReadXml for ReplicationGroupNotUnderMigrationFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReplicationGroupNotUnderMigrationFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ReplicationGroupNotUnderMigrationFault {
+    impl ModeledError for ReplicationGroupNotUnderMigrationFault {
         const CODE: &'static str = ReplicationGroupNotUnderMigrationFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for ReplicationGroupNotUnderMigrationFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ReplicationGroupNotUnderMigrationFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ReplicationGroupNotUnderMigrationFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ReplicationGroupNotUnderMigrationFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4032,6 +3842,10 @@ mod replication_group_not_under_migration_fault_items {
 pub use self::replication_group_not_under_migration_fault_items::*;
 #[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
 mod reserved_cache_node_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// You already have a reservation with the given identifier.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeAlreadyExistsFault`.
@@ -4041,12 +3855,12 @@ mod reserved_cache_node_already_exists_fault_items {
     pub struct ReservedCacheNodeAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ReservedCacheNodeAlreadyExistsFault {
         /// Creates a builder for [`ReservedCacheNodeAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::ReservedCacheNodeAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ReservedCacheNodeAlreadyExistsFault {
@@ -4055,7 +3869,7 @@ mod reserved_cache_node_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4065,42 +3879,33 @@ mod reserved_cache_node_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for ReservedCacheNodeAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodeAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReservedCacheNodeAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ReservedCacheNodeAlreadyExistsFault {
+    impl ModeledError for ReservedCacheNodeAlreadyExistsFault {
         const CODE: &'static str = ReservedCacheNodeAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReservedCacheNodeAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ReservedCacheNodeAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ReservedCacheNodeAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ReservedCacheNodeAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4115,6 +3920,10 @@ mod reserved_cache_node_already_exists_fault_items {
 pub use self::reserved_cache_node_already_exists_fault_items::*;
 #[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
 mod reserved_cache_node_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested reserved cache node was not found.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeNotFoundFault`.
@@ -4124,12 +3933,12 @@ mod reserved_cache_node_not_found_fault_items {
     pub struct ReservedCacheNodeNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ReservedCacheNodeNotFoundFault {
         /// Creates a builder for [`ReservedCacheNodeNotFoundFault`].
         pub fn builder() -> crate::error::builders::ReservedCacheNodeNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ReservedCacheNodeNotFoundFault {
@@ -4138,7 +3947,7 @@ mod reserved_cache_node_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4148,40 +3957,33 @@ mod reserved_cache_node_not_found_fault_items {
         }
     }
     impl ::std::error::Error for ReservedCacheNodeNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodeNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReservedCacheNodeNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ReservedCacheNodeNotFoundFault {
+    impl ModeledError for ReservedCacheNodeNotFoundFault {
         const CODE: &'static str = ReservedCacheNodeNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReservedCacheNodeNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ReservedCacheNodeNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ReservedCacheNodeNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ReservedCacheNodeNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4196,6 +3998,10 @@ mod reserved_cache_node_not_found_fault_items {
 pub use self::reserved_cache_node_not_found_fault_items::*;
 #[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
 mod reserved_cache_node_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the user's cache node quota.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeQuotaExceededFault`.
@@ -4205,12 +4011,12 @@ mod reserved_cache_node_quota_exceeded_fault_items {
     pub struct ReservedCacheNodeQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ReservedCacheNodeQuotaExceededFault {
         /// Creates a builder for [`ReservedCacheNodeQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::ReservedCacheNodeQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ReservedCacheNodeQuotaExceededFault {
@@ -4219,7 +4025,7 @@ mod reserved_cache_node_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4229,42 +4035,33 @@ mod reserved_cache_node_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for ReservedCacheNodeQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodeQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReservedCacheNodeQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ReservedCacheNodeQuotaExceededFault {
+    impl ModeledError for ReservedCacheNodeQuotaExceededFault {
         const CODE: &'static str = ReservedCacheNodeQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReservedCacheNodeQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ReservedCacheNodeQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ReservedCacheNodeQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ReservedCacheNodeQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4279,6 +4076,10 @@ mod reserved_cache_node_quota_exceeded_fault_items {
 pub use self::reserved_cache_node_quota_exceeded_fault_items::*;
 #[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
 mod reserved_cache_nodes_offering_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested cache node offering does not exist.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodesOfferingNotFoundFault`.
@@ -4288,12 +4089,12 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
     pub struct ReservedCacheNodesOfferingNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ReservedCacheNodesOfferingNotFoundFault {
         /// Creates a builder for [`ReservedCacheNodesOfferingNotFoundFault`].
         pub fn builder() -> crate::error::builders::ReservedCacheNodesOfferingNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ReservedCacheNodesOfferingNotFoundFault {
@@ -4302,7 +4103,7 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4312,43 +4113,33 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         }
     }
     impl ::std::error::Error for ReservedCacheNodesOfferingNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodesOfferingNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReservedCacheNodesOfferingNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ReservedCacheNodesOfferingNotFoundFault {
+    impl ModeledError for ReservedCacheNodesOfferingNotFoundFault {
         const CODE: &'static str = ReservedCacheNodesOfferingNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for ReservedCacheNodesOfferingNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ReservedCacheNodesOfferingNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ReservedCacheNodesOfferingNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ReservedCacheNodesOfferingNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4363,6 +4154,10 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
 pub use self::reserved_cache_nodes_offering_not_found_fault_items::*;
 #[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
 mod serverless_cache_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// A serverless cache with this name already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheAlreadyExistsFault`.
@@ -4372,12 +4167,12 @@ mod serverless_cache_already_exists_fault_items {
     pub struct ServerlessCacheAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ServerlessCacheAlreadyExistsFault {
         /// Creates a builder for [`ServerlessCacheAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::ServerlessCacheAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ServerlessCacheAlreadyExistsFault {
@@ -4386,7 +4181,7 @@ mod serverless_cache_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4396,41 +4191,33 @@ mod serverless_cache_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for ServerlessCacheAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServerlessCacheAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ServerlessCacheAlreadyExistsFault {
+    impl ModeledError for ServerlessCacheAlreadyExistsFault {
         const CODE: &'static str = ServerlessCacheAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ServerlessCacheAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ServerlessCacheAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ServerlessCacheAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ServerlessCacheAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4445,6 +4232,10 @@ mod serverless_cache_already_exists_fault_items {
 pub use self::serverless_cache_already_exists_fault_items::*;
 #[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
 mod serverless_cache_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The serverless cache was not found or does not exist.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault`.
@@ -4454,12 +4245,12 @@ mod serverless_cache_not_found_fault_items {
     pub struct ServerlessCacheNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ServerlessCacheNotFoundFault {
         /// Creates a builder for [`ServerlessCacheNotFoundFault`].
         pub fn builder() -> crate::error::builders::ServerlessCacheNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ServerlessCacheNotFoundFault {
@@ -4468,7 +4259,7 @@ mod serverless_cache_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4478,40 +4269,33 @@ mod serverless_cache_not_found_fault_items {
         }
     }
     impl ::std::error::Error for ServerlessCacheNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServerlessCacheNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ServerlessCacheNotFoundFault {
+    impl ModeledError for ServerlessCacheNotFoundFault {
         const CODE: &'static str = ServerlessCacheNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ServerlessCacheNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ServerlessCacheNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ServerlessCacheNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ServerlessCacheNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4526,6 +4310,10 @@ mod serverless_cache_not_found_fault_items {
 pub use self::serverless_cache_not_found_fault_items::*;
 #[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
 mod serverless_cache_quota_for_customer_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The number of serverless caches exceeds the customer quota.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheQuotaForCustomerExceededFault`.
@@ -4535,12 +4323,12 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
     pub struct ServerlessCacheQuotaForCustomerExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ServerlessCacheQuotaForCustomerExceededFault {
         /// Creates a builder for [`ServerlessCacheQuotaForCustomerExceededFault`].
         pub fn builder() -> crate::error::builders::ServerlessCacheQuotaForCustomerExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ServerlessCacheQuotaForCustomerExceededFault {
@@ -4549,7 +4337,7 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4559,44 +4347,33 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for ServerlessCacheQuotaForCustomerExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml
-    for ServerlessCacheQuotaForCustomerExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServerlessCacheQuotaForCustomerExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ServerlessCacheQuotaForCustomerExceededFault {
+    impl ModeledError for ServerlessCacheQuotaForCustomerExceededFault {
         const CODE: &'static str = ServerlessCacheQuotaForCustomerExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for ServerlessCacheQuotaForCustomerExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ServerlessCacheQuotaForCustomerExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ServerlessCacheQuotaForCustomerExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ServerlessCacheQuotaForCustomerExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4611,6 +4388,10 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
 pub use self::serverless_cache_quota_for_customer_exceeded_fault_items::*;
 #[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
 mod serverless_cache_snapshot_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// A serverless cache snapshot with this name already exists. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
     ///
@@ -4621,12 +4402,12 @@ mod serverless_cache_snapshot_already_exists_fault_items {
     pub struct ServerlessCacheSnapshotAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ServerlessCacheSnapshotAlreadyExistsFault {
         /// Creates a builder for [`ServerlessCacheSnapshotAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ServerlessCacheSnapshotAlreadyExistsFault {
@@ -4635,7 +4416,7 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4645,43 +4426,33 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for ServerlessCacheSnapshotAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheSnapshotAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServerlessCacheSnapshotAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ServerlessCacheSnapshotAlreadyExistsFault {
+    impl ModeledError for ServerlessCacheSnapshotAlreadyExistsFault {
         const CODE: &'static str = ServerlessCacheSnapshotAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for ServerlessCacheSnapshotAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ServerlessCacheSnapshotAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ServerlessCacheSnapshotAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ServerlessCacheSnapshotAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4696,6 +4467,10 @@ mod serverless_cache_snapshot_already_exists_fault_items {
 pub use self::serverless_cache_snapshot_already_exists_fault_items::*;
 #[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
 mod serverless_cache_snapshot_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// This serverless cache snapshot could not be found or does not exist. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
     ///
@@ -4706,12 +4481,12 @@ mod serverless_cache_snapshot_not_found_fault_items {
     pub struct ServerlessCacheSnapshotNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ServerlessCacheSnapshotNotFoundFault {
         /// Creates a builder for [`ServerlessCacheSnapshotNotFoundFault`].
         pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ServerlessCacheSnapshotNotFoundFault {
@@ -4720,7 +4495,7 @@ mod serverless_cache_snapshot_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4730,42 +4505,33 @@ mod serverless_cache_snapshot_not_found_fault_items {
         }
     }
     impl ::std::error::Error for ServerlessCacheSnapshotNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheSnapshotNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServerlessCacheSnapshotNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ServerlessCacheSnapshotNotFoundFault {
+    impl ModeledError for ServerlessCacheSnapshotNotFoundFault {
         const CODE: &'static str = ServerlessCacheSnapshotNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ServerlessCacheSnapshotNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ServerlessCacheSnapshotNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ServerlessCacheSnapshotNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ServerlessCacheSnapshotNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4780,6 +4546,10 @@ mod serverless_cache_snapshot_not_found_fault_items {
 pub use self::serverless_cache_snapshot_not_found_fault_items::*;
 #[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
 mod serverless_cache_snapshot_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The number of serverless cache snapshots exceeds the customer snapshot quota. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
     ///
@@ -4790,12 +4560,12 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
     pub struct ServerlessCacheSnapshotQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ServerlessCacheSnapshotQuotaExceededFault {
         /// Creates a builder for [`ServerlessCacheSnapshotQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ServerlessCacheSnapshotQuotaExceededFault {
@@ -4804,7 +4574,7 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4814,43 +4584,33 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for ServerlessCacheSnapshotQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheSnapshotQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServerlessCacheSnapshotQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for ServerlessCacheSnapshotQuotaExceededFault {
+    impl ModeledError for ServerlessCacheSnapshotQuotaExceededFault {
         const CODE: &'static str = ServerlessCacheSnapshotQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml
-    for ServerlessCacheSnapshotQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ServerlessCacheSnapshotQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for ServerlessCacheSnapshotQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ServerlessCacheSnapshotQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4865,6 +4625,10 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
 pub use self::serverless_cache_snapshot_quota_exceeded_fault_items::*;
 #[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
 mod service_linked_role_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The specified service linked role (SLR) was not found.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceLinkedRoleNotFoundFault`.
@@ -4874,12 +4638,12 @@ mod service_linked_role_not_found_fault_items {
     pub struct ServiceLinkedRoleNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ServiceLinkedRoleNotFoundFault {
         /// Creates a builder for [`ServiceLinkedRoleNotFoundFault`].
         pub fn builder() -> crate::error::builders::ServiceLinkedRoleNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ServiceLinkedRoleNotFoundFault {
@@ -4888,7 +4652,7 @@ mod service_linked_role_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4898,40 +4662,33 @@ mod service_linked_role_not_found_fault_items {
         }
     }
     impl ::std::error::Error for ServiceLinkedRoleNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for ServiceLinkedRoleNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServiceLinkedRoleNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ServiceLinkedRoleNotFoundFault {
+    impl ModeledError for ServiceLinkedRoleNotFoundFault {
         const CODE: &'static str = ServiceLinkedRoleNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ServiceLinkedRoleNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ServiceLinkedRoleNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ServiceLinkedRoleNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ServiceLinkedRoleNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -4946,6 +4703,10 @@ mod service_linked_role_not_found_fault_items {
 pub use self::service_linked_role_not_found_fault_items::*;
 #[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
 mod service_update_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The service update doesn't exist
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdateNotFoundFault`.
@@ -4955,12 +4716,12 @@ mod service_update_not_found_fault_items {
     pub struct ServiceUpdateNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ServiceUpdateNotFoundFault {
         /// Creates a builder for [`ServiceUpdateNotFoundFault`].
         pub fn builder() -> crate::error::builders::ServiceUpdateNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ServiceUpdateNotFoundFault {
@@ -4969,7 +4730,7 @@ mod service_update_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -4979,40 +4740,33 @@ mod service_update_not_found_fault_items {
         }
     }
     impl ::std::error::Error for ServiceUpdateNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for ServiceUpdateNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServiceUpdateNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ServiceUpdateNotFoundFault {
+    impl ModeledError for ServiceUpdateNotFoundFault {
         const CODE: &'static str = ServiceUpdateNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ServiceUpdateNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ServiceUpdateNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ServiceUpdateNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ServiceUpdateNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5027,6 +4781,10 @@ mod service_update_not_found_fault_items {
 pub use self::service_update_not_found_fault_items::*;
 #[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
 mod snapshot_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// You already have a snapshot with the given name.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotAlreadyExistsFault`.
@@ -5036,12 +4794,12 @@ mod snapshot_already_exists_fault_items {
     pub struct SnapshotAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl SnapshotAlreadyExistsFault {
         /// Creates a builder for [`SnapshotAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::SnapshotAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl SnapshotAlreadyExistsFault {
@@ -5050,7 +4808,7 @@ mod snapshot_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5060,40 +4818,33 @@ mod snapshot_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for SnapshotAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for SnapshotAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SnapshotAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for SnapshotAlreadyExistsFault {
+    impl ModeledError for SnapshotAlreadyExistsFault {
         const CODE: &'static str = SnapshotAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SnapshotAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for SnapshotAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for SnapshotAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for SnapshotAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5108,6 +4859,10 @@ mod snapshot_already_exists_fault_items {
 pub use self::snapshot_already_exists_fault_items::*;
 #[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
 mod snapshot_feature_not_supported_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// You attempted one of the following operations:
     ///
     /// - Creating a snapshot of a Valkey or Redis OSS cluster running on a `cache.t1.micro` cache node.
@@ -5122,12 +4877,12 @@ mod snapshot_feature_not_supported_fault_items {
     pub struct SnapshotFeatureNotSupportedFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl SnapshotFeatureNotSupportedFault {
         /// Creates a builder for [`SnapshotFeatureNotSupportedFault`].
         pub fn builder() -> crate::error::builders::SnapshotFeatureNotSupportedFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl SnapshotFeatureNotSupportedFault {
@@ -5136,7 +4891,7 @@ mod snapshot_feature_not_supported_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5146,40 +4901,33 @@ mod snapshot_feature_not_supported_fault_items {
         }
     }
     impl ::std::error::Error for SnapshotFeatureNotSupportedFault {}
-    impl ::querygen_runtime::xml::ReadXml for SnapshotFeatureNotSupportedFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SnapshotFeatureNotSupportedFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for SnapshotFeatureNotSupportedFault {
+    impl ModeledError for SnapshotFeatureNotSupportedFault {
         const CODE: &'static str = SnapshotFeatureNotSupportedFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SnapshotFeatureNotSupportedFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for SnapshotFeatureNotSupportedFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for SnapshotFeatureNotSupportedFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for SnapshotFeatureNotSupportedFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5194,6 +4942,10 @@ mod snapshot_feature_not_supported_fault_items {
 pub use self::snapshot_feature_not_supported_fault_items::*;
 #[cfg(feature = "_error-SnapshotNotFoundFault")]
 mod snapshot_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested snapshot name does not refer to an existing snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault`.
@@ -5203,12 +4955,12 @@ mod snapshot_not_found_fault_items {
     pub struct SnapshotNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl SnapshotNotFoundFault {
         /// Creates a builder for [`SnapshotNotFoundFault`].
         pub fn builder() -> crate::error::builders::SnapshotNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl SnapshotNotFoundFault {
@@ -5217,7 +4969,7 @@ mod snapshot_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5227,40 +4979,33 @@ mod snapshot_not_found_fault_items {
         }
     }
     impl ::std::error::Error for SnapshotNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for SnapshotNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SnapshotNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for SnapshotNotFoundFault {
+    impl ModeledError for SnapshotNotFoundFault {
         const CODE: &'static str = SnapshotNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SnapshotNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for SnapshotNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for SnapshotNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for SnapshotNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5275,6 +5020,10 @@ mod snapshot_not_found_fault_items {
 pub use self::snapshot_not_found_fault_items::*;
 #[cfg(feature = "_error-SnapshotQuotaExceededFault")]
 mod snapshot_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the maximum number of snapshots.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotQuotaExceededFault`.
@@ -5284,12 +5033,12 @@ mod snapshot_quota_exceeded_fault_items {
     pub struct SnapshotQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl SnapshotQuotaExceededFault {
         /// Creates a builder for [`SnapshotQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::SnapshotQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl SnapshotQuotaExceededFault {
@@ -5298,7 +5047,7 @@ mod snapshot_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5308,40 +5057,33 @@ mod snapshot_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for SnapshotQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for SnapshotQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SnapshotQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for SnapshotQuotaExceededFault {
+    impl ModeledError for SnapshotQuotaExceededFault {
         const CODE: &'static str = SnapshotQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SnapshotQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for SnapshotQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for SnapshotQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for SnapshotQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5356,6 +5098,10 @@ mod snapshot_quota_exceeded_fault_items {
 pub use self::snapshot_quota_exceeded_fault_items::*;
 #[cfg(feature = "_error-SubnetInUse")]
 mod subnet_in_use_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested subnet is being used by another cache subnet group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SubnetInUse`.
@@ -5365,12 +5111,12 @@ mod subnet_in_use_items {
     pub struct SubnetInUse {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl SubnetInUse {
         /// Creates a builder for [`SubnetInUse`].
         pub fn builder() -> crate::error::builders::SubnetInUseBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl SubnetInUse {
@@ -5379,7 +5125,7 @@ mod subnet_in_use_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5389,40 +5135,33 @@ mod subnet_in_use_items {
         }
     }
     impl ::std::error::Error for SubnetInUse {}
-    impl ::querygen_runtime::xml::ReadXml for SubnetInUse {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SubnetInUse {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for SubnetInUse {
+    impl ModeledError for SubnetInUse {
         const CODE: &'static str = SubnetInUse::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SubnetInUse {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for SubnetInUse {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for SubnetInUse {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for SubnetInUse {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5437,6 +5176,10 @@ mod subnet_in_use_items {
 pub use self::subnet_in_use_items::*;
 #[cfg(feature = "_error-SubnetNotAllowedFault")]
 mod subnet_not_allowed_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// At least one subnet ID does not match the other subnet IDs. This mismatch typically occurs when a
     /// user sets one subnet ID to a regional Availability Zone and a different one to an outpost. Or when a
     /// user sets the subnet ID to an Outpost when not subscribed on this service.
@@ -5448,12 +5191,12 @@ mod subnet_not_allowed_fault_items {
     pub struct SubnetNotAllowedFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl SubnetNotAllowedFault {
         /// Creates a builder for [`SubnetNotAllowedFault`].
         pub fn builder() -> crate::error::builders::SubnetNotAllowedFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl SubnetNotAllowedFault {
@@ -5462,7 +5205,7 @@ mod subnet_not_allowed_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5472,40 +5215,33 @@ mod subnet_not_allowed_fault_items {
         }
     }
     impl ::std::error::Error for SubnetNotAllowedFault {}
-    impl ::querygen_runtime::xml::ReadXml for SubnetNotAllowedFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SubnetNotAllowedFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for SubnetNotAllowedFault {
+    impl ModeledError for SubnetNotAllowedFault {
         const CODE: &'static str = SubnetNotAllowedFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SubnetNotAllowedFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for SubnetNotAllowedFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for SubnetNotAllowedFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for SubnetNotAllowedFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5520,6 +5256,10 @@ mod subnet_not_allowed_fault_items {
 pub use self::subnet_not_allowed_fault_items::*;
 #[cfg(feature = "_error-TagNotFoundFault")]
 mod tag_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The requested tag was not found on this resource.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#TagNotFoundFault`.
@@ -5529,12 +5269,12 @@ mod tag_not_found_fault_items {
     pub struct TagNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl TagNotFoundFault {
         /// Creates a builder for [`TagNotFoundFault`].
         pub fn builder() -> crate::error::builders::TagNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl TagNotFoundFault {
@@ -5543,7 +5283,7 @@ mod tag_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5553,40 +5293,33 @@ mod tag_not_found_fault_items {
         }
     }
     impl ::std::error::Error for TagNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for TagNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for TagNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for TagNotFoundFault {
+    impl ModeledError for TagNotFoundFault {
         const CODE: &'static str = TagNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for TagNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for TagNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for TagNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for TagNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5601,6 +5334,10 @@ mod tag_not_found_fault_items {
 pub use self::tag_not_found_fault_items::*;
 #[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
 mod tag_quota_per_resource_exceeded_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request cannot be processed because it would cause the resource to have more than the allowed
     /// number of tags. The maximum number of tags permitted on a resource is 50.
     ///
@@ -5611,12 +5348,12 @@ mod tag_quota_per_resource_exceeded_items {
     pub struct TagQuotaPerResourceExceeded {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl TagQuotaPerResourceExceeded {
         /// Creates a builder for [`TagQuotaPerResourceExceeded`].
         pub fn builder() -> crate::error::builders::TagQuotaPerResourceExceededBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl TagQuotaPerResourceExceeded {
@@ -5625,7 +5362,7 @@ mod tag_quota_per_resource_exceeded_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5635,40 +5372,33 @@ mod tag_quota_per_resource_exceeded_items {
         }
     }
     impl ::std::error::Error for TagQuotaPerResourceExceeded {}
-    impl ::querygen_runtime::xml::ReadXml for TagQuotaPerResourceExceeded {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for TagQuotaPerResourceExceeded {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for TagQuotaPerResourceExceeded {
+    impl ModeledError for TagQuotaPerResourceExceeded {
         const CODE: &'static str = TagQuotaPerResourceExceeded::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for TagQuotaPerResourceExceeded {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for TagQuotaPerResourceExceeded {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for TagQuotaPerResourceExceeded {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for TagQuotaPerResourceExceeded {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5683,6 +5413,10 @@ mod tag_quota_per_resource_exceeded_items {
 pub use self::tag_quota_per_resource_exceeded_items::*;
 #[cfg(feature = "_error-TestFailoverNotAvailableFault")]
 mod test_failover_not_available_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The `TestFailover` action is not available.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#TestFailoverNotAvailableFault`.
@@ -5692,12 +5426,12 @@ mod test_failover_not_available_fault_items {
     pub struct TestFailoverNotAvailableFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl TestFailoverNotAvailableFault {
         /// Creates a builder for [`TestFailoverNotAvailableFault`].
         pub fn builder() -> crate::error::builders::TestFailoverNotAvailableFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl TestFailoverNotAvailableFault {
@@ -5706,7 +5440,7 @@ mod test_failover_not_available_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5716,40 +5450,33 @@ mod test_failover_not_available_fault_items {
         }
     }
     impl ::std::error::Error for TestFailoverNotAvailableFault {}
-    impl ::querygen_runtime::xml::ReadXml for TestFailoverNotAvailableFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for TestFailoverNotAvailableFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for TestFailoverNotAvailableFault {
+    impl ModeledError for TestFailoverNotAvailableFault {
         const CODE: &'static str = TestFailoverNotAvailableFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for TestFailoverNotAvailableFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for TestFailoverNotAvailableFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for TestFailoverNotAvailableFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for TestFailoverNotAvailableFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5764,6 +5491,10 @@ mod test_failover_not_available_fault_items {
 pub use self::test_failover_not_available_fault_items::*;
 #[cfg(feature = "_error-UserAlreadyExistsFault")]
 mod user_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// A user with this ID already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserAlreadyExistsFault`.
@@ -5773,12 +5504,12 @@ mod user_already_exists_fault_items {
     pub struct UserAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl UserAlreadyExistsFault {
         /// Creates a builder for [`UserAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::UserAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl UserAlreadyExistsFault {
@@ -5787,7 +5518,7 @@ mod user_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5797,40 +5528,33 @@ mod user_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for UserAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for UserAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for UserAlreadyExistsFault {
+    impl ModeledError for UserAlreadyExistsFault {
         const CODE: &'static str = UserAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for UserAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for UserAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for UserAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5845,6 +5569,10 @@ mod user_already_exists_fault_items {
 pub use self::user_already_exists_fault_items::*;
 #[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
 mod user_group_already_exists_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The user group with this ID already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupAlreadyExistsFault`.
@@ -5854,12 +5582,12 @@ mod user_group_already_exists_fault_items {
     pub struct UserGroupAlreadyExistsFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl UserGroupAlreadyExistsFault {
         /// Creates a builder for [`UserGroupAlreadyExistsFault`].
         pub fn builder() -> crate::error::builders::UserGroupAlreadyExistsFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl UserGroupAlreadyExistsFault {
@@ -5868,7 +5596,7 @@ mod user_group_already_exists_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5878,40 +5606,33 @@ mod user_group_already_exists_fault_items {
         }
     }
     impl ::std::error::Error for UserGroupAlreadyExistsFault {}
-    impl ::querygen_runtime::xml::ReadXml for UserGroupAlreadyExistsFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserGroupAlreadyExistsFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for UserGroupAlreadyExistsFault {
+    impl ModeledError for UserGroupAlreadyExistsFault {
         const CODE: &'static str = UserGroupAlreadyExistsFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserGroupAlreadyExistsFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for UserGroupAlreadyExistsFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for UserGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for UserGroupAlreadyExistsFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -5926,6 +5647,10 @@ mod user_group_already_exists_fault_items {
 pub use self::user_group_already_exists_fault_items::*;
 #[cfg(feature = "_error-UserGroupNotFoundFault")]
 mod user_group_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The user group was not found or does not exist
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupNotFoundFault`.
@@ -5935,12 +5660,12 @@ mod user_group_not_found_fault_items {
     pub struct UserGroupNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl UserGroupNotFoundFault {
         /// Creates a builder for [`UserGroupNotFoundFault`].
         pub fn builder() -> crate::error::builders::UserGroupNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl UserGroupNotFoundFault {
@@ -5949,7 +5674,7 @@ mod user_group_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -5959,40 +5684,33 @@ mod user_group_not_found_fault_items {
         }
     }
     impl ::std::error::Error for UserGroupNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for UserGroupNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserGroupNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for UserGroupNotFoundFault {
+    impl ModeledError for UserGroupNotFoundFault {
         const CODE: &'static str = UserGroupNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserGroupNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for UserGroupNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for UserGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for UserGroupNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -6007,6 +5725,10 @@ mod user_group_not_found_fault_items {
 pub use self::user_group_not_found_fault_items::*;
 #[cfg(feature = "_error-UserGroupQuotaExceededFault")]
 mod user_group_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The number of users exceeds the user group limit.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupQuotaExceededFault`.
@@ -6016,12 +5738,12 @@ mod user_group_quota_exceeded_fault_items {
     pub struct UserGroupQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl UserGroupQuotaExceededFault {
         /// Creates a builder for [`UserGroupQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::UserGroupQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl UserGroupQuotaExceededFault {
@@ -6030,7 +5752,7 @@ mod user_group_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -6040,40 +5762,33 @@ mod user_group_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for UserGroupQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for UserGroupQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserGroupQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for UserGroupQuotaExceededFault {
+    impl ModeledError for UserGroupQuotaExceededFault {
         const CODE: &'static str = UserGroupQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserGroupQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for UserGroupQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for UserGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for UserGroupQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -6088,6 +5803,10 @@ mod user_group_quota_exceeded_fault_items {
 pub use self::user_group_quota_exceeded_fault_items::*;
 #[cfg(feature = "_error-UserNotFoundFault")]
 mod user_not_found_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The user does not exist or could not be found.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserNotFoundFault`.
@@ -6097,12 +5816,12 @@ mod user_not_found_fault_items {
     pub struct UserNotFoundFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl UserNotFoundFault {
         /// Creates a builder for [`UserNotFoundFault`].
         pub fn builder() -> crate::error::builders::UserNotFoundFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl UserNotFoundFault {
@@ -6111,7 +5830,7 @@ mod user_not_found_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -6121,40 +5840,33 @@ mod user_not_found_fault_items {
         }
     }
     impl ::std::error::Error for UserNotFoundFault {}
-    impl ::querygen_runtime::xml::ReadXml for UserNotFoundFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserNotFoundFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for UserNotFoundFault {
+    impl ModeledError for UserNotFoundFault {
         const CODE: &'static str = UserNotFoundFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserNotFoundFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for UserNotFoundFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for UserNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for UserNotFoundFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -6169,6 +5881,10 @@ mod user_not_found_fault_items {
 pub use self::user_not_found_fault_items::*;
 #[cfg(feature = "_error-UserQuotaExceededFault")]
 mod user_quota_exceeded_fault_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The quota of users has been exceeded.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserQuotaExceededFault`.
@@ -6178,12 +5894,12 @@ mod user_quota_exceeded_fault_items {
     pub struct UserQuotaExceededFault {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl UserQuotaExceededFault {
         /// Creates a builder for [`UserQuotaExceededFault`].
         pub fn builder() -> crate::error::builders::UserQuotaExceededFaultBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl UserQuotaExceededFault {
@@ -6192,7 +5908,7 @@ mod user_quota_exceeded_fault_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -6202,40 +5918,33 @@ mod user_quota_exceeded_fault_items {
         }
     }
     impl ::std::error::Error for UserQuotaExceededFault {}
-    impl ::querygen_runtime::xml::ReadXml for UserQuotaExceededFault {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserQuotaExceededFault {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for UserQuotaExceededFault {
+    impl ModeledError for UserQuotaExceededFault {
         const CODE: &'static str = UserQuotaExceededFault::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserQuotaExceededFault {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for UserQuotaExceededFault {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for UserQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for UserQuotaExceededFault {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some(
-                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                ),
+                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -6531,7 +6240,7 @@ pub enum ServiceError {
     #[cfg(feature = "_error-UserQuotaExceededFault")]
     UserQuotaExceededFault(crate::error::UserQuotaExceededFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ServiceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -6539,13 +6248,13 @@ impl ServiceError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
             Self::ApiCallRateForCustomerExceededFault(error) => error,
             #[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
@@ -6703,461 +6412,323 @@ impl ServiceError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ServiceError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ServiceError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ApiCallRateForCustomerExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ApiCallRateForCustomerExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-AuthorizationAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::AuthorizationAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::AuthorizationAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-AuthorizationNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::AuthorizationNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::AuthorizationNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheClusterAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheClusterAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheClusterAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheClusterNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheClusterNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheClusterNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheParameterGroupAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheParameterGroupAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheParameterGroupAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheParameterGroupNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheParameterGroupNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheParameterGroupNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheParameterGroupQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheParameterGroupQuotaExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheParameterGroupQuotaExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheSecurityGroupAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheSecurityGroupAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheSecurityGroupAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheSecurityGroupNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheSecurityGroupNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheSecurityGroupNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheSecurityGroupQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheSecurityGroupQuotaExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheSecurityGroupQuotaExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheSubnetGroupAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheSubnetGroupAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheSubnetGroupAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheSubnetGroupInUse")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheSubnetGroupInUse)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheSubnetGroupInUse) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheSubnetGroupNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheSubnetGroupNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheSubnetGroupNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheSubnetGroupQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheSubnetGroupQuotaExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheSubnetGroupQuotaExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-CacheSubnetQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::CacheSubnetQuotaExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::CacheSubnetQuotaExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ClusterQuotaForCustomerExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ClusterQuotaForCustomerExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ClusterQuotaForCustomerExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-DefaultUserAssociatedToUserGroupFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::DefaultUserAssociatedToUserGroupFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::DefaultUserAssociatedToUserGroupFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-DefaultUserRequired")]
-        if let ::std::option::Option::Some(read) = error.read(Self::DefaultUserRequired)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::DefaultUserRequired) {
+            return Some(read);
         }
         #[cfg(feature = "_error-DuplicateUserNameFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::DuplicateUserNameFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::DuplicateUserNameFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-GlobalReplicationGroupAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::GlobalReplicationGroupAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::GlobalReplicationGroupAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-GlobalReplicationGroupNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::GlobalReplicationGroupNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::GlobalReplicationGroupNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InsufficientCacheClusterCapacityFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InsufficientCacheClusterCapacityFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InsufficientCacheClusterCapacityFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidArnFault")]
-        if let ::std::option::Option::Some(read) = error.read(Self::InvalidArnFault) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidArnFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidCacheClusterStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidCacheClusterStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidCacheClusterStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidCacheParameterGroupStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidCacheParameterGroupStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidCacheParameterGroupStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidCacheSecurityGroupStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidCacheSecurityGroupStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidCacheSecurityGroupStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidCredentialsException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidCredentialsException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidCredentialsException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidGlobalReplicationGroupStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidGlobalReplicationGroupStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidGlobalReplicationGroupStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidKmsKeyFault")]
-        if let ::std::option::Option::Some(read) = error.read(Self::InvalidKmsKeyFault) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidKmsKeyFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidParameterCombinationException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidParameterCombinationException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidParameterCombinationException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidParameterValueException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidParameterValueException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidParameterValueException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidReplicationGroupStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidReplicationGroupStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidReplicationGroupStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidServerlessCacheSnapshotStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidServerlessCacheSnapshotStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidServerlessCacheSnapshotStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidServerlessCacheStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidServerlessCacheStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidServerlessCacheStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidSnapshotStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidSnapshotStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidSnapshotStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidSubnet")]
-        if let ::std::option::Option::Some(read) = error.read(Self::InvalidSubnet) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidSubnet) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidUserGroupStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidUserGroupStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidUserGroupStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidUserStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidUserStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidUserStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidVpcNetworkStateFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidVpcNetworkStateFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidVpcNetworkStateFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-NoOperationFault")]
-        if let ::std::option::Option::Some(read) = error.read(Self::NoOperationFault) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::NoOperationFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-NodeGroupNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::NodeGroupNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::NodeGroupNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-NodeGroupsPerReplicationGroupQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
+        if let Some(read) = error
             .read(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
         {
-            return ::std::option::Option::Some(read);
+            return Some(read);
         }
         #[cfg(feature = "_error-NodeQuotaForClusterExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::NodeQuotaForClusterExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::NodeQuotaForClusterExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-NodeQuotaForCustomerExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::NodeQuotaForCustomerExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::NodeQuotaForCustomerExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ReplicationGroupAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ReplicationGroupAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ReplicationGroupAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ReplicationGroupAlreadyUnderMigrationFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ReplicationGroupAlreadyUnderMigrationFault)
+        if let Some(read) = error.read(Self::ReplicationGroupAlreadyUnderMigrationFault)
         {
-            return ::std::option::Option::Some(read);
+            return Some(read);
         }
         #[cfg(feature = "_error-ReplicationGroupNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ReplicationGroupNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ReplicationGroupNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ReplicationGroupNotUnderMigrationFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ReplicationGroupNotUnderMigrationFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ReplicationGroupNotUnderMigrationFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ReservedCacheNodeAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ReservedCacheNodeAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ReservedCacheNodeAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ReservedCacheNodeNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ReservedCacheNodeNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ReservedCacheNodeNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ReservedCacheNodeQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ReservedCacheNodeQuotaExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ReservedCacheNodeQuotaExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ReservedCacheNodesOfferingNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ReservedCacheNodesOfferingNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ReservedCacheNodesOfferingNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ServerlessCacheAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ServerlessCacheAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ServerlessCacheAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ServerlessCacheNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ServerlessCacheNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ServerlessCacheNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ServerlessCacheQuotaForCustomerExceededFault")]
-        if let ::std::option::Option::Some(read) = error
+        if let Some(read) = error
             .read(Self::ServerlessCacheQuotaForCustomerExceededFault)
         {
-            return ::std::option::Option::Some(read);
+            return Some(read);
         }
         #[cfg(feature = "_error-ServerlessCacheSnapshotAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ServerlessCacheSnapshotAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ServerlessCacheSnapshotAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ServerlessCacheSnapshotNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ServerlessCacheSnapshotNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ServerlessCacheSnapshotNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ServerlessCacheSnapshotQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ServerlessCacheSnapshotQuotaExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ServerlessCacheSnapshotQuotaExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ServiceLinkedRoleNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ServiceLinkedRoleNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ServiceLinkedRoleNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ServiceUpdateNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ServiceUpdateNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ServiceUpdateNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-SnapshotAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::SnapshotAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::SnapshotAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-SnapshotFeatureNotSupportedFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::SnapshotFeatureNotSupportedFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::SnapshotFeatureNotSupportedFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-SnapshotNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::SnapshotNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::SnapshotNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-SnapshotQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::SnapshotQuotaExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::SnapshotQuotaExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-SubnetInUse")]
-        if let ::std::option::Option::Some(read) = error.read(Self::SubnetInUse) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::SubnetInUse) {
+            return Some(read);
         }
         #[cfg(feature = "_error-SubnetNotAllowedFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::SubnetNotAllowedFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::SubnetNotAllowedFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-TagNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error.read(Self::TagNotFoundFault) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::TagNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-TagQuotaPerResourceExceeded")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::TagQuotaPerResourceExceeded)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::TagQuotaPerResourceExceeded) {
+            return Some(read);
         }
         #[cfg(feature = "_error-TestFailoverNotAvailableFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::TestFailoverNotAvailableFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::TestFailoverNotAvailableFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-UserAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::UserAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::UserAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-UserGroupAlreadyExistsFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::UserGroupAlreadyExistsFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::UserGroupAlreadyExistsFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-UserGroupNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::UserGroupNotFoundFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::UserGroupNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-UserGroupQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::UserGroupQuotaExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::UserGroupQuotaExceededFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-UserNotFoundFault")]
-        if let ::std::option::Option::Some(read) = error.read(Self::UserNotFoundFault) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::UserNotFoundFault) {
+            return Some(read);
         }
         #[cfg(feature = "_error-UserQuotaExceededFault")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::UserQuotaExceededFault)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::UserQuotaExceededFault) {
+            return Some(read);
         }
-        ::std::option::Option::None
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             #[cfg(feature = "_error-ApiCallRateForCustomerExceededFault")]
             Self::ApiCallRateForCustomerExceededFault(error) => error,
@@ -7315,26 +6886,19 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ServiceError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ServiceError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ServiceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Builders for the errors of this module.
@@ -7344,22 +6908,16 @@ pub mod builders {
         /// A builder for [`ApiCallRateForCustomerExceededFault`](crate::error::ApiCallRateForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ApiCallRateForCustomerExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ApiCallRateForCustomerExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7378,22 +6936,16 @@ pub mod builders {
         /// A builder for [`AuthorizationAlreadyExistsFault`](crate::error::AuthorizationAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AuthorizationAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl AuthorizationAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7412,22 +6964,16 @@ pub mod builders {
         /// A builder for [`AuthorizationNotFoundFault`](crate::error::AuthorizationNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AuthorizationNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl AuthorizationNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7446,22 +6992,16 @@ pub mod builders {
         /// A builder for [`CacheClusterAlreadyExistsFault`](crate::error::CacheClusterAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheClusterAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheClusterAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7480,22 +7020,16 @@ pub mod builders {
         /// A builder for [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheClusterNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheClusterNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7514,22 +7048,16 @@ pub mod builders {
         /// A builder for [`CacheParameterGroupAlreadyExistsFault`](crate::error::CacheParameterGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheParameterGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7548,22 +7076,16 @@ pub mod builders {
         /// A builder for [`CacheParameterGroupNotFoundFault`](crate::error::CacheParameterGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheParameterGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7582,22 +7104,16 @@ pub mod builders {
         /// A builder for [`CacheParameterGroupQuotaExceededFault`](crate::error::CacheParameterGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheParameterGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7616,22 +7132,16 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroupAlreadyExistsFault`](crate::error::CacheSecurityGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheSecurityGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7650,22 +7160,16 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroupNotFoundFault`](crate::error::CacheSecurityGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheSecurityGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7684,22 +7188,16 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroupQuotaExceededFault`](crate::error::CacheSecurityGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheSecurityGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7718,22 +7216,16 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroupAlreadyExistsFault`](crate::error::CacheSubnetGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheSubnetGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7752,22 +7244,16 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroupInUse`](crate::error::CacheSubnetGroupInUse).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupInUseBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheSubnetGroupInUseBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7786,22 +7272,16 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroupNotFoundFault`](crate::error::CacheSubnetGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheSubnetGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7820,22 +7300,16 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroupQuotaExceededFault`](crate::error::CacheSubnetGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheSubnetGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7854,22 +7328,16 @@ pub mod builders {
         /// A builder for [`CacheSubnetQuotaExceededFault`](crate::error::CacheSubnetQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl CacheSubnetQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7888,22 +7356,16 @@ pub mod builders {
         /// A builder for [`ClusterQuotaForCustomerExceededFault`](crate::error::ClusterQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ClusterQuotaForCustomerExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ClusterQuotaForCustomerExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7922,22 +7384,16 @@ pub mod builders {
         /// A builder for [`DefaultUserAssociatedToUserGroupFault`](crate::error::DefaultUserAssociatedToUserGroupFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DefaultUserAssociatedToUserGroupFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl DefaultUserAssociatedToUserGroupFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7956,22 +7412,16 @@ pub mod builders {
         /// A builder for [`DefaultUserRequired`](crate::error::DefaultUserRequired).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DefaultUserRequiredBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl DefaultUserRequiredBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -7990,22 +7440,16 @@ pub mod builders {
         /// A builder for [`DuplicateUserNameFault`](crate::error::DuplicateUserNameFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DuplicateUserNameFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl DuplicateUserNameFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8024,22 +7468,16 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroupAlreadyExistsFault`](crate::error::GlobalReplicationGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl GlobalReplicationGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8060,22 +7498,16 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl GlobalReplicationGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8094,22 +7526,16 @@ pub mod builders {
         /// A builder for [`InsufficientCacheClusterCapacityFault`](crate::error::InsufficientCacheClusterCapacityFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InsufficientCacheClusterCapacityFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InsufficientCacheClusterCapacityFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8128,22 +7554,16 @@ pub mod builders {
         /// A builder for [`InvalidArnFault`](crate::error::InvalidArnFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidArnFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidArnFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8162,22 +7582,16 @@ pub mod builders {
         /// A builder for [`InvalidCacheClusterStateFault`](crate::error::InvalidCacheClusterStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidCacheClusterStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidCacheClusterStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8196,22 +7610,16 @@ pub mod builders {
         /// A builder for [`InvalidCacheParameterGroupStateFault`](crate::error::InvalidCacheParameterGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidCacheParameterGroupStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidCacheParameterGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8230,22 +7638,16 @@ pub mod builders {
         /// A builder for [`InvalidCacheSecurityGroupStateFault`](crate::error::InvalidCacheSecurityGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidCacheSecurityGroupStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidCacheSecurityGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8264,22 +7666,16 @@ pub mod builders {
         /// A builder for [`InvalidCredentialsException`](crate::error::InvalidCredentialsException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidCredentialsExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidCredentialsExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8298,22 +7694,16 @@ pub mod builders {
         /// A builder for [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidGlobalReplicationGroupStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidGlobalReplicationGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8332,22 +7722,16 @@ pub mod builders {
         /// A builder for [`InvalidKmsKeyFault`](crate::error::InvalidKmsKeyFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidKmsKeyFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidKmsKeyFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8366,22 +7750,16 @@ pub mod builders {
         /// A builder for [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidParameterCombinationExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidParameterCombinationExceptionBuilder {
             /// Two or more parameters that must not be used together were used together.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8400,22 +7778,16 @@ pub mod builders {
         /// A builder for [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidParameterValueExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidParameterValueExceptionBuilder {
             /// A parameter value is invalid.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8434,22 +7806,16 @@ pub mod builders {
         /// A builder for [`InvalidReplicationGroupStateFault`](crate::error::InvalidReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidReplicationGroupStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidReplicationGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8468,22 +7834,16 @@ pub mod builders {
         /// A builder for [`InvalidServerlessCacheSnapshotStateFault`](crate::error::InvalidServerlessCacheSnapshotStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidServerlessCacheSnapshotStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidServerlessCacheSnapshotStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8504,22 +7864,16 @@ pub mod builders {
         /// A builder for [`InvalidServerlessCacheStateFault`](crate::error::InvalidServerlessCacheStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidServerlessCacheStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidServerlessCacheStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8538,22 +7892,16 @@ pub mod builders {
         /// A builder for [`InvalidSnapshotStateFault`](crate::error::InvalidSnapshotStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidSnapshotStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidSnapshotStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8572,22 +7920,16 @@ pub mod builders {
         /// A builder for [`InvalidSubnet`](crate::error::InvalidSubnet).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidSubnetBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidSubnetBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8606,22 +7948,16 @@ pub mod builders {
         /// A builder for [`InvalidUserGroupStateFault`](crate::error::InvalidUserGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidUserGroupStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidUserGroupStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8640,22 +7976,16 @@ pub mod builders {
         /// A builder for [`InvalidUserStateFault`](crate::error::InvalidUserStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidUserStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidUserStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8674,22 +8004,16 @@ pub mod builders {
         /// A builder for [`InvalidVpcNetworkStateFault`](crate::error::InvalidVpcNetworkStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidVpcNetworkStateFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidVpcNetworkStateFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8708,22 +8032,16 @@ pub mod builders {
         /// A builder for [`NoOperationFault`](crate::error::NoOperationFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NoOperationFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl NoOperationFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8742,22 +8060,16 @@ pub mod builders {
         /// A builder for [`NodeGroupNotFoundFault`](crate::error::NodeGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl NodeGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8776,22 +8088,16 @@ pub mod builders {
         /// A builder for [`NodeGroupsPerReplicationGroupQuotaExceededFault`](crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8812,22 +8118,16 @@ pub mod builders {
         /// A builder for [`NodeQuotaForClusterExceededFault`](crate::error::NodeQuotaForClusterExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeQuotaForClusterExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl NodeQuotaForClusterExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8846,22 +8146,16 @@ pub mod builders {
         /// A builder for [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeQuotaForCustomerExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl NodeQuotaForCustomerExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8880,22 +8174,16 @@ pub mod builders {
         /// A builder for [`ReplicationGroupAlreadyExistsFault`](crate::error::ReplicationGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ReplicationGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8914,22 +8202,16 @@ pub mod builders {
         /// A builder for [`ReplicationGroupAlreadyUnderMigrationFault`](crate::error::ReplicationGroupAlreadyUnderMigrationFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupAlreadyUnderMigrationFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ReplicationGroupAlreadyUnderMigrationFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8950,22 +8232,16 @@ pub mod builders {
         /// A builder for [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ReplicationGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -8984,22 +8260,16 @@ pub mod builders {
         /// A builder for [`ReplicationGroupNotUnderMigrationFault`](crate::error::ReplicationGroupNotUnderMigrationFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupNotUnderMigrationFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ReplicationGroupNotUnderMigrationFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9018,22 +8288,16 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodeAlreadyExistsFault`](crate::error::ReservedCacheNodeAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodeAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ReservedCacheNodeAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9052,22 +8316,16 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodeNotFoundFault`](crate::error::ReservedCacheNodeNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodeNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ReservedCacheNodeNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9086,22 +8344,16 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodeQuotaExceededFault`](crate::error::ReservedCacheNodeQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodeQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ReservedCacheNodeQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9120,22 +8372,16 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodesOfferingNotFoundFault`](crate::error::ReservedCacheNodesOfferingNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodesOfferingNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ReservedCacheNodesOfferingNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9154,22 +8400,16 @@ pub mod builders {
         /// A builder for [`ServerlessCacheAlreadyExistsFault`](crate::error::ServerlessCacheAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ServerlessCacheAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9188,22 +8428,16 @@ pub mod builders {
         /// A builder for [`ServerlessCacheNotFoundFault`](crate::error::ServerlessCacheNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ServerlessCacheNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9222,22 +8456,16 @@ pub mod builders {
         /// A builder for [`ServerlessCacheQuotaForCustomerExceededFault`](crate::error::ServerlessCacheQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheQuotaForCustomerExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ServerlessCacheQuotaForCustomerExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9258,22 +8486,16 @@ pub mod builders {
         /// A builder for [`ServerlessCacheSnapshotAlreadyExistsFault`](crate::error::ServerlessCacheSnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9294,22 +8516,16 @@ pub mod builders {
         /// A builder for [`ServerlessCacheSnapshotNotFoundFault`](crate::error::ServerlessCacheSnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheSnapshotNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ServerlessCacheSnapshotNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9328,22 +8544,16 @@ pub mod builders {
         /// A builder for [`ServerlessCacheSnapshotQuotaExceededFault`](crate::error::ServerlessCacheSnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheSnapshotQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ServerlessCacheSnapshotQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9364,22 +8574,16 @@ pub mod builders {
         /// A builder for [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServiceLinkedRoleNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ServiceLinkedRoleNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9398,22 +8602,16 @@ pub mod builders {
         /// A builder for [`ServiceUpdateNotFoundFault`](crate::error::ServiceUpdateNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServiceUpdateNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ServiceUpdateNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9432,22 +8630,16 @@ pub mod builders {
         /// A builder for [`SnapshotAlreadyExistsFault`](crate::error::SnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl SnapshotAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9466,22 +8658,16 @@ pub mod builders {
         /// A builder for [`SnapshotFeatureNotSupportedFault`](crate::error::SnapshotFeatureNotSupportedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotFeatureNotSupportedFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl SnapshotFeatureNotSupportedFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9500,22 +8686,16 @@ pub mod builders {
         /// A builder for [`SnapshotNotFoundFault`](crate::error::SnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl SnapshotNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9534,22 +8714,16 @@ pub mod builders {
         /// A builder for [`SnapshotQuotaExceededFault`](crate::error::SnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl SnapshotQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9568,22 +8742,16 @@ pub mod builders {
         /// A builder for [`SubnetInUse`](crate::error::SubnetInUse).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubnetInUseBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl SubnetInUseBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9602,22 +8770,16 @@ pub mod builders {
         /// A builder for [`SubnetNotAllowedFault`](crate::error::SubnetNotAllowedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubnetNotAllowedFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl SubnetNotAllowedFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9636,22 +8798,16 @@ pub mod builders {
         /// A builder for [`TagNotFoundFault`](crate::error::TagNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl TagNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9670,22 +8826,16 @@ pub mod builders {
         /// A builder for [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagQuotaPerResourceExceededBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl TagQuotaPerResourceExceededBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9704,22 +8854,16 @@ pub mod builders {
         /// A builder for [`TestFailoverNotAvailableFault`](crate::error::TestFailoverNotAvailableFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TestFailoverNotAvailableFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl TestFailoverNotAvailableFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9738,22 +8882,16 @@ pub mod builders {
         /// A builder for [`UserAlreadyExistsFault`](crate::error::UserAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl UserAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9772,22 +8910,16 @@ pub mod builders {
         /// A builder for [`UserGroupAlreadyExistsFault`](crate::error::UserGroupAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupAlreadyExistsFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl UserGroupAlreadyExistsFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9806,22 +8938,16 @@ pub mod builders {
         /// A builder for [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl UserGroupNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9840,22 +8966,16 @@ pub mod builders {
         /// A builder for [`UserGroupQuotaExceededFault`](crate::error::UserGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl UserGroupQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9874,22 +8994,16 @@ pub mod builders {
         /// A builder for [`UserNotFoundFault`](crate::error::UserNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserNotFoundFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl UserNotFoundFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -9908,22 +9022,16 @@ pub mod builders {
         /// A builder for [`UserQuotaExceededFault`](crate::error::UserQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserQuotaExceededFaultBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl UserQuotaExceededFaultBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }

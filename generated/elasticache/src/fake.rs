@@ -4,23 +4,25 @@
 //! Typed fakes for testing code that uses this crate (the `fake` feature).
 //!
 //! Implement [`ElastiCacheService`] for the operations a test uses, wrap it in [`Fake`] and give that to the client as its transport: requests go through the real client (serialization, signing, endpoint, retries), are parsed by the server-side parser (which checks `Action` and `Version`), answered by your method and written back as the service writes them. An operation you do not implement answers `501 NotImplemented` (see `querygen_client::fake::NOT_IMPLEMENTED`). [`Recorder`] holds the inputs the fake received; [`Script`] plays back a sequence of answers. With the `fake-server` feature, `Fake::serve` answers the same on a socket on 127.0.0.1, for clients in other languages.
+use ::querygen_client::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use ::querygen_client::fake::{Answer, Dispatch, FakeTransport, Incoming};
 pub use ::querygen_client::fake::{Auth, Recorder, Script};
 /// The fake served over HTTP (returned by `Fake::serve`).
 #[cfg(feature = "fake-server")]
 pub use ::querygen_client::fake::FakeServer;
 /// Amazon ElastiCache: one method per operation, taking its input and returning its output or its error enum. Every method has a default that answers `501 NotImplemented`, so a fake implements only what its test uses; write them as `async fn`.
-pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'static {
+pub trait ElastiCacheService: Send + Sync + 'static {
     #[cfg(feature = "add-tags-to-resource")]
     /// Answers `AddTagsToResource`. By default: the `501 NotImplemented` error.
     fn add_tags_to_resource(
         &self,
         input: crate::operation::add_tags_to_resource::AddTagsToResourceInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::add_tags_to_resource::AddTagsToResourceOutput,
             crate::operation::add_tags_to_resource::AddTagsToResourceError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::add_tags_to_resource::AddTagsToResourceError::Unhandled,
@@ -33,11 +35,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressOutput,
             crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressError::Unhandled,
@@ -50,11 +52,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::batch_apply_update_action::BatchApplyUpdateActionInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::batch_apply_update_action::BatchApplyUpdateActionOutput,
             crate::operation::batch_apply_update_action::BatchApplyUpdateActionError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::batch_apply_update_action::BatchApplyUpdateActionError::Unhandled,
@@ -67,11 +69,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::batch_stop_update_action::BatchStopUpdateActionInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::batch_stop_update_action::BatchStopUpdateActionOutput,
             crate::operation::batch_stop_update_action::BatchStopUpdateActionError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::batch_stop_update_action::BatchStopUpdateActionError::Unhandled,
@@ -84,11 +86,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::complete_migration::CompleteMigrationInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::complete_migration::CompleteMigrationOutput,
             crate::operation::complete_migration::CompleteMigrationError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::complete_migration::CompleteMigrationError::Unhandled,
@@ -101,11 +103,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotOutput,
             crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotError::Unhandled,
@@ -118,11 +120,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::copy_snapshot::CopySnapshotInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::copy_snapshot::CopySnapshotOutput,
             crate::operation::copy_snapshot::CopySnapshotError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::copy_snapshot::CopySnapshotError::Unhandled,
@@ -135,11 +137,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_cache_cluster::CreateCacheClusterInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_cache_cluster::CreateCacheClusterOutput,
             crate::operation::create_cache_cluster::CreateCacheClusterError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_cache_cluster::CreateCacheClusterError::Unhandled,
@@ -152,11 +154,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_cache_parameter_group::CreateCacheParameterGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_cache_parameter_group::CreateCacheParameterGroupOutput,
             crate::operation::create_cache_parameter_group::CreateCacheParameterGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_cache_parameter_group::CreateCacheParameterGroupError::Unhandled,
@@ -169,11 +171,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_cache_security_group::CreateCacheSecurityGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_cache_security_group::CreateCacheSecurityGroupOutput,
             crate::operation::create_cache_security_group::CreateCacheSecurityGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_cache_security_group::CreateCacheSecurityGroupError::Unhandled,
@@ -186,11 +188,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_cache_subnet_group::CreateCacheSubnetGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_cache_subnet_group::CreateCacheSubnetGroupOutput,
             crate::operation::create_cache_subnet_group::CreateCacheSubnetGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_cache_subnet_group::CreateCacheSubnetGroupError::Unhandled,
@@ -203,11 +205,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_global_replication_group::CreateGlobalReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_global_replication_group::CreateGlobalReplicationGroupOutput,
             crate::operation::create_global_replication_group::CreateGlobalReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_global_replication_group::CreateGlobalReplicationGroupError::Unhandled,
@@ -220,11 +222,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_replication_group::CreateReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_replication_group::CreateReplicationGroupOutput,
             crate::operation::create_replication_group::CreateReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_replication_group::CreateReplicationGroupError::Unhandled,
@@ -237,11 +239,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_serverless_cache::CreateServerlessCacheInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_serverless_cache::CreateServerlessCacheOutput,
             crate::operation::create_serverless_cache::CreateServerlessCacheError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_serverless_cache::CreateServerlessCacheError::Unhandled,
@@ -254,11 +256,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotOutput,
             crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotError::Unhandled,
@@ -271,11 +273,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_snapshot::CreateSnapshotInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_snapshot::CreateSnapshotOutput,
             crate::operation::create_snapshot::CreateSnapshotError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_snapshot::CreateSnapshotError::Unhandled,
@@ -288,11 +290,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_user::CreateUserInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_user::CreateUserOutput,
             crate::operation::create_user::CreateUserError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_user::CreateUserError::Unhandled,
@@ -305,11 +307,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::create_user_group::CreateUserGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_user_group::CreateUserGroupOutput,
             crate::operation::create_user_group::CreateUserGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_user_group::CreateUserGroupError::Unhandled,
@@ -322,11 +324,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupOutput,
             crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupError::Unhandled,
@@ -339,11 +341,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::decrease_replica_count::DecreaseReplicaCountInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::decrease_replica_count::DecreaseReplicaCountOutput,
             crate::operation::decrease_replica_count::DecreaseReplicaCountError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::decrease_replica_count::DecreaseReplicaCountError::Unhandled,
@@ -356,11 +358,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_cache_cluster::DeleteCacheClusterInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_cache_cluster::DeleteCacheClusterOutput,
             crate::operation::delete_cache_cluster::DeleteCacheClusterError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_cache_cluster::DeleteCacheClusterError::Unhandled,
@@ -373,11 +375,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupOutput,
             crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupError::Unhandled,
@@ -390,11 +392,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupOutput,
             crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupError::Unhandled,
@@ -407,11 +409,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupOutput,
             crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupError::Unhandled,
@@ -424,11 +426,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupOutput,
             crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupError::Unhandled,
@@ -441,11 +443,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_replication_group::DeleteReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_replication_group::DeleteReplicationGroupOutput,
             crate::operation::delete_replication_group::DeleteReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_replication_group::DeleteReplicationGroupError::Unhandled,
@@ -458,11 +460,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_serverless_cache::DeleteServerlessCacheInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_serverless_cache::DeleteServerlessCacheOutput,
             crate::operation::delete_serverless_cache::DeleteServerlessCacheError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_serverless_cache::DeleteServerlessCacheError::Unhandled,
@@ -475,11 +477,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotOutput,
             crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotError::Unhandled,
@@ -492,11 +494,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_snapshot::DeleteSnapshotInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_snapshot::DeleteSnapshotOutput,
             crate::operation::delete_snapshot::DeleteSnapshotError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_snapshot::DeleteSnapshotError::Unhandled,
@@ -509,11 +511,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_user::DeleteUserInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_user::DeleteUserOutput,
             crate::operation::delete_user::DeleteUserError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_user::DeleteUserError::Unhandled,
@@ -526,11 +528,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::delete_user_group::DeleteUserGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_user_group::DeleteUserGroupOutput,
             crate::operation::delete_user_group::DeleteUserGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_user_group::DeleteUserGroupError::Unhandled,
@@ -543,11 +545,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
             crate::operation::describe_cache_clusters::DescribeCacheClustersError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_cache_clusters::DescribeCacheClustersError::Unhandled,
@@ -560,11 +562,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsOutput,
             crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsError::Unhandled,
@@ -577,11 +579,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsOutput,
             crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsError::Unhandled,
@@ -594,11 +596,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_cache_parameters::DescribeCacheParametersInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_cache_parameters::DescribeCacheParametersOutput,
             crate::operation::describe_cache_parameters::DescribeCacheParametersError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_cache_parameters::DescribeCacheParametersError::Unhandled,
@@ -611,11 +613,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsOutput,
             crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsError::Unhandled,
@@ -628,11 +630,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsOutput,
             crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsError::Unhandled,
@@ -645,11 +647,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersOutput,
             crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersError::Unhandled,
@@ -662,11 +664,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_events::DescribeEventsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_events::DescribeEventsOutput,
             crate::operation::describe_events::DescribeEventsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_events::DescribeEventsError::Unhandled,
@@ -679,11 +681,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsOutput,
             crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsError::Unhandled,
@@ -696,11 +698,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
             crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_replication_groups::DescribeReplicationGroupsError::Unhandled,
@@ -713,11 +715,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesOutput,
             crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesError::Unhandled,
@@ -730,11 +732,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsOutput,
             crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsError::Unhandled,
@@ -747,11 +749,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsOutput,
             crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsError::Unhandled,
@@ -764,11 +766,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_serverless_caches::DescribeServerlessCachesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_serverless_caches::DescribeServerlessCachesOutput,
             crate::operation::describe_serverless_caches::DescribeServerlessCachesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_serverless_caches::DescribeServerlessCachesError::Unhandled,
@@ -781,11 +783,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_service_updates::DescribeServiceUpdatesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_service_updates::DescribeServiceUpdatesOutput,
             crate::operation::describe_service_updates::DescribeServiceUpdatesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_service_updates::DescribeServiceUpdatesError::Unhandled,
@@ -798,11 +800,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_snapshots::DescribeSnapshotsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_snapshots::DescribeSnapshotsOutput,
             crate::operation::describe_snapshots::DescribeSnapshotsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_snapshots::DescribeSnapshotsError::Unhandled,
@@ -815,11 +817,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_update_actions::DescribeUpdateActionsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_update_actions::DescribeUpdateActionsOutput,
             crate::operation::describe_update_actions::DescribeUpdateActionsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_update_actions::DescribeUpdateActionsError::Unhandled,
@@ -832,11 +834,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_user_groups::DescribeUserGroupsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_user_groups::DescribeUserGroupsOutput,
             crate::operation::describe_user_groups::DescribeUserGroupsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_user_groups::DescribeUserGroupsError::Unhandled,
@@ -849,11 +851,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::describe_users::DescribeUsersInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::describe_users::DescribeUsersOutput,
             crate::operation::describe_users::DescribeUsersError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::describe_users::DescribeUsersError::Unhandled,
@@ -866,11 +868,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupOutput,
             crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupError::Unhandled,
@@ -883,11 +885,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotOutput,
             crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotError::Unhandled,
@@ -900,11 +902,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupOutput,
             crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupError::Unhandled,
@@ -917,11 +919,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupOutput,
             crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupError::Unhandled,
@@ -934,11 +936,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::increase_replica_count::IncreaseReplicaCountInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::increase_replica_count::IncreaseReplicaCountOutput,
             crate::operation::increase_replica_count::IncreaseReplicaCountError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::increase_replica_count::IncreaseReplicaCountError::Unhandled,
@@ -951,11 +953,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsOutput,
             crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsError::Unhandled,
@@ -968,11 +970,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::list_tags_for_resource::ListTagsForResourceInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_tags_for_resource::ListTagsForResourceOutput,
             crate::operation::list_tags_for_resource::ListTagsForResourceError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_tags_for_resource::ListTagsForResourceError::Unhandled,
@@ -985,11 +987,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::modify_cache_cluster::ModifyCacheClusterInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::modify_cache_cluster::ModifyCacheClusterOutput,
             crate::operation::modify_cache_cluster::ModifyCacheClusterError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::modify_cache_cluster::ModifyCacheClusterError::Unhandled,
@@ -1002,11 +1004,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupOutput,
             crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupError::Unhandled,
@@ -1019,11 +1021,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupOutput,
             crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupError::Unhandled,
@@ -1036,11 +1038,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupOutput,
             crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupError::Unhandled,
@@ -1053,11 +1055,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::modify_replication_group::ModifyReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::modify_replication_group::ModifyReplicationGroupOutput,
             crate::operation::modify_replication_group::ModifyReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::modify_replication_group::ModifyReplicationGroupError::Unhandled,
@@ -1070,11 +1072,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationOutput,
             crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationError::Unhandled,
@@ -1087,11 +1089,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::modify_serverless_cache::ModifyServerlessCacheInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::modify_serverless_cache::ModifyServerlessCacheOutput,
             crate::operation::modify_serverless_cache::ModifyServerlessCacheError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::modify_serverless_cache::ModifyServerlessCacheError::Unhandled,
@@ -1104,11 +1106,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::modify_user::ModifyUserInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::modify_user::ModifyUserOutput,
             crate::operation::modify_user::ModifyUserError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::modify_user::ModifyUserError::Unhandled,
@@ -1121,11 +1123,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::modify_user_group::ModifyUserGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::modify_user_group::ModifyUserGroupOutput,
             crate::operation::modify_user_group::ModifyUserGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::modify_user_group::ModifyUserGroupError::Unhandled,
@@ -1138,11 +1140,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingOutput,
             crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingError::Unhandled,
@@ -1155,11 +1157,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupOutput,
             crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupError::Unhandled,
@@ -1172,11 +1174,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::reboot_cache_cluster::RebootCacheClusterInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::reboot_cache_cluster::RebootCacheClusterOutput,
             crate::operation::reboot_cache_cluster::RebootCacheClusterError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::reboot_cache_cluster::RebootCacheClusterError::Unhandled,
@@ -1189,11 +1191,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::remove_tags_from_resource::RemoveTagsFromResourceInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::remove_tags_from_resource::RemoveTagsFromResourceOutput,
             crate::operation::remove_tags_from_resource::RemoveTagsFromResourceError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::remove_tags_from_resource::RemoveTagsFromResourceError::Unhandled,
@@ -1206,11 +1208,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupOutput,
             crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupError::Unhandled,
@@ -1223,11 +1225,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressOutput,
             crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressError::Unhandled,
@@ -1240,11 +1242,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::start_migration::StartMigrationInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::start_migration::StartMigrationOutput,
             crate::operation::start_migration::StartMigrationError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::start_migration::StartMigrationError::Unhandled,
@@ -1257,11 +1259,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::test_failover::TestFailoverInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::test_failover::TestFailoverOutput,
             crate::operation::test_failover::TestFailoverError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::test_failover::TestFailoverError::Unhandled,
@@ -1274,11 +1276,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
         &self,
         input: crate::operation::test_migration::TestMigrationInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::test_migration::TestMigrationOutput,
             crate::operation::test_migration::TestMigrationError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::test_migration::TestMigrationError::Unhandled,
@@ -1288,16 +1290,11 @@ pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'stati
 }
 /// Routes requests to a service trait implementation.
 struct Dispatcher<S>(S);
-impl<S: ElastiCacheService> ::querygen_client::fake::Dispatch for Dispatcher<S> {
+impl<S: ElastiCacheService> Dispatch for Dispatcher<S> {
     fn signing_name(&self) -> &'static str {
         "elasticache"
     }
-    fn dispatch<'a>(
-        &'a self,
-        incoming: &'a ::querygen_client::fake::Incoming,
-    ) -> ::std::option::Option<
-        ::querygen_client::BoxFuture<'a, ::querygen_client::fake::Answer>,
-    > {
+    fn dispatch<'a>(&'a self, incoming: &'a Incoming) -> Option<BoxFuture<'a, Answer>> {
         match incoming.action() {
             #[cfg(feature = "add-tags-to-resource")]
             "AddTagsToResource" => {
@@ -2053,20 +2050,20 @@ impl<S: ElastiCacheService> ::querygen_client::fake::Dispatch for Dispatcher<S> 
                     crate::operation::test_migration::TestMigrationError::to_response,
                 )
             }
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
 /// The in-process fake: a [`Transport`](::querygen_client::Transport) answering with an implementation of [`ElastiCacheService`]. Cheap to clone: clones share the implementation and the recorder.
 #[derive(Debug, Clone)]
 pub struct Fake {
-    transport: ::querygen_client::fake::FakeTransport,
+    transport: FakeTransport,
 }
 impl Fake {
     /// A fake answering with `service`, accepting requests signed with any key.
     pub fn new(service: impl ElastiCacheService) -> Self {
         Self {
-            transport: ::querygen_client::fake::FakeTransport::new(Dispatcher(service)),
+            transport: FakeTransport::new(Dispatcher(service)),
         }
     }
     /// Authenticates requests with `auth` (for example [`Auth::verify`] to check signatures).
@@ -2085,17 +2082,11 @@ impl Fake {
         self.transport.serve().await
     }
 }
-impl ::querygen_client::Transport for Fake {
+impl Transport for Fake {
     fn send(
         &self,
-        request: ::querygen_client::HttpRequest,
-    ) -> ::querygen_client::BoxFuture<
-        '_,
-        ::std::result::Result<
-            ::querygen_client::HttpResponse,
-            ::querygen_client::TransportError,
-        >,
-    > {
-        ::querygen_client::Transport::send(&self.transport, request)
+        request: HttpRequest,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Transport::send(&self.transport, request)
     }
 }

@@ -4,6 +4,7 @@
 //! The structures, enums and unions shared by the service's operations.
 #[cfg(feature = "_type-AuthTokenUpdateStatus")]
 mod auth_token_update_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `AuthTokenUpdateStatus` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#AuthTokenUpdateStatus`.
@@ -19,7 +20,7 @@ mod auth_token_update_status_items {
         /// Wire value: `ROTATING`.
         Rotating,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl AuthTokenUpdateStatus {
         /// The value as sent on the wire.
@@ -35,33 +36,27 @@ mod auth_token_update_status_items {
             &["SETTING", "ROTATING"]
         }
     }
-    impl ::std::convert::From<&str> for AuthTokenUpdateStatus {
+    impl From<&str> for AuthTokenUpdateStatus {
         fn from(value: &str) -> Self {
             match value {
                 "SETTING" => Self::Setting,
                 "ROTATING" => Self::Rotating,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for AuthTokenUpdateStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for AuthTokenUpdateStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for AuthTokenUpdateStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for AuthTokenUpdateStatus {
+    impl AsRef<str> for AuthTokenUpdateStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -71,7 +66,7 @@ mod auth_token_update_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for AuthTokenUpdateStatus {}
+    impl StringEnum for AuthTokenUpdateStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AuthTokenUpdateStatus);
 }
@@ -79,6 +74,7 @@ mod auth_token_update_status_items {
 pub use self::auth_token_update_status_items::*;
 #[cfg(feature = "_type-AuthTokenUpdateStrategyType")]
 mod auth_token_update_strategy_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `AuthTokenUpdateStrategyType` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#AuthTokenUpdateStrategyType`.
@@ -98,7 +94,7 @@ mod auth_token_update_strategy_type_items {
         /// Wire value: `DELETE`.
         Delete,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl AuthTokenUpdateStrategyType {
         /// The value as sent on the wire.
@@ -115,34 +111,28 @@ mod auth_token_update_strategy_type_items {
             &["SET", "ROTATE", "DELETE"]
         }
     }
-    impl ::std::convert::From<&str> for AuthTokenUpdateStrategyType {
+    impl From<&str> for AuthTokenUpdateStrategyType {
         fn from(value: &str) -> Self {
             match value {
                 "SET" => Self::Set,
                 "ROTATE" => Self::Rotate,
                 "DELETE" => Self::Delete,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for AuthTokenUpdateStrategyType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for AuthTokenUpdateStrategyType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for AuthTokenUpdateStrategyType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for AuthTokenUpdateStrategyType {
+    impl AsRef<str> for AuthTokenUpdateStrategyType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -152,7 +142,7 @@ mod auth_token_update_strategy_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for AuthTokenUpdateStrategyType {}
+    impl StringEnum for AuthTokenUpdateStrategyType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AuthTokenUpdateStrategyType);
 }
@@ -160,6 +150,9 @@ mod auth_token_update_strategy_type_items {
 pub use self::auth_token_update_strategy_type_items::*;
 #[cfg(feature = "_type-Authentication")]
 mod authentication_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Indicates whether the user requires a password to authenticate.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Authentication`.
@@ -170,36 +163,33 @@ mod authentication_items {
     pub struct Authentication {
         /// Indicates whether the user requires a password to authenticate.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub r#type: ::std::option::Option<crate::types::AuthenticationType>,
+        pub r#type: Option<crate::types::AuthenticationType>,
         /// The number of passwords belonging to the user. The maximum is two.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub password_count: ::std::option::Option<i32>,
+        pub password_count: Option<i32>,
     }
     impl Authentication {
         /// Creates a builder for [`Authentication`].
         pub fn builder() -> crate::types::builders::AuthenticationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Authentication {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Authentication {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Type" => reader.read_into(&child, &mut out.r#type),
                     "PasswordCount" => reader.read_into(&child, &mut out.password_count),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Authentication {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Authentication {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Type", self.r#type.as_ref());
             writer.member("PasswordCount", self.password_count.as_ref());
         }
@@ -209,6 +199,9 @@ mod authentication_items {
 pub use self::authentication_items::*;
 #[cfg(feature = "_type-AuthenticationMode")]
 mod authentication_mode_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// Specifies the authentication mode to use.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#AuthenticationMode`.
@@ -220,32 +213,30 @@ mod authentication_mode_items {
         /// Specifies the authentication type. Possible options are IAM authentication, password and no
         /// password.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub r#type: ::std::option::Option<crate::types::InputAuthenticationType>,
+        pub r#type: Option<crate::types::InputAuthenticationType>,
         /// Specifies the passwords to use for authentication if `Type` is set to `password`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub passwords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub passwords: Option<Vec<String>>,
     }
     impl AuthenticationMode {
         /// Creates a builder for [`AuthenticationMode`].
         pub fn builder() -> crate::types::builders::AuthenticationModeBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for AuthenticationMode {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for AuthenticationMode {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("Type", self.r#type.as_ref());
             writer.list("Passwords", "member", self.passwords.as_deref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for AuthenticationMode {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for AuthenticationMode {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.r#type = node.member("Type")?;
             out.passwords = node.list("Passwords", "member")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
 }
@@ -253,6 +244,7 @@ mod authentication_mode_items {
 pub use self::authentication_mode_items::*;
 #[cfg(feature = "_type-AuthenticationType")]
 mod authentication_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `AuthenticationType` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#AuthenticationType`.
@@ -272,7 +264,7 @@ mod authentication_type_items {
         /// Wire value: `iam`.
         Iam,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl AuthenticationType {
         /// The value as sent on the wire.
@@ -289,34 +281,28 @@ mod authentication_type_items {
             &["password", "no-password", "iam"]
         }
     }
-    impl ::std::convert::From<&str> for AuthenticationType {
+    impl From<&str> for AuthenticationType {
         fn from(value: &str) -> Self {
             match value {
                 "password" => Self::Password,
                 "no-password" => Self::NoPassword,
                 "iam" => Self::Iam,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for AuthenticationType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for AuthenticationType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for AuthenticationType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for AuthenticationType {
+    impl AsRef<str> for AuthenticationType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -326,7 +312,7 @@ mod authentication_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for AuthenticationType {}
+    impl StringEnum for AuthenticationType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AuthenticationType);
 }
@@ -334,6 +320,7 @@ mod authentication_type_items {
 pub use self::authentication_type_items::*;
 #[cfg(feature = "_type-AutomaticFailoverStatus")]
 mod automatic_failover_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `AutomaticFailoverStatus` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#AutomaticFailoverStatus`.
@@ -357,7 +344,7 @@ mod automatic_failover_status_items {
         /// Wire value: `disabling`.
         Disabling,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl AutomaticFailoverStatus {
         /// The value as sent on the wire.
@@ -375,35 +362,29 @@ mod automatic_failover_status_items {
             &["enabled", "disabled", "enabling", "disabling"]
         }
     }
-    impl ::std::convert::From<&str> for AutomaticFailoverStatus {
+    impl From<&str> for AutomaticFailoverStatus {
         fn from(value: &str) -> Self {
             match value {
                 "enabled" => Self::Enabled,
                 "disabled" => Self::Disabled,
                 "enabling" => Self::Enabling,
                 "disabling" => Self::Disabling,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for AutomaticFailoverStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for AutomaticFailoverStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for AutomaticFailoverStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for AutomaticFailoverStatus {
+    impl AsRef<str> for AutomaticFailoverStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -413,7 +394,7 @@ mod automatic_failover_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for AutomaticFailoverStatus {}
+    impl StringEnum for AutomaticFailoverStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AutomaticFailoverStatus);
 }
@@ -421,6 +402,9 @@ mod automatic_failover_status_items {
 pub use self::automatic_failover_status_items::*;
 #[cfg(feature = "_type-AvailabilityZone")]
 mod availability_zone_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Describes an Availability Zone in which the cluster is launched.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#AvailabilityZone`.
@@ -431,32 +415,29 @@ mod availability_zone_items {
     pub struct AvailabilityZone {
         /// The name of the Availability Zone.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
     }
     impl AvailabilityZone {
         /// Creates a builder for [`AvailabilityZone`].
         pub fn builder() -> crate::types::builders::AvailabilityZoneBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for AvailabilityZone {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for AvailabilityZone {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Name" => reader.read_into(&child, &mut out.name),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for AvailabilityZone {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for AvailabilityZone {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Name", self.name.as_ref());
         }
     }
@@ -465,6 +446,7 @@ mod availability_zone_items {
 pub use self::availability_zone_items::*;
 #[cfg(feature = "_type-AzMode")]
 mod az_mode_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `AzMode` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#AZMode`.
@@ -480,7 +462,7 @@ mod az_mode_items {
         /// Wire value: `cross-az`.
         CrossAz,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl AzMode {
         /// The value as sent on the wire.
@@ -496,33 +478,27 @@ mod az_mode_items {
             &["single-az", "cross-az"]
         }
     }
-    impl ::std::convert::From<&str> for AzMode {
+    impl From<&str> for AzMode {
         fn from(value: &str) -> Self {
             match value {
                 "single-az" => Self::SingleAz,
                 "cross-az" => Self::CrossAz,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for AzMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for AzMode {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for AzMode {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for AzMode {
+    impl AsRef<str> for AzMode {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -532,7 +508,7 @@ mod az_mode_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for AzMode {}
+    impl StringEnum for AzMode {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(AzMode);
 }
@@ -540,6 +516,10 @@ mod az_mode_items {
 pub use self::az_mode_items::*;
 #[cfg(feature = "_type-CacheCluster")]
 mod cache_cluster_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Contains all of the attributes of a specific cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheCluster`.
@@ -551,16 +531,16 @@ mod cache_cluster_items {
         /// The user-supplied identifier of the cluster. This identifier is a unique key that identifies a
         /// cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub cache_cluster_id: Option<String>,
         /// Represents a Memcached cluster endpoint which can be used by an application to connect to any node
         /// in the cluster. The configuration endpoint will always have `.cfg` in it.
         ///
         /// Example: `mem-3.9dvc4r.cfg.usw2.cache.amazonaws.com:11211`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub configuration_endpoint: ::std::option::Option<crate::types::Endpoint>,
+        pub configuration_endpoint: Option<crate::types::Endpoint>,
         /// The URL of the web page where you can download the latest ElastiCache client library.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub client_download_landing_page: ::std::option::Option<::std::string::String>,
+        pub client_download_landing_page: Option<String>,
         /// The name of the compute and memory capacity node type for the cluster.
         ///
         /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -639,36 +619,34 @@ mod cache_cluster_items {
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type: ::std::option::Option<::std::string::String>,
+        pub cache_node_type: Option<String>,
         /// The name of the cache engine (`memcached` or `redis`) to be used for this cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
         /// The version of the cache engine that is used in this cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine_version: ::std::option::Option<::std::string::String>,
+        pub engine_version: Option<String>,
         /// The current state of this cluster, one of the following values: `available`, `creating`, `deleted`,
         /// `deleting`, `incompatible-network`, `modifying`, `rebooting cluster nodes`, `restore-failed`, or
         /// `snapshotting`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_status: ::std::option::Option<::std::string::String>,
+        pub cache_cluster_status: Option<String>,
         /// The number of cache nodes in the cluster.
         ///
         /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
         /// value must be between 1 and 40.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub num_cache_nodes: ::std::option::Option<i32>,
+        pub num_cache_nodes: Option<i32>,
         /// The name of the Availability Zone in which the cluster is located or "Multiple" if the cache nodes
         /// are located in different Availability Zones.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_availability_zone: ::std::option::Option<::std::string::String>,
+        pub preferred_availability_zone: Option<String>,
         /// The outpost ARN in which the cache cluster is created.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
+        pub preferred_outpost_arn: Option<String>,
         /// The date and time when the cluster was created.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_create_time: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub cache_cluster_create_time: Option<DateTime>,
         /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
         /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
         /// window is a 60 minute period.
@@ -685,72 +663,62 @@ mod cache_cluster_items {
         ///
         /// Example: `sun:23:00-mon:01:30`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
+        pub preferred_maintenance_window: Option<String>,
         /// A group of settings that are applied to the cluster in the future, or that are currently being
         /// applied.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub pending_modified_values: ::std::option::Option<
-            crate::types::PendingModifiedValues,
-        >,
+        pub pending_modified_values: Option<crate::types::PendingModifiedValues>,
         /// Describes a notification topic and its status. Notification topics are used for publishing
         /// ElastiCache events to subscribers using Amazon Simple Notification Service (SNS).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub notification_configuration: ::std::option::Option<
-            crate::types::NotificationConfiguration,
-        >,
+        pub notification_configuration: Option<crate::types::NotificationConfiguration>,
         /// A list of cache security group elements, composed of name and status sub-elements.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_security_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheSecurityGroupMembership>,
+        pub cache_security_groups: Option<
+            Vec<crate::types::CacheSecurityGroupMembership>,
         >,
         /// Status of the cache parameter group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_parameter_group: ::std::option::Option<
-            crate::types::CacheParameterGroupStatus,
-        >,
+        pub cache_parameter_group: Option<crate::types::CacheParameterGroupStatus>,
         /// The name of the cache subnet group associated with the cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+        pub cache_subnet_group_name: Option<String>,
         /// A list of cache nodes that are members of the cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_nodes: ::std::option::Option<::std::vec::Vec<crate::types::CacheNode>>,
+        pub cache_nodes: Option<Vec<crate::types::CacheNode>>,
         /// If you are running Valkey or Redis OSS engine version 6.0 or later, set this parameter to yes if you
         /// want to opt-in to the next auto minor version upgrade campaign. This parameter is disabled for
         /// previous versions.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auto_minor_version_upgrade: ::std::option::Option<bool>,
+        pub auto_minor_version_upgrade: Option<bool>,
         /// A list of VPC Security Groups associated with the cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub security_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::SecurityGroupMembership>,
-        >,
+        pub security_groups: Option<Vec<crate::types::SecurityGroupMembership>>,
         /// The replication group to which this cluster belongs. If this field is empty, the cluster is not
         /// associated with any replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_id: ::std::option::Option<::std::string::String>,
+        pub replication_group_id: Option<String>,
         /// The number of days for which ElastiCache retains automatic cluster snapshots before deleting them.
         /// For example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained
         /// for 5 days before being deleted.
         ///
         /// **Important:** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_retention_limit: ::std::option::Option<i32>,
+        pub snapshot_retention_limit: Option<i32>,
         /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your
         /// cluster.
         ///
         /// Example: `05:00-09:00`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_window: ::std::option::Option<::std::string::String>,
+        pub snapshot_window: Option<String>,
         /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
         ///
         /// Default: `false`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auth_token_enabled: ::std::option::Option<bool>,
+        pub auth_token_enabled: Option<bool>,
         /// The date the auth token was last modified
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auth_token_last_modified_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub auth_token_last_modified_date: Option<DateTime>,
         /// A flag that enables in-transit encryption when set to `true`.
         ///
         /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
@@ -758,7 +726,7 @@ mod cache_cluster_items {
         ///
         /// Default: `false`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub transit_encryption_enabled: ::std::option::Option<bool>,
+        pub transit_encryption_enabled: Option<bool>,
         /// A flag that enables encryption at-rest when set to `true`.
         ///
         /// You cannot modify the value of `AtRestEncryptionEnabled` after the cluster is created. To enable
@@ -770,51 +738,46 @@ mod cache_cluster_items {
         ///
         /// Default: `false`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub at_rest_encryption_enabled: ::std::option::Option<bool>,
+        pub at_rest_encryption_enabled: Option<bool>,
         /// The ARN (Amazon Resource Name) of the cache cluster.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
         /// A boolean value indicating whether log delivery is enabled for the replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_log_delivery_enabled: ::std::option::Option<bool>,
+        pub replication_group_log_delivery_enabled: Option<bool>,
         /// Returns the destination, format and type of the logs.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
+        pub log_delivery_configurations: Option<
+            Vec<crate::types::LogDeliveryConfiguration>,
         >,
         /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
         /// and above, Redis OSS engine version 6.2 7.1 or Memcached engine version 1.6.6 and above on all
         /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub network_type: ::std::option::Option<crate::types::NetworkType>,
+        pub network_type: Option<crate::types::NetworkType>,
         /// The network type associated with the cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
         /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
         /// version 1.6.6 and above on all instances built on the [Nitro
         /// system](http://aws.amazon.com/ec2/nitro/).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+        pub ip_discovery: Option<crate::types::IpDiscovery>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub transit_encryption_mode: ::std::option::Option<
-            crate::types::TransitEncryptionMode,
-        >,
+        pub transit_encryption_mode: Option<crate::types::TransitEncryptionMode>,
     }
     impl CacheCluster {
         /// Creates a builder for [`CacheCluster`].
         pub fn builder() -> crate::types::builders::CacheClusterBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheCluster {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheCluster {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
                         reader.read_into(&child, &mut out.cache_cluster_id)
@@ -918,12 +881,12 @@ mod cache_cluster_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheCluster {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheCluster {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
             writer.member("ConfigurationEndpoint", self.configuration_endpoint.as_ref());
             writer
@@ -1020,6 +983,9 @@ mod cache_cluster_items {
 pub use self::cache_cluster_items::*;
 #[cfg(feature = "_type-CacheEngineVersion")]
 mod cache_engine_version_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Provides all of the details about a particular cache engine version.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheEngineVersion`.
@@ -1030,38 +996,33 @@ mod cache_engine_version_items {
     pub struct CacheEngineVersion {
         /// The name of the cache engine.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
         /// The version number of the cache engine.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine_version: ::std::option::Option<::std::string::String>,
+        pub engine_version: Option<String>,
         /// The name of the cache parameter group family associated with this cache engine.
         ///
         /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
         /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis7`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
+        pub cache_parameter_group_family: Option<String>,
         /// The description of the cache engine.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_engine_description: ::std::option::Option<::std::string::String>,
+        pub cache_engine_description: Option<String>,
         /// The description of the cache engine version.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_engine_version_description: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub cache_engine_version_description: Option<String>,
     }
     impl CacheEngineVersion {
         /// Creates a builder for [`CacheEngineVersion`].
         pub fn builder() -> crate::types::builders::CacheEngineVersionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheEngineVersion {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheEngineVersion {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Engine" => reader.read_into(&child, &mut out.engine),
                     "EngineVersion" => reader.read_into(&child, &mut out.engine_version),
@@ -1078,12 +1039,12 @@ mod cache_engine_version_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheEngineVersion {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheEngineVersion {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Engine", self.engine.as_ref());
             writer.member("EngineVersion", self.engine_version.as_ref());
             writer
@@ -1108,6 +1069,10 @@ mod cache_engine_version_items {
 pub use self::cache_engine_version_items::*;
 #[cfg(feature = "_type-CacheNode")]
 mod cache_node_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents an individual cache node within a cluster. Each cache node runs its own instance of the
     /// cluster's protocol-compliant caching software - either Memcached, Valkey or Redis OSS.
     ///
@@ -1196,44 +1161,41 @@ mod cache_node_items {
         /// The cache node identifier. A node ID is a numeric identifier (0001, 0002, etc.). The combination of
         /// cluster ID and node ID uniquely identifies every cache node used in a customer's Amazon account.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_id: ::std::option::Option<::std::string::String>,
+        pub cache_node_id: Option<String>,
         /// The current state of this cache node, one of the following values: `available`, `creating`,
         /// `rebooting`, or `deleting`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_status: ::std::option::Option<::std::string::String>,
+        pub cache_node_status: Option<String>,
         /// The date and time when the cache node was created.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub cache_node_create_time: Option<DateTime>,
         /// The hostname for connecting to this cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub endpoint: ::std::option::Option<crate::types::Endpoint>,
+        pub endpoint: Option<crate::types::Endpoint>,
         /// The status of the parameter group applied to this cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub parameter_group_status: ::std::option::Option<::std::string::String>,
+        pub parameter_group_status: Option<String>,
         /// The ID of the primary node to which this read replica node is synchronized. If this field is empty,
         /// this node is not associated with a primary cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub source_cache_node_id: ::std::option::Option<::std::string::String>,
+        pub source_cache_node_id: Option<String>,
         /// The Availability Zone where this node was created and now resides.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub customer_availability_zone: ::std::option::Option<::std::string::String>,
+        pub customer_availability_zone: Option<String>,
         /// The customer outpost ARN of the cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub customer_outpost_arn: ::std::option::Option<::std::string::String>,
+        pub customer_outpost_arn: Option<String>,
     }
     impl CacheNode {
         /// Creates a builder for [`CacheNode`].
         pub fn builder() -> crate::types::builders::CacheNodeBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheNode {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheNode {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheNodeId" => reader.read_into(&child, &mut out.cache_node_id),
                     "CacheNodeStatus" => {
@@ -1258,12 +1220,12 @@ mod cache_node_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheNode {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheNode {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("CacheNodeId", self.cache_node_id.as_ref());
             writer.member("CacheNodeStatus", self.cache_node_status.as_ref());
             writer.member("CacheNodeCreateTime", self.cache_node_create_time.as_ref());
@@ -1283,6 +1245,9 @@ mod cache_node_items {
 pub use self::cache_node_items::*;
 #[cfg(feature = "_type-CacheNodeTypeSpecificParameter")]
 mod cache_node_type_specific_parameter_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// A parameter that has a different value for each cache node type it is applied to. For example, in a
     /// Valkey or Redis OSS cluster, a `cache.m1.large` cache node type would have a larger `maxmemory`
     /// value than a `cache.m1.small` type.
@@ -1295,51 +1260,48 @@ mod cache_node_type_specific_parameter_items {
     pub struct CacheNodeTypeSpecificParameter {
         /// The name of the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub parameter_name: ::std::option::Option<::std::string::String>,
+        pub parameter_name: Option<String>,
         /// A description of the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: Option<String>,
         /// The source of the parameter value.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub source: ::std::option::Option<::std::string::String>,
+        pub source: Option<String>,
         /// The valid data type for the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub data_type: ::std::option::Option<::std::string::String>,
+        pub data_type: Option<String>,
         /// The valid range of values for the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub allowed_values: ::std::option::Option<::std::string::String>,
+        pub allowed_values: Option<String>,
         /// Indicates whether (`true`) or not (`false`) the parameter can be modified. Some parameters have
         /// security or operational implications that prevent them from being changed.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub is_modifiable: ::std::option::Option<bool>,
+        pub is_modifiable: Option<bool>,
         /// The earliest cache engine version to which the parameter can apply.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub minimum_engine_version: ::std::option::Option<::std::string::String>,
+        pub minimum_engine_version: Option<String>,
         /// A list of cache node types and their corresponding values for this parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type_specific_values: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
+        pub cache_node_type_specific_values: Option<
+            Vec<crate::types::CacheNodeTypeSpecificValue>,
         >,
         /// Indicates whether a change to the parameter is applied immediately or requires a reboot for the
         /// change to be applied. You can force a reboot or wait until the next maintenance window's reboot. For
         /// more information, see [Rebooting a
         /// Cluster](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.Rebooting.html).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub change_type: ::std::option::Option<crate::types::ChangeType>,
+        pub change_type: Option<crate::types::ChangeType>,
     }
     impl CacheNodeTypeSpecificParameter {
         /// Creates a builder for [`CacheNodeTypeSpecificParameter`].
         pub fn builder() -> crate::types::builders::CacheNodeTypeSpecificParameterBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheNodeTypeSpecificParameter {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheNodeTypeSpecificParameter {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ParameterName" => reader.read_into(&child, &mut out.parameter_name),
                     "Description" => reader.read_into(&child, &mut out.description),
@@ -1362,12 +1324,12 @@ mod cache_node_type_specific_parameter_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheNodeTypeSpecificParameter {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheNodeTypeSpecificParameter {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ParameterName", self.parameter_name.as_ref());
             writer.member("Description", self.description.as_ref());
             writer.member("Source", self.source.as_ref());
@@ -1389,6 +1351,9 @@ mod cache_node_type_specific_parameter_items {
 pub use self::cache_node_type_specific_parameter_items::*;
 #[cfg(feature = "_type-CacheNodeTypeSpecificValue")]
 mod cache_node_type_specific_value_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// A value that applies only to a certain cache node type.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNodeTypeSpecificValue`.
@@ -1399,36 +1364,33 @@ mod cache_node_type_specific_value_items {
     pub struct CacheNodeTypeSpecificValue {
         /// The cache node type for which this value applies.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type: ::std::option::Option<::std::string::String>,
+        pub cache_node_type: Option<String>,
         /// The value for the cache node type.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: Option<String>,
     }
     impl CacheNodeTypeSpecificValue {
         /// Creates a builder for [`CacheNodeTypeSpecificValue`].
         pub fn builder() -> crate::types::builders::CacheNodeTypeSpecificValueBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheNodeTypeSpecificValue {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheNodeTypeSpecificValue {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheNodeType" => reader.read_into(&child, &mut out.cache_node_type),
                     "Value" => reader.read_into(&child, &mut out.value),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheNodeTypeSpecificValue {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheNodeTypeSpecificValue {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("CacheNodeType", self.cache_node_type.as_ref());
             writer.member("Value", self.value.as_ref());
         }
@@ -1438,6 +1400,10 @@ mod cache_node_type_specific_value_items {
 pub use self::cache_node_type_specific_value_items::*;
 #[cfg(feature = "_type-CacheNodeUpdateStatus")]
 mod cache_node_update_status_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The status of the service update on the cache node
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheNodeUpdateStatus`.
@@ -1448,48 +1414,39 @@ mod cache_node_update_status_items {
     pub struct CacheNodeUpdateStatus {
         /// The node ID of the cache cluster
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_id: ::std::option::Option<::std::string::String>,
+        pub cache_node_id: Option<String>,
         /// The update status of the node
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_status: ::std::option::Option<crate::types::NodeUpdateStatus>,
+        pub node_update_status: Option<crate::types::NodeUpdateStatus>,
         /// The deletion date of the node
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_deletion_date: Option<DateTime>,
         /// The start date of the update for a node
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_start_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_update_start_date: Option<DateTime>,
         /// The end date of the update for a node
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_update_end_date: Option<DateTime>,
         /// Reflects whether the update was initiated by the customer or automatically applied
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_initiated_by: ::std::option::Option<
-            crate::types::NodeUpdateInitiatedBy,
-        >,
+        pub node_update_initiated_by: Option<crate::types::NodeUpdateInitiatedBy>,
         /// The date when the update is triggered
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_initiated_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub node_update_initiated_date: Option<DateTime>,
         /// The date when the NodeUpdateStatus was last modified\>
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_status_modified_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub node_update_status_modified_date: Option<DateTime>,
     }
     impl CacheNodeUpdateStatus {
         /// Creates a builder for [`CacheNodeUpdateStatus`].
         pub fn builder() -> crate::types::builders::CacheNodeUpdateStatusBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheNodeUpdateStatus {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheNodeUpdateStatus {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheNodeId" => reader.read_into(&child, &mut out.cache_node_id),
                     "NodeUpdateStatus" => {
@@ -1517,12 +1474,12 @@ mod cache_node_update_status_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheNodeUpdateStatus {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheNodeUpdateStatus {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("CacheNodeId", self.cache_node_id.as_ref());
             writer.member("NodeUpdateStatus", self.node_update_status.as_ref());
             writer.member("NodeDeletionDate", self.node_deletion_date.as_ref());
@@ -1547,6 +1504,9 @@ mod cache_node_update_status_items {
 pub use self::cache_node_update_status_items::*;
 #[cfg(feature = "_type-CacheParameterGroup")]
 mod cache_parameter_group_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents the output of a `CreateCacheParameterGroup` operation.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroup`.
@@ -1557,39 +1517,36 @@ mod cache_parameter_group_items {
     pub struct CacheParameterGroup {
         /// The name of the cache parameter group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+        pub cache_parameter_group_name: Option<String>,
         /// The name of the cache parameter group family that this cache parameter group is compatible with.
         ///
         /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
         /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis7`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
+        pub cache_parameter_group_family: Option<String>,
         /// The description for this cache parameter group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: Option<String>,
         /// Indicates whether the parameter group is associated with a Global datastore
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub is_global: ::std::option::Option<bool>,
+        pub is_global: Option<bool>,
         /// The ARN (Amazon Resource Name) of the cache parameter group.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
     }
     impl CacheParameterGroup {
         /// Creates a builder for [`CacheParameterGroup`].
         pub fn builder() -> crate::types::builders::CacheParameterGroupBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroup {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheParameterGroup {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupName" => {
                         reader.read_into(&child, &mut out.cache_parameter_group_name)
@@ -1603,12 +1560,12 @@ mod cache_parameter_group_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheParameterGroup {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheParameterGroup {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member(
                     "CacheParameterGroupName",
@@ -1629,6 +1586,9 @@ mod cache_parameter_group_items {
 pub use self::cache_parameter_group_items::*;
 #[cfg(feature = "_type-CacheParameterGroupStatus")]
 mod cache_parameter_group_status_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Status of the cache parameter group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupStatus`.
@@ -1639,30 +1599,25 @@ mod cache_parameter_group_status_items {
     pub struct CacheParameterGroupStatus {
         /// The name of the cache parameter group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+        pub cache_parameter_group_name: Option<String>,
         /// The status of parameter updates.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub parameter_apply_status: ::std::option::Option<::std::string::String>,
+        pub parameter_apply_status: Option<String>,
         /// A list of the cache node IDs which need to be rebooted for parameter changes to be applied. A node
         /// ID is a numeric identifier (0001, 0002, etc.).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_ids_to_reboot: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub cache_node_ids_to_reboot: Option<Vec<String>>,
     }
     impl CacheParameterGroupStatus {
         /// Creates a builder for [`CacheParameterGroupStatus`].
         pub fn builder() -> crate::types::builders::CacheParameterGroupStatusBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheParameterGroupStatus {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheParameterGroupStatus {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupName" => {
                         reader.read_into(&child, &mut out.cache_parameter_group_name)
@@ -1681,12 +1636,12 @@ mod cache_parameter_group_status_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheParameterGroupStatus {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheParameterGroupStatus {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member(
                     "CacheParameterGroupName",
@@ -1706,6 +1661,9 @@ mod cache_parameter_group_status_items {
 pub use self::cache_parameter_group_status_items::*;
 #[cfg(feature = "_type-CacheSecurityGroup")]
 mod cache_security_group_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents the output of one of the following operations:
     ///
     /// - `AuthorizeCacheSecurityGroupIngress`
@@ -1720,41 +1678,36 @@ mod cache_security_group_items {
     pub struct CacheSecurityGroup {
         /// The Amazon account ID of the cache security group owner.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub owner_id: ::std::option::Option<::std::string::String>,
+        pub owner_id: Option<String>,
         /// The name of the cache security group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_security_group_name: ::std::option::Option<::std::string::String>,
+        pub cache_security_group_name: Option<String>,
         /// The description of the cache security group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: Option<String>,
         /// A list of Amazon EC2 security groups that are associated with this cache security group.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "EC2SecurityGroups", skip_serializing_if = "Option::is_none")
         )]
-        pub ec2_security_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
-        >,
+        pub ec2_security_groups: Option<Vec<crate::types::Ec2SecurityGroup>>,
         /// The ARN of the cache security group,
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
     }
     impl CacheSecurityGroup {
         /// Creates a builder for [`CacheSecurityGroup`].
         pub fn builder() -> crate::types::builders::CacheSecurityGroupBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroup {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSecurityGroup {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "OwnerId" => reader.read_into(&child, &mut out.owner_id),
                     "CacheSecurityGroupName" => {
@@ -1773,12 +1726,12 @@ mod cache_security_group_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroup {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheSecurityGroup {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("OwnerId", self.owner_id.as_ref());
             writer
                 .member(
@@ -1800,6 +1753,9 @@ mod cache_security_group_items {
 pub use self::cache_security_group_items::*;
 #[cfg(feature = "_type-CacheSecurityGroupMembership")]
 mod cache_security_group_membership_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents a cluster's status within a particular cache security group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupMembership`.
@@ -1810,25 +1766,22 @@ mod cache_security_group_membership_items {
     pub struct CacheSecurityGroupMembership {
         /// The name of the cache security group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_security_group_name: ::std::option::Option<::std::string::String>,
+        pub cache_security_group_name: Option<String>,
         /// The membership status in the cache security group. The status changes when a cache security group is
         /// modified, or when the cache security groups assigned to a cluster are modified.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
     }
     impl CacheSecurityGroupMembership {
         /// Creates a builder for [`CacheSecurityGroupMembership`].
         pub fn builder() -> crate::types::builders::CacheSecurityGroupMembershipBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheSecurityGroupMembership {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSecurityGroupMembership {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheSecurityGroupName" => {
                         reader.read_into(&child, &mut out.cache_security_group_name)
@@ -1837,12 +1790,12 @@ mod cache_security_group_membership_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSecurityGroupMembership {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheSecurityGroupMembership {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member(
                     "CacheSecurityGroupName",
@@ -1856,6 +1809,9 @@ mod cache_security_group_membership_items {
 pub use self::cache_security_group_membership_items::*;
 #[cfg(feature = "_type-CacheSubnetGroup")]
 mod cache_subnet_group_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents the output of one of the following operations:
     ///
     /// - `CreateCacheSubnetGroup`
@@ -1869,43 +1825,38 @@ mod cache_subnet_group_items {
     pub struct CacheSubnetGroup {
         /// The name of the cache subnet group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+        pub cache_subnet_group_name: Option<String>,
         /// The description of the cache subnet group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_subnet_group_description: ::std::option::Option<::std::string::String>,
+        pub cache_subnet_group_description: Option<String>,
         /// The Amazon Virtual Private Cloud identifier (VPC ID) of the cache subnet group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub vpc_id: ::std::option::Option<::std::string::String>,
+        pub vpc_id: Option<String>,
         /// A list of subnets associated with the cache subnet group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub subnets: ::std::option::Option<::std::vec::Vec<crate::types::Subnet>>,
+        pub subnets: Option<Vec<crate::types::Subnet>>,
         /// The ARN (Amazon Resource Name) of the cache subnet group.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
         /// Either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2 and above,
         /// Redis OSS engine version 6.2 to 7.1 or Memcached engine version 1.6.6 and above on all instances
         /// built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub supported_network_types: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NetworkType>,
-        >,
+        pub supported_network_types: Option<Vec<crate::types::NetworkType>>,
     }
     impl CacheSubnetGroup {
         /// Creates a builder for [`CacheSubnetGroup`].
         pub fn builder() -> crate::types::builders::CacheSubnetGroupBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheSubnetGroup {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheSubnetGroup {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheSubnetGroupName" => {
                         reader.read_into(&child, &mut out.cache_subnet_group_name)
@@ -1929,12 +1880,12 @@ mod cache_subnet_group_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheSubnetGroup {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheSubnetGroup {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
             writer
                 .member(
@@ -1957,6 +1908,12 @@ mod cache_subnet_group_items {
 pub use self::cache_subnet_group_items::*;
 #[cfg(feature = "_type-CacheUsageLimits")]
 mod cache_usage_limits_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// The usage limits for storage and ElastiCache Processing Units for the cache.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheUsageLimits`.
@@ -1967,57 +1924,52 @@ mod cache_usage_limits_items {
     pub struct CacheUsageLimits {
         /// The maximum data storage limit in the cache, expressed in Gigabytes.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub data_storage: ::std::option::Option<crate::types::DataStorage>,
+        pub data_storage: Option<crate::types::DataStorage>,
         /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
         /// second.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ECPUPerSecond", skip_serializing_if = "Option::is_none")
         )]
-        pub ecpu_per_second: ::std::option::Option<crate::types::EcpuPerSecond>,
+        pub ecpu_per_second: Option<crate::types::EcpuPerSecond>,
     }
     impl CacheUsageLimits {
         /// Creates a builder for [`CacheUsageLimits`].
         pub fn builder() -> crate::types::builders::CacheUsageLimitsBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for CacheUsageLimits {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for CacheUsageLimits {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("DataStorage", self.data_storage.as_ref());
             writer.member("ECPUPerSecond", self.ecpu_per_second.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for CacheUsageLimits {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for CacheUsageLimits {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.data_storage = node.member("DataStorage")?;
             out.ecpu_per_second = node.member("ECPUPerSecond")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CacheUsageLimits {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CacheUsageLimits {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "DataStorage" => reader.read_into(&child, &mut out.data_storage),
                     "ECPUPerSecond" => reader.read_into(&child, &mut out.ecpu_per_second),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CacheUsageLimits {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CacheUsageLimits {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("DataStorage", self.data_storage.as_ref());
             writer.member("ECPUPerSecond", self.ecpu_per_second.as_ref());
         }
@@ -2027,6 +1979,7 @@ mod cache_usage_limits_items {
 pub use self::cache_usage_limits_items::*;
 #[cfg(feature = "_type-ChangeType")]
 mod change_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `ChangeType` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ChangeType`.
@@ -2042,7 +1995,7 @@ mod change_type_items {
         /// Wire value: `requires-reboot`.
         RequiresReboot,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl ChangeType {
         /// The value as sent on the wire.
@@ -2058,33 +2011,27 @@ mod change_type_items {
             &["immediate", "requires-reboot"]
         }
     }
-    impl ::std::convert::From<&str> for ChangeType {
+    impl From<&str> for ChangeType {
         fn from(value: &str) -> Self {
             match value {
                 "immediate" => Self::Immediate,
                 "requires-reboot" => Self::RequiresReboot,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for ChangeType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ChangeType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for ChangeType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for ChangeType {
+    impl AsRef<str> for ChangeType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -2094,7 +2041,7 @@ mod change_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for ChangeType {}
+    impl StringEnum for ChangeType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ChangeType);
 }
@@ -2102,6 +2049,12 @@ mod change_type_items {
 pub use self::change_type_items::*;
 #[cfg(feature = "_type-CloudWatchLogsDestinationDetails")]
 mod cloud_watch_logs_destination_details_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// The configuration details of the CloudWatch Logs destination.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CloudWatchLogsDestinationDetails`.
@@ -2112,47 +2065,42 @@ mod cloud_watch_logs_destination_details_items {
     pub struct CloudWatchLogsDestinationDetails {
         /// The name of the CloudWatch Logs log group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_group: ::std::option::Option<::std::string::String>,
+        pub log_group: Option<String>,
     }
     impl CloudWatchLogsDestinationDetails {
         /// Creates a builder for [`CloudWatchLogsDestinationDetails`].
         pub fn builder() -> crate::types::builders::CloudWatchLogsDestinationDetailsBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for CloudWatchLogsDestinationDetails {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for CloudWatchLogsDestinationDetails {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("LogGroup", self.log_group.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for CloudWatchLogsDestinationDetails {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for CloudWatchLogsDestinationDetails {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.log_group = node.member("LogGroup")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for CloudWatchLogsDestinationDetails {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for CloudWatchLogsDestinationDetails {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "LogGroup" => reader.read_into(&child, &mut out.log_group),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for CloudWatchLogsDestinationDetails {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for CloudWatchLogsDestinationDetails {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("LogGroup", self.log_group.as_ref());
         }
     }
@@ -2161,6 +2109,7 @@ mod cloud_watch_logs_destination_details_items {
 pub use self::cloud_watch_logs_destination_details_items::*;
 #[cfg(feature = "_type-ClusterMode")]
 mod cluster_mode_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `ClusterMode` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ClusterMode`.
@@ -2180,7 +2129,7 @@ mod cluster_mode_items {
         /// Wire value: `compatible`.
         Compatible,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl ClusterMode {
         /// The value as sent on the wire.
@@ -2197,34 +2146,28 @@ mod cluster_mode_items {
             &["enabled", "disabled", "compatible"]
         }
     }
-    impl ::std::convert::From<&str> for ClusterMode {
+    impl From<&str> for ClusterMode {
         fn from(value: &str) -> Self {
             match value {
                 "enabled" => Self::Enabled,
                 "disabled" => Self::Disabled,
                 "compatible" => Self::Compatible,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for ClusterMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ClusterMode {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for ClusterMode {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for ClusterMode {
+    impl AsRef<str> for ClusterMode {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -2234,7 +2177,7 @@ mod cluster_mode_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for ClusterMode {}
+    impl StringEnum for ClusterMode {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ClusterMode);
 }
@@ -2242,6 +2185,9 @@ mod cluster_mode_items {
 pub use self::cluster_mode_items::*;
 #[cfg(feature = "_type-ConfigureShard")]
 mod configure_shard_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// Node group (shard) configuration options when adding or removing replicas. Each node group (shard)
     /// configuration has the following members: NodeGroupId, NewReplicaCount, and
     /// PreferredAvailabilityZones.
@@ -2259,7 +2205,7 @@ mod configure_shard_items {
         ///
         /// Required by the service.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_id: ::std::option::Option<::std::string::String>,
+        pub node_group_id: Option<String>,
         /// The number of replicas you want in this node group at the end of this operation. The maximum value
         /// for `NewReplicaCount` is 5. The minimum value depends upon the type of Valkey or Redis OSS
         /// replication group you are working with.
@@ -2274,30 +2220,26 @@ mod configure_shard_items {
         ///
         /// Required by the service.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub new_replica_count: ::std::option::Option<i32>,
+        pub new_replica_count: Option<i32>,
         /// A list of `PreferredAvailabilityZone` strings that specify which availability zones the replication
         /// group's nodes are to be in. The nummber of `PreferredAvailabilityZone` values must equal the value
         /// of `NewReplicaCount` plus 1 to account for the primary node. If this member of
         /// `ReplicaConfiguration` is omitted, ElastiCache selects the availability zone for each of the
         /// replicas.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_availability_zones: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub preferred_availability_zones: Option<Vec<String>>,
         /// The outpost ARNs in which the cache cluster is created.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_outpost_arns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub preferred_outpost_arns: Option<Vec<String>>,
     }
     impl ConfigureShard {
         /// Creates a builder for [`ConfigureShard`].
         pub fn builder() -> crate::types::builders::ConfigureShardBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for ConfigureShard {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for ConfigureShard {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("NodeGroupId", self.node_group_id.as_ref());
             writer.member("NewReplicaCount", self.new_replica_count.as_ref());
             writer
@@ -2315,10 +2257,8 @@ mod configure_shard_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for ConfigureShard {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for ConfigureShard {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.node_group_id = node.member("NodeGroupId")?;
             out.new_replica_count = node.member("NewReplicaCount")?;
@@ -2326,7 +2266,7 @@ mod configure_shard_items {
                 .list("PreferredAvailabilityZones", "PreferredAvailabilityZone")?;
             out.preferred_outpost_arns = node
                 .list("PreferredOutpostArns", "PreferredOutpostArn")?;
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 node_group_id: out.node_group_id,
                 new_replica_count: out.new_replica_count,
                 preferred_availability_zones: out.preferred_availability_zones,
@@ -2339,6 +2279,9 @@ mod configure_shard_items {
 pub use self::configure_shard_items::*;
 #[cfg(feature = "_type-CustomerNodeEndpoint")]
 mod customer_node_endpoint_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// The endpoint from which data should be migrated.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CustomerNodeEndpoint`.
@@ -2349,32 +2292,30 @@ mod customer_node_endpoint_items {
     pub struct CustomerNodeEndpoint {
         /// The address of the node endpoint
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub address: ::std::option::Option<::std::string::String>,
+        pub address: Option<String>,
         /// The port of the node endpoint
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub port: ::std::option::Option<i32>,
+        pub port: Option<i32>,
     }
     impl CustomerNodeEndpoint {
         /// Creates a builder for [`CustomerNodeEndpoint`].
         pub fn builder() -> crate::types::builders::CustomerNodeEndpointBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for CustomerNodeEndpoint {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for CustomerNodeEndpoint {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("Address", self.address.as_ref());
             writer.member("Port", self.port.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for CustomerNodeEndpoint {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for CustomerNodeEndpoint {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.address = node.member("Address")?;
             out.port = node.member("Port")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
 }
@@ -2382,6 +2323,12 @@ mod customer_node_endpoint_items {
 pub use self::customer_node_endpoint_items::*;
 #[cfg(feature = "_type-DataStorage")]
 mod data_storage_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// The data storage limit.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DataStorage`.
@@ -2392,52 +2339,47 @@ mod data_storage_items {
     pub struct DataStorage {
         /// The upper limit for data storage the cache is set to use.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub maximum: ::std::option::Option<i32>,
+        pub maximum: Option<i32>,
         /// The lower limit for data storage the cache is set to use.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub minimum: ::std::option::Option<i32>,
+        pub minimum: Option<i32>,
         /// The unit that the storage is measured in, in GB.
         ///
         /// Required by the service.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub unit: ::std::option::Option<crate::types::DataStorageUnit>,
+        pub unit: Option<crate::types::DataStorageUnit>,
     }
     impl DataStorage {
         /// Creates a builder for [`DataStorage`].
         pub fn builder() -> crate::types::builders::DataStorageBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for DataStorage {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for DataStorage {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("Maximum", self.maximum.as_ref());
             writer.member("Minimum", self.minimum.as_ref());
             writer.member("Unit", self.unit.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for DataStorage {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for DataStorage {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.maximum = node.member("Maximum")?;
             out.minimum = node.member("Minimum")?;
             out.unit = node.member("Unit")?;
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 maximum: out.maximum,
                 minimum: out.minimum,
                 unit: out.unit,
             })
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for DataStorage {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for DataStorage {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Maximum" => reader.read_into(&child, &mut out.maximum),
                     "Minimum" => reader.read_into(&child, &mut out.minimum),
@@ -2445,7 +2387,7 @@ mod data_storage_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 maximum: out.maximum,
                 minimum: out.minimum,
                 unit: out.unit,
@@ -2453,8 +2395,8 @@ mod data_storage_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for DataStorage {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for DataStorage {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Maximum", self.maximum.as_ref());
             writer.member("Minimum", self.minimum.as_ref());
             writer.member("Unit", self.unit.as_ref());
@@ -2465,6 +2407,7 @@ mod data_storage_items {
 pub use self::data_storage_items::*;
 #[cfg(feature = "_type-DataStorageUnit")]
 mod data_storage_unit_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `DataStorageUnit` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DataStorageUnit`.
@@ -2476,7 +2419,7 @@ mod data_storage_unit_items {
         /// Wire value: `GB`.
         Gb,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl DataStorageUnit {
         /// The value as sent on the wire.
@@ -2491,32 +2434,26 @@ mod data_storage_unit_items {
             &["GB"]
         }
     }
-    impl ::std::convert::From<&str> for DataStorageUnit {
+    impl From<&str> for DataStorageUnit {
         fn from(value: &str) -> Self {
             match value {
                 "GB" => Self::Gb,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for DataStorageUnit {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for DataStorageUnit {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for DataStorageUnit {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for DataStorageUnit {
+    impl AsRef<str> for DataStorageUnit {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -2526,7 +2463,7 @@ mod data_storage_unit_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for DataStorageUnit {}
+    impl StringEnum for DataStorageUnit {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(DataStorageUnit);
 }
@@ -2534,6 +2471,7 @@ mod data_storage_unit_items {
 pub use self::data_storage_unit_items::*;
 #[cfg(feature = "_type-DataTieringStatus")]
 mod data_tiering_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `DataTieringStatus` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DataTieringStatus`.
@@ -2549,7 +2487,7 @@ mod data_tiering_status_items {
         /// Wire value: `disabled`.
         Disabled,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl DataTieringStatus {
         /// The value as sent on the wire.
@@ -2565,33 +2503,27 @@ mod data_tiering_status_items {
             &["enabled", "disabled"]
         }
     }
-    impl ::std::convert::From<&str> for DataTieringStatus {
+    impl From<&str> for DataTieringStatus {
         fn from(value: &str) -> Self {
             match value {
                 "enabled" => Self::Enabled,
                 "disabled" => Self::Disabled,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for DataTieringStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for DataTieringStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for DataTieringStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for DataTieringStatus {
+    impl AsRef<str> for DataTieringStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -2601,7 +2533,7 @@ mod data_tiering_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for DataTieringStatus {}
+    impl StringEnum for DataTieringStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(DataTieringStatus);
 }
@@ -2609,6 +2541,12 @@ mod data_tiering_status_items {
 pub use self::data_tiering_status_items::*;
 #[cfg(feature = "_type-DestinationDetails")]
 mod destination_details_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DestinationDetails`.
@@ -2619,23 +2557,23 @@ mod destination_details_items {
     pub struct DestinationDetails {
         /// The configuration details of the CloudWatch Logs destination.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cloud_watch_logs_details: ::std::option::Option<
+        pub cloud_watch_logs_details: Option<
             crate::types::CloudWatchLogsDestinationDetails,
         >,
         /// The configuration details of the Kinesis Data Firehose destination.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub kinesis_firehose_details: ::std::option::Option<
+        pub kinesis_firehose_details: Option<
             crate::types::KinesisFirehoseDestinationDetails,
         >,
     }
     impl DestinationDetails {
         /// Creates a builder for [`DestinationDetails`].
         pub fn builder() -> crate::types::builders::DestinationDetailsBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for DestinationDetails {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for DestinationDetails {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer
                 .member("CloudWatchLogsDetails", self.cloud_watch_logs_details.as_ref());
             writer
@@ -2646,23 +2584,18 @@ mod destination_details_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for DestinationDetails {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for DestinationDetails {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.cloud_watch_logs_details = node.member("CloudWatchLogsDetails")?;
             out.kinesis_firehose_details = node.member("KinesisFirehoseDetails")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for DestinationDetails {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for DestinationDetails {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CloudWatchLogsDetails" => {
                         reader.read_into(&child, &mut out.cloud_watch_logs_details)
@@ -2673,12 +2606,12 @@ mod destination_details_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for DestinationDetails {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for DestinationDetails {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member("CloudWatchLogsDetails", self.cloud_watch_logs_details.as_ref());
             writer
@@ -2693,6 +2626,7 @@ mod destination_details_items {
 pub use self::destination_details_items::*;
 #[cfg(feature = "_type-DestinationType")]
 mod destination_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `DestinationType` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DestinationType`.
@@ -2708,7 +2642,7 @@ mod destination_type_items {
         /// Wire value: `kinesis-firehose`.
         KinesisFirehose,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl DestinationType {
         /// The value as sent on the wire.
@@ -2724,33 +2658,27 @@ mod destination_type_items {
             &["cloudwatch-logs", "kinesis-firehose"]
         }
     }
-    impl ::std::convert::From<&str> for DestinationType {
+    impl From<&str> for DestinationType {
         fn from(value: &str) -> Self {
             match value {
                 "cloudwatch-logs" => Self::CloudWatchLogs,
                 "kinesis-firehose" => Self::KinesisFirehose,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for DestinationType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for DestinationType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for DestinationType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for DestinationType {
+    impl AsRef<str> for DestinationType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -2760,7 +2688,7 @@ mod destination_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for DestinationType {}
+    impl StringEnum for DestinationType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(DestinationType);
 }
@@ -2768,6 +2696,9 @@ mod destination_type_items {
 pub use self::destination_type_items::*;
 #[cfg(feature = "_type-Ec2SecurityGroup")]
 mod ec2_security_group_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Provides ownership and status information for an Amazon EC2 security group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#EC2SecurityGroup`.
@@ -2778,7 +2709,7 @@ mod ec2_security_group_items {
     pub struct Ec2SecurityGroup {
         /// The status of the Amazon EC2 security group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         /// The name of the Amazon EC2 security group.
         #[cfg_attr(
             feature = "serde",
@@ -2787,7 +2718,7 @@ mod ec2_security_group_items {
                 skip_serializing_if = "Option::is_none"
             )
         )]
-        pub ec2_security_group_name: ::std::option::Option<::std::string::String>,
+        pub ec2_security_group_name: Option<String>,
         /// The Amazon account ID of the Amazon EC2 security group owner.
         #[cfg_attr(
             feature = "serde",
@@ -2796,21 +2727,18 @@ mod ec2_security_group_items {
                 skip_serializing_if = "Option::is_none"
             )
         )]
-        pub ec2_security_group_owner_id: ::std::option::Option<::std::string::String>,
+        pub ec2_security_group_owner_id: Option<String>,
     }
     impl Ec2SecurityGroup {
         /// Creates a builder for [`Ec2SecurityGroup`].
         pub fn builder() -> crate::types::builders::Ec2SecurityGroupBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Ec2SecurityGroup {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Ec2SecurityGroup {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Status" => reader.read_into(&child, &mut out.status),
                     "EC2SecurityGroupName" => {
@@ -2822,12 +2750,12 @@ mod ec2_security_group_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Ec2SecurityGroup {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Ec2SecurityGroup {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Status", self.status.as_ref());
             writer.member("EC2SecurityGroupName", self.ec2_security_group_name.as_ref());
             writer
@@ -2842,6 +2770,12 @@ mod ec2_security_group_items {
 pub use self::ec2_security_group_items::*;
 #[cfg(feature = "_type-EcpuPerSecond")]
 mod ecpu_per_second_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
     /// second.
     ///
@@ -2853,53 +2787,48 @@ mod ecpu_per_second_items {
     pub struct EcpuPerSecond {
         /// The configuration for the maximum number of ECPUs the cache can consume per second.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub maximum: ::std::option::Option<i32>,
+        pub maximum: Option<i32>,
         /// The configuration for the minimum number of ECPUs the cache should be able consume per second.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub minimum: ::std::option::Option<i32>,
+        pub minimum: Option<i32>,
     }
     impl EcpuPerSecond {
         /// Creates a builder for [`EcpuPerSecond`].
         pub fn builder() -> crate::types::builders::EcpuPerSecondBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for EcpuPerSecond {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for EcpuPerSecond {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("Maximum", self.maximum.as_ref());
             writer.member("Minimum", self.minimum.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for EcpuPerSecond {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for EcpuPerSecond {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.maximum = node.member("Maximum")?;
             out.minimum = node.member("Minimum")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for EcpuPerSecond {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for EcpuPerSecond {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Maximum" => reader.read_into(&child, &mut out.maximum),
                     "Minimum" => reader.read_into(&child, &mut out.minimum),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for EcpuPerSecond {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for EcpuPerSecond {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Maximum", self.maximum.as_ref());
             writer.member("Minimum", self.minimum.as_ref());
         }
@@ -2909,6 +2838,9 @@ mod ecpu_per_second_items {
 pub use self::ecpu_per_second_items::*;
 #[cfg(feature = "_type-Endpoint")]
 mod endpoint_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents the information required for client programs to connect to a cache node. This value is
     /// read-only.
     ///
@@ -2920,36 +2852,33 @@ mod endpoint_items {
     pub struct Endpoint {
         /// The DNS hostname of the cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub address: ::std::option::Option<::std::string::String>,
+        pub address: Option<String>,
         /// The port number that the cache engine is listening on.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub port: ::std::option::Option<i32>,
+        pub port: Option<i32>,
     }
     impl Endpoint {
         /// Creates a builder for [`Endpoint`].
         pub fn builder() -> crate::types::builders::EndpointBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Endpoint {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Endpoint {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Address" => reader.read_into(&child, &mut out.address),
                     "Port" => reader.read_into(&child, &mut out.port),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Endpoint {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Endpoint {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Address", self.address.as_ref());
             writer.member("Port", self.port.as_ref());
         }
@@ -2959,6 +2888,9 @@ mod endpoint_items {
 pub use self::endpoint_items::*;
 #[cfg(feature = "_type-EngineDefaults")]
 mod engine_defaults_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents the output of a `DescribeEngineDefaultParameters` operation.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#EngineDefaults`.
@@ -2972,33 +2904,30 @@ mod engine_defaults_items {
         /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
         /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.0` \| `redis6.x` \| `redis7`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
+        pub cache_parameter_group_family: Option<String>,
         /// Provides an identifier to allow retrieval of paginated results.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub marker: ::std::option::Option<::std::string::String>,
+        pub marker: Option<String>,
         /// Contains a list of engine default parameters.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
+        pub parameters: Option<Vec<crate::types::Parameter>>,
         /// A list of parameters specific to a particular cache node type. Each element in the list contains
         /// detailed information about one parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type_specific_parameters: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
+        pub cache_node_type_specific_parameters: Option<
+            Vec<crate::types::CacheNodeTypeSpecificParameter>,
         >,
     }
     impl EngineDefaults {
         /// Creates a builder for [`EngineDefaults`].
         pub fn builder() -> crate::types::builders::EngineDefaultsBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for EngineDefaults {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for EngineDefaults {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupFamily" => {
                         reader.read_into(&child, &mut out.cache_parameter_group_family)
@@ -3018,12 +2947,12 @@ mod engine_defaults_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for EngineDefaults {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for EngineDefaults {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member(
                     "CacheParameterGroupFamily",
@@ -3044,6 +2973,10 @@ mod engine_defaults_items {
 pub use self::engine_defaults_items::*;
 #[cfg(feature = "_type-Event")]
 mod event_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents a single occurrence of something interesting within the system. Some examples of events
     /// are creating a cluster, adding or removing a cache node, or rebooting a node.
     ///
@@ -3056,30 +2989,27 @@ mod event_items {
         /// The identifier for the source of the event. For example, if the event occurred at the cluster level,
         /// the identifier would be the name of the cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub source_identifier: ::std::option::Option<::std::string::String>,
+        pub source_identifier: Option<String>,
         /// Specifies the origin of this event - a cluster, a parameter group, a security group, etc.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub source_type: ::std::option::Option<crate::types::SourceType>,
+        pub source_type: Option<crate::types::SourceType>,
         /// The text of the event.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// The date and time when the event occurred.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub date: Option<DateTime>,
     }
     impl Event {
         /// Creates a builder for [`Event`].
         pub fn builder() -> crate::types::builders::EventBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Event {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Event {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SourceIdentifier" => {
                         reader.read_into(&child, &mut out.source_identifier)
@@ -3090,12 +3020,12 @@ mod event_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Event {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Event {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("SourceIdentifier", self.source_identifier.as_ref());
             writer.member("SourceType", self.source_type.as_ref());
             writer.member("Message", self.message.as_ref());
@@ -3107,6 +3037,9 @@ mod event_items {
 pub use self::event_items::*;
 #[cfg(feature = "_type-Filter")]
 mod filter_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// Used to streamline results of a search based on the property being filtered.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Filter`.
@@ -3119,34 +3052,32 @@ mod filter_items {
         ///
         /// Required by the service.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
         /// The property values to filter on. For example, "user-123".
         ///
         /// Required by the service.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub values: Option<Vec<String>>,
     }
     impl Filter {
         /// Creates a builder for [`Filter`].
         pub fn builder() -> crate::types::builders::FilterBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for Filter {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for Filter {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("Name", self.name.as_ref());
             writer.list("Values", "member", self.values.as_deref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for Filter {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for Filter {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.name = node.member("Name")?;
             out.values = node.list("Values", "member")?;
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 name: out.name,
                 values: out.values,
             })
@@ -3157,6 +3088,9 @@ mod filter_items {
 pub use self::filter_items::*;
 #[cfg(feature = "_type-GlobalNodeGroup")]
 mod global_node_group_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Indicates the slot configuration and global identifier for a slice group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#GlobalNodeGroup`.
@@ -3167,24 +3101,21 @@ mod global_node_group_items {
     pub struct GlobalNodeGroup {
         /// The name of the global node group
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub global_node_group_id: ::std::option::Option<::std::string::String>,
+        pub global_node_group_id: Option<String>,
         /// The keyspace for this node group
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub slots: ::std::option::Option<::std::string::String>,
+        pub slots: Option<String>,
     }
     impl GlobalNodeGroup {
         /// Creates a builder for [`GlobalNodeGroup`].
         pub fn builder() -> crate::types::builders::GlobalNodeGroupBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for GlobalNodeGroup {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for GlobalNodeGroup {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalNodeGroupId" => {
                         reader.read_into(&child, &mut out.global_node_group_id)
@@ -3193,12 +3124,12 @@ mod global_node_group_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for GlobalNodeGroup {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for GlobalNodeGroup {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("GlobalNodeGroupId", self.global_node_group_id.as_ref());
             writer.member("Slots", self.slots.as_ref());
         }
@@ -3208,6 +3139,9 @@ mod global_node_group_items {
 pub use self::global_node_group_items::*;
 #[cfg(feature = "_type-GlobalReplicationGroup")]
 mod global_replication_group_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
     /// automatically replicates updates to the secondary cluster.
@@ -3223,48 +3157,42 @@ mod global_replication_group_items {
     pub struct GlobalReplicationGroup {
         /// The name of the Global datastore
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+        pub global_replication_group_id: Option<String>,
         /// The optional description of the Global datastore
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub global_replication_group_description: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub global_replication_group_description: Option<String>,
         /// The status of the Global datastore
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         /// The cache node type of the Global datastore
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type: ::std::option::Option<::std::string::String>,
+        pub cache_node_type: Option<String>,
         /// The ElastiCache engine. For Valkey or Redis OSS only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
         /// The ElastiCache engine version.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine_version: ::std::option::Option<::std::string::String>,
+        pub engine_version: Option<String>,
         /// The replication groups that comprise the Global datastore.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub members: ::std::option::Option<
-            ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
-        >,
+        pub members: Option<Vec<crate::types::GlobalReplicationGroupMember>>,
         /// A flag that indicates whether the Global datastore is cluster enabled.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cluster_enabled: ::std::option::Option<bool>,
+        pub cluster_enabled: Option<bool>,
         /// Indicates the slot configuration and global identifier for each slice group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub global_node_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::GlobalNodeGroup>,
-        >,
+        pub global_node_groups: Option<Vec<crate::types::GlobalNodeGroup>>,
         /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
         ///
         /// Default: `false`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auth_token_enabled: ::std::option::Option<bool>,
+        pub auth_token_enabled: Option<bool>,
         /// A flag that enables in-transit encryption when set to true.
         ///
         /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
         /// version `3.2.6`, `4.x` or later.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub transit_encryption_enabled: ::std::option::Option<bool>,
+        pub transit_encryption_enabled: Option<bool>,
         /// A flag that enables encryption at rest when set to `true`.
         ///
         /// You cannot modify the value of `AtRestEncryptionEnabled` after the replication group is created. To
@@ -3274,27 +3202,24 @@ mod global_replication_group_items {
         /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
         /// version `3.2.6`, `4.x` or later.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub at_rest_encryption_enabled: ::std::option::Option<bool>,
+        pub at_rest_encryption_enabled: Option<bool>,
         /// The ARN (Amazon Resource Name) of the global replication group.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
     }
     impl GlobalReplicationGroup {
         /// Creates a builder for [`GlobalReplicationGroup`].
         pub fn builder() -> crate::types::builders::GlobalReplicationGroupBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroup {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for GlobalReplicationGroup {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalReplicationGroupId" => {
                         reader.read_into(&child, &mut out.global_replication_group_id)
@@ -3342,12 +3267,12 @@ mod global_replication_group_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for GlobalReplicationGroup {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for GlobalReplicationGroup {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member(
                     "GlobalReplicationGroupId",
@@ -3394,6 +3319,9 @@ mod global_replication_group_items {
 pub use self::global_replication_group_items::*;
 #[cfg(feature = "_type-GlobalReplicationGroupInfo")]
 mod global_replication_group_info_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The name of the Global datastore and role of this replication group in the Global datastore.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupInfo`.
@@ -3404,26 +3332,21 @@ mod global_replication_group_info_items {
     pub struct GlobalReplicationGroupInfo {
         /// The name of the Global datastore
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+        pub global_replication_group_id: Option<String>,
         /// The role of the replication group in a Global datastore. Can be primary or secondary.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub global_replication_group_member_role: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub global_replication_group_member_role: Option<String>,
     }
     impl GlobalReplicationGroupInfo {
         /// Creates a builder for [`GlobalReplicationGroupInfo`].
         pub fn builder() -> crate::types::builders::GlobalReplicationGroupInfoBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroupInfo {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for GlobalReplicationGroupInfo {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalReplicationGroupId" => {
                         reader.read_into(&child, &mut out.global_replication_group_id)
@@ -3438,12 +3361,12 @@ mod global_replication_group_info_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for GlobalReplicationGroupInfo {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for GlobalReplicationGroupInfo {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member(
                     "GlobalReplicationGroupId",
@@ -3461,6 +3384,9 @@ mod global_replication_group_info_items {
 pub use self::global_replication_group_info_items::*;
 #[cfg(feature = "_type-GlobalReplicationGroupMember")]
 mod global_replication_group_member_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// A member of a Global datastore. It contains the Replication Group Id, the Amazon region and the role
     /// of the replication group.
     ///
@@ -3472,35 +3398,30 @@ mod global_replication_group_member_items {
     pub struct GlobalReplicationGroupMember {
         /// The replication group id of the Global datastore member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_id: ::std::option::Option<::std::string::String>,
+        pub replication_group_id: Option<String>,
         /// The Amazon region of the Global datastore member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_region: ::std::option::Option<::std::string::String>,
+        pub replication_group_region: Option<String>,
         /// Indicates the role of the replication group, primary or secondary.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub role: ::std::option::Option<::std::string::String>,
+        pub role: Option<String>,
         /// Indicates whether automatic failover is enabled for the replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub automatic_failover: ::std::option::Option<
-            crate::types::AutomaticFailoverStatus,
-        >,
+        pub automatic_failover: Option<crate::types::AutomaticFailoverStatus>,
         /// The status of the membership of the replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
     }
     impl GlobalReplicationGroupMember {
         /// Creates a builder for [`GlobalReplicationGroupMember`].
         pub fn builder() -> crate::types::builders::GlobalReplicationGroupMemberBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for GlobalReplicationGroupMember {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for GlobalReplicationGroupMember {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
                         reader.read_into(&child, &mut out.replication_group_id)
@@ -3516,12 +3437,12 @@ mod global_replication_group_member_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for GlobalReplicationGroupMember {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for GlobalReplicationGroupMember {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
             writer
                 .member(
@@ -3538,6 +3459,7 @@ mod global_replication_group_member_items {
 pub use self::global_replication_group_member_items::*;
 #[cfg(feature = "_type-InputAuthenticationType")]
 mod input_authentication_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `InputAuthenticationType` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InputAuthenticationType`.
@@ -3557,7 +3479,7 @@ mod input_authentication_type_items {
         /// Wire value: `iam`.
         Iam,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl InputAuthenticationType {
         /// The value as sent on the wire.
@@ -3574,34 +3496,28 @@ mod input_authentication_type_items {
             &["password", "no-password-required", "iam"]
         }
     }
-    impl ::std::convert::From<&str> for InputAuthenticationType {
+    impl From<&str> for InputAuthenticationType {
         fn from(value: &str) -> Self {
             match value {
                 "password" => Self::Password,
                 "no-password-required" => Self::NoPassword,
                 "iam" => Self::Iam,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for InputAuthenticationType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for InputAuthenticationType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for InputAuthenticationType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for InputAuthenticationType {
+    impl AsRef<str> for InputAuthenticationType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -3611,7 +3527,7 @@ mod input_authentication_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for InputAuthenticationType {}
+    impl StringEnum for InputAuthenticationType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(InputAuthenticationType);
 }
@@ -3619,6 +3535,7 @@ mod input_authentication_type_items {
 pub use self::input_authentication_type_items::*;
 #[cfg(feature = "_type-IpDiscovery")]
 mod ip_discovery_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `IpDiscovery` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#IpDiscovery`.
@@ -3634,7 +3551,7 @@ mod ip_discovery_items {
         /// Wire value: `ipv6`.
         Ipv6,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl IpDiscovery {
         /// The value as sent on the wire.
@@ -3650,33 +3567,27 @@ mod ip_discovery_items {
             &["ipv4", "ipv6"]
         }
     }
-    impl ::std::convert::From<&str> for IpDiscovery {
+    impl From<&str> for IpDiscovery {
         fn from(value: &str) -> Self {
             match value {
                 "ipv4" => Self::Ipv4,
                 "ipv6" => Self::Ipv6,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for IpDiscovery {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for IpDiscovery {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for IpDiscovery {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for IpDiscovery {
+    impl AsRef<str> for IpDiscovery {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -3686,7 +3597,7 @@ mod ip_discovery_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for IpDiscovery {}
+    impl StringEnum for IpDiscovery {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(IpDiscovery);
 }
@@ -3694,6 +3605,12 @@ mod ip_discovery_items {
 pub use self::ip_discovery_items::*;
 #[cfg(feature = "_type-KinesisFirehoseDestinationDetails")]
 mod kinesis_firehose_destination_details_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// The configuration details of the Kinesis Data Firehose destination.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#KinesisFirehoseDestinationDetails`.
@@ -3704,36 +3621,31 @@ mod kinesis_firehose_destination_details_items {
     pub struct KinesisFirehoseDestinationDetails {
         /// The name of the Kinesis Data Firehose delivery stream.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub delivery_stream: ::std::option::Option<::std::string::String>,
+        pub delivery_stream: Option<String>,
     }
     impl KinesisFirehoseDestinationDetails {
         /// Creates a builder for [`KinesisFirehoseDestinationDetails`].
         pub fn builder() -> crate::types::builders::KinesisFirehoseDestinationDetailsBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for KinesisFirehoseDestinationDetails {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for KinesisFirehoseDestinationDetails {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("DeliveryStream", self.delivery_stream.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for KinesisFirehoseDestinationDetails {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for KinesisFirehoseDestinationDetails {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.delivery_stream = node.member("DeliveryStream")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for KinesisFirehoseDestinationDetails {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for KinesisFirehoseDestinationDetails {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "DeliveryStream" => {
                         reader.read_into(&child, &mut out.delivery_stream)
@@ -3741,12 +3653,12 @@ mod kinesis_firehose_destination_details_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for KinesisFirehoseDestinationDetails {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for KinesisFirehoseDestinationDetails {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("DeliveryStream", self.delivery_stream.as_ref());
         }
     }
@@ -3755,6 +3667,9 @@ mod kinesis_firehose_destination_details_items {
 pub use self::kinesis_firehose_destination_details_items::*;
 #[cfg(feature = "_type-LogDeliveryConfiguration")]
 mod log_delivery_configuration_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Returns the destination, format and type of the logs.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration`.
@@ -3765,37 +3680,34 @@ mod log_delivery_configuration_items {
     pub struct LogDeliveryConfiguration {
         /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_type: ::std::option::Option<crate::types::LogType>,
+        pub log_type: Option<crate::types::LogType>,
         /// Returns the destination type, either `cloudwatch-logs` or `kinesis-firehose`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub destination_type: ::std::option::Option<crate::types::DestinationType>,
+        pub destination_type: Option<crate::types::DestinationType>,
         /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub destination_details: ::std::option::Option<crate::types::DestinationDetails>,
+        pub destination_details: Option<crate::types::DestinationDetails>,
         /// Returns the log format, either JSON or TEXT.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_format: ::std::option::Option<crate::types::LogFormat>,
+        pub log_format: Option<crate::types::LogFormat>,
         /// Returns the log delivery configuration status. Values are one of `enabling` \| `disabling` \|
         /// `modifying` \| `active` \| `error`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<crate::types::LogDeliveryConfigurationStatus>,
+        pub status: Option<crate::types::LogDeliveryConfigurationStatus>,
         /// Returns an error message for the log delivery configuration.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl LogDeliveryConfiguration {
         /// Creates a builder for [`LogDeliveryConfiguration`].
         pub fn builder() -> crate::types::builders::LogDeliveryConfigurationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for LogDeliveryConfiguration {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for LogDeliveryConfiguration {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "LogType" => reader.read_into(&child, &mut out.log_type),
                     "DestinationType" => {
@@ -3810,12 +3722,12 @@ mod log_delivery_configuration_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for LogDeliveryConfiguration {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for LogDeliveryConfiguration {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("LogType", self.log_type.as_ref());
             writer.member("DestinationType", self.destination_type.as_ref());
             writer.member("DestinationDetails", self.destination_details.as_ref());
@@ -3829,6 +3741,9 @@ mod log_delivery_configuration_items {
 pub use self::log_delivery_configuration_items::*;
 #[cfg(feature = "_type-LogDeliveryConfigurationRequest")]
 mod log_delivery_configuration_request_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// Specifies the destination, format and type of the logs.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationRequest`.
@@ -3839,28 +3754,28 @@ mod log_delivery_configuration_request_items {
     pub struct LogDeliveryConfigurationRequest {
         /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log..
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_type: ::std::option::Option<crate::types::LogType>,
+        pub log_type: Option<crate::types::LogType>,
         /// Specify either `cloudwatch-logs` or `kinesis-firehose` as the destination type.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub destination_type: ::std::option::Option<crate::types::DestinationType>,
+        pub destination_type: Option<crate::types::DestinationType>,
         /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub destination_details: ::std::option::Option<crate::types::DestinationDetails>,
+        pub destination_details: Option<crate::types::DestinationDetails>,
         /// Specifies either JSON or TEXT
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_format: ::std::option::Option<crate::types::LogFormat>,
+        pub log_format: Option<crate::types::LogFormat>,
         /// Specify if log delivery is enabled. Default `true`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub enabled: ::std::option::Option<bool>,
+        pub enabled: Option<bool>,
     }
     impl LogDeliveryConfigurationRequest {
         /// Creates a builder for [`LogDeliveryConfigurationRequest`].
         pub fn builder() -> crate::types::builders::LogDeliveryConfigurationRequestBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for LogDeliveryConfigurationRequest {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for LogDeliveryConfigurationRequest {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("LogType", self.log_type.as_ref());
             writer.member("DestinationType", self.destination_type.as_ref());
             writer.member("DestinationDetails", self.destination_details.as_ref());
@@ -3869,17 +3784,15 @@ mod log_delivery_configuration_request_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for LogDeliveryConfigurationRequest {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for LogDeliveryConfigurationRequest {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.log_type = node.member("LogType")?;
             out.destination_type = node.member("DestinationType")?;
             out.destination_details = node.member("DestinationDetails")?;
             out.log_format = node.member("LogFormat")?;
             out.enabled = node.member("Enabled")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
 }
@@ -3887,6 +3800,7 @@ mod log_delivery_configuration_request_items {
 pub use self::log_delivery_configuration_request_items::*;
 #[cfg(feature = "_type-LogDeliveryConfigurationStatus")]
 mod log_delivery_configuration_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `LogDeliveryConfigurationStatus` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationStatus`.
@@ -3914,7 +3828,7 @@ mod log_delivery_configuration_status_items {
         /// Wire value: `error`.
         Error,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl LogDeliveryConfigurationStatus {
         /// The value as sent on the wire.
@@ -3933,7 +3847,7 @@ mod log_delivery_configuration_status_items {
             &["active", "enabling", "modifying", "disabling", "error"]
         }
     }
-    impl ::std::convert::From<&str> for LogDeliveryConfigurationStatus {
+    impl From<&str> for LogDeliveryConfigurationStatus {
         fn from(value: &str) -> Self {
             match value {
                 "active" => Self::Active,
@@ -3941,28 +3855,22 @@ mod log_delivery_configuration_status_items {
                 "modifying" => Self::Modifying,
                 "disabling" => Self::Disabling,
                 "error" => Self::Error,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for LogDeliveryConfigurationStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for LogDeliveryConfigurationStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for LogDeliveryConfigurationStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for LogDeliveryConfigurationStatus {
+    impl AsRef<str> for LogDeliveryConfigurationStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -3972,7 +3880,7 @@ mod log_delivery_configuration_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for LogDeliveryConfigurationStatus {}
+    impl StringEnum for LogDeliveryConfigurationStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LogDeliveryConfigurationStatus);
 }
@@ -3980,6 +3888,7 @@ mod log_delivery_configuration_status_items {
 pub use self::log_delivery_configuration_status_items::*;
 #[cfg(feature = "_type-LogFormat")]
 mod log_format_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `LogFormat` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogFormat`.
@@ -3995,7 +3904,7 @@ mod log_format_items {
         /// Wire value: `json`.
         Json,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl LogFormat {
         /// The value as sent on the wire.
@@ -4011,33 +3920,27 @@ mod log_format_items {
             &["text", "json"]
         }
     }
-    impl ::std::convert::From<&str> for LogFormat {
+    impl From<&str> for LogFormat {
         fn from(value: &str) -> Self {
             match value {
                 "text" => Self::Text,
                 "json" => Self::Json,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for LogFormat {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for LogFormat {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for LogFormat {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for LogFormat {
+    impl AsRef<str> for LogFormat {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -4047,7 +3950,7 @@ mod log_format_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for LogFormat {}
+    impl StringEnum for LogFormat {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LogFormat);
 }
@@ -4055,6 +3958,7 @@ mod log_format_items {
 pub use self::log_format_items::*;
 #[cfg(feature = "_type-LogType")]
 mod log_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `LogType` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#LogType`.
@@ -4070,7 +3974,7 @@ mod log_type_items {
         /// Wire value: `engine-log`.
         EngineLog,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl LogType {
         /// The value as sent on the wire.
@@ -4086,33 +3990,27 @@ mod log_type_items {
             &["slow-log", "engine-log"]
         }
     }
-    impl ::std::convert::From<&str> for LogType {
+    impl From<&str> for LogType {
         fn from(value: &str) -> Self {
             match value {
                 "slow-log" => Self::SlowLog,
                 "engine-log" => Self::EngineLog,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for LogType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for LogType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for LogType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for LogType {
+    impl AsRef<str> for LogType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -4122,7 +4020,7 @@ mod log_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for LogType {}
+    impl StringEnum for LogType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LogType);
 }
@@ -4130,6 +4028,7 @@ mod log_type_items {
 pub use self::log_type_items::*;
 #[cfg(feature = "_type-MultiAzStatus")]
 mod multi_az_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `MultiAzStatus` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#MultiAZStatus`.
@@ -4145,7 +4044,7 @@ mod multi_az_status_items {
         /// Wire value: `disabled`.
         Disabled,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl MultiAzStatus {
         /// The value as sent on the wire.
@@ -4161,33 +4060,27 @@ mod multi_az_status_items {
             &["enabled", "disabled"]
         }
     }
-    impl ::std::convert::From<&str> for MultiAzStatus {
+    impl From<&str> for MultiAzStatus {
         fn from(value: &str) -> Self {
             match value {
                 "enabled" => Self::Enabled,
                 "disabled" => Self::Disabled,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for MultiAzStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for MultiAzStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for MultiAzStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for MultiAzStatus {
+    impl AsRef<str> for MultiAzStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -4197,7 +4090,7 @@ mod multi_az_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for MultiAzStatus {}
+    impl StringEnum for MultiAzStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(MultiAzStatus);
 }
@@ -4205,6 +4098,7 @@ mod multi_az_status_items {
 pub use self::multi_az_status_items::*;
 #[cfg(feature = "_type-NetworkType")]
 mod network_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `NetworkType` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NetworkType`.
@@ -4224,7 +4118,7 @@ mod network_type_items {
         /// Wire value: `dual_stack`.
         DualStack,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl NetworkType {
         /// The value as sent on the wire.
@@ -4241,34 +4135,28 @@ mod network_type_items {
             &["ipv4", "ipv6", "dual_stack"]
         }
     }
-    impl ::std::convert::From<&str> for NetworkType {
+    impl From<&str> for NetworkType {
         fn from(value: &str) -> Self {
             match value {
                 "ipv4" => Self::Ipv4,
                 "ipv6" => Self::Ipv6,
                 "dual_stack" => Self::DualStack,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for NetworkType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for NetworkType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for NetworkType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for NetworkType {
+    impl AsRef<str> for NetworkType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -4278,7 +4166,7 @@ mod network_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for NetworkType {}
+    impl StringEnum for NetworkType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NetworkType);
 }
@@ -4286,6 +4174,9 @@ mod network_type_items {
 pub use self::network_type_items::*;
 #[cfg(feature = "_type-NodeGroup")]
 mod node_group_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents a collection of cache nodes in a replication group. One node in the node group is the
     /// read/write primary node. All the other nodes are read-only Replica nodes.
     ///
@@ -4300,38 +4191,33 @@ mod node_group_items {
         /// (cluster mode enabled) replication group contains 1 to 90 node groups numbered 0001 to 0090.
         /// Optionally, the user can provide the id for a node group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_id: ::std::option::Option<::std::string::String>,
+        pub node_group_id: Option<String>,
         /// The current state of this replication group - `creating`, `available`, `modifying`, `deleting`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         /// The endpoint of the primary node in this node group (shard).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub primary_endpoint: ::std::option::Option<crate::types::Endpoint>,
+        pub primary_endpoint: Option<crate::types::Endpoint>,
         /// The endpoint of the replica nodes in this node group (shard). This value is read-only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
+        pub reader_endpoint: Option<crate::types::Endpoint>,
         /// The keyspace for this node group (shard).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub slots: ::std::option::Option<::std::string::String>,
+        pub slots: Option<String>,
         /// A list containing information about individual nodes within the node group (shard).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_members: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NodeGroupMember>,
-        >,
+        pub node_group_members: Option<Vec<crate::types::NodeGroupMember>>,
     }
     impl NodeGroup {
         /// Creates a builder for [`NodeGroup`].
         pub fn builder() -> crate::types::builders::NodeGroupBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for NodeGroup {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeGroup {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NodeGroupId" => reader.read_into(&child, &mut out.node_group_id),
                     "Status" => reader.read_into(&child, &mut out.status),
@@ -4353,12 +4239,12 @@ mod node_group_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NodeGroup {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for NodeGroup {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("NodeGroupId", self.node_group_id.as_ref());
             writer.member("Status", self.status.as_ref());
             writer.member("PrimaryEndpoint", self.primary_endpoint.as_ref());
@@ -4377,6 +4263,12 @@ mod node_group_items {
 pub use self::node_group_items::*;
 #[cfg(feature = "_type-NodeGroupConfiguration")]
 mod node_group_configuration_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// Node group (shard) configuration options. Each node group (shard) configuration has the following:
     /// `Slots`, `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`.
     ///
@@ -4389,42 +4281,38 @@ mod node_group_configuration_items {
         /// Either the ElastiCache supplied 4-digit id or a user supplied id for the node group these
         /// configuration values apply to.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_id: ::std::option::Option<::std::string::String>,
+        pub node_group_id: Option<String>,
         /// A string that specifies the keyspace for a particular node group. Keyspaces range from 0 to 16,383.
         /// The string is in the format `startkey-endkey`.
         ///
         /// Example: `"0-3999"`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub slots: ::std::option::Option<::std::string::String>,
+        pub slots: Option<String>,
         /// The number of read replica nodes in this node group (shard).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replica_count: ::std::option::Option<i32>,
+        pub replica_count: Option<i32>,
         /// The Availability Zone where the primary node of this node group (shard) is launched.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub primary_availability_zone: ::std::option::Option<::std::string::String>,
+        pub primary_availability_zone: Option<String>,
         /// A list of Availability Zones to be used for the read replicas. The number of Availability Zones in
         /// this list must match the value of `ReplicaCount` or `ReplicasPerNodeGroup` if not specified.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replica_availability_zones: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub replica_availability_zones: Option<Vec<String>>,
         /// The outpost ARN of the primary node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub primary_outpost_arn: ::std::option::Option<::std::string::String>,
+        pub primary_outpost_arn: Option<String>,
         /// The outpost ARN of the node replicas.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replica_outpost_arns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub replica_outpost_arns: Option<Vec<String>>,
     }
     impl NodeGroupConfiguration {
         /// Creates a builder for [`NodeGroupConfiguration`].
         pub fn builder() -> crate::types::builders::NodeGroupConfigurationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for NodeGroupConfiguration {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for NodeGroupConfiguration {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("NodeGroupId", self.node_group_id.as_ref());
             writer.member("Slots", self.slots.as_ref());
             writer.member("ReplicaCount", self.replica_count.as_ref());
@@ -4449,10 +4337,8 @@ mod node_group_configuration_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for NodeGroupConfiguration {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for NodeGroupConfiguration {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.node_group_id = node.member("NodeGroupId")?;
             out.slots = node.member("Slots")?;
@@ -4462,16 +4348,13 @@ mod node_group_configuration_items {
                 .list("ReplicaAvailabilityZones", "AvailabilityZone")?;
             out.primary_outpost_arn = node.member("PrimaryOutpostArn")?;
             out.replica_outpost_arns = node.list("ReplicaOutpostArns", "OutpostArn")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for NodeGroupConfiguration {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeGroupConfiguration {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NodeGroupId" => reader.read_into(&child, &mut out.node_group_id),
                     "Slots" => reader.read_into(&child, &mut out.slots),
@@ -4501,12 +4384,12 @@ mod node_group_configuration_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NodeGroupConfiguration {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for NodeGroupConfiguration {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("NodeGroupId", self.node_group_id.as_ref());
             writer.member("Slots", self.slots.as_ref());
             writer.member("ReplicaCount", self.replica_count.as_ref());
@@ -4535,6 +4418,9 @@ mod node_group_configuration_items {
 pub use self::node_group_configuration_items::*;
 #[cfg(feature = "_type-NodeGroupMember")]
 mod node_group_member_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents a single node within a node group (shard).
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupMember`.
@@ -4545,38 +4431,35 @@ mod node_group_member_items {
     pub struct NodeGroupMember {
         /// The ID of the cluster to which the node belongs.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub cache_cluster_id: Option<String>,
         /// The ID of the node within its cluster. A node ID is a numeric identifier (0001, 0002, etc.).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_id: ::std::option::Option<::std::string::String>,
+        pub cache_node_id: Option<String>,
         /// The information required for client programs to connect to a node for read operations. The read
         /// endpoint is only applicable on Valkey or Redis OSS (cluster mode disabled) clusters.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub read_endpoint: ::std::option::Option<crate::types::Endpoint>,
+        pub read_endpoint: Option<crate::types::Endpoint>,
         /// The name of the Availability Zone in which the node is located.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_availability_zone: ::std::option::Option<::std::string::String>,
+        pub preferred_availability_zone: Option<String>,
         /// The outpost ARN of the node group member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
+        pub preferred_outpost_arn: Option<String>,
         /// The role that is currently assigned to the node - `primary` or `replica`. This member is only
         /// applicable for Valkey or Redis OSS (cluster mode disabled) replication groups.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub current_role: ::std::option::Option<::std::string::String>,
+        pub current_role: Option<String>,
     }
     impl NodeGroupMember {
         /// Creates a builder for [`NodeGroupMember`].
         pub fn builder() -> crate::types::builders::NodeGroupMemberBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for NodeGroupMember {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeGroupMember {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
                         reader.read_into(&child, &mut out.cache_cluster_id)
@@ -4593,12 +4476,12 @@ mod node_group_member_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NodeGroupMember {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for NodeGroupMember {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
             writer.member("CacheNodeId", self.cache_node_id.as_ref());
             writer.member("ReadEndpoint", self.read_endpoint.as_ref());
@@ -4616,6 +4499,10 @@ mod node_group_member_items {
 pub use self::node_group_member_items::*;
 #[cfg(feature = "_type-NodeGroupMemberUpdateStatus")]
 mod node_group_member_update_status_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The status of the service update on the node group member
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupMemberUpdateStatus`.
@@ -4626,51 +4513,42 @@ mod node_group_member_update_status_items {
     pub struct NodeGroupMemberUpdateStatus {
         /// The cache cluster ID
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub cache_cluster_id: Option<String>,
         /// The node ID of the cache cluster
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_id: ::std::option::Option<::std::string::String>,
+        pub cache_node_id: Option<String>,
         /// The update status of the node
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_status: ::std::option::Option<crate::types::NodeUpdateStatus>,
+        pub node_update_status: Option<crate::types::NodeUpdateStatus>,
         /// The deletion date of the node
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_deletion_date: Option<DateTime>,
         /// The start date of the update for a node
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_start_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_update_start_date: Option<DateTime>,
         /// The end date of the update for a node
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_update_end_date: Option<DateTime>,
         /// Reflects whether the update was initiated by the customer or automatically applied
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_initiated_by: ::std::option::Option<
-            crate::types::NodeUpdateInitiatedBy,
-        >,
+        pub node_update_initiated_by: Option<crate::types::NodeUpdateInitiatedBy>,
         /// The date when the update is triggered
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_initiated_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub node_update_initiated_date: Option<DateTime>,
         /// The date when the NodeUpdateStatus was last modified
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_update_status_modified_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub node_update_status_modified_date: Option<DateTime>,
     }
     impl NodeGroupMemberUpdateStatus {
         /// Creates a builder for [`NodeGroupMemberUpdateStatus`].
         pub fn builder() -> crate::types::builders::NodeGroupMemberUpdateStatusBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for NodeGroupMemberUpdateStatus {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeGroupMemberUpdateStatus {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
                         reader.read_into(&child, &mut out.cache_cluster_id)
@@ -4701,12 +4579,12 @@ mod node_group_member_update_status_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NodeGroupMemberUpdateStatus {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for NodeGroupMemberUpdateStatus {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
             writer.member("CacheNodeId", self.cache_node_id.as_ref());
             writer.member("NodeUpdateStatus", self.node_update_status.as_ref());
@@ -4732,6 +4610,9 @@ mod node_group_member_update_status_items {
 pub use self::node_group_member_update_status_items::*;
 #[cfg(feature = "_type-NodeGroupUpdateStatus")]
 mod node_group_update_status_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The status of the service update on the node group
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeGroupUpdateStatus`.
@@ -4742,26 +4623,23 @@ mod node_group_update_status_items {
     pub struct NodeGroupUpdateStatus {
         /// The ID of the node group
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_id: ::std::option::Option<::std::string::String>,
+        pub node_group_id: Option<String>,
         /// The status of the service update on the node group member
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_member_update_status: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
+        pub node_group_member_update_status: Option<
+            Vec<crate::types::NodeGroupMemberUpdateStatus>,
         >,
     }
     impl NodeGroupUpdateStatus {
         /// Creates a builder for [`NodeGroupUpdateStatus`].
         pub fn builder() -> crate::types::builders::NodeGroupUpdateStatusBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for NodeGroupUpdateStatus {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeGroupUpdateStatus {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NodeGroupId" => reader.read_into(&child, &mut out.node_group_id),
                     "NodeGroupMemberUpdateStatus" => {
@@ -4775,12 +4653,12 @@ mod node_group_update_status_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NodeGroupUpdateStatus {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for NodeGroupUpdateStatus {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("NodeGroupId", self.node_group_id.as_ref());
             writer
                 .list(
@@ -4795,6 +4673,10 @@ mod node_group_update_status_items {
 pub use self::node_group_update_status_items::*;
 #[cfg(feature = "_type-NodeSnapshot")]
 mod node_snapshot_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents an individual cache node in a snapshot of a cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeSnapshot`.
@@ -4805,41 +4687,36 @@ mod node_snapshot_items {
     pub struct NodeSnapshot {
         /// A unique identifier for the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub cache_cluster_id: Option<String>,
         /// A unique identifier for the source node group (shard).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_id: ::std::option::Option<::std::string::String>,
+        pub node_group_id: Option<String>,
         /// The cache node identifier for the node in the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_id: ::std::option::Option<::std::string::String>,
+        pub cache_node_id: Option<String>,
         /// The configuration for the source node group (shard).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_configuration: ::std::option::Option<
-            crate::types::NodeGroupConfiguration,
-        >,
+        pub node_group_configuration: Option<crate::types::NodeGroupConfiguration>,
         /// The size of the cache on the source cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_size: ::std::option::Option<::std::string::String>,
+        pub cache_size: Option<String>,
         /// The date and time when the cache node was created in the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub cache_node_create_time: Option<DateTime>,
         /// The date and time when the source node's metadata and cache data set was obtained for the snapshot.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub snapshot_create_time: Option<DateTime>,
     }
     impl NodeSnapshot {
         /// Creates a builder for [`NodeSnapshot`].
         pub fn builder() -> crate::types::builders::NodeSnapshotBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for NodeSnapshot {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NodeSnapshot {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
                         reader.read_into(&child, &mut out.cache_cluster_id)
@@ -4859,12 +4736,12 @@ mod node_snapshot_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NodeSnapshot {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for NodeSnapshot {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
             writer.member("NodeGroupId", self.node_group_id.as_ref());
             writer.member("CacheNodeId", self.cache_node_id.as_ref());
@@ -4883,6 +4760,7 @@ mod node_snapshot_items {
 pub use self::node_snapshot_items::*;
 #[cfg(feature = "_type-NodeUpdateInitiatedBy")]
 mod node_update_initiated_by_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `NodeUpdateInitiatedBy` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeUpdateInitiatedBy`.
@@ -4898,7 +4776,7 @@ mod node_update_initiated_by_items {
         /// Wire value: `customer`.
         Customer,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl NodeUpdateInitiatedBy {
         /// The value as sent on the wire.
@@ -4914,33 +4792,27 @@ mod node_update_initiated_by_items {
             &["system", "customer"]
         }
     }
-    impl ::std::convert::From<&str> for NodeUpdateInitiatedBy {
+    impl From<&str> for NodeUpdateInitiatedBy {
         fn from(value: &str) -> Self {
             match value {
                 "system" => Self::System,
                 "customer" => Self::Customer,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for NodeUpdateInitiatedBy {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for NodeUpdateInitiatedBy {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for NodeUpdateInitiatedBy {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for NodeUpdateInitiatedBy {
+    impl AsRef<str> for NodeUpdateInitiatedBy {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -4950,7 +4822,7 @@ mod node_update_initiated_by_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for NodeUpdateInitiatedBy {}
+    impl StringEnum for NodeUpdateInitiatedBy {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NodeUpdateInitiatedBy);
 }
@@ -4958,6 +4830,7 @@ mod node_update_initiated_by_items {
 pub use self::node_update_initiated_by_items::*;
 #[cfg(feature = "_type-NodeUpdateStatus")]
 mod node_update_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `NodeUpdateStatus` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NodeUpdateStatus`.
@@ -4989,7 +4862,7 @@ mod node_update_status_items {
         /// Wire value: `complete`.
         Complete,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl NodeUpdateStatus {
         /// The value as sent on the wire.
@@ -5016,7 +4889,7 @@ mod node_update_status_items {
             ]
         }
     }
-    impl ::std::convert::From<&str> for NodeUpdateStatus {
+    impl From<&str> for NodeUpdateStatus {
         fn from(value: &str) -> Self {
             match value {
                 "not-applied" => Self::NotApplied,
@@ -5025,28 +4898,22 @@ mod node_update_status_items {
                 "stopping" => Self::Stopping,
                 "stopped" => Self::Stopped,
                 "complete" => Self::Complete,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for NodeUpdateStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for NodeUpdateStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for NodeUpdateStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for NodeUpdateStatus {
+    impl AsRef<str> for NodeUpdateStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -5056,7 +4923,7 @@ mod node_update_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for NodeUpdateStatus {}
+    impl StringEnum for NodeUpdateStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NodeUpdateStatus);
 }
@@ -5064,6 +4931,9 @@ mod node_update_status_items {
 pub use self::node_update_status_items::*;
 #[cfg(feature = "_type-NotificationConfiguration")]
 mod notification_configuration_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Describes a notification topic and its status. Notification topics are used for publishing
     /// ElastiCache events to subscribers using Amazon Simple Notification Service (SNS).
     ///
@@ -5075,36 +4945,33 @@ mod notification_configuration_items {
     pub struct NotificationConfiguration {
         /// The Amazon Resource Name (ARN) that identifies the topic.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub topic_arn: ::std::option::Option<::std::string::String>,
+        pub topic_arn: Option<String>,
         /// The current state of the topic.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub topic_status: ::std::option::Option<::std::string::String>,
+        pub topic_status: Option<String>,
     }
     impl NotificationConfiguration {
         /// Creates a builder for [`NotificationConfiguration`].
         pub fn builder() -> crate::types::builders::NotificationConfigurationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for NotificationConfiguration {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NotificationConfiguration {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
                     "TopicStatus" => reader.read_into(&child, &mut out.topic_status),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NotificationConfiguration {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for NotificationConfiguration {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("TopicArn", self.topic_arn.as_ref());
             writer.member("TopicStatus", self.topic_status.as_ref());
         }
@@ -5114,6 +4981,7 @@ mod notification_configuration_items {
 pub use self::notification_configuration_items::*;
 #[cfg(feature = "_type-OutpostMode")]
 mod outpost_mode_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `OutpostMode` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#OutpostMode`.
@@ -5129,7 +4997,7 @@ mod outpost_mode_items {
         /// Wire value: `cross-outpost`.
         CrossOutpost,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl OutpostMode {
         /// The value as sent on the wire.
@@ -5145,33 +5013,27 @@ mod outpost_mode_items {
             &["single-outpost", "cross-outpost"]
         }
     }
-    impl ::std::convert::From<&str> for OutpostMode {
+    impl From<&str> for OutpostMode {
         fn from(value: &str) -> Self {
             match value {
                 "single-outpost" => Self::SingleOutpost,
                 "cross-outpost" => Self::CrossOutpost,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for OutpostMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OutpostMode {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for OutpostMode {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for OutpostMode {
+    impl AsRef<str> for OutpostMode {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -5181,7 +5043,7 @@ mod outpost_mode_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for OutpostMode {}
+    impl StringEnum for OutpostMode {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(OutpostMode);
 }
@@ -5189,6 +5051,9 @@ mod outpost_mode_items {
 pub use self::outpost_mode_items::*;
 #[cfg(feature = "_type-Parameter")]
 mod parameter_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Describes an individual setting that controls some aspect of ElastiCache behavior.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#Parameter`.
@@ -5199,49 +5064,46 @@ mod parameter_items {
     pub struct Parameter {
         /// The name of the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub parameter_name: ::std::option::Option<::std::string::String>,
+        pub parameter_name: Option<String>,
         /// The value of the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub parameter_value: ::std::option::Option<::std::string::String>,
+        pub parameter_value: Option<String>,
         /// A description of the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: Option<String>,
         /// The source of the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub source: ::std::option::Option<::std::string::String>,
+        pub source: Option<String>,
         /// The valid data type for the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub data_type: ::std::option::Option<::std::string::String>,
+        pub data_type: Option<String>,
         /// The valid range of values for the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub allowed_values: ::std::option::Option<::std::string::String>,
+        pub allowed_values: Option<String>,
         /// Indicates whether (`true`) or not (`false`) the parameter can be modified. Some parameters have
         /// security or operational implications that prevent them from being changed.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub is_modifiable: ::std::option::Option<bool>,
+        pub is_modifiable: Option<bool>,
         /// The earliest cache engine version to which the parameter can apply.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub minimum_engine_version: ::std::option::Option<::std::string::String>,
+        pub minimum_engine_version: Option<String>,
         /// Indicates whether a change to the parameter is applied immediately or requires a reboot for the
         /// change to be applied. You can force a reboot or wait until the next maintenance window's reboot. For
         /// more information, see [Rebooting a
         /// Cluster](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.Rebooting.html).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub change_type: ::std::option::Option<crate::types::ChangeType>,
+        pub change_type: Option<crate::types::ChangeType>,
     }
     impl Parameter {
         /// Creates a builder for [`Parameter`].
         pub fn builder() -> crate::types::builders::ParameterBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Parameter {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Parameter {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ParameterName" => reader.read_into(&child, &mut out.parameter_name),
                     "ParameterValue" => {
@@ -5259,12 +5121,12 @@ mod parameter_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Parameter {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Parameter {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ParameterName", self.parameter_name.as_ref());
             writer.member("ParameterValue", self.parameter_value.as_ref());
             writer.member("Description", self.description.as_ref());
@@ -5281,6 +5143,9 @@ mod parameter_items {
 pub use self::parameter_items::*;
 #[cfg(feature = "_type-ParameterNameValue")]
 mod parameter_name_value_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// Describes a name-value pair that is used to update the value of a parameter.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ParameterNameValue`.
@@ -5291,32 +5156,30 @@ mod parameter_name_value_items {
     pub struct ParameterNameValue {
         /// The name of the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub parameter_name: ::std::option::Option<::std::string::String>,
+        pub parameter_name: Option<String>,
         /// The value of the parameter.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub parameter_value: ::std::option::Option<::std::string::String>,
+        pub parameter_value: Option<String>,
     }
     impl ParameterNameValue {
         /// Creates a builder for [`ParameterNameValue`].
         pub fn builder() -> crate::types::builders::ParameterNameValueBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for ParameterNameValue {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for ParameterNameValue {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("ParameterName", self.parameter_name.as_ref());
             writer.member("ParameterValue", self.parameter_value.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for ParameterNameValue {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for ParameterNameValue {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.parameter_name = node.member("ParameterName")?;
             out.parameter_value = node.member("ParameterValue")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
 }
@@ -5324,6 +5187,7 @@ mod parameter_name_value_items {
 pub use self::parameter_name_value_items::*;
 #[cfg(feature = "_type-PendingAutomaticFailoverStatus")]
 mod pending_automatic_failover_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `PendingAutomaticFailoverStatus` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingAutomaticFailoverStatus`.
@@ -5339,7 +5203,7 @@ mod pending_automatic_failover_status_items {
         /// Wire value: `disabled`.
         Disabled,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl PendingAutomaticFailoverStatus {
         /// The value as sent on the wire.
@@ -5355,33 +5219,27 @@ mod pending_automatic_failover_status_items {
             &["enabled", "disabled"]
         }
     }
-    impl ::std::convert::From<&str> for PendingAutomaticFailoverStatus {
+    impl From<&str> for PendingAutomaticFailoverStatus {
         fn from(value: &str) -> Self {
             match value {
                 "enabled" => Self::Enabled,
                 "disabled" => Self::Disabled,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for PendingAutomaticFailoverStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for PendingAutomaticFailoverStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for PendingAutomaticFailoverStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for PendingAutomaticFailoverStatus {
+    impl AsRef<str> for PendingAutomaticFailoverStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -5391,7 +5249,7 @@ mod pending_automatic_failover_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for PendingAutomaticFailoverStatus {}
+    impl StringEnum for PendingAutomaticFailoverStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(PendingAutomaticFailoverStatus);
 }
@@ -5399,6 +5257,9 @@ mod pending_automatic_failover_status_items {
 pub use self::pending_automatic_failover_status_items::*;
 #[cfg(feature = "_type-PendingLogDeliveryConfiguration")]
 mod pending_log_delivery_configuration_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The log delivery configurations being modified
     ///
     /// Smithy shape: `com.amazonaws.elasticache#PendingLogDeliveryConfiguration`.
@@ -5409,30 +5270,27 @@ mod pending_log_delivery_configuration_items {
     pub struct PendingLogDeliveryConfiguration {
         /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log..
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_type: ::std::option::Option<crate::types::LogType>,
+        pub log_type: Option<crate::types::LogType>,
         /// Returns the destination type, either CloudWatch Logs or Kinesis Data Firehose.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub destination_type: ::std::option::Option<crate::types::DestinationType>,
+        pub destination_type: Option<crate::types::DestinationType>,
         /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub destination_details: ::std::option::Option<crate::types::DestinationDetails>,
+        pub destination_details: Option<crate::types::DestinationDetails>,
         /// Returns the log format, either JSON or TEXT
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_format: ::std::option::Option<crate::types::LogFormat>,
+        pub log_format: Option<crate::types::LogFormat>,
     }
     impl PendingLogDeliveryConfiguration {
         /// Creates a builder for [`PendingLogDeliveryConfiguration`].
         pub fn builder() -> crate::types::builders::PendingLogDeliveryConfigurationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for PendingLogDeliveryConfiguration {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for PendingLogDeliveryConfiguration {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "LogType" => reader.read_into(&child, &mut out.log_type),
                     "DestinationType" => {
@@ -5445,12 +5303,12 @@ mod pending_log_delivery_configuration_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for PendingLogDeliveryConfiguration {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for PendingLogDeliveryConfiguration {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("LogType", self.log_type.as_ref());
             writer.member("DestinationType", self.destination_type.as_ref());
             writer.member("DestinationDetails", self.destination_details.as_ref());
@@ -5462,6 +5320,9 @@ mod pending_log_delivery_configuration_items {
 pub use self::pending_log_delivery_configuration_items::*;
 #[cfg(feature = "_type-PendingModifiedValues")]
 mod pending_modified_values_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// A group of settings that are applied to the cluster in the future, or that are currently being
     /// applied.
     ///
@@ -5476,51 +5337,42 @@ mod pending_modified_values_items {
         /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
         /// value must be between 1 and 40.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub num_cache_nodes: ::std::option::Option<i32>,
+        pub num_cache_nodes: Option<i32>,
         /// A list of cache node IDs that are being removed (or will be removed) from the cluster. A node ID is
         /// a 4-digit numeric identifier (0001, 0002, etc.).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_ids_to_remove: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub cache_node_ids_to_remove: Option<Vec<String>>,
         /// The new cache engine version that the cluster runs.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine_version: ::std::option::Option<::std::string::String>,
+        pub engine_version: Option<String>,
         /// The cache node type that this cluster or replication group is scaled to.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type: ::std::option::Option<::std::string::String>,
+        pub cache_node_type: Option<String>,
         /// The auth token status
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auth_token_status: ::std::option::Option<
-            crate::types::AuthTokenUpdateStatus,
-        >,
+        pub auth_token_status: Option<crate::types::AuthTokenUpdateStatus>,
         /// The log delivery configurations being modified
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
+        pub log_delivery_configurations: Option<
+            Vec<crate::types::PendingLogDeliveryConfiguration>,
         >,
         /// A flag that enables in-transit encryption when set to true.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub transit_encryption_enabled: ::std::option::Option<bool>,
+        pub transit_encryption_enabled: Option<bool>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub transit_encryption_mode: ::std::option::Option<
-            crate::types::TransitEncryptionMode,
-        >,
+        pub transit_encryption_mode: Option<crate::types::TransitEncryptionMode>,
     }
     impl PendingModifiedValues {
         /// Creates a builder for [`PendingModifiedValues`].
         pub fn builder() -> crate::types::builders::PendingModifiedValuesBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for PendingModifiedValues {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for PendingModifiedValues {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NumCacheNodes" => reader.read_into(&child, &mut out.num_cache_nodes),
                     "CacheNodeIdsToRemove" => {
@@ -5553,12 +5405,12 @@ mod pending_modified_values_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for PendingModifiedValues {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for PendingModifiedValues {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("NumCacheNodes", self.num_cache_nodes.as_ref());
             writer
                 .list(
@@ -5589,6 +5441,9 @@ mod pending_modified_values_items {
 pub use self::pending_modified_values_items::*;
 #[cfg(feature = "_type-ProcessedUpdateAction")]
 mod processed_update_action_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Update action that has been processed for the corresponding apply/stop request
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ProcessedUpdateAction`.
@@ -5599,32 +5454,27 @@ mod processed_update_action_items {
     pub struct ProcessedUpdateAction {
         /// The ID of the replication group
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_id: ::std::option::Option<::std::string::String>,
+        pub replication_group_id: Option<String>,
         /// The ID of the cache cluster
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub cache_cluster_id: Option<String>,
         /// The unique ID of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_name: ::std::option::Option<::std::string::String>,
+        pub service_update_name: Option<String>,
         /// The status of the update action on the Valkey or Redis OSS cluster
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub update_action_status: ::std::option::Option<
-            crate::types::UpdateActionStatus,
-        >,
+        pub update_action_status: Option<crate::types::UpdateActionStatus>,
     }
     impl ProcessedUpdateAction {
         /// Creates a builder for [`ProcessedUpdateAction`].
         pub fn builder() -> crate::types::builders::ProcessedUpdateActionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ProcessedUpdateAction {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ProcessedUpdateAction {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
                         reader.read_into(&child, &mut out.replication_group_id)
@@ -5641,12 +5491,12 @@ mod processed_update_action_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ProcessedUpdateAction {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ProcessedUpdateAction {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
             writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
             writer.member("ServiceUpdateName", self.service_update_name.as_ref());
@@ -5658,6 +5508,9 @@ mod processed_update_action_items {
 pub use self::processed_update_action_items::*;
 #[cfg(feature = "_type-RecurringCharge")]
 mod recurring_charge_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Contains the specific price and frequency of a recurring charges for a reserved cache node, or for a
     /// reserved cache node offering.
     ///
@@ -5676,24 +5529,21 @@ mod recurring_charge_items {
                 default
             )
         )]
-        pub recurring_charge_amount: ::std::option::Option<f64>,
+        pub recurring_charge_amount: Option<f64>,
         /// The frequency of the recurring charge.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub recurring_charge_frequency: ::std::option::Option<::std::string::String>,
+        pub recurring_charge_frequency: Option<String>,
     }
     impl RecurringCharge {
         /// Creates a builder for [`RecurringCharge`].
         pub fn builder() -> crate::types::builders::RecurringChargeBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for RecurringCharge {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for RecurringCharge {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "RecurringChargeAmount" => {
                         reader.read_into(&child, &mut out.recurring_charge_amount)
@@ -5704,12 +5554,12 @@ mod recurring_charge_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for RecurringCharge {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for RecurringCharge {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member("RecurringChargeAmount", self.recurring_charge_amount.as_ref());
             writer
@@ -5724,6 +5574,9 @@ mod recurring_charge_items {
 pub use self::recurring_charge_items::*;
 #[cfg(feature = "_type-RegionalConfiguration")]
 mod regional_configuration_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// A list of the replication groups
     ///
     /// Smithy shape: `com.amazonaws.elasticache#RegionalConfiguration`.
@@ -5736,29 +5589,27 @@ mod regional_configuration_items {
         ///
         /// Required by the service.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_id: ::std::option::Option<::std::string::String>,
+        pub replication_group_id: Option<String>,
         /// The Amazon region where the cluster is stored
         ///
         /// Required by the service.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_region: ::std::option::Option<::std::string::String>,
+        pub replication_group_region: Option<String>,
         /// A list of `PreferredAvailabilityZones` objects that specifies the configuration of a node group in
         /// the resharded cluster.
         ///
         /// Required by the service.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub resharding_configuration: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ReshardingConfiguration>,
-        >,
+        pub resharding_configuration: Option<Vec<crate::types::ReshardingConfiguration>>,
     }
     impl RegionalConfiguration {
         /// Creates a builder for [`RegionalConfiguration`].
         pub fn builder() -> crate::types::builders::RegionalConfigurationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for RegionalConfiguration {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for RegionalConfiguration {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
             writer
                 .member(
@@ -5774,16 +5625,14 @@ mod regional_configuration_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for RegionalConfiguration {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for RegionalConfiguration {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.replication_group_id = node.member("ReplicationGroupId")?;
             out.replication_group_region = node.member("ReplicationGroupRegion")?;
             out.resharding_configuration = node
                 .list("ReshardingConfiguration", "ReshardingConfiguration")?;
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 replication_group_id: out.replication_group_id,
                 replication_group_region: out.replication_group_region,
                 resharding_configuration: out.resharding_configuration,
@@ -5795,6 +5644,10 @@ mod regional_configuration_items {
 pub use self::regional_configuration_items::*;
 #[cfg(feature = "_type-ReplicationGroup")]
 mod replication_group_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroup`.
@@ -5805,43 +5658,39 @@ mod replication_group_items {
     pub struct ReplicationGroup {
         /// The identifier for the replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_id: ::std::option::Option<::std::string::String>,
+        pub replication_group_id: Option<String>,
         /// The user supplied description of the replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: Option<String>,
         /// The name of the Global datastore and role of this replication group in the Global datastore.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub global_replication_group_info: ::std::option::Option<
+        pub global_replication_group_info: Option<
             crate::types::GlobalReplicationGroupInfo,
         >,
         /// The current state of this replication group - `creating`, `available`, `modifying`, `deleting`,
         /// `create-failed`, `snapshotting`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         /// A group of settings to be applied to the replication group, either immediately or during the next
         /// maintenance window.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub pending_modified_values: ::std::option::Option<
+        pub pending_modified_values: Option<
             crate::types::ReplicationGroupPendingModifiedValues,
         >,
         /// The names of all the cache clusters that are part of this replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub member_clusters: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub member_clusters: Option<Vec<String>>,
         /// A list of node groups in this replication group. For Valkey or Redis OSS (cluster mode disabled)
         /// replication groups, this is a single-element list. For Valkey or Redis OSS (cluster mode enabled)
         /// replication groups, the list contains an entry for each node group (shard).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_groups: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroup>>,
+        pub node_groups: Option<Vec<crate::types::NodeGroup>>,
         /// The cluster ID that is used as the daily snapshot source for the replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
+        pub snapshotting_cluster_id: Option<String>,
         /// Indicates the status of automatic failover for this Valkey or Redis OSS replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub automatic_failover: ::std::option::Option<
-            crate::types::AutomaticFailoverStatus,
-        >,
+        pub automatic_failover: Option<crate::types::AutomaticFailoverStatus>,
         /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
         /// [Minimizing Downtime:
         /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html)
@@ -5849,18 +5698,18 @@ mod replication_group_items {
             feature = "serde",
             serde(rename = "MultiAZ", skip_serializing_if = "Option::is_none")
         )]
-        pub multi_az: ::std::option::Option<crate::types::MultiAzStatus>,
+        pub multi_az: Option<crate::types::MultiAzStatus>,
         /// The configuration endpoint for this replication group. Use the configuration endpoint to connect to
         /// this replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub configuration_endpoint: ::std::option::Option<crate::types::Endpoint>,
+        pub configuration_endpoint: Option<crate::types::Endpoint>,
         /// The number of days for which ElastiCache retains automatic cluster snapshots before deleting them.
         /// For example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained
         /// for 5 days before being deleted.
         ///
         /// **Important:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_retention_limit: ::std::option::Option<i32>,
+        pub snapshot_retention_limit: Option<i32>,
         /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
         /// group (shard).
         ///
@@ -5870,26 +5719,24 @@ mod replication_group_items {
         ///
         /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_window: ::std::option::Option<::std::string::String>,
+        pub snapshot_window: Option<String>,
         /// A flag indicating whether or not this replication group is cluster enabled; i.e., whether its data
         /// can be partitioned across multiple shards (API/CLI: node groups).
         ///
         /// Valid values: `true` \| `false`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cluster_enabled: ::std::option::Option<bool>,
+        pub cluster_enabled: Option<bool>,
         /// The name of the compute and memory capacity node type for each node in the replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type: ::std::option::Option<::std::string::String>,
+        pub cache_node_type: Option<String>,
         /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
         ///
         /// Default: `false`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auth_token_enabled: ::std::option::Option<bool>,
+        pub auth_token_enabled: Option<bool>,
         /// The date the auth token was last modified
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auth_token_last_modified_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub auth_token_last_modified_date: Option<DateTime>,
         /// A flag that enables in-transit encryption when set to `true`.
         ///
         /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
@@ -5897,7 +5744,7 @@ mod replication_group_items {
         ///
         /// Default: `false`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub transit_encryption_enabled: ::std::option::Option<bool>,
+        pub transit_encryption_enabled: Option<bool>,
         /// A flag that enables encryption at-rest when set to `true`.
         ///
         /// You cannot modify the value of `AtRestEncryptionEnabled` after the cluster is created. To enable
@@ -5909,86 +5756,75 @@ mod replication_group_items {
         ///
         /// Default: `false`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub at_rest_encryption_enabled: ::std::option::Option<bool>,
+        pub at_rest_encryption_enabled: Option<bool>,
         /// The outpost ARNs of the replication group's member clusters.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub member_clusters_outpost_arns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub member_clusters_outpost_arns: Option<Vec<String>>,
         /// The ID of the KMS key used to encrypt the disk in the cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub kms_key_id: ::std::option::Option<::std::string::String>,
+        pub kms_key_id: Option<String>,
         /// The ARN (Amazon Resource Name) of the replication group.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
         /// The ID of the user group associated to the replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub user_group_ids: Option<Vec<String>>,
         /// Returns the destination, format and type of the logs.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
+        pub log_delivery_configurations: Option<
+            Vec<crate::types::LogDeliveryConfiguration>,
         >,
         /// The date and time when the cluster was created.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_create_time: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub replication_group_create_time: Option<DateTime>,
         /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
         /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
         /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub data_tiering: ::std::option::Option<crate::types::DataTieringStatus>,
+        pub data_tiering: Option<crate::types::DataTieringStatus>,
         /// If you are running Valkey 7.2 and above, or Redis OSS engine version 6.0 and above, set this
         /// parameter to yes if you want to opt-in to the next auto minor version upgrade campaign. This
         /// parameter is disabled for previous versions.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auto_minor_version_upgrade: ::std::option::Option<bool>,
+        pub auto_minor_version_upgrade: Option<bool>,
         /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
         /// and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine version 1.6.6 and above on all
         /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub network_type: ::std::option::Option<crate::types::NetworkType>,
+        pub network_type: Option<crate::types::NetworkType>,
         /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
         /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
         /// version 1.6.6 and above on all instances built on the [Nitro
         /// system](http://aws.amazon.com/ec2/nitro/).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+        pub ip_discovery: Option<crate::types::IpDiscovery>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub transit_encryption_mode: ::std::option::Option<
-            crate::types::TransitEncryptionMode,
-        >,
+        pub transit_encryption_mode: Option<crate::types::TransitEncryptionMode>,
         /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
         /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
         /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
         /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
         /// to Enabled.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+        pub cluster_mode: Option<crate::types::ClusterMode>,
         /// The engine used in a replication group. The options are redis, memcached or valkey.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
     }
     impl ReplicationGroup {
         /// Creates a builder for [`ReplicationGroup`].
         pub fn builder() -> crate::types::builders::ReplicationGroupBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ReplicationGroup {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReplicationGroup {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
                         reader.read_into(&child, &mut out.replication_group_id)
@@ -6082,12 +5918,12 @@ mod replication_group_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReplicationGroup {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ReplicationGroup {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
             writer.member("Description", self.description.as_ref());
             writer
@@ -6168,6 +6004,9 @@ mod replication_group_items {
 pub use self::replication_group_items::*;
 #[cfg(feature = "_type-ReplicationGroupPendingModifiedValues")]
 mod replication_group_pending_modified_values_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The settings to be applied to the Valkey or Redis OSS replication group, either immediately or
     /// during the next maintenance window.
     ///
@@ -6180,57 +6019,50 @@ mod replication_group_pending_modified_values_items {
         /// The primary cluster ID that is applied immediately (if `--apply-immediately` was specified), or
         /// during the next maintenance window.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub primary_cluster_id: ::std::option::Option<::std::string::String>,
+        pub primary_cluster_id: Option<String>,
         /// Indicates the status of automatic failover for this Valkey or Redis OSS replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub automatic_failover_status: ::std::option::Option<
+        pub automatic_failover_status: Option<
             crate::types::PendingAutomaticFailoverStatus,
         >,
         /// The status of an online resharding operation.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub resharding: ::std::option::Option<crate::types::ReshardingStatus>,
+        pub resharding: Option<crate::types::ReshardingStatus>,
         /// The auth token status
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auth_token_status: ::std::option::Option<
-            crate::types::AuthTokenUpdateStatus,
-        >,
+        pub auth_token_status: Option<crate::types::AuthTokenUpdateStatus>,
         /// The user group being modified.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_groups: ::std::option::Option<crate::types::UserGroupsUpdateStatus>,
+        pub user_groups: Option<crate::types::UserGroupsUpdateStatus>,
         /// The log delivery configurations being modified
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
+        pub log_delivery_configurations: Option<
+            Vec<crate::types::PendingLogDeliveryConfiguration>,
         >,
         /// A flag that enables in-transit encryption when set to true.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub transit_encryption_enabled: ::std::option::Option<bool>,
+        pub transit_encryption_enabled: Option<bool>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub transit_encryption_mode: ::std::option::Option<
-            crate::types::TransitEncryptionMode,
-        >,
+        pub transit_encryption_mode: Option<crate::types::TransitEncryptionMode>,
         /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
         /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
         /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
         /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
         /// to Enabled.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+        pub cluster_mode: Option<crate::types::ClusterMode>,
     }
     impl ReplicationGroupPendingModifiedValues {
         /// Creates a builder for [`ReplicationGroupPendingModifiedValues`].
         pub fn builder() -> crate::types::builders::ReplicationGroupPendingModifiedValuesBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ReplicationGroupPendingModifiedValues {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReplicationGroupPendingModifiedValues {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "PrimaryClusterId" => {
                         reader.read_into(&child, &mut out.primary_cluster_id)
@@ -6261,12 +6093,12 @@ mod replication_group_pending_modified_values_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReplicationGroupPendingModifiedValues {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ReplicationGroupPendingModifiedValues {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("PrimaryClusterId", self.primary_cluster_id.as_ref());
             writer
                 .member(
@@ -6297,6 +6129,10 @@ mod replication_group_pending_modified_values_items {
 pub use self::replication_group_pending_modified_values_items::*;
 #[cfg(feature = "_type-ReservedCacheNode")]
 mod reserved_cache_node_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNode`.
@@ -6307,12 +6143,10 @@ mod reserved_cache_node_items {
     pub struct ReservedCacheNode {
         /// The unique identifier for the reservation.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub reserved_cache_node_id: ::std::option::Option<::std::string::String>,
+        pub reserved_cache_node_id: Option<String>,
         /// The offering identifier.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub reserved_cache_nodes_offering_id: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub reserved_cache_nodes_offering_id: Option<String>,
         /// The cache node type for the reserved cache nodes.
         ///
         /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -6391,13 +6225,13 @@ mod reserved_cache_node_items {
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type: ::std::option::Option<::std::string::String>,
+        pub cache_node_type: Option<String>,
         /// The time the reservation started.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub start_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub start_time: Option<DateTime>,
         /// The duration of the reservation in seconds.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub duration: ::std::option::Option<i32>,
+        pub duration: Option<i32>,
         /// The fixed price charged for this reserved cache node.
         #[cfg_attr(
             feature = "serde",
@@ -6407,7 +6241,7 @@ mod reserved_cache_node_items {
                 default
             )
         )]
-        pub fixed_price: ::std::option::Option<f64>,
+        pub fixed_price: Option<f64>,
         /// The hourly price charged for this reserved cache node.
         #[cfg_attr(
             feature = "serde",
@@ -6417,24 +6251,22 @@ mod reserved_cache_node_items {
                 default
             )
         )]
-        pub usage_price: ::std::option::Option<f64>,
+        pub usage_price: Option<f64>,
         /// The number of cache nodes that have been reserved.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_count: ::std::option::Option<i32>,
+        pub cache_node_count: Option<i32>,
         /// The description of the reserved cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub product_description: ::std::option::Option<::std::string::String>,
+        pub product_description: Option<String>,
         /// The offering type of this reserved cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub offering_type: ::std::option::Option<::std::string::String>,
+        pub offering_type: Option<String>,
         /// The state of the reserved cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub state: ::std::option::Option<::std::string::String>,
+        pub state: Option<String>,
         /// The recurring price charged to run this reserved cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub recurring_charges: ::std::option::Option<
-            ::std::vec::Vec<crate::types::RecurringCharge>,
-        >,
+        pub recurring_charges: Option<Vec<crate::types::RecurringCharge>>,
         /// The Amazon Resource Name (ARN) of the reserved cache node.
         ///
         /// Example: `arn:aws:elasticache:us-east-1:123456789012:reserved-instance:ri-2017-03-27-08-33-25-582`
@@ -6442,21 +6274,18 @@ mod reserved_cache_node_items {
             feature = "serde",
             serde(rename = "ReservationARN", skip_serializing_if = "Option::is_none")
         )]
-        pub reservation_arn: ::std::option::Option<::std::string::String>,
+        pub reservation_arn: Option<String>,
     }
     impl ReservedCacheNode {
         /// Creates a builder for [`ReservedCacheNode`].
         pub fn builder() -> crate::types::builders::ReservedCacheNodeBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNode {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReservedCacheNode {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReservedCacheNodeId" => {
                         reader.read_into(&child, &mut out.reserved_cache_node_id)
@@ -6492,12 +6321,12 @@ mod reserved_cache_node_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReservedCacheNode {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ReservedCacheNode {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ReservedCacheNodeId", self.reserved_cache_node_id.as_ref());
             writer
                 .member(
@@ -6527,6 +6356,9 @@ mod reserved_cache_node_items {
 pub use self::reserved_cache_node_items::*;
 #[cfg(feature = "_type-ReservedCacheNodesOffering")]
 mod reserved_cache_nodes_offering_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Describes all of the attributes of a reserved cache node offering.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodesOffering`.
@@ -6537,9 +6369,7 @@ mod reserved_cache_nodes_offering_items {
     pub struct ReservedCacheNodesOffering {
         /// A unique identifier for the reserved cache node offering.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub reserved_cache_nodes_offering_id: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub reserved_cache_nodes_offering_id: Option<String>,
         /// The cache node type for the reserved cache node.
         ///
         /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -6618,10 +6448,10 @@ mod reserved_cache_nodes_offering_items {
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type: ::std::option::Option<::std::string::String>,
+        pub cache_node_type: Option<String>,
         /// The duration of the offering. in seconds.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub duration: ::std::option::Option<i32>,
+        pub duration: Option<i32>,
         /// The fixed price charged for this offering.
         #[cfg_attr(
             feature = "serde",
@@ -6631,7 +6461,7 @@ mod reserved_cache_nodes_offering_items {
                 default
             )
         )]
-        pub fixed_price: ::std::option::Option<f64>,
+        pub fixed_price: Option<f64>,
         /// The hourly price charged for this offering.
         #[cfg_attr(
             feature = "serde",
@@ -6641,32 +6471,27 @@ mod reserved_cache_nodes_offering_items {
                 default
             )
         )]
-        pub usage_price: ::std::option::Option<f64>,
+        pub usage_price: Option<f64>,
         /// The cache engine used by the offering.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub product_description: ::std::option::Option<::std::string::String>,
+        pub product_description: Option<String>,
         /// The offering type.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub offering_type: ::std::option::Option<::std::string::String>,
+        pub offering_type: Option<String>,
         /// The recurring price charged to run this reserved cache node.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub recurring_charges: ::std::option::Option<
-            ::std::vec::Vec<crate::types::RecurringCharge>,
-        >,
+        pub recurring_charges: Option<Vec<crate::types::RecurringCharge>>,
     }
     impl ReservedCacheNodesOffering {
         /// Creates a builder for [`ReservedCacheNodesOffering`].
         pub fn builder() -> crate::types::builders::ReservedCacheNodesOfferingBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ReservedCacheNodesOffering {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReservedCacheNodesOffering {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReservedCacheNodesOfferingId" => {
                         reader
@@ -6691,12 +6516,12 @@ mod reserved_cache_nodes_offering_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReservedCacheNodesOffering {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ReservedCacheNodesOffering {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member(
                     "ReservedCacheNodesOfferingId",
@@ -6721,6 +6546,9 @@ mod reserved_cache_nodes_offering_items {
 pub use self::reserved_cache_nodes_offering_items::*;
 #[cfg(feature = "_type-ReshardingConfiguration")]
 mod resharding_configuration_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// A list of `PreferredAvailabilityZones` objects that specifies the configuration of a node group in
     /// the resharded cluster.
     ///
@@ -6733,21 +6561,19 @@ mod resharding_configuration_items {
         /// Either the ElastiCache supplied 4-digit id or a user supplied id for the node group these
         /// configuration values apply to.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_id: ::std::option::Option<::std::string::String>,
+        pub node_group_id: Option<String>,
         /// A list of preferred availability zones for the nodes in this cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_availability_zones: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub preferred_availability_zones: Option<Vec<String>>,
     }
     impl ReshardingConfiguration {
         /// Creates a builder for [`ReshardingConfiguration`].
         pub fn builder() -> crate::types::builders::ReshardingConfigurationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for ReshardingConfiguration {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for ReshardingConfiguration {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("NodeGroupId", self.node_group_id.as_ref());
             writer
                 .list(
@@ -6758,15 +6584,13 @@ mod resharding_configuration_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for ReshardingConfiguration {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for ReshardingConfiguration {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.node_group_id = node.member("NodeGroupId")?;
             out.preferred_availability_zones = node
                 .list("PreferredAvailabilityZones", "AvailabilityZone")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
 }
@@ -6774,6 +6598,9 @@ mod resharding_configuration_items {
 pub use self::resharding_configuration_items::*;
 #[cfg(feature = "_type-ReshardingStatus")]
 mod resharding_status_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The status of an online resharding operation.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReshardingStatus`.
@@ -6784,32 +6611,29 @@ mod resharding_status_items {
     pub struct ReshardingStatus {
         /// Represents the progress of an online resharding operation.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub slot_migration: ::std::option::Option<crate::types::SlotMigration>,
+        pub slot_migration: Option<crate::types::SlotMigration>,
     }
     impl ReshardingStatus {
         /// Creates a builder for [`ReshardingStatus`].
         pub fn builder() -> crate::types::builders::ReshardingStatusBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ReshardingStatus {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReshardingStatus {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SlotMigration" => reader.read_into(&child, &mut out.slot_migration),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReshardingStatus {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ReshardingStatus {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("SlotMigration", self.slot_migration.as_ref());
         }
     }
@@ -6818,6 +6642,9 @@ mod resharding_status_items {
 pub use self::resharding_status_items::*;
 #[cfg(feature = "_type-SecurityGroupMembership")]
 mod security_group_membership_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents a single cache security group and its status.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SecurityGroupMembership`.
@@ -6828,25 +6655,22 @@ mod security_group_membership_items {
     pub struct SecurityGroupMembership {
         /// The identifier of the cache security group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub security_group_id: ::std::option::Option<::std::string::String>,
+        pub security_group_id: Option<String>,
         /// The status of the cache security group membership. The status changes whenever a cache security
         /// group is modified, or when the cache security groups assigned to a cluster are modified.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
     }
     impl SecurityGroupMembership {
         /// Creates a builder for [`SecurityGroupMembership`].
         pub fn builder() -> crate::types::builders::SecurityGroupMembershipBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for SecurityGroupMembership {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SecurityGroupMembership {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SecurityGroupId" => {
                         reader.read_into(&child, &mut out.security_group_id)
@@ -6855,12 +6679,12 @@ mod security_group_membership_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SecurityGroupMembership {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for SecurityGroupMembership {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("SecurityGroupId", self.security_group_id.as_ref());
             writer.member("Status", self.status.as_ref());
         }
@@ -6870,6 +6694,10 @@ mod security_group_membership_items {
 pub use self::security_group_membership_items::*;
 #[cfg(feature = "_type-ServerlessCache")]
 mod serverless_cache_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The resource representing a serverless cache.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCache`.
@@ -6880,84 +6708,79 @@ mod serverless_cache_items {
     pub struct ServerlessCache {
         /// The unique identifier of the serverless cache.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub serverless_cache_name: ::std::option::Option<::std::string::String>,
+        pub serverless_cache_name: Option<String>,
         /// A description of the serverless cache.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: Option<String>,
         /// When the serverless cache was created.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub create_time: Option<DateTime>,
         /// The current status of the serverless cache. The allowed values are CREATING, AVAILABLE, DELETING,
         /// CREATE-FAILED and MODIFYING.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         /// The engine the serverless cache is compatible with.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
         /// The version number of the engine the serverless cache is compatible with.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub major_engine_version: ::std::option::Option<::std::string::String>,
+        pub major_engine_version: Option<String>,
         /// The name and version number of the engine the serverless cache is compatible with.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub full_engine_version: ::std::option::Option<::std::string::String>,
+        pub full_engine_version: Option<String>,
         /// The cache usage limit for the serverless cache.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
+        pub cache_usage_limits: Option<crate::types::CacheUsageLimits>,
         /// The ID of the Amazon Web Services Key Management Service (KMS) key that is used to encrypt data at
         /// rest in the serverless cache.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub kms_key_id: ::std::option::Option<::std::string::String>,
+        pub kms_key_id: Option<String>,
         /// The IDs of the EC2 security groups associated with the serverless cache.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub security_group_ids: Option<Vec<String>>,
         /// Represents the information required for client programs to connect to a cache node. This value is
         /// read-only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub endpoint: ::std::option::Option<crate::types::Endpoint>,
+        pub endpoint: Option<crate::types::Endpoint>,
         /// Represents the information required for client programs to connect to a cache node. This value is
         /// read-only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
+        pub reader_endpoint: Option<crate::types::Endpoint>,
         /// The Amazon Resource Name (ARN) of the serverless cache.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
         /// The identifier of the user group associated with the serverless cache. Available for Valkey and
         /// Redis OSS only. Default is NULL.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_group_id: ::std::option::Option<::std::string::String>,
+        pub user_group_id: Option<String>,
         /// If no subnet IDs are given and your VPC is in us-west-1, then ElastiCache will select 2 default
         /// subnets across AZs in your VPC. For all other Regions, if no subnet IDs are given then ElastiCache
         /// will select 3 default subnets across AZs in your default VPC.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub subnet_ids: Option<Vec<String>>,
         /// The current setting for the number of serverless cache snapshots the system will retain. Available
         /// for Valkey, Redis OSS and Serverless Memcached only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_retention_limit: ::std::option::Option<i32>,
+        pub snapshot_retention_limit: Option<i32>,
         /// The daily time that a cache snapshot will be created. Default is NULL, i.e. snapshots will not be
         /// created at a specific time on a daily basis. Available for Valkey, Redis OSS and Serverless
         /// Memcached only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub daily_snapshot_time: ::std::option::Option<::std::string::String>,
+        pub daily_snapshot_time: Option<String>,
     }
     impl ServerlessCache {
         /// Creates a builder for [`ServerlessCache`].
         pub fn builder() -> crate::types::builders::ServerlessCacheBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ServerlessCache {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServerlessCache {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheName" => {
                         reader.read_into(&child, &mut out.serverless_cache_name)
@@ -7002,12 +6825,12 @@ mod serverless_cache_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ServerlessCache {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ServerlessCache {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
             writer.member("Description", self.description.as_ref());
             writer.member("CreateTime", self.create_time.as_ref());
@@ -7041,6 +6864,9 @@ mod serverless_cache_items {
 pub use self::serverless_cache_items::*;
 #[cfg(feature = "_type-ServerlessCacheConfiguration")]
 mod serverless_cache_configuration_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The configuration settings for a specific serverless cache.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheConfiguration`.
@@ -7051,27 +6877,24 @@ mod serverless_cache_configuration_items {
     pub struct ServerlessCacheConfiguration {
         /// The identifier of a serverless cache.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub serverless_cache_name: ::std::option::Option<::std::string::String>,
+        pub serverless_cache_name: Option<String>,
         /// The engine that the serverless cache is configured with.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
         /// The engine version number that the serverless cache is configured with.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub major_engine_version: ::std::option::Option<::std::string::String>,
+        pub major_engine_version: Option<String>,
     }
     impl ServerlessCacheConfiguration {
         /// Creates a builder for [`ServerlessCacheConfiguration`].
         pub fn builder() -> crate::types::builders::ServerlessCacheConfigurationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheConfiguration {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServerlessCacheConfiguration {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheName" => {
                         reader.read_into(&child, &mut out.serverless_cache_name)
@@ -7083,12 +6906,12 @@ mod serverless_cache_configuration_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ServerlessCacheConfiguration {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ServerlessCacheConfiguration {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
             writer.member("Engine", self.engine.as_ref());
             writer.member("MajorEngineVersion", self.major_engine_version.as_ref());
@@ -7099,6 +6922,10 @@ mod serverless_cache_configuration_items {
 pub use self::serverless_cache_configuration_items::*;
 #[cfg(feature = "_type-ServerlessCacheSnapshot")]
 mod serverless_cache_snapshot_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The resource representing a serverless cache snapshot. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
     ///
@@ -7111,58 +6938,55 @@ mod serverless_cache_snapshot_items {
         /// The identifier of a serverless cache snapshot. Available for Valkey, Redis OSS and Serverless
         /// Memcached only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+        pub serverless_cache_snapshot_name: Option<String>,
         /// The Amazon Resource Name (ARN) of a serverless cache snapshot. Available for Valkey, Redis OSS and
         /// Serverless Memcached only.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
         /// The ID of the Amazon Web Services Key Management Service (KMS) key of a serverless cache snapshot.
         /// Available for Valkey, Redis OSS and Serverless Memcached only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub kms_key_id: ::std::option::Option<::std::string::String>,
+        pub kms_key_id: Option<String>,
         /// The type of snapshot of serverless cache. Available for Valkey, Redis OSS and Serverless Memcached
         /// only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_type: ::std::option::Option<::std::string::String>,
+        pub snapshot_type: Option<String>,
         /// The current status of the serverless cache. Available for Valkey, Redis OSS and Serverless Memcached
         /// only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         /// The date and time that the source serverless cache's metadata and cache data set was obtained for
         /// the snapshot. Available for Valkey, Redis OSS and Serverless Memcached only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub create_time: Option<DateTime>,
         /// The time that the serverless cache snapshot will expire. Available for Valkey, Redis OSS and
         /// Serverless Memcached only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub expiry_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub expiry_time: Option<DateTime>,
         /// The total size of a serverless cache snapshot, in bytes. Available for Valkey, Redis OSS and
         /// Serverless Memcached only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub bytes_used_for_cache: ::std::option::Option<::std::string::String>,
+        pub bytes_used_for_cache: Option<String>,
         /// The configuration of the serverless cache, at the time the snapshot was taken. Available for Valkey,
         /// Redis OSS and Serverless Memcached only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub serverless_cache_configuration: ::std::option::Option<
+        pub serverless_cache_configuration: Option<
             crate::types::ServerlessCacheConfiguration,
         >,
     }
     impl ServerlessCacheSnapshot {
         /// Creates a builder for [`ServerlessCacheSnapshot`].
         pub fn builder() -> crate::types::builders::ServerlessCacheSnapshotBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ServerlessCacheSnapshot {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServerlessCacheSnapshot {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheSnapshotName" => {
                         reader.read_into(&child, &mut out.serverless_cache_snapshot_name)
@@ -7182,12 +7006,12 @@ mod serverless_cache_snapshot_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ServerlessCacheSnapshot {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ServerlessCacheSnapshot {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member(
                     "ServerlessCacheSnapshotName",
@@ -7212,6 +7036,10 @@ mod serverless_cache_snapshot_items {
 pub use self::serverless_cache_snapshot_items::*;
 #[cfg(feature = "_type-ServiceUpdate")]
 mod service_update_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// An update that you can apply to your Valkey or Redis OSS clusters.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdate`.
@@ -7222,66 +7050,55 @@ mod service_update_items {
     pub struct ServiceUpdate {
         /// The unique ID of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_name: ::std::option::Option<::std::string::String>,
+        pub service_update_name: Option<String>,
         /// The date when the service update is initially available
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_release_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub service_update_release_date: Option<DateTime>,
         /// The date after which the service update is no longer available
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub service_update_end_date: Option<DateTime>,
         /// The severity of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_severity: ::std::option::Option<
-            crate::types::ServiceUpdateSeverity,
-        >,
+        pub service_update_severity: Option<crate::types::ServiceUpdateSeverity>,
         /// The recommendend date to apply the service update in order to ensure compliance. For information on
         /// compliance, see [Self-Service Security Updates for
         /// Compliance](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/elasticache-compliance.html#elasticache-compliance-self-service).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_recommended_apply_by_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub service_update_recommended_apply_by_date: Option<DateTime>,
         /// The status of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_status: ::std::option::Option<
-            crate::types::ServiceUpdateStatus,
-        >,
+        pub service_update_status: Option<crate::types::ServiceUpdateStatus>,
         /// Provides details of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_description: ::std::option::Option<::std::string::String>,
+        pub service_update_description: Option<String>,
         /// Reflects the nature of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_type: ::std::option::Option<crate::types::ServiceUpdateType>,
+        pub service_update_type: Option<crate::types::ServiceUpdateType>,
         /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
         /// The Elasticache engine version to which the update applies. Either Valkey, Redis OSS or Memcached
         /// engine version.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine_version: ::std::option::Option<::std::string::String>,
+        pub engine_version: Option<String>,
         /// Indicates whether the service update will be automatically applied once the recommended apply-by
         /// date has expired.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auto_update_after_recommended_apply_by_date: ::std::option::Option<bool>,
+        pub auto_update_after_recommended_apply_by_date: Option<bool>,
         /// The estimated length of time the service update will take
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub estimated_update_time: ::std::option::Option<::std::string::String>,
+        pub estimated_update_time: Option<String>,
     }
     impl ServiceUpdate {
         /// Creates a builder for [`ServiceUpdate`].
         pub fn builder() -> crate::types::builders::ServiceUpdateBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for ServiceUpdate {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ServiceUpdate {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServiceUpdateName" => {
                         reader.read_into(&child, &mut out.service_update_name)
@@ -7326,12 +7143,12 @@ mod service_update_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ServiceUpdate {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ServiceUpdate {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ServiceUpdateName", self.service_update_name.as_ref());
             writer
                 .member(
@@ -7368,6 +7185,7 @@ mod service_update_items {
 pub use self::service_update_items::*;
 #[cfg(feature = "_type-ServiceUpdateSeverity")]
 mod service_update_severity_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `ServiceUpdateSeverity` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdateSeverity`.
@@ -7391,7 +7209,7 @@ mod service_update_severity_items {
         /// Wire value: `low`.
         Low,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl ServiceUpdateSeverity {
         /// The value as sent on the wire.
@@ -7409,35 +7227,29 @@ mod service_update_severity_items {
             &["critical", "important", "medium", "low"]
         }
     }
-    impl ::std::convert::From<&str> for ServiceUpdateSeverity {
+    impl From<&str> for ServiceUpdateSeverity {
         fn from(value: &str) -> Self {
             match value {
                 "critical" => Self::Critical,
                 "important" => Self::Important,
                 "medium" => Self::Medium,
                 "low" => Self::Low,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for ServiceUpdateSeverity {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ServiceUpdateSeverity {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for ServiceUpdateSeverity {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for ServiceUpdateSeverity {
+    impl AsRef<str> for ServiceUpdateSeverity {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -7447,7 +7259,7 @@ mod service_update_severity_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for ServiceUpdateSeverity {}
+    impl StringEnum for ServiceUpdateSeverity {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ServiceUpdateSeverity);
 }
@@ -7455,6 +7267,7 @@ mod service_update_severity_items {
 pub use self::service_update_severity_items::*;
 #[cfg(feature = "_type-ServiceUpdateStatus")]
 mod service_update_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `ServiceUpdateStatus` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdateStatus`.
@@ -7474,7 +7287,7 @@ mod service_update_status_items {
         /// Wire value: `expired`.
         Expired,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl ServiceUpdateStatus {
         /// The value as sent on the wire.
@@ -7491,34 +7304,28 @@ mod service_update_status_items {
             &["available", "cancelled", "expired"]
         }
     }
-    impl ::std::convert::From<&str> for ServiceUpdateStatus {
+    impl From<&str> for ServiceUpdateStatus {
         fn from(value: &str) -> Self {
             match value {
                 "available" => Self::Available,
                 "cancelled" => Self::Cancelled,
                 "expired" => Self::Expired,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for ServiceUpdateStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ServiceUpdateStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for ServiceUpdateStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for ServiceUpdateStatus {
+    impl AsRef<str> for ServiceUpdateStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -7528,7 +7335,7 @@ mod service_update_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for ServiceUpdateStatus {}
+    impl StringEnum for ServiceUpdateStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ServiceUpdateStatus);
 }
@@ -7536,6 +7343,7 @@ mod service_update_status_items {
 pub use self::service_update_status_items::*;
 #[cfg(feature = "_type-ServiceUpdateType")]
 mod service_update_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `ServiceUpdateType` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdateType`.
@@ -7547,7 +7355,7 @@ mod service_update_type_items {
         /// Wire value: `security-update`.
         SecurityUpdate,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl ServiceUpdateType {
         /// The value as sent on the wire.
@@ -7562,32 +7370,26 @@ mod service_update_type_items {
             &["security-update"]
         }
     }
-    impl ::std::convert::From<&str> for ServiceUpdateType {
+    impl From<&str> for ServiceUpdateType {
         fn from(value: &str) -> Self {
             match value {
                 "security-update" => Self::SecurityUpdate,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for ServiceUpdateType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ServiceUpdateType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for ServiceUpdateType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for ServiceUpdateType {
+    impl AsRef<str> for ServiceUpdateType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -7597,7 +7399,7 @@ mod service_update_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for ServiceUpdateType {}
+    impl StringEnum for ServiceUpdateType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(ServiceUpdateType);
 }
@@ -7605,6 +7407,7 @@ mod service_update_type_items {
 pub use self::service_update_type_items::*;
 #[cfg(feature = "_type-SlaMet")]
 mod sla_met_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `SlaMet` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SlaMet`.
@@ -7624,7 +7427,7 @@ mod sla_met_items {
         /// Wire value: `n/a`.
         Na,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl SlaMet {
         /// The value as sent on the wire.
@@ -7641,34 +7444,28 @@ mod sla_met_items {
             &["yes", "no", "n/a"]
         }
     }
-    impl ::std::convert::From<&str> for SlaMet {
+    impl From<&str> for SlaMet {
         fn from(value: &str) -> Self {
             match value {
                 "yes" => Self::Yes,
                 "no" => Self::No,
                 "n/a" => Self::Na,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for SlaMet {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for SlaMet {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for SlaMet {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for SlaMet {
+    impl AsRef<str> for SlaMet {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -7678,7 +7475,7 @@ mod sla_met_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for SlaMet {}
+    impl StringEnum for SlaMet {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(SlaMet);
 }
@@ -7686,6 +7483,9 @@ mod sla_met_items {
 pub use self::sla_met_items::*;
 #[cfg(feature = "_type-SlotMigration")]
 mod slot_migration_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents the progress of an online resharding operation.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SlotMigration`.
@@ -7703,21 +7503,18 @@ mod slot_migration_items {
                 default
             )
         )]
-        pub progress_percentage: ::std::option::Option<f64>,
+        pub progress_percentage: Option<f64>,
     }
     impl SlotMigration {
         /// Creates a builder for [`SlotMigration`].
         pub fn builder() -> crate::types::builders::SlotMigrationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for SlotMigration {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SlotMigration {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ProgressPercentage" => {
                         reader.read_into(&child, &mut out.progress_percentage)
@@ -7725,12 +7522,12 @@ mod slot_migration_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SlotMigration {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for SlotMigration {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ProgressPercentage", self.progress_percentage.as_ref());
         }
     }
@@ -7739,6 +7536,10 @@ mod slot_migration_items {
 pub use self::slot_migration_items::*;
 #[cfg(feature = "_type-Snapshot")]
 mod snapshot_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
     /// taken.
     ///
@@ -7751,24 +7552,24 @@ mod snapshot_items {
         /// The name of a snapshot. For an automatic snapshot, the name is system-generated. For a manual
         /// snapshot, this is the user-provided name.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_name: ::std::option::Option<::std::string::String>,
+        pub snapshot_name: Option<String>,
         /// The unique identifier of the source replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_id: ::std::option::Option<::std::string::String>,
+        pub replication_group_id: Option<String>,
         /// A description of the source replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_description: ::std::option::Option<::std::string::String>,
+        pub replication_group_description: Option<String>,
         /// The user-supplied identifier of the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub cache_cluster_id: Option<String>,
         /// The status of the snapshot. Valid values: `creating` \| `available` \| `restoring` \| `copying` \|
         /// `deleting`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_status: ::std::option::Option<::std::string::String>,
+        pub snapshot_status: Option<String>,
         /// Indicates whether the snapshot is from an automatic backup (`automated`) or was created manually
         /// (`manual`).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_source: ::std::option::Option<::std::string::String>,
+        pub snapshot_source: Option<String>,
         /// The name of the compute and memory capacity node type for the source cluster.
         ///
         /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -7847,30 +7648,28 @@ mod snapshot_items {
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_type: ::std::option::Option<::std::string::String>,
+        pub cache_node_type: Option<String>,
         /// The name of the cache engine (`memcached` or `redis`) used by the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
         /// The version of the cache engine version that is used by the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine_version: ::std::option::Option<::std::string::String>,
+        pub engine_version: Option<String>,
         /// The number of cache nodes in the source cluster.
         ///
         /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
         /// value must be between 1 and 40.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub num_cache_nodes: ::std::option::Option<i32>,
+        pub num_cache_nodes: Option<i32>,
         /// The name of the Availability Zone in which the source cluster is located.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_availability_zone: ::std::option::Option<::std::string::String>,
+        pub preferred_availability_zone: Option<String>,
         /// The ARN (Amazon Resource Name) of the preferred outpost.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
+        pub preferred_outpost_arn: Option<String>,
         /// The date and time when the source cluster was created.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_create_time: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub cache_cluster_create_time: Option<DateTime>,
         /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
         /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
         /// window is a 60 minute period.
@@ -7887,29 +7686,29 @@ mod snapshot_items {
         ///
         /// Example: `sun:23:00-mon:01:30`
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
+        pub preferred_maintenance_window: Option<String>,
         /// The Amazon Resource Name (ARN) for the topic used by the source cluster for publishing
         /// notifications.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub topic_arn: ::std::option::Option<::std::string::String>,
+        pub topic_arn: Option<String>,
         /// The port number used by each cache nodes in the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub port: ::std::option::Option<i32>,
+        pub port: Option<i32>,
         /// The cache parameter group that is associated with the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+        pub cache_parameter_group_name: Option<String>,
         /// The name of the cache subnet group associated with the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+        pub cache_subnet_group_name: Option<String>,
         /// The Amazon Virtual Private Cloud identifier (VPC ID) of the cache subnet group for the source
         /// cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub vpc_id: ::std::option::Option<::std::string::String>,
+        pub vpc_id: Option<String>,
         /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
         /// parameter to yes if you want to opt-in to the next auto minor version upgrade campaign. This
         /// parameter is disabled for previous versions.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub auto_minor_version_upgrade: ::std::option::Option<bool>,
+        pub auto_minor_version_upgrade: Option<bool>,
         /// For an automatic snapshot, the number of days for which ElastiCache retains the snapshot before
         /// deleting it.
         ///
@@ -7919,52 +7718,45 @@ mod snapshot_items {
         ///
         /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_retention_limit: ::std::option::Option<i32>,
+        pub snapshot_retention_limit: Option<i32>,
         /// The daily time range during which ElastiCache takes daily snapshots of the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub snapshot_window: ::std::option::Option<::std::string::String>,
+        pub snapshot_window: Option<String>,
         /// The number of node groups (shards) in this snapshot. When restoring from a snapshot, the number of
         /// node groups (shards) in the snapshot and in the restored replication group must be the same.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub num_node_groups: ::std::option::Option<i32>,
+        pub num_node_groups: Option<i32>,
         /// Indicates the status of automatic failover for the source Valkey or Redis OSS replication group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub automatic_failover: ::std::option::Option<
-            crate::types::AutomaticFailoverStatus,
-        >,
+        pub automatic_failover: Option<crate::types::AutomaticFailoverStatus>,
         /// A list of the cache nodes in the source cluster.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_snapshots: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NodeSnapshot>,
-        >,
+        pub node_snapshots: Option<Vec<crate::types::NodeSnapshot>>,
         /// The ID of the KMS key used to encrypt the snapshot.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub kms_key_id: ::std::option::Option<::std::string::String>,
+        pub kms_key_id: Option<String>,
         /// The ARN (Amazon Resource Name) of the snapshot.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
         /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
         /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
         /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub data_tiering: ::std::option::Option<crate::types::DataTieringStatus>,
+        pub data_tiering: Option<crate::types::DataTieringStatus>,
     }
     impl Snapshot {
         /// Creates a builder for [`Snapshot`].
         pub fn builder() -> crate::types::builders::SnapshotBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Snapshot {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Snapshot {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SnapshotName" => reader.read_into(&child, &mut out.snapshot_name),
                     "ReplicationGroupId" => {
@@ -8034,12 +7826,12 @@ mod snapshot_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Snapshot {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Snapshot {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("SnapshotName", self.snapshot_name.as_ref());
             writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
             writer
@@ -8103,6 +7895,7 @@ mod snapshot_items {
 pub use self::snapshot_items::*;
 #[cfg(feature = "_type-SourceType")]
 mod source_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `SourceType` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SourceType`.
@@ -8146,7 +7939,7 @@ mod source_type_items {
         /// Wire value: `user-group`.
         UserGroup,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl SourceType {
         /// The value as sent on the wire.
@@ -8179,7 +7972,7 @@ mod source_type_items {
             ]
         }
     }
-    impl ::std::convert::From<&str> for SourceType {
+    impl From<&str> for SourceType {
         fn from(value: &str) -> Self {
             match value {
                 "cache-cluster" => Self::CacheCluster,
@@ -8191,28 +7984,22 @@ mod source_type_items {
                 "serverless-cache-snapshot" => Self::ServerlessCacheSnapshot,
                 "user" => Self::User,
                 "user-group" => Self::UserGroup,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for SourceType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for SourceType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for SourceType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for SourceType {
+    impl AsRef<str> for SourceType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -8222,7 +8009,7 @@ mod source_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for SourceType {}
+    impl StringEnum for SourceType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(SourceType);
 }
@@ -8230,6 +8017,9 @@ mod source_type_items {
 pub use self::source_type_items::*;
 #[cfg(feature = "_type-Subnet")]
 mod subnet_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Represents the subnet associated with a cluster. This parameter refers to subnets defined in Amazon
     /// Virtual Private Cloud (Amazon VPC) and used with ElastiCache.
     ///
@@ -8241,36 +8031,29 @@ mod subnet_items {
     pub struct Subnet {
         /// The unique identifier for the subnet.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub subnet_identifier: ::std::option::Option<::std::string::String>,
+        pub subnet_identifier: Option<String>,
         /// The Availability Zone associated with the subnet.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub subnet_availability_zone: ::std::option::Option<
-            crate::types::AvailabilityZone,
-        >,
+        pub subnet_availability_zone: Option<crate::types::AvailabilityZone>,
         /// The outpost ARN of the subnet.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub subnet_outpost: ::std::option::Option<crate::types::SubnetOutpost>,
+        pub subnet_outpost: Option<crate::types::SubnetOutpost>,
         /// Either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2 and above,
         /// Redis OSS engine version 6.2 to 7.1 or Memcached engine version 1.6.6 and above on all instances
         /// built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub supported_network_types: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NetworkType>,
-        >,
+        pub supported_network_types: Option<Vec<crate::types::NetworkType>>,
     }
     impl Subnet {
         /// Creates a builder for [`Subnet`].
         pub fn builder() -> crate::types::builders::SubnetBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Subnet {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Subnet {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubnetIdentifier" => {
                         reader.read_into(&child, &mut out.subnet_identifier)
@@ -8290,12 +8073,12 @@ mod subnet_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Subnet {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Subnet {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("SubnetIdentifier", self.subnet_identifier.as_ref());
             writer
                 .member(
@@ -8316,6 +8099,9 @@ mod subnet_items {
 pub use self::subnet_items::*;
 #[cfg(feature = "_type-SubnetOutpost")]
 mod subnet_outpost_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The ID of the outpost subnet.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SubnetOutpost`.
@@ -8326,21 +8112,18 @@ mod subnet_outpost_items {
     pub struct SubnetOutpost {
         /// The outpost ARN of the subnet.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub subnet_outpost_arn: ::std::option::Option<::std::string::String>,
+        pub subnet_outpost_arn: Option<String>,
     }
     impl SubnetOutpost {
         /// Creates a builder for [`SubnetOutpost`].
         pub fn builder() -> crate::types::builders::SubnetOutpostBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for SubnetOutpost {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SubnetOutpost {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubnetOutpostArn" => {
                         reader.read_into(&child, &mut out.subnet_outpost_arn)
@@ -8348,12 +8131,12 @@ mod subnet_outpost_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SubnetOutpost {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for SubnetOutpost {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("SubnetOutpostArn", self.subnet_outpost_arn.as_ref());
         }
     }
@@ -8362,6 +8145,12 @@ mod subnet_outpost_items {
 pub use self::subnet_outpost_items::*;
 #[cfg(feature = "_type-Tag")]
 mod tag_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// A tag that can be added to an ElastiCache cluster or replication group. Tags are composed of a
     /// Key/Value pair. You can use tags to categorize and track all your ElastiCache resources, with the
     /// exception of global replication group. When you add or remove tags on replication groups, those
@@ -8376,53 +8165,48 @@ mod tag_items {
     pub struct Tag {
         /// The key for the tag. May not be null.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub key: ::std::option::Option<::std::string::String>,
+        pub key: Option<String>,
         /// The tag's value. May be null.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: Option<String>,
     }
     impl Tag {
         /// Creates a builder for [`Tag`].
         pub fn builder() -> crate::types::builders::TagBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for Tag {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for Tag {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("Key", self.key.as_ref());
             writer.member("Value", self.value.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for Tag {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for Tag {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.key = node.member("Key")?;
             out.value = node.member("Value")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Tag {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Tag {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Key" => reader.read_into(&child, &mut out.key),
                     "Value" => reader.read_into(&child, &mut out.value),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Tag {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Tag {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Key", self.key.as_ref());
             writer.member("Value", self.value.as_ref());
         }
@@ -8432,6 +8216,10 @@ mod tag_items {
 pub use self::tag_items::*;
 #[cfg(feature = "_type-TimeRangeFilter")]
 mod time_range_filter_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// Filters update actions from the service updates that are in available status during the time range.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#TimeRangeFilter`.
@@ -8442,32 +8230,30 @@ mod time_range_filter_items {
     pub struct TimeRangeFilter {
         /// The start time of the time range filter
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub start_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub start_time: Option<DateTime>,
         /// The end time of the time range filter
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub end_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub end_time: Option<DateTime>,
     }
     impl TimeRangeFilter {
         /// Creates a builder for [`TimeRangeFilter`].
         pub fn builder() -> crate::types::builders::TimeRangeFilterBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for TimeRangeFilter {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for TimeRangeFilter {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("StartTime", self.start_time.as_ref());
             writer.member("EndTime", self.end_time.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for TimeRangeFilter {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for TimeRangeFilter {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.start_time = node.member("StartTime")?;
             out.end_time = node.member("EndTime")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
 }
@@ -8475,6 +8261,7 @@ mod time_range_filter_items {
 pub use self::time_range_filter_items::*;
 #[cfg(feature = "_type-TransitEncryptionMode")]
 mod transit_encryption_mode_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `TransitEncryptionMode` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#TransitEncryptionMode`.
@@ -8490,7 +8277,7 @@ mod transit_encryption_mode_items {
         /// Wire value: `required`.
         Required,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl TransitEncryptionMode {
         /// The value as sent on the wire.
@@ -8506,33 +8293,27 @@ mod transit_encryption_mode_items {
             &["preferred", "required"]
         }
     }
-    impl ::std::convert::From<&str> for TransitEncryptionMode {
+    impl From<&str> for TransitEncryptionMode {
         fn from(value: &str) -> Self {
             match value {
                 "preferred" => Self::Preferred,
                 "required" => Self::Required,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for TransitEncryptionMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for TransitEncryptionMode {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for TransitEncryptionMode {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for TransitEncryptionMode {
+    impl AsRef<str> for TransitEncryptionMode {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -8542,7 +8323,7 @@ mod transit_encryption_mode_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for TransitEncryptionMode {}
+    impl StringEnum for TransitEncryptionMode {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(TransitEncryptionMode);
 }
@@ -8550,6 +8331,9 @@ mod transit_encryption_mode_items {
 pub use self::transit_encryption_mode_items::*;
 #[cfg(feature = "_type-UnprocessedUpdateAction")]
 mod unprocessed_update_action_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Update action that has failed to be processed for the corresponding apply/stop request
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UnprocessedUpdateAction`.
@@ -8560,33 +8344,30 @@ mod unprocessed_update_action_items {
     pub struct UnprocessedUpdateAction {
         /// The replication group ID
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_id: ::std::option::Option<::std::string::String>,
+        pub replication_group_id: Option<String>,
         /// The ID of the cache cluster
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub cache_cluster_id: Option<String>,
         /// The unique ID of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_name: ::std::option::Option<::std::string::String>,
+        pub service_update_name: Option<String>,
         /// The error type for requests that are not processed
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub error_type: ::std::option::Option<::std::string::String>,
+        pub error_type: Option<String>,
         /// The error message that describes the reason the request was not processed
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub error_message: ::std::option::Option<::std::string::String>,
+        pub error_message: Option<String>,
     }
     impl UnprocessedUpdateAction {
         /// Creates a builder for [`UnprocessedUpdateAction`].
         pub fn builder() -> crate::types::builders::UnprocessedUpdateActionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for UnprocessedUpdateAction {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UnprocessedUpdateAction {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
                         reader.read_into(&child, &mut out.replication_group_id)
@@ -8602,12 +8383,12 @@ mod unprocessed_update_action_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UnprocessedUpdateAction {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for UnprocessedUpdateAction {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
             writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
             writer.member("ServiceUpdateName", self.service_update_name.as_ref());
@@ -8620,6 +8401,10 @@ mod unprocessed_update_action_items {
 pub use self::unprocessed_update_action_items::*;
 #[cfg(feature = "_type-UpdateAction")]
 mod update_action_items {
+    use ::querygen_runtime::DateTime;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The status of the service update for a specific replication group
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UpdateAction`.
@@ -8630,91 +8415,70 @@ mod update_action_items {
     pub struct UpdateAction {
         /// The ID of the replication group
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_group_id: ::std::option::Option<::std::string::String>,
+        pub replication_group_id: Option<String>,
         /// The ID of the cache cluster
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+        pub cache_cluster_id: Option<String>,
         /// The unique ID of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_name: ::std::option::Option<::std::string::String>,
+        pub service_update_name: Option<String>,
         /// The date the update is first available
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_release_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub service_update_release_date: Option<DateTime>,
         /// The severity of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_severity: ::std::option::Option<
-            crate::types::ServiceUpdateSeverity,
-        >,
+        pub service_update_severity: Option<crate::types::ServiceUpdateSeverity>,
         /// The status of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_status: ::std::option::Option<
-            crate::types::ServiceUpdateStatus,
-        >,
+        pub service_update_status: Option<crate::types::ServiceUpdateStatus>,
         /// The recommended date to apply the service update to ensure compliance. For information on
         /// compliance, see [Self-Service Security Updates for
         /// Compliance](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/elasticache-compliance.html#elasticache-compliance-self-service).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_recommended_apply_by_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub service_update_recommended_apply_by_date: Option<DateTime>,
         /// Reflects the nature of the service update
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub service_update_type: ::std::option::Option<crate::types::ServiceUpdateType>,
+        pub service_update_type: Option<crate::types::ServiceUpdateType>,
         /// The date that the service update is available to a replication group
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub update_action_available_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub update_action_available_date: Option<DateTime>,
         /// The status of the update action
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub update_action_status: ::std::option::Option<
-            crate::types::UpdateActionStatus,
-        >,
+        pub update_action_status: Option<crate::types::UpdateActionStatus>,
         /// The progress of the service update on the replication group
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub nodes_updated: ::std::option::Option<::std::string::String>,
+        pub nodes_updated: Option<String>,
         /// The date when the UpdateActionStatus was last modified
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub update_action_status_modified_date: ::std::option::Option<
-            ::querygen_runtime::DateTime,
-        >,
+        pub update_action_status_modified_date: Option<DateTime>,
         /// If yes, all nodes in the replication group have been updated by the recommended apply-by date. If
         /// no, at least one node in the replication group have not been updated by the recommended apply-by
         /// date. If N/A, the replication group was created after the recommended apply-by date.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub sla_met: ::std::option::Option<crate::types::SlaMet>,
+        pub sla_met: Option<crate::types::SlaMet>,
         /// The status of the service update on the node group
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub node_group_update_status: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
-        >,
+        pub node_group_update_status: Option<Vec<crate::types::NodeGroupUpdateStatus>>,
         /// The status of the service update on the cache node
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub cache_node_update_status: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
-        >,
+        pub cache_node_update_status: Option<Vec<crate::types::CacheNodeUpdateStatus>>,
         /// The estimated length of time for the update to complete
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub estimated_update_time: ::std::option::Option<::std::string::String>,
+        pub estimated_update_time: Option<String>,
         /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
     }
     impl UpdateAction {
         /// Creates a builder for [`UpdateAction`].
         pub fn builder() -> crate::types::builders::UpdateActionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for UpdateAction {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UpdateAction {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
                         reader.read_into(&child, &mut out.replication_group_id)
@@ -8782,12 +8546,12 @@ mod update_action_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UpdateAction {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for UpdateAction {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
             writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
             writer.member("ServiceUpdateName", self.service_update_name.as_ref());
@@ -8839,6 +8603,7 @@ mod update_action_items {
 pub use self::update_action_items::*;
 #[cfg(feature = "_type-UpdateActionStatus")]
 mod update_action_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `UpdateActionStatus` enum.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UpdateActionStatus`.
@@ -8882,7 +8647,7 @@ mod update_action_status_items {
         /// Wire value: `not-applicable`.
         NotApplicable,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl UpdateActionStatus {
         /// The value as sent on the wire.
@@ -8915,7 +8680,7 @@ mod update_action_status_items {
             ]
         }
     }
-    impl ::std::convert::From<&str> for UpdateActionStatus {
+    impl From<&str> for UpdateActionStatus {
         fn from(value: &str) -> Self {
             match value {
                 "not-applied" => Self::NotApplied,
@@ -8927,28 +8692,22 @@ mod update_action_status_items {
                 "scheduling" => Self::Scheduling,
                 "scheduled" => Self::Scheduled,
                 "not-applicable" => Self::NotApplicable,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for UpdateActionStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for UpdateActionStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for UpdateActionStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for UpdateActionStatus {
+    impl AsRef<str> for UpdateActionStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -8958,7 +8717,7 @@ mod update_action_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for UpdateActionStatus {}
+    impl StringEnum for UpdateActionStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(UpdateActionStatus);
 }
@@ -8966,6 +8725,9 @@ mod update_action_status_items {
 pub use self::update_action_status_items::*;
 #[cfg(feature = "_type-User")]
 mod user_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The `User` structure.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#User`.
@@ -8976,50 +8738,45 @@ mod user_items {
     pub struct User {
         /// The ID of the user.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        pub user_id: Option<String>,
         /// The username of the user.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_name: ::std::option::Option<::std::string::String>,
+        pub user_name: Option<String>,
         /// Indicates the user status. Can be "active", "modifying" or "deleting".
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         /// The options are valkey or redis.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
         /// The minimum engine version required, which is Redis OSS 6.0
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub minimum_engine_version: ::std::option::Option<::std::string::String>,
+        pub minimum_engine_version: Option<String>,
         /// Access permissions string used for this user.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub access_string: ::std::option::Option<::std::string::String>,
+        pub access_string: Option<String>,
         /// Returns a list of the user group IDs the user belongs to.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub user_group_ids: Option<Vec<String>>,
         /// Denotes whether the user requires a password to authenticate.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub authentication: ::std::option::Option<crate::types::Authentication>,
+        pub authentication: Option<crate::types::Authentication>,
         /// The Amazon Resource Name (ARN) of the user.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
     }
     impl User {
         /// Creates a builder for [`User`].
         pub fn builder() -> crate::types::builders::UserBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for User {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for User {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserId" => reader.read_into(&child, &mut out.user_id),
                     "UserName" => reader.read_into(&child, &mut out.user_name),
@@ -9037,12 +8794,12 @@ mod user_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for User {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for User {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("UserId", self.user_id.as_ref());
             writer.member("UserName", self.user_name.as_ref());
             writer.member("Status", self.status.as_ref());
@@ -9059,6 +8816,9 @@ mod user_items {
 pub use self::user_items::*;
 #[cfg(feature = "_type-UserGroup")]
 mod user_group_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The `UserGroup` structure.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserGroup`.
@@ -9069,55 +8829,46 @@ mod user_group_items {
     pub struct UserGroup {
         /// The ID of the user group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_group_id: ::std::option::Option<::std::string::String>,
+        pub user_group_id: Option<String>,
         /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         /// The options are valkey or redis.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub engine: ::std::option::Option<::std::string::String>,
+        pub engine: Option<String>,
         /// The list of user IDs that belong to the user group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub user_ids: Option<Vec<String>>,
         /// The minimum engine version required, which is Redis OSS 6.0
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub minimum_engine_version: ::std::option::Option<::std::string::String>,
+        pub minimum_engine_version: Option<String>,
         /// A list of updates being applied to the user group.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub pending_changes: ::std::option::Option<
-            crate::types::UserGroupPendingChanges,
-        >,
+        pub pending_changes: Option<crate::types::UserGroupPendingChanges>,
         /// A list of replication groups that the user group can access.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub replication_groups: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub replication_groups: Option<Vec<String>>,
         /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
         /// Redis OSS and Serverless Memcached only.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub serverless_caches: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub serverless_caches: Option<Vec<String>>,
         /// The Amazon Resource Name (ARN) of the user group.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "ARN", skip_serializing_if = "Option::is_none")
         )]
-        pub arn: ::std::option::Option<::std::string::String>,
+        pub arn: Option<String>,
     }
     impl UserGroup {
         /// Creates a builder for [`UserGroup`].
         pub fn builder() -> crate::types::builders::UserGroupBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for UserGroup {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserGroup {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserGroupId" => reader.read_into(&child, &mut out.user_group_id),
                     "Status" => reader.read_into(&child, &mut out.status),
@@ -9147,12 +8898,12 @@ mod user_group_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserGroup {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for UserGroup {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("UserGroupId", self.user_group_id.as_ref());
             writer.member("Status", self.status.as_ref());
             writer.member("Engine", self.engine.as_ref());
@@ -9170,6 +8921,9 @@ mod user_group_items {
 pub use self::user_group_items::*;
 #[cfg(feature = "_type-UserGroupPendingChanges")]
 mod user_group_pending_changes_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Returns the updates being applied to the user group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupPendingChanges`.
@@ -9180,28 +8934,21 @@ mod user_group_pending_changes_items {
     pub struct UserGroupPendingChanges {
         /// The list of user IDs to remove.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_ids_to_remove: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub user_ids_to_remove: Option<Vec<String>>,
         /// The list of user IDs to add.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_ids_to_add: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub user_ids_to_add: Option<Vec<String>>,
     }
     impl UserGroupPendingChanges {
         /// Creates a builder for [`UserGroupPendingChanges`].
         pub fn builder() -> crate::types::builders::UserGroupPendingChangesBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for UserGroupPendingChanges {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserGroupPendingChanges {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserIdsToRemove" => {
                         reader
@@ -9217,12 +8964,12 @@ mod user_group_pending_changes_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserGroupPendingChanges {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for UserGroupPendingChanges {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.list("UserIdsToRemove", "member", self.user_ids_to_remove.as_deref());
             writer.list("UserIdsToAdd", "member", self.user_ids_to_add.as_deref());
         }
@@ -9232,6 +8979,9 @@ mod user_group_pending_changes_items {
 pub use self::user_group_pending_changes_items::*;
 #[cfg(feature = "_type-UserGroupsUpdateStatus")]
 mod user_groups_update_status_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The status of the user group update.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupsUpdateStatus`.
@@ -9242,28 +8992,21 @@ mod user_groups_update_status_items {
     pub struct UserGroupsUpdateStatus {
         /// The ID of the user group to add.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_group_ids_to_add: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub user_group_ids_to_add: Option<Vec<String>>,
         /// The ID of the user group to remove.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub user_group_ids_to_remove: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub user_group_ids_to_remove: Option<Vec<String>>,
     }
     impl UserGroupsUpdateStatus {
         /// Creates a builder for [`UserGroupsUpdateStatus`].
         pub fn builder() -> crate::types::builders::UserGroupsUpdateStatusBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for UserGroupsUpdateStatus {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserGroupsUpdateStatus {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserGroupIdsToAdd" => {
                         reader
@@ -9284,12 +9027,12 @@ mod user_groups_update_status_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserGroupsUpdateStatus {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for UserGroupsUpdateStatus {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .list(
                     "UserGroupIdsToAdd",
@@ -9314,39 +9057,33 @@ pub mod builders {
         /// A builder for [`Authentication`](crate::types::Authentication).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AuthenticationBuilder {
-            pub(crate) r#type: ::std::option::Option<crate::types::AuthenticationType>,
-            pub(crate) password_count: ::std::option::Option<i32>,
+            pub(crate) r#type: Option<crate::types::AuthenticationType>,
+            pub(crate) password_count: Option<i32>,
         }
         impl AuthenticationBuilder {
             /// Indicates whether the user requires a password to authenticate.
             pub fn r#type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::AuthenticationType>,
+                input: impl Into<crate::types::AuthenticationType>,
             ) -> Self {
-                self.r#type = ::std::option::Option::Some(input.into());
+                self.r#type = Some(input.into());
                 self
             }
             /// Sets or clears the `Type` member.
             pub fn set_type(
                 mut self,
-                input: ::std::option::Option<crate::types::AuthenticationType>,
+                input: Option<crate::types::AuthenticationType>,
             ) -> Self {
                 self.r#type = input;
                 self
             }
             /// The number of passwords belonging to the user. The maximum is two.
-            pub fn password_count(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.password_count = ::std::option::Option::Some(input.into());
+            pub fn password_count(mut self, input: impl Into<i32>) -> Self {
+                self.password_count = Some(input.into());
                 self
             }
             /// Sets or clears the `PasswordCount` member.
-            pub fn set_password_count(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_password_count(mut self, input: Option<i32>) -> Self {
                 self.password_count = input;
                 self
             }
@@ -9366,27 +9103,23 @@ pub mod builders {
         /// A builder for [`AuthenticationMode`](crate::types::AuthenticationMode).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AuthenticationModeBuilder {
-            pub(crate) r#type: ::std::option::Option<
-                crate::types::InputAuthenticationType,
-            >,
-            pub(crate) passwords: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
+            pub(crate) r#type: Option<crate::types::InputAuthenticationType>,
+            pub(crate) passwords: Option<Vec<String>>,
         }
         impl AuthenticationModeBuilder {
             /// Specifies the authentication type. Possible options are IAM authentication, password and no
             /// password.
             pub fn r#type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::InputAuthenticationType>,
+                input: impl Into<crate::types::InputAuthenticationType>,
             ) -> Self {
-                self.r#type = ::std::option::Option::Some(input.into());
+                self.r#type = Some(input.into());
                 self
             }
             /// Sets or clears the `Type` member.
             pub fn set_type(
                 mut self,
-                input: ::std::option::Option<crate::types::InputAuthenticationType>,
+                input: Option<crate::types::InputAuthenticationType>,
             ) -> Self {
                 self.r#type = input;
                 self
@@ -9394,20 +9127,12 @@ pub mod builders {
             /// Appends one item to the `Passwords` member.
             ///
             /// Specifies the passwords to use for authentication if `Type` is set to `password`.
-            pub fn passwords(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.passwords
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn passwords(mut self, item: impl Into<String>) -> Self {
+                self.passwords.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Passwords` member.
-            pub fn set_passwords(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_passwords(mut self, input: Option<Vec<String>>) -> Self {
                 self.passwords = input;
                 self
             }
@@ -9427,22 +9152,16 @@ pub mod builders {
         /// A builder for [`AvailabilityZone`](crate::types::AvailabilityZone).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct AvailabilityZoneBuilder {
-            pub(crate) name: ::std::option::Option<::std::string::String>,
+            pub(crate) name: Option<String>,
         }
         impl AvailabilityZoneBuilder {
             /// The name of the Availability Zone.
-            pub fn name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.name = ::std::option::Option::Some(input.into());
+            pub fn name(mut self, input: impl Into<String>) -> Self {
+                self.name = Some(input.into());
                 self
             }
             /// Sets or clears the `Name` member.
-            pub fn set_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_name(mut self, input: Option<String>) -> Self {
                 self.name = input;
                 self
             }
@@ -9458,96 +9177,67 @@ pub mod builders {
     pub use self::availability_zone_items::*;
     #[cfg(feature = "_type-CacheCluster")]
     mod cache_cluster_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`CacheCluster`](crate::types::CacheCluster).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheClusterBuilder {
-            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-            pub(crate) configuration_endpoint: ::std::option::Option<
-                crate::types::Endpoint,
-            >,
-            pub(crate) client_download_landing_page: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
-            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_cluster_status: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) num_cache_nodes: ::std::option::Option<i32>,
-            pub(crate) preferred_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) preferred_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_cluster_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) preferred_maintenance_window: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) pending_modified_values: ::std::option::Option<
+            pub(crate) cache_cluster_id: Option<String>,
+            pub(crate) configuration_endpoint: Option<crate::types::Endpoint>,
+            pub(crate) client_download_landing_page: Option<String>,
+            pub(crate) cache_node_type: Option<String>,
+            pub(crate) engine: Option<String>,
+            pub(crate) engine_version: Option<String>,
+            pub(crate) cache_cluster_status: Option<String>,
+            pub(crate) num_cache_nodes: Option<i32>,
+            pub(crate) preferred_availability_zone: Option<String>,
+            pub(crate) preferred_outpost_arn: Option<String>,
+            pub(crate) cache_cluster_create_time: Option<DateTime>,
+            pub(crate) preferred_maintenance_window: Option<String>,
+            pub(crate) pending_modified_values: Option<
                 crate::types::PendingModifiedValues,
             >,
-            pub(crate) notification_configuration: ::std::option::Option<
+            pub(crate) notification_configuration: Option<
                 crate::types::NotificationConfiguration,
             >,
-            pub(crate) cache_security_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheSecurityGroupMembership>,
+            pub(crate) cache_security_groups: Option<
+                Vec<crate::types::CacheSecurityGroupMembership>,
             >,
-            pub(crate) cache_parameter_group: ::std::option::Option<
+            pub(crate) cache_parameter_group: Option<
                 crate::types::CacheParameterGroupStatus,
             >,
-            pub(crate) cache_subnet_group_name: ::std::option::Option<
-                ::std::string::String,
+            pub(crate) cache_subnet_group_name: Option<String>,
+            pub(crate) cache_nodes: Option<Vec<crate::types::CacheNode>>,
+            pub(crate) auto_minor_version_upgrade: Option<bool>,
+            pub(crate) security_groups: Option<
+                Vec<crate::types::SecurityGroupMembership>,
             >,
-            pub(crate) cache_nodes: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheNode>,
+            pub(crate) replication_group_id: Option<String>,
+            pub(crate) snapshot_retention_limit: Option<i32>,
+            pub(crate) snapshot_window: Option<String>,
+            pub(crate) auth_token_enabled: Option<bool>,
+            pub(crate) auth_token_last_modified_date: Option<DateTime>,
+            pub(crate) transit_encryption_enabled: Option<bool>,
+            pub(crate) at_rest_encryption_enabled: Option<bool>,
+            pub(crate) arn: Option<String>,
+            pub(crate) replication_group_log_delivery_enabled: Option<bool>,
+            pub(crate) log_delivery_configurations: Option<
+                Vec<crate::types::LogDeliveryConfiguration>,
             >,
-            pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
-            pub(crate) security_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::SecurityGroupMembership>,
-            >,
-            pub(crate) replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-            pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
-            pub(crate) auth_token_enabled: ::std::option::Option<bool>,
-            pub(crate) auth_token_last_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
-            pub(crate) at_rest_encryption_enabled: ::std::option::Option<bool>,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
-            pub(crate) replication_group_log_delivery_enabled: ::std::option::Option<
-                bool,
-            >,
-            pub(crate) log_delivery_configurations: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
-            >,
-            pub(crate) network_type: ::std::option::Option<crate::types::NetworkType>,
-            pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-            pub(crate) transit_encryption_mode: ::std::option::Option<
+            pub(crate) network_type: Option<crate::types::NetworkType>,
+            pub(crate) ip_discovery: Option<crate::types::IpDiscovery>,
+            pub(crate) transit_encryption_mode: Option<
                 crate::types::TransitEncryptionMode,
             >,
         }
         impl CacheClusterBuilder {
             /// The user-supplied identifier of the cluster. This identifier is a unique key that identifies a
             /// cluster.
-            pub fn cache_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterId` member.
-            pub fn set_cache_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
                 self.cache_cluster_id = input;
                 self
             }
@@ -9557,15 +9247,15 @@ pub mod builders {
             /// Example: `mem-3.9dvc4r.cfg.usw2.cache.amazonaws.com:11211`
             pub fn configuration_endpoint(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::Endpoint>,
+                input: impl Into<crate::types::Endpoint>,
             ) -> Self {
-                self.configuration_endpoint = ::std::option::Option::Some(input.into());
+                self.configuration_endpoint = Some(input.into());
                 self
             }
             /// Sets or clears the `ConfigurationEndpoint` member.
             pub fn set_configuration_endpoint(
                 mut self,
-                input: ::std::option::Option<crate::types::Endpoint>,
+                input: Option<crate::types::Endpoint>,
             ) -> Self {
                 self.configuration_endpoint = input;
                 self
@@ -9573,17 +9263,15 @@ pub mod builders {
             /// The URL of the web page where you can download the latest ElastiCache client library.
             pub fn client_download_landing_page(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.client_download_landing_page = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.client_download_landing_page = Some(input.into());
                 self
             }
             /// Sets or clears the `ClientDownloadLandingPage` member.
             pub fn set_client_download_landing_page(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.client_download_landing_page = input;
                 self
@@ -9665,68 +9353,44 @@ pub mod builders {
             /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
             /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
             ///   Redis OSS version 2.8.22 and later.
-            pub fn cache_node_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_type = ::std::option::Option::Some(input.into());
+            pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_type = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeType` member.
-            pub fn set_cache_node_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
                 self.cache_node_type = input;
                 self
             }
             /// The name of the cache engine (`memcached` or `redis`) to be used for this cluster.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
             /// The version of the cache engine that is used in this cluster.
-            pub fn engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine_version = ::std::option::Option::Some(input.into());
+            pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+                self.engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `EngineVersion` member.
-            pub fn set_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine_version(mut self, input: Option<String>) -> Self {
                 self.engine_version = input;
                 self
             }
             /// The current state of this cluster, one of the following values: `available`, `creating`, `deleted`,
             /// `deleting`, `incompatible-network`, `modifying`, `rebooting cluster nodes`, `restore-failed`, or
             /// `snapshotting`.
-            pub fn cache_cluster_status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_cluster_status = ::std::option::Option::Some(input.into());
+            pub fn cache_cluster_status(mut self, input: impl Into<String>) -> Self {
+                self.cache_cluster_status = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterStatus` member.
-            pub fn set_cache_cluster_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_cluster_status(mut self, input: Option<String>) -> Self {
                 self.cache_cluster_status = input;
                 self
             }
@@ -9734,18 +9398,12 @@ pub mod builders {
             ///
             /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
             /// value must be between 1 and 40.
-            pub fn num_cache_nodes(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.num_cache_nodes = ::std::option::Option::Some(input.into());
+            pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
+                self.num_cache_nodes = Some(input.into());
                 self
             }
             /// Sets or clears the `NumCacheNodes` member.
-            pub fn set_num_cache_nodes(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_num_cache_nodes(mut self, input: Option<i32>) -> Self {
                 self.num_cache_nodes = input;
                 self
             }
@@ -9753,51 +9411,41 @@ pub mod builders {
             /// are located in different Availability Zones.
             pub fn preferred_availability_zone(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.preferred_availability_zone = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.preferred_availability_zone = Some(input.into());
                 self
             }
             /// Sets or clears the `PreferredAvailabilityZone` member.
             pub fn set_preferred_availability_zone(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.preferred_availability_zone = input;
                 self
             }
             /// The outpost ARN in which the cache cluster is created.
-            pub fn preferred_outpost_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.preferred_outpost_arn = ::std::option::Option::Some(input.into());
+            pub fn preferred_outpost_arn(mut self, input: impl Into<String>) -> Self {
+                self.preferred_outpost_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `PreferredOutpostArn` member.
-            pub fn set_preferred_outpost_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_preferred_outpost_arn(mut self, input: Option<String>) -> Self {
                 self.preferred_outpost_arn = input;
                 self
             }
             /// The date and time when the cluster was created.
             pub fn cache_cluster_create_time(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.cache_cluster_create_time = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_cluster_create_time = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterCreateTime` member.
             pub fn set_cache_cluster_create_time(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.cache_cluster_create_time = input;
                 self
@@ -9819,17 +9467,15 @@ pub mod builders {
             /// Example: `sun:23:00-mon:01:30`
             pub fn preferred_maintenance_window(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.preferred_maintenance_window = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.preferred_maintenance_window = Some(input.into());
                 self
             }
             /// Sets or clears the `PreferredMaintenanceWindow` member.
             pub fn set_preferred_maintenance_window(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.preferred_maintenance_window = input;
                 self
@@ -9838,15 +9484,15 @@ pub mod builders {
             /// applied.
             pub fn pending_modified_values(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::PendingModifiedValues>,
+                input: impl Into<crate::types::PendingModifiedValues>,
             ) -> Self {
-                self.pending_modified_values = ::std::option::Option::Some(input.into());
+                self.pending_modified_values = Some(input.into());
                 self
             }
             /// Sets or clears the `PendingModifiedValues` member.
             pub fn set_pending_modified_values(
                 mut self,
-                input: ::std::option::Option<crate::types::PendingModifiedValues>,
+                input: Option<crate::types::PendingModifiedValues>,
             ) -> Self {
                 self.pending_modified_values = input;
                 self
@@ -9855,17 +9501,15 @@ pub mod builders {
             /// ElastiCache events to subscribers using Amazon Simple Notification Service (SNS).
             pub fn notification_configuration(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::NotificationConfiguration>,
+                input: impl Into<crate::types::NotificationConfiguration>,
             ) -> Self {
-                self.notification_configuration = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.notification_configuration = Some(input.into());
                 self
             }
             /// Sets or clears the `NotificationConfiguration` member.
             pub fn set_notification_configuration(
                 mut self,
-                input: ::std::option::Option<crate::types::NotificationConfiguration>,
+                input: Option<crate::types::NotificationConfiguration>,
             ) -> Self {
                 self.notification_configuration = input;
                 self
@@ -9875,21 +9519,17 @@ pub mod builders {
             /// A list of cache security group elements, composed of name and status sub-elements.
             pub fn cache_security_groups(
                 mut self,
-                item: impl ::std::convert::Into<
-                    crate::types::CacheSecurityGroupMembership,
-                >,
+                item: impl Into<crate::types::CacheSecurityGroupMembership>,
             ) -> Self {
                 self.cache_security_groups
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `CacheSecurityGroups` member.
             pub fn set_cache_security_groups(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::CacheSecurityGroupMembership>,
-                >,
+                input: Option<Vec<crate::types::CacheSecurityGroupMembership>>,
             ) -> Self {
                 self.cache_security_groups = input;
                 self
@@ -9897,32 +9537,26 @@ pub mod builders {
             /// Status of the cache parameter group.
             pub fn cache_parameter_group(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::CacheParameterGroupStatus>,
+                input: impl Into<crate::types::CacheParameterGroupStatus>,
             ) -> Self {
-                self.cache_parameter_group = ::std::option::Option::Some(input.into());
+                self.cache_parameter_group = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheParameterGroup` member.
             pub fn set_cache_parameter_group(
                 mut self,
-                input: ::std::option::Option<crate::types::CacheParameterGroupStatus>,
+                input: Option<crate::types::CacheParameterGroupStatus>,
             ) -> Self {
                 self.cache_parameter_group = input;
                 self
             }
             /// The name of the cache subnet group associated with the cluster.
-            pub fn cache_subnet_group_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_subnet_group_name = ::std::option::Option::Some(input.into());
+            pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
+                self.cache_subnet_group_name = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheSubnetGroupName` member.
-            pub fn set_cache_subnet_group_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
                 self.cache_subnet_group_name = input;
                 self
             }
@@ -9931,17 +9565,15 @@ pub mod builders {
             /// A list of cache nodes that are members of the cluster.
             pub fn cache_nodes(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::CacheNode>,
+                item: impl Into<crate::types::CacheNode>,
             ) -> Self {
-                self.cache_nodes
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.cache_nodes.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `CacheNodes` member.
             pub fn set_cache_nodes(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::CacheNode>>,
+                input: Option<Vec<crate::types::CacheNode>>,
             ) -> Self {
                 self.cache_nodes = input;
                 self
@@ -9949,19 +9581,14 @@ pub mod builders {
             /// If you are running Valkey or Redis OSS engine version 6.0 or later, set this parameter to yes if you
             /// want to opt-in to the next auto minor version upgrade campaign. This parameter is disabled for
             /// previous versions.
-            pub fn auto_minor_version_upgrade(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.auto_minor_version_upgrade = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
+                self.auto_minor_version_upgrade = Some(input.into());
                 self
             }
             /// Sets or clears the `AutoMinorVersionUpgrade` member.
             pub fn set_auto_minor_version_upgrade(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.auto_minor_version_upgrade = input;
                 self
@@ -9971,37 +9598,27 @@ pub mod builders {
             /// A list of VPC Security Groups associated with the cluster.
             pub fn security_groups(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::SecurityGroupMembership>,
+                item: impl Into<crate::types::SecurityGroupMembership>,
             ) -> Self {
-                self.security_groups
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.security_groups.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `SecurityGroups` member.
             pub fn set_security_groups(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::SecurityGroupMembership>,
-                >,
+                input: Option<Vec<crate::types::SecurityGroupMembership>>,
             ) -> Self {
                 self.security_groups = input;
                 self
             }
             /// The replication group to which this cluster belongs. If this field is empty, the cluster is not
             /// associated with any replication group.
-            pub fn replication_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_id = ::std::option::Option::Some(input.into());
+            pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupId` member.
-            pub fn set_replication_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
                 self.replication_group_id = input;
                 self
             }
@@ -10010,20 +9627,12 @@ pub mod builders {
             /// for 5 days before being deleted.
             ///
             /// **Important:** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
-            pub fn snapshot_retention_limit(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.snapshot_retention_limit = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+                self.snapshot_retention_limit = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotRetentionLimit` member.
-            pub fn set_snapshot_retention_limit(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
                 self.snapshot_retention_limit = input;
                 self
             }
@@ -10031,53 +9640,39 @@ pub mod builders {
             /// cluster.
             ///
             /// Example: `05:00-09:00`
-            pub fn snapshot_window(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.snapshot_window = ::std::option::Option::Some(input.into());
+            pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
+                self.snapshot_window = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotWindow` member.
-            pub fn set_snapshot_window(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
                 self.snapshot_window = input;
                 self
             }
             /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
             ///
             /// Default: `false`
-            pub fn auth_token_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.auth_token_enabled = ::std::option::Option::Some(input.into());
+            pub fn auth_token_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.auth_token_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenEnabled` member.
-            pub fn set_auth_token_enabled(
-                mut self,
-                input: ::std::option::Option<bool>,
-            ) -> Self {
+            pub fn set_auth_token_enabled(mut self, input: Option<bool>) -> Self {
                 self.auth_token_enabled = input;
                 self
             }
             /// The date the auth token was last modified
             pub fn auth_token_last_modified_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.auth_token_last_modified_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.auth_token_last_modified_date = Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenLastModifiedDate` member.
             pub fn set_auth_token_last_modified_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.auth_token_last_modified_date = input;
                 self
@@ -10088,19 +9683,14 @@ pub mod builders {
             /// version `3.2.6`, `4.x` or later.
             ///
             /// Default: `false`
-            pub fn transit_encryption_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.transit_encryption_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
             pub fn set_transit_encryption_enabled(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.transit_encryption_enabled = input;
                 self
@@ -10115,53 +9705,40 @@ pub mod builders {
             /// version `3.2.6`, `4.x` or later.
             ///
             /// Default: `false`
-            pub fn at_rest_encryption_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.at_rest_encryption_enabled = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.at_rest_encryption_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `AtRestEncryptionEnabled` member.
             pub fn set_at_rest_encryption_enabled(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.at_rest_encryption_enabled = input;
                 self
             }
             /// The ARN (Amazon Resource Name) of the cache cluster.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
             /// A boolean value indicating whether log delivery is enabled for the replication group.
             pub fn replication_group_log_delivery_enabled(
                 mut self,
-                input: impl ::std::convert::Into<bool>,
+                input: impl Into<bool>,
             ) -> Self {
-                self.replication_group_log_delivery_enabled = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.replication_group_log_delivery_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupLogDeliveryEnabled` member.
             pub fn set_replication_group_log_delivery_enabled(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.replication_group_log_delivery_enabled = input;
                 self
@@ -10171,19 +9748,17 @@ pub mod builders {
             /// Returns the destination, format and type of the logs.
             pub fn log_delivery_configurations(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::LogDeliveryConfiguration>,
+                item: impl Into<crate::types::LogDeliveryConfiguration>,
             ) -> Self {
                 self.log_delivery_configurations
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `LogDeliveryConfigurations` member.
             pub fn set_log_delivery_configurations(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
-                >,
+                input: Option<Vec<crate::types::LogDeliveryConfiguration>>,
             ) -> Self {
                 self.log_delivery_configurations = input;
                 self
@@ -10193,15 +9768,15 @@ pub mod builders {
             /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
             pub fn network_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::NetworkType>,
+                input: impl Into<crate::types::NetworkType>,
             ) -> Self {
-                self.network_type = ::std::option::Option::Some(input.into());
+                self.network_type = Some(input.into());
                 self
             }
             /// Sets or clears the `NetworkType` member.
             pub fn set_network_type(
                 mut self,
-                input: ::std::option::Option<crate::types::NetworkType>,
+                input: Option<crate::types::NetworkType>,
             ) -> Self {
                 self.network_type = input;
                 self
@@ -10212,15 +9787,15 @@ pub mod builders {
             /// system](http://aws.amazon.com/ec2/nitro/).
             pub fn ip_discovery(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::IpDiscovery>,
+                input: impl Into<crate::types::IpDiscovery>,
             ) -> Self {
-                self.ip_discovery = ::std::option::Option::Some(input.into());
+                self.ip_discovery = Some(input.into());
                 self
             }
             /// Sets or clears the `IpDiscovery` member.
             pub fn set_ip_discovery(
                 mut self,
-                input: ::std::option::Option<crate::types::IpDiscovery>,
+                input: Option<crate::types::IpDiscovery>,
             ) -> Self {
                 self.ip_discovery = input;
                 self
@@ -10228,15 +9803,15 @@ pub mod builders {
             /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
             pub fn transit_encryption_mode(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::TransitEncryptionMode>,
+                input: impl Into<crate::types::TransitEncryptionMode>,
             ) -> Self {
-                self.transit_encryption_mode = ::std::option::Option::Some(input.into());
+                self.transit_encryption_mode = Some(input.into());
                 self
             }
             /// Sets or clears the `TransitEncryptionMode` member.
             pub fn set_transit_encryption_mode(
                 mut self,
-                input: ::std::option::Option<crate::types::TransitEncryptionMode>,
+                input: Option<crate::types::TransitEncryptionMode>,
             ) -> Self {
                 self.transit_encryption_mode = input;
                 self
@@ -10289,48 +9864,30 @@ pub mod builders {
         /// A builder for [`CacheEngineVersion`](crate::types::CacheEngineVersion).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheEngineVersionBuilder {
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
-            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_parameter_group_family: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_engine_description: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_engine_version_description: ::std::option::Option<
-                ::std::string::String,
-            >,
+            pub(crate) engine: Option<String>,
+            pub(crate) engine_version: Option<String>,
+            pub(crate) cache_parameter_group_family: Option<String>,
+            pub(crate) cache_engine_description: Option<String>,
+            pub(crate) cache_engine_version_description: Option<String>,
         }
         impl CacheEngineVersionBuilder {
             /// The name of the cache engine.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
             /// The version number of the cache engine.
-            pub fn engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine_version = ::std::option::Option::Some(input.into());
+            pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+                self.engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `EngineVersion` member.
-            pub fn set_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine_version(mut self, input: Option<String>) -> Self {
                 self.engine_version = input;
                 self
             }
@@ -10340,35 +9897,28 @@ pub mod builders {
             /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis7`
             pub fn cache_parameter_group_family(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_parameter_group_family = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_parameter_group_family = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheParameterGroupFamily` member.
             pub fn set_cache_parameter_group_family(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_parameter_group_family = input;
                 self
             }
             /// The description of the cache engine.
-            pub fn cache_engine_description(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_engine_description = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn cache_engine_description(mut self, input: impl Into<String>) -> Self {
+                self.cache_engine_description = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheEngineDescription` member.
             pub fn set_cache_engine_description(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_engine_description = input;
                 self
@@ -10376,17 +9926,15 @@ pub mod builders {
             /// The description of the cache engine version.
             pub fn cache_engine_version_description(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_engine_version_description = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_engine_version_description = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheEngineVersionDescription` member.
             pub fn set_cache_engine_version_description(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_engine_version_description = input;
                 self
@@ -10408,159 +9956,112 @@ pub mod builders {
     pub use self::cache_engine_version_items::*;
     #[cfg(feature = "_type-CacheNode")]
     mod cache_node_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`CacheNode`](crate::types::CacheNode).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheNodeBuilder {
-            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_node_status: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_node_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) endpoint: ::std::option::Option<crate::types::Endpoint>,
-            pub(crate) parameter_group_status: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) source_cache_node_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) customer_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) customer_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            >,
+            pub(crate) cache_node_id: Option<String>,
+            pub(crate) cache_node_status: Option<String>,
+            pub(crate) cache_node_create_time: Option<DateTime>,
+            pub(crate) endpoint: Option<crate::types::Endpoint>,
+            pub(crate) parameter_group_status: Option<String>,
+            pub(crate) source_cache_node_id: Option<String>,
+            pub(crate) customer_availability_zone: Option<String>,
+            pub(crate) customer_outpost_arn: Option<String>,
         }
         impl CacheNodeBuilder {
             /// The cache node identifier. A node ID is a numeric identifier (0001, 0002, etc.). The combination of
             /// cluster ID and node ID uniquely identifies every cache node used in a customer's Amazon account.
-            pub fn cache_node_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_id = ::std::option::Option::Some(input.into());
+            pub fn cache_node_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeId` member.
-            pub fn set_cache_node_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_id(mut self, input: Option<String>) -> Self {
                 self.cache_node_id = input;
                 self
             }
             /// The current state of this cache node, one of the following values: `available`, `creating`,
             /// `rebooting`, or `deleting`.
-            pub fn cache_node_status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_status = ::std::option::Option::Some(input.into());
+            pub fn cache_node_status(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_status = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeStatus` member.
-            pub fn set_cache_node_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_status(mut self, input: Option<String>) -> Self {
                 self.cache_node_status = input;
                 self
             }
             /// The date and time when the cache node was created.
-            pub fn cache_node_create_time(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.cache_node_create_time = ::std::option::Option::Some(input.into());
+            pub fn cache_node_create_time(mut self, input: impl Into<DateTime>) -> Self {
+                self.cache_node_create_time = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeCreateTime` member.
             pub fn set_cache_node_create_time(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.cache_node_create_time = input;
                 self
             }
             /// The hostname for connecting to this cache node.
-            pub fn endpoint(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::Endpoint>,
-            ) -> Self {
-                self.endpoint = ::std::option::Option::Some(input.into());
+            pub fn endpoint(mut self, input: impl Into<crate::types::Endpoint>) -> Self {
+                self.endpoint = Some(input.into());
                 self
             }
             /// Sets or clears the `Endpoint` member.
             pub fn set_endpoint(
                 mut self,
-                input: ::std::option::Option<crate::types::Endpoint>,
+                input: Option<crate::types::Endpoint>,
             ) -> Self {
                 self.endpoint = input;
                 self
             }
             /// The status of the parameter group applied to this cache node.
-            pub fn parameter_group_status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.parameter_group_status = ::std::option::Option::Some(input.into());
+            pub fn parameter_group_status(mut self, input: impl Into<String>) -> Self {
+                self.parameter_group_status = Some(input.into());
                 self
             }
             /// Sets or clears the `ParameterGroupStatus` member.
-            pub fn set_parameter_group_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_parameter_group_status(mut self, input: Option<String>) -> Self {
                 self.parameter_group_status = input;
                 self
             }
             /// The ID of the primary node to which this read replica node is synchronized. If this field is empty,
             /// this node is not associated with a primary cluster.
-            pub fn source_cache_node_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.source_cache_node_id = ::std::option::Option::Some(input.into());
+            pub fn source_cache_node_id(mut self, input: impl Into<String>) -> Self {
+                self.source_cache_node_id = Some(input.into());
                 self
             }
             /// Sets or clears the `SourceCacheNodeId` member.
-            pub fn set_source_cache_node_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_source_cache_node_id(mut self, input: Option<String>) -> Self {
                 self.source_cache_node_id = input;
                 self
             }
             /// The Availability Zone where this node was created and now resides.
             pub fn customer_availability_zone(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.customer_availability_zone = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.customer_availability_zone = Some(input.into());
                 self
             }
             /// Sets or clears the `CustomerAvailabilityZone` member.
             pub fn set_customer_availability_zone(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.customer_availability_zone = input;
                 self
             }
             /// The customer outpost ARN of the cache node.
-            pub fn customer_outpost_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.customer_outpost_arn = ::std::option::Option::Some(input.into());
+            pub fn customer_outpost_arn(mut self, input: impl Into<String>) -> Self {
+                self.customer_outpost_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `CustomerOutpostArn` member.
-            pub fn set_customer_outpost_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_customer_outpost_arn(mut self, input: Option<String>) -> Self {
                 self.customer_outpost_arn = input;
                 self
             }
@@ -10586,131 +10087,87 @@ pub mod builders {
         /// A builder for [`CacheNodeTypeSpecificParameter`](crate::types::CacheNodeTypeSpecificParameter).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheNodeTypeSpecificParameterBuilder {
-            pub(crate) parameter_name: ::std::option::Option<::std::string::String>,
-            pub(crate) description: ::std::option::Option<::std::string::String>,
-            pub(crate) source: ::std::option::Option<::std::string::String>,
-            pub(crate) data_type: ::std::option::Option<::std::string::String>,
-            pub(crate) allowed_values: ::std::option::Option<::std::string::String>,
-            pub(crate) is_modifiable: ::std::option::Option<bool>,
-            pub(crate) minimum_engine_version: ::std::option::Option<
-                ::std::string::String,
+            pub(crate) parameter_name: Option<String>,
+            pub(crate) description: Option<String>,
+            pub(crate) source: Option<String>,
+            pub(crate) data_type: Option<String>,
+            pub(crate) allowed_values: Option<String>,
+            pub(crate) is_modifiable: Option<bool>,
+            pub(crate) minimum_engine_version: Option<String>,
+            pub(crate) cache_node_type_specific_values: Option<
+                Vec<crate::types::CacheNodeTypeSpecificValue>,
             >,
-            pub(crate) cache_node_type_specific_values: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
-            >,
-            pub(crate) change_type: ::std::option::Option<crate::types::ChangeType>,
+            pub(crate) change_type: Option<crate::types::ChangeType>,
         }
         impl CacheNodeTypeSpecificParameterBuilder {
             /// The name of the parameter.
-            pub fn parameter_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.parameter_name = ::std::option::Option::Some(input.into());
+            pub fn parameter_name(mut self, input: impl Into<String>) -> Self {
+                self.parameter_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ParameterName` member.
-            pub fn set_parameter_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_parameter_name(mut self, input: Option<String>) -> Self {
                 self.parameter_name = input;
                 self
             }
             /// A description of the parameter.
-            pub fn description(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.description = ::std::option::Option::Some(input.into());
+            pub fn description(mut self, input: impl Into<String>) -> Self {
+                self.description = Some(input.into());
                 self
             }
             /// Sets or clears the `Description` member.
-            pub fn set_description(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_description(mut self, input: Option<String>) -> Self {
                 self.description = input;
                 self
             }
             /// The source of the parameter value.
-            pub fn source(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.source = ::std::option::Option::Some(input.into());
+            pub fn source(mut self, input: impl Into<String>) -> Self {
+                self.source = Some(input.into());
                 self
             }
             /// Sets or clears the `Source` member.
-            pub fn set_source(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_source(mut self, input: Option<String>) -> Self {
                 self.source = input;
                 self
             }
             /// The valid data type for the parameter.
-            pub fn data_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.data_type = ::std::option::Option::Some(input.into());
+            pub fn data_type(mut self, input: impl Into<String>) -> Self {
+                self.data_type = Some(input.into());
                 self
             }
             /// Sets or clears the `DataType` member.
-            pub fn set_data_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_data_type(mut self, input: Option<String>) -> Self {
                 self.data_type = input;
                 self
             }
             /// The valid range of values for the parameter.
-            pub fn allowed_values(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.allowed_values = ::std::option::Option::Some(input.into());
+            pub fn allowed_values(mut self, input: impl Into<String>) -> Self {
+                self.allowed_values = Some(input.into());
                 self
             }
             /// Sets or clears the `AllowedValues` member.
-            pub fn set_allowed_values(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_allowed_values(mut self, input: Option<String>) -> Self {
                 self.allowed_values = input;
                 self
             }
             /// Indicates whether (`true`) or not (`false`) the parameter can be modified. Some parameters have
             /// security or operational implications that prevent them from being changed.
-            pub fn is_modifiable(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.is_modifiable = ::std::option::Option::Some(input.into());
+            pub fn is_modifiable(mut self, input: impl Into<bool>) -> Self {
+                self.is_modifiable = Some(input.into());
                 self
             }
             /// Sets or clears the `IsModifiable` member.
-            pub fn set_is_modifiable(
-                mut self,
-                input: ::std::option::Option<bool>,
-            ) -> Self {
+            pub fn set_is_modifiable(mut self, input: Option<bool>) -> Self {
                 self.is_modifiable = input;
                 self
             }
             /// The earliest cache engine version to which the parameter can apply.
-            pub fn minimum_engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.minimum_engine_version = ::std::option::Option::Some(input.into());
+            pub fn minimum_engine_version(mut self, input: impl Into<String>) -> Self {
+                self.minimum_engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `MinimumEngineVersion` member.
-            pub fn set_minimum_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_minimum_engine_version(mut self, input: Option<String>) -> Self {
                 self.minimum_engine_version = input;
                 self
             }
@@ -10719,19 +10176,17 @@ pub mod builders {
             /// A list of cache node types and their corresponding values for this parameter.
             pub fn cache_node_type_specific_values(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::CacheNodeTypeSpecificValue>,
+                item: impl Into<crate::types::CacheNodeTypeSpecificValue>,
             ) -> Self {
                 self.cache_node_type_specific_values
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `CacheNodeTypeSpecificValues` member.
             pub fn set_cache_node_type_specific_values(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
-                >,
+                input: Option<Vec<crate::types::CacheNodeTypeSpecificValue>>,
             ) -> Self {
                 self.cache_node_type_specific_values = input;
                 self
@@ -10742,15 +10197,15 @@ pub mod builders {
             /// Cluster](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.Rebooting.html).
             pub fn change_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ChangeType>,
+                input: impl Into<crate::types::ChangeType>,
             ) -> Self {
-                self.change_type = ::std::option::Option::Some(input.into());
+                self.change_type = Some(input.into());
                 self
             }
             /// Sets or clears the `ChangeType` member.
             pub fn set_change_type(
                 mut self,
-                input: ::std::option::Option<crate::types::ChangeType>,
+                input: Option<crate::types::ChangeType>,
             ) -> Self {
                 self.change_type = input;
                 self
@@ -10779,39 +10234,27 @@ pub mod builders {
         /// A builder for [`CacheNodeTypeSpecificValue`](crate::types::CacheNodeTypeSpecificValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheNodeTypeSpecificValueBuilder {
-            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-            pub(crate) value: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_node_type: Option<String>,
+            pub(crate) value: Option<String>,
         }
         impl CacheNodeTypeSpecificValueBuilder {
             /// The cache node type for which this value applies.
-            pub fn cache_node_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_type = ::std::option::Option::Some(input.into());
+            pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_type = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeType` member.
-            pub fn set_cache_node_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
                 self.cache_node_type = input;
                 self
             }
             /// The value for the cache node type.
-            pub fn value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.value = ::std::option::Option::Some(input.into());
+            pub fn value(mut self, input: impl Into<String>) -> Self {
+                self.value = Some(input.into());
                 self
             }
             /// Sets or clears the `Value` member.
-            pub fn set_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_value(mut self, input: Option<String>) -> Self {
                 self.value = input;
                 self
             }
@@ -10828,127 +10271,93 @@ pub mod builders {
     pub use self::cache_node_type_specific_value_items::*;
     #[cfg(feature = "_type-CacheNodeUpdateStatus")]
     mod cache_node_update_status_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`CacheNodeUpdateStatus`](crate::types::CacheNodeUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheNodeUpdateStatusBuilder {
-            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
-            pub(crate) node_update_status: ::std::option::Option<
-                crate::types::NodeUpdateStatus,
-            >,
-            pub(crate) node_deletion_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) node_update_start_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) node_update_end_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) node_update_initiated_by: ::std::option::Option<
+            pub(crate) cache_node_id: Option<String>,
+            pub(crate) node_update_status: Option<crate::types::NodeUpdateStatus>,
+            pub(crate) node_deletion_date: Option<DateTime>,
+            pub(crate) node_update_start_date: Option<DateTime>,
+            pub(crate) node_update_end_date: Option<DateTime>,
+            pub(crate) node_update_initiated_by: Option<
                 crate::types::NodeUpdateInitiatedBy,
             >,
-            pub(crate) node_update_initiated_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) node_update_status_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
+            pub(crate) node_update_initiated_date: Option<DateTime>,
+            pub(crate) node_update_status_modified_date: Option<DateTime>,
         }
         impl CacheNodeUpdateStatusBuilder {
             /// The node ID of the cache cluster
-            pub fn cache_node_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_id = ::std::option::Option::Some(input.into());
+            pub fn cache_node_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeId` member.
-            pub fn set_cache_node_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_id(mut self, input: Option<String>) -> Self {
                 self.cache_node_id = input;
                 self
             }
             /// The update status of the node
             pub fn node_update_status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::NodeUpdateStatus>,
+                input: impl Into<crate::types::NodeUpdateStatus>,
             ) -> Self {
-                self.node_update_status = ::std::option::Option::Some(input.into());
+                self.node_update_status = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateStatus` member.
             pub fn set_node_update_status(
                 mut self,
-                input: ::std::option::Option<crate::types::NodeUpdateStatus>,
+                input: Option<crate::types::NodeUpdateStatus>,
             ) -> Self {
                 self.node_update_status = input;
                 self
             }
             /// The deletion date of the node
-            pub fn node_deletion_date(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.node_deletion_date = ::std::option::Option::Some(input.into());
+            pub fn node_deletion_date(mut self, input: impl Into<DateTime>) -> Self {
+                self.node_deletion_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeDeletionDate` member.
-            pub fn set_node_deletion_date(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_node_deletion_date(mut self, input: Option<DateTime>) -> Self {
                 self.node_deletion_date = input;
                 self
             }
             /// The start date of the update for a node
-            pub fn node_update_start_date(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.node_update_start_date = ::std::option::Option::Some(input.into());
+            pub fn node_update_start_date(mut self, input: impl Into<DateTime>) -> Self {
+                self.node_update_start_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateStartDate` member.
             pub fn set_node_update_start_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.node_update_start_date = input;
                 self
             }
             /// The end date of the update for a node
-            pub fn node_update_end_date(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.node_update_end_date = ::std::option::Option::Some(input.into());
+            pub fn node_update_end_date(mut self, input: impl Into<DateTime>) -> Self {
+                self.node_update_end_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateEndDate` member.
-            pub fn set_node_update_end_date(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_node_update_end_date(mut self, input: Option<DateTime>) -> Self {
                 self.node_update_end_date = input;
                 self
             }
             /// Reflects whether the update was initiated by the customer or automatically applied
             pub fn node_update_initiated_by(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::NodeUpdateInitiatedBy>,
+                input: impl Into<crate::types::NodeUpdateInitiatedBy>,
             ) -> Self {
-                self.node_update_initiated_by = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.node_update_initiated_by = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateInitiatedBy` member.
             pub fn set_node_update_initiated_by(
                 mut self,
-                input: ::std::option::Option<crate::types::NodeUpdateInitiatedBy>,
+                input: Option<crate::types::NodeUpdateInitiatedBy>,
             ) -> Self {
                 self.node_update_initiated_by = input;
                 self
@@ -10956,17 +10365,15 @@ pub mod builders {
             /// The date when the update is triggered
             pub fn node_update_initiated_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.node_update_initiated_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.node_update_initiated_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateInitiatedDate` member.
             pub fn set_node_update_initiated_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.node_update_initiated_date = input;
                 self
@@ -10974,17 +10381,15 @@ pub mod builders {
             /// The date when the NodeUpdateStatus was last modified\>
             pub fn node_update_status_modified_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.node_update_status_modified_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.node_update_status_modified_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateStatusModifiedDate` member.
             pub fn set_node_update_status_modified_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.node_update_status_modified_date = input;
                 self
@@ -11012,31 +10417,25 @@ pub mod builders {
         /// A builder for [`CacheParameterGroup`](crate::types::CacheParameterGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupBuilder {
-            pub(crate) cache_parameter_group_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_parameter_group_family: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) description: ::std::option::Option<::std::string::String>,
-            pub(crate) is_global: ::std::option::Option<bool>,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_parameter_group_name: Option<String>,
+            pub(crate) cache_parameter_group_family: Option<String>,
+            pub(crate) description: Option<String>,
+            pub(crate) is_global: Option<bool>,
+            pub(crate) arn: Option<String>,
         }
         impl CacheParameterGroupBuilder {
             /// The name of the cache parameter group.
             pub fn cache_parameter_group_name(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_parameter_group_name = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_parameter_group_name = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheParameterGroupName` member.
             pub fn set_cache_parameter_group_name(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_parameter_group_name = input;
                 self
@@ -11047,60 +10446,46 @@ pub mod builders {
             /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis7`
             pub fn cache_parameter_group_family(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_parameter_group_family = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_parameter_group_family = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheParameterGroupFamily` member.
             pub fn set_cache_parameter_group_family(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_parameter_group_family = input;
                 self
             }
             /// The description for this cache parameter group.
-            pub fn description(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.description = ::std::option::Option::Some(input.into());
+            pub fn description(mut self, input: impl Into<String>) -> Self {
+                self.description = Some(input.into());
                 self
             }
             /// Sets or clears the `Description` member.
-            pub fn set_description(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_description(mut self, input: Option<String>) -> Self {
                 self.description = input;
                 self
             }
             /// Indicates whether the parameter group is associated with a Global datastore
-            pub fn is_global(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-                self.is_global = ::std::option::Option::Some(input.into());
+            pub fn is_global(mut self, input: impl Into<bool>) -> Self {
+                self.is_global = Some(input.into());
                 self
             }
             /// Sets or clears the `IsGlobal` member.
-            pub fn set_is_global(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_is_global(mut self, input: Option<bool>) -> Self {
                 self.is_global = input;
                 self
             }
             /// The ARN (Amazon Resource Name) of the cache parameter group.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
@@ -11123,48 +10508,34 @@ pub mod builders {
         /// A builder for [`CacheParameterGroupStatus`](crate::types::CacheParameterGroupStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupStatusBuilder {
-            pub(crate) cache_parameter_group_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) parameter_apply_status: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_node_ids_to_reboot: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
+            pub(crate) cache_parameter_group_name: Option<String>,
+            pub(crate) parameter_apply_status: Option<String>,
+            pub(crate) cache_node_ids_to_reboot: Option<Vec<String>>,
         }
         impl CacheParameterGroupStatusBuilder {
             /// The name of the cache parameter group.
             pub fn cache_parameter_group_name(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_parameter_group_name = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_parameter_group_name = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheParameterGroupName` member.
             pub fn set_cache_parameter_group_name(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_parameter_group_name = input;
                 self
             }
             /// The status of parameter updates.
-            pub fn parameter_apply_status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.parameter_apply_status = ::std::option::Option::Some(input.into());
+            pub fn parameter_apply_status(mut self, input: impl Into<String>) -> Self {
+                self.parameter_apply_status = Some(input.into());
                 self
             }
             /// Sets or clears the `ParameterApplyStatus` member.
-            pub fn set_parameter_apply_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_parameter_apply_status(mut self, input: Option<String>) -> Self {
                 self.parameter_apply_status = input;
                 self
             }
@@ -11172,19 +10543,16 @@ pub mod builders {
             ///
             /// A list of the cache node IDs which need to be rebooted for parameter changes to be applied. A node
             /// ID is a numeric identifier (0001, 0002, etc.).
-            pub fn cache_node_ids_to_reboot(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
+            pub fn cache_node_ids_to_reboot(mut self, item: impl Into<String>) -> Self {
                 self.cache_node_ids_to_reboot
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `CacheNodeIdsToReboot` member.
             pub fn set_cache_node_ids_to_reboot(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.cache_node_ids_to_reboot = input;
                 self
@@ -11206,64 +10574,46 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroup`](crate::types::CacheSecurityGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupBuilder {
-            pub(crate) owner_id: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_security_group_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) description: ::std::option::Option<::std::string::String>,
-            pub(crate) ec2_security_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
-            >,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) owner_id: Option<String>,
+            pub(crate) cache_security_group_name: Option<String>,
+            pub(crate) description: Option<String>,
+            pub(crate) ec2_security_groups: Option<Vec<crate::types::Ec2SecurityGroup>>,
+            pub(crate) arn: Option<String>,
         }
         impl CacheSecurityGroupBuilder {
             /// The Amazon account ID of the cache security group owner.
-            pub fn owner_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.owner_id = ::std::option::Option::Some(input.into());
+            pub fn owner_id(mut self, input: impl Into<String>) -> Self {
+                self.owner_id = Some(input.into());
                 self
             }
             /// Sets or clears the `OwnerId` member.
-            pub fn set_owner_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_owner_id(mut self, input: Option<String>) -> Self {
                 self.owner_id = input;
                 self
             }
             /// The name of the cache security group.
             pub fn cache_security_group_name(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_security_group_name = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_security_group_name = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheSecurityGroupName` member.
             pub fn set_cache_security_group_name(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_security_group_name = input;
                 self
             }
             /// The description of the cache security group.
-            pub fn description(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.description = ::std::option::Option::Some(input.into());
+            pub fn description(mut self, input: impl Into<String>) -> Self {
+                self.description = Some(input.into());
                 self
             }
             /// Sets or clears the `Description` member.
-            pub fn set_description(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_description(mut self, input: Option<String>) -> Self {
                 self.description = input;
                 self
             }
@@ -11272,36 +10622,26 @@ pub mod builders {
             /// A list of Amazon EC2 security groups that are associated with this cache security group.
             pub fn ec2_security_groups(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::Ec2SecurityGroup>,
+                item: impl Into<crate::types::Ec2SecurityGroup>,
             ) -> Self {
-                self.ec2_security_groups
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.ec2_security_groups.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `EC2SecurityGroups` member.
             pub fn set_ec2_security_groups(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
-                >,
+                input: Option<Vec<crate::types::Ec2SecurityGroup>>,
             ) -> Self {
                 self.ec2_security_groups = input;
                 self
             }
             /// The ARN of the cache security group,
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
@@ -11324,44 +10664,34 @@ pub mod builders {
         /// A builder for [`CacheSecurityGroupMembership`](crate::types::CacheSecurityGroupMembership).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSecurityGroupMembershipBuilder {
-            pub(crate) cache_security_group_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_security_group_name: Option<String>,
+            pub(crate) status: Option<String>,
         }
         impl CacheSecurityGroupMembershipBuilder {
             /// The name of the cache security group.
             pub fn cache_security_group_name(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_security_group_name = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_security_group_name = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheSecurityGroupName` member.
             pub fn set_cache_security_group_name(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_security_group_name = input;
                 self
             }
             /// The membership status in the cache security group. The status changes when a cache security group is
             /// modified, or when the cache security groups assigned to a cluster are modified.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
@@ -11381,103 +10711,72 @@ pub mod builders {
         /// A builder for [`CacheSubnetGroup`](crate::types::CacheSubnetGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheSubnetGroupBuilder {
-            pub(crate) cache_subnet_group_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_subnet_group_description: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) vpc_id: ::std::option::Option<::std::string::String>,
-            pub(crate) subnets: ::std::option::Option<
-                ::std::vec::Vec<crate::types::Subnet>,
-            >,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
-            pub(crate) supported_network_types: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NetworkType>,
-            >,
+            pub(crate) cache_subnet_group_name: Option<String>,
+            pub(crate) cache_subnet_group_description: Option<String>,
+            pub(crate) vpc_id: Option<String>,
+            pub(crate) subnets: Option<Vec<crate::types::Subnet>>,
+            pub(crate) arn: Option<String>,
+            pub(crate) supported_network_types: Option<Vec<crate::types::NetworkType>>,
         }
         impl CacheSubnetGroupBuilder {
             /// The name of the cache subnet group.
-            pub fn cache_subnet_group_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_subnet_group_name = ::std::option::Option::Some(input.into());
+            pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
+                self.cache_subnet_group_name = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheSubnetGroupName` member.
-            pub fn set_cache_subnet_group_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
                 self.cache_subnet_group_name = input;
                 self
             }
             /// The description of the cache subnet group.
             pub fn cache_subnet_group_description(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_subnet_group_description = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_subnet_group_description = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheSubnetGroupDescription` member.
             pub fn set_cache_subnet_group_description(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_subnet_group_description = input;
                 self
             }
             /// The Amazon Virtual Private Cloud identifier (VPC ID) of the cache subnet group.
-            pub fn vpc_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.vpc_id = ::std::option::Option::Some(input.into());
+            pub fn vpc_id(mut self, input: impl Into<String>) -> Self {
+                self.vpc_id = Some(input.into());
                 self
             }
             /// Sets or clears the `VpcId` member.
-            pub fn set_vpc_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_vpc_id(mut self, input: Option<String>) -> Self {
                 self.vpc_id = input;
                 self
             }
             /// Appends one item to the `Subnets` member.
             ///
             /// A list of subnets associated with the cache subnet group.
-            pub fn subnets(
-                mut self,
-                item: impl ::std::convert::Into<crate::types::Subnet>,
-            ) -> Self {
-                self.subnets.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            pub fn subnets(mut self, item: impl Into<crate::types::Subnet>) -> Self {
+                self.subnets.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Subnets` member.
             pub fn set_subnets(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::Subnet>>,
+                input: Option<Vec<crate::types::Subnet>>,
             ) -> Self {
                 self.subnets = input;
                 self
             }
             /// The ARN (Amazon Resource Name) of the cache subnet group.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
@@ -11488,17 +10787,17 @@ pub mod builders {
             /// built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
             pub fn supported_network_types(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::NetworkType>,
+                item: impl Into<crate::types::NetworkType>,
             ) -> Self {
                 self.supported_network_types
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `SupportedNetworkTypes` member.
             pub fn set_supported_network_types(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::NetworkType>>,
+                input: Option<Vec<crate::types::NetworkType>>,
             ) -> Self {
                 self.supported_network_types = input;
                 self
@@ -11523,24 +10822,22 @@ pub mod builders {
         /// A builder for [`CacheUsageLimits`](crate::types::CacheUsageLimits).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheUsageLimitsBuilder {
-            pub(crate) data_storage: ::std::option::Option<crate::types::DataStorage>,
-            pub(crate) ecpu_per_second: ::std::option::Option<
-                crate::types::EcpuPerSecond,
-            >,
+            pub(crate) data_storage: Option<crate::types::DataStorage>,
+            pub(crate) ecpu_per_second: Option<crate::types::EcpuPerSecond>,
         }
         impl CacheUsageLimitsBuilder {
             /// The maximum data storage limit in the cache, expressed in Gigabytes.
             pub fn data_storage(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DataStorage>,
+                input: impl Into<crate::types::DataStorage>,
             ) -> Self {
-                self.data_storage = ::std::option::Option::Some(input.into());
+                self.data_storage = Some(input.into());
                 self
             }
             /// Sets or clears the `DataStorage` member.
             pub fn set_data_storage(
                 mut self,
-                input: ::std::option::Option<crate::types::DataStorage>,
+                input: Option<crate::types::DataStorage>,
             ) -> Self {
                 self.data_storage = input;
                 self
@@ -11549,15 +10846,15 @@ pub mod builders {
             /// second.
             pub fn ecpu_per_second(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::EcpuPerSecond>,
+                input: impl Into<crate::types::EcpuPerSecond>,
             ) -> Self {
-                self.ecpu_per_second = ::std::option::Option::Some(input.into());
+                self.ecpu_per_second = Some(input.into());
                 self
             }
             /// Sets or clears the `ECPUPerSecond` member.
             pub fn set_ecpu_per_second(
                 mut self,
-                input: ::std::option::Option<crate::types::EcpuPerSecond>,
+                input: Option<crate::types::EcpuPerSecond>,
             ) -> Self {
                 self.ecpu_per_second = input;
                 self
@@ -11578,22 +10875,16 @@ pub mod builders {
         /// A builder for [`CloudWatchLogsDestinationDetails`](crate::types::CloudWatchLogsDestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CloudWatchLogsDestinationDetailsBuilder {
-            pub(crate) log_group: ::std::option::Option<::std::string::String>,
+            pub(crate) log_group: Option<String>,
         }
         impl CloudWatchLogsDestinationDetailsBuilder {
             /// The name of the CloudWatch Logs log group.
-            pub fn log_group(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.log_group = ::std::option::Option::Some(input.into());
+            pub fn log_group(mut self, input: impl Into<String>) -> Self {
+                self.log_group = Some(input.into());
                 self
             }
             /// Sets or clears the `LogGroup` member.
-            pub fn set_log_group(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_log_group(mut self, input: Option<String>) -> Self {
                 self.log_group = input;
                 self
             }
@@ -11609,35 +10900,26 @@ pub mod builders {
     pub use self::cloud_watch_logs_destination_details_items::*;
     #[cfg(feature = "_type-ConfigureShard")]
     mod configure_shard_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`ConfigureShard`](crate::types::ConfigureShard).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ConfigureShardBuilder {
-            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
-            pub(crate) new_replica_count: ::std::option::Option<i32>,
-            pub(crate) preferred_availability_zones: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) preferred_outpost_arns: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
+            pub(crate) node_group_id: Option<String>,
+            pub(crate) new_replica_count: Option<i32>,
+            pub(crate) preferred_availability_zones: Option<Vec<String>>,
+            pub(crate) preferred_outpost_arns: Option<Vec<String>>,
         }
         impl ConfigureShardBuilder {
             /// The 4-digit id for the node group you are configuring. For Valkey or Redis OSS (cluster mode
             /// disabled) replication groups, the node group id is always 0001. To find a Valkey or Redis OSS
             /// (cluster mode enabled)'s node group's (shard's) id, see [Finding a Shard's
             /// Id](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/shard-find-id.html).
-            pub fn node_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.node_group_id = ::std::option::Option::Some(input.into());
+            pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
+                self.node_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeGroupId` member.
-            pub fn set_node_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
                 self.node_group_id = input;
                 self
             }
@@ -11652,18 +10934,12 @@ pub mod builders {
             ///   - If Multi-AZ: 0
             /// - Valkey or Redis OSS (cluster mode enabled): 0 (though you will not be able to failover to a
             ///   replica if your primary node fails)
-            pub fn new_replica_count(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.new_replica_count = ::std::option::Option::Some(input.into());
+            pub fn new_replica_count(mut self, input: impl Into<i32>) -> Self {
+                self.new_replica_count = Some(input.into());
                 self
             }
             /// Sets or clears the `NewReplicaCount` member.
-            pub fn set_new_replica_count(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_new_replica_count(mut self, input: Option<i32>) -> Self {
                 self.new_replica_count = input;
                 self
             }
@@ -11676,17 +10952,17 @@ pub mod builders {
             /// replicas.
             pub fn preferred_availability_zones(
                 mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
+                item: impl Into<String>,
             ) -> Self {
                 self.preferred_availability_zones
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `PreferredAvailabilityZones` member.
             pub fn set_preferred_availability_zones(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.preferred_availability_zones = input;
                 self
@@ -11694,31 +10970,23 @@ pub mod builders {
             /// Appends one item to the `PreferredOutpostArns` member.
             ///
             /// The outpost ARNs in which the cache cluster is created.
-            pub fn preferred_outpost_arns(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
+            pub fn preferred_outpost_arns(mut self, item: impl Into<String>) -> Self {
                 self.preferred_outpost_arns
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `PreferredOutpostArns` member.
             pub fn set_preferred_outpost_arns(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.preferred_outpost_arns = input;
                 self
             }
             /// Builds the [`ConfigureShard`](crate::types::ConfigureShard), failing if any required member (`node_group_id`, `new_replica_count`) is not set.
-            pub fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::types::ConfigureShard,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            pub fn build(self) -> Result<crate::types::ConfigureShard, BuildError> {
+                let mut missing = Vec::new();
                 if self.node_group_id.is_none() {
                     missing.push("node_group_id");
                 }
@@ -11726,14 +10994,9 @@ pub mod builders {
                     missing.push("new_replica_count");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "ConfigureShard",
-                            missing,
-                        ),
-                    );
+                    return Err(BuildError::missing_members("ConfigureShard", missing));
                 }
-                ::std::result::Result::Ok(crate::types::ConfigureShard {
+                Ok(crate::types::ConfigureShard {
                     node_group_id: self.node_group_id,
                     new_replica_count: self.new_replica_count,
                     preferred_availability_zones: self.preferred_availability_zones,
@@ -11749,33 +11012,27 @@ pub mod builders {
         /// A builder for [`CustomerNodeEndpoint`](crate::types::CustomerNodeEndpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CustomerNodeEndpointBuilder {
-            pub(crate) address: ::std::option::Option<::std::string::String>,
-            pub(crate) port: ::std::option::Option<i32>,
+            pub(crate) address: Option<String>,
+            pub(crate) port: Option<i32>,
         }
         impl CustomerNodeEndpointBuilder {
             /// The address of the node endpoint
-            pub fn address(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.address = ::std::option::Option::Some(input.into());
+            pub fn address(mut self, input: impl Into<String>) -> Self {
+                self.address = Some(input.into());
                 self
             }
             /// Sets or clears the `Address` member.
-            pub fn set_address(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_address(mut self, input: Option<String>) -> Self {
                 self.address = input;
                 self
             }
             /// The port of the node endpoint
-            pub fn port(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.port = ::std::option::Option::Some(input.into());
+            pub fn port(mut self, input: impl Into<i32>) -> Self {
+                self.port = Some(input.into());
                 self
             }
             /// Sets or clears the `Port` member.
-            pub fn set_port(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_port(mut self, input: Option<i32>) -> Self {
                 self.port = input;
                 self
             }
@@ -11792,70 +11049,61 @@ pub mod builders {
     pub use self::customer_node_endpoint_items::*;
     #[cfg(feature = "_type-DataStorage")]
     mod data_storage_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`DataStorage`](crate::types::DataStorage).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DataStorageBuilder {
-            pub(crate) maximum: ::std::option::Option<i32>,
-            pub(crate) minimum: ::std::option::Option<i32>,
-            pub(crate) unit: ::std::option::Option<crate::types::DataStorageUnit>,
+            pub(crate) maximum: Option<i32>,
+            pub(crate) minimum: Option<i32>,
+            pub(crate) unit: Option<crate::types::DataStorageUnit>,
         }
         impl DataStorageBuilder {
             /// The upper limit for data storage the cache is set to use.
-            pub fn maximum(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.maximum = ::std::option::Option::Some(input.into());
+            pub fn maximum(mut self, input: impl Into<i32>) -> Self {
+                self.maximum = Some(input.into());
                 self
             }
             /// Sets or clears the `Maximum` member.
-            pub fn set_maximum(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_maximum(mut self, input: Option<i32>) -> Self {
                 self.maximum = input;
                 self
             }
             /// The lower limit for data storage the cache is set to use.
-            pub fn minimum(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.minimum = ::std::option::Option::Some(input.into());
+            pub fn minimum(mut self, input: impl Into<i32>) -> Self {
+                self.minimum = Some(input.into());
                 self
             }
             /// Sets or clears the `Minimum` member.
-            pub fn set_minimum(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_minimum(mut self, input: Option<i32>) -> Self {
                 self.minimum = input;
                 self
             }
             /// The unit that the storage is measured in, in GB.
             pub fn unit(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DataStorageUnit>,
+                input: impl Into<crate::types::DataStorageUnit>,
             ) -> Self {
-                self.unit = ::std::option::Option::Some(input.into());
+                self.unit = Some(input.into());
                 self
             }
             /// Sets or clears the `Unit` member.
             pub fn set_unit(
                 mut self,
-                input: ::std::option::Option<crate::types::DataStorageUnit>,
+                input: Option<crate::types::DataStorageUnit>,
             ) -> Self {
                 self.unit = input;
                 self
             }
             /// Builds the [`DataStorage`](crate::types::DataStorage), failing if any required member (`unit`) is not set.
-            pub fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::types::DataStorage,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            pub fn build(self) -> Result<crate::types::DataStorage, BuildError> {
+                let mut missing = Vec::new();
                 if self.unit.is_none() {
                     missing.push("unit");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "DataStorage",
-                            missing,
-                        ),
-                    );
+                    return Err(BuildError::missing_members("DataStorage", missing));
                 }
-                ::std::result::Result::Ok(crate::types::DataStorage {
+                Ok(crate::types::DataStorage {
                     maximum: self.maximum,
                     minimum: self.minimum,
                     unit: self.unit,
@@ -11870,10 +11118,10 @@ pub mod builders {
         /// A builder for [`DestinationDetails`](crate::types::DestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DestinationDetailsBuilder {
-            pub(crate) cloud_watch_logs_details: ::std::option::Option<
+            pub(crate) cloud_watch_logs_details: Option<
                 crate::types::CloudWatchLogsDestinationDetails,
             >,
-            pub(crate) kinesis_firehose_details: ::std::option::Option<
+            pub(crate) kinesis_firehose_details: Option<
                 crate::types::KinesisFirehoseDestinationDetails,
             >,
         }
@@ -11881,21 +11129,15 @@ pub mod builders {
             /// The configuration details of the CloudWatch Logs destination.
             pub fn cloud_watch_logs_details(
                 mut self,
-                input: impl ::std::convert::Into<
-                    crate::types::CloudWatchLogsDestinationDetails,
-                >,
+                input: impl Into<crate::types::CloudWatchLogsDestinationDetails>,
             ) -> Self {
-                self.cloud_watch_logs_details = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cloud_watch_logs_details = Some(input.into());
                 self
             }
             /// Sets or clears the `CloudWatchLogsDetails` member.
             pub fn set_cloud_watch_logs_details(
                 mut self,
-                input: ::std::option::Option<
-                    crate::types::CloudWatchLogsDestinationDetails,
-                >,
+                input: Option<crate::types::CloudWatchLogsDestinationDetails>,
             ) -> Self {
                 self.cloud_watch_logs_details = input;
                 self
@@ -11903,21 +11145,15 @@ pub mod builders {
             /// The configuration details of the Kinesis Data Firehose destination.
             pub fn kinesis_firehose_details(
                 mut self,
-                input: impl ::std::convert::Into<
-                    crate::types::KinesisFirehoseDestinationDetails,
-                >,
+                input: impl Into<crate::types::KinesisFirehoseDestinationDetails>,
             ) -> Self {
-                self.kinesis_firehose_details = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.kinesis_firehose_details = Some(input.into());
                 self
             }
             /// Sets or clears the `KinesisFirehoseDetails` member.
             pub fn set_kinesis_firehose_details(
                 mut self,
-                input: ::std::option::Option<
-                    crate::types::KinesisFirehoseDestinationDetails,
-                >,
+                input: Option<crate::types::KinesisFirehoseDestinationDetails>,
             ) -> Self {
                 self.kinesis_firehose_details = input;
                 self
@@ -11938,61 +11174,43 @@ pub mod builders {
         /// A builder for [`Ec2SecurityGroup`](crate::types::Ec2SecurityGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct Ec2SecurityGroupBuilder {
-            pub(crate) status: ::std::option::Option<::std::string::String>,
-            pub(crate) ec2_security_group_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) ec2_security_group_owner_id: ::std::option::Option<
-                ::std::string::String,
-            >,
+            pub(crate) status: Option<String>,
+            pub(crate) ec2_security_group_name: Option<String>,
+            pub(crate) ec2_security_group_owner_id: Option<String>,
         }
         impl Ec2SecurityGroupBuilder {
             /// The status of the Amazon EC2 security group.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
             /// The name of the Amazon EC2 security group.
-            pub fn ec2_security_group_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.ec2_security_group_name = ::std::option::Option::Some(input.into());
+            pub fn ec2_security_group_name(mut self, input: impl Into<String>) -> Self {
+                self.ec2_security_group_name = Some(input.into());
                 self
             }
             /// Sets or clears the `EC2SecurityGroupName` member.
-            pub fn set_ec2_security_group_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_ec2_security_group_name(mut self, input: Option<String>) -> Self {
                 self.ec2_security_group_name = input;
                 self
             }
             /// The Amazon account ID of the Amazon EC2 security group owner.
             pub fn ec2_security_group_owner_id(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.ec2_security_group_owner_id = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.ec2_security_group_owner_id = Some(input.into());
                 self
             }
             /// Sets or clears the `EC2SecurityGroupOwnerId` member.
             pub fn set_ec2_security_group_owner_id(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.ec2_security_group_owner_id = input;
                 self
@@ -12014,27 +11232,27 @@ pub mod builders {
         /// A builder for [`EcpuPerSecond`](crate::types::EcpuPerSecond).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EcpuPerSecondBuilder {
-            pub(crate) maximum: ::std::option::Option<i32>,
-            pub(crate) minimum: ::std::option::Option<i32>,
+            pub(crate) maximum: Option<i32>,
+            pub(crate) minimum: Option<i32>,
         }
         impl EcpuPerSecondBuilder {
             /// The configuration for the maximum number of ECPUs the cache can consume per second.
-            pub fn maximum(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.maximum = ::std::option::Option::Some(input.into());
+            pub fn maximum(mut self, input: impl Into<i32>) -> Self {
+                self.maximum = Some(input.into());
                 self
             }
             /// Sets or clears the `Maximum` member.
-            pub fn set_maximum(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_maximum(mut self, input: Option<i32>) -> Self {
                 self.maximum = input;
                 self
             }
             /// The configuration for the minimum number of ECPUs the cache should be able consume per second.
-            pub fn minimum(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.minimum = ::std::option::Option::Some(input.into());
+            pub fn minimum(mut self, input: impl Into<i32>) -> Self {
+                self.minimum = Some(input.into());
                 self
             }
             /// Sets or clears the `Minimum` member.
-            pub fn set_minimum(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_minimum(mut self, input: Option<i32>) -> Self {
                 self.minimum = input;
                 self
             }
@@ -12054,33 +11272,27 @@ pub mod builders {
         /// A builder for [`Endpoint`](crate::types::Endpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EndpointBuilder {
-            pub(crate) address: ::std::option::Option<::std::string::String>,
-            pub(crate) port: ::std::option::Option<i32>,
+            pub(crate) address: Option<String>,
+            pub(crate) port: Option<i32>,
         }
         impl EndpointBuilder {
             /// The DNS hostname of the cache node.
-            pub fn address(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.address = ::std::option::Option::Some(input.into());
+            pub fn address(mut self, input: impl Into<String>) -> Self {
+                self.address = Some(input.into());
                 self
             }
             /// Sets or clears the `Address` member.
-            pub fn set_address(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_address(mut self, input: Option<String>) -> Self {
                 self.address = input;
                 self
             }
             /// The port number that the cache engine is listening on.
-            pub fn port(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.port = ::std::option::Option::Some(input.into());
+            pub fn port(mut self, input: impl Into<i32>) -> Self {
+                self.port = Some(input.into());
                 self
             }
             /// Sets or clears the `Port` member.
-            pub fn set_port(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_port(mut self, input: Option<i32>) -> Self {
                 self.port = input;
                 self
             }
@@ -12100,15 +11312,11 @@ pub mod builders {
         /// A builder for [`EngineDefaults`](crate::types::EngineDefaults).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EngineDefaultsBuilder {
-            pub(crate) cache_parameter_group_family: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) marker: ::std::option::Option<::std::string::String>,
-            pub(crate) parameters: ::std::option::Option<
-                ::std::vec::Vec<crate::types::Parameter>,
-            >,
-            pub(crate) cache_node_type_specific_parameters: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
+            pub(crate) cache_parameter_group_family: Option<String>,
+            pub(crate) marker: Option<String>,
+            pub(crate) parameters: Option<Vec<crate::types::Parameter>>,
+            pub(crate) cache_node_type_specific_parameters: Option<
+                Vec<crate::types::CacheNodeTypeSpecificParameter>,
             >,
         }
         impl EngineDefaultsBuilder {
@@ -12118,34 +11326,26 @@ pub mod builders {
             /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.0` \| `redis6.x` \| `redis7`
             pub fn cache_parameter_group_family(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_parameter_group_family = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_parameter_group_family = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheParameterGroupFamily` member.
             pub fn set_cache_parameter_group_family(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_parameter_group_family = input;
                 self
             }
             /// Provides an identifier to allow retrieval of paginated results.
-            pub fn marker(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.marker = ::std::option::Option::Some(input.into());
+            pub fn marker(mut self, input: impl Into<String>) -> Self {
+                self.marker = Some(input.into());
                 self
             }
             /// Sets or clears the `Marker` member.
-            pub fn set_marker(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_marker(mut self, input: Option<String>) -> Self {
                 self.marker = input;
                 self
             }
@@ -12154,17 +11354,15 @@ pub mod builders {
             /// Contains a list of engine default parameters.
             pub fn parameters(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::Parameter>,
+                item: impl Into<crate::types::Parameter>,
             ) -> Self {
-                self.parameters
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.parameters.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Parameters` member.
             pub fn set_parameters(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
+                input: Option<Vec<crate::types::Parameter>>,
             ) -> Self {
                 self.parameters = input;
                 self
@@ -12175,21 +11373,17 @@ pub mod builders {
             /// detailed information about one parameter.
             pub fn cache_node_type_specific_parameters(
                 mut self,
-                item: impl ::std::convert::Into<
-                    crate::types::CacheNodeTypeSpecificParameter,
-                >,
+                item: impl Into<crate::types::CacheNodeTypeSpecificParameter>,
             ) -> Self {
                 self.cache_node_type_specific_parameters
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `CacheNodeTypeSpecificParameters` member.
             pub fn set_cache_node_type_specific_parameters(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
-                >,
+                input: Option<Vec<crate::types::CacheNodeTypeSpecificParameter>>,
             ) -> Self {
                 self.cache_node_type_specific_parameters = input;
                 self
@@ -12210,77 +11404,60 @@ pub mod builders {
     pub use self::engine_defaults_items::*;
     #[cfg(feature = "_type-Event")]
     mod event_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`Event`](crate::types::Event).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EventBuilder {
-            pub(crate) source_identifier: ::std::option::Option<::std::string::String>,
-            pub(crate) source_type: ::std::option::Option<crate::types::SourceType>,
-            pub(crate) message: ::std::option::Option<::std::string::String>,
-            pub(crate) date: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) source_identifier: Option<String>,
+            pub(crate) source_type: Option<crate::types::SourceType>,
+            pub(crate) message: Option<String>,
+            pub(crate) date: Option<DateTime>,
         }
         impl EventBuilder {
             /// The identifier for the source of the event. For example, if the event occurred at the cluster level,
             /// the identifier would be the name of the cluster.
-            pub fn source_identifier(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.source_identifier = ::std::option::Option::Some(input.into());
+            pub fn source_identifier(mut self, input: impl Into<String>) -> Self {
+                self.source_identifier = Some(input.into());
                 self
             }
             /// Sets or clears the `SourceIdentifier` member.
-            pub fn set_source_identifier(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_source_identifier(mut self, input: Option<String>) -> Self {
                 self.source_identifier = input;
                 self
             }
             /// Specifies the origin of this event - a cluster, a parameter group, a security group, etc.
             pub fn source_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::SourceType>,
+                input: impl Into<crate::types::SourceType>,
             ) -> Self {
-                self.source_type = ::std::option::Option::Some(input.into());
+                self.source_type = Some(input.into());
                 self
             }
             /// Sets or clears the `SourceType` member.
             pub fn set_source_type(
                 mut self,
-                input: ::std::option::Option<crate::types::SourceType>,
+                input: Option<crate::types::SourceType>,
             ) -> Self {
                 self.source_type = input;
                 self
             }
             /// The text of the event.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `Message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
             /// The date and time when the event occurred.
-            pub fn date(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.date = ::std::option::Option::Some(input.into());
+            pub fn date(mut self, input: impl Into<DateTime>) -> Self {
+                self.date = Some(input.into());
                 self
             }
             /// Sets or clears the `Date` member.
-            pub fn set_date(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_date(mut self, input: Option<DateTime>) -> Self {
                 self.date = input;
                 self
             }
@@ -12299,57 +11476,39 @@ pub mod builders {
     pub use self::event_items::*;
     #[cfg(feature = "_type-Filter")]
     mod filter_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`Filter`](crate::types::Filter).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct FilterBuilder {
-            pub(crate) name: ::std::option::Option<::std::string::String>,
-            pub(crate) values: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
+            pub(crate) name: Option<String>,
+            pub(crate) values: Option<Vec<String>>,
         }
         impl FilterBuilder {
             /// The property being filtered. For example, UserId.
-            pub fn name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.name = ::std::option::Option::Some(input.into());
+            pub fn name(mut self, input: impl Into<String>) -> Self {
+                self.name = Some(input.into());
                 self
             }
             /// Sets or clears the `Name` member.
-            pub fn set_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_name(mut self, input: Option<String>) -> Self {
                 self.name = input;
                 self
             }
             /// Appends one item to the `Values` member.
             ///
             /// The property values to filter on. For example, "user-123".
-            pub fn values(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.values.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            pub fn values(mut self, item: impl Into<String>) -> Self {
+                self.values.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Values` member.
-            pub fn set_values(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_values(mut self, input: Option<Vec<String>>) -> Self {
                 self.values = input;
                 self
             }
             /// Builds the [`Filter`](crate::types::Filter), failing if any required member (`name`, `values`) is not set.
-            pub fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::types::Filter,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            pub fn build(self) -> Result<crate::types::Filter, BuildError> {
+                let mut missing = Vec::new();
                 if self.name.is_none() {
                     missing.push("name");
                 }
@@ -12357,14 +11516,9 @@ pub mod builders {
                     missing.push("values");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "Filter",
-                            missing,
-                        ),
-                    );
+                    return Err(BuildError::missing_members("Filter", missing));
                 }
-                ::std::result::Result::Ok(crate::types::Filter {
+                Ok(crate::types::Filter {
                     name: self.name,
                     values: self.values,
                 })
@@ -12378,41 +11532,27 @@ pub mod builders {
         /// A builder for [`GlobalNodeGroup`](crate::types::GlobalNodeGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalNodeGroupBuilder {
-            pub(crate) global_node_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) slots: ::std::option::Option<::std::string::String>,
+            pub(crate) global_node_group_id: Option<String>,
+            pub(crate) slots: Option<String>,
         }
         impl GlobalNodeGroupBuilder {
             /// The name of the global node group
-            pub fn global_node_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.global_node_group_id = ::std::option::Option::Some(input.into());
+            pub fn global_node_group_id(mut self, input: impl Into<String>) -> Self {
+                self.global_node_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `GlobalNodeGroupId` member.
-            pub fn set_global_node_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_global_node_group_id(mut self, input: Option<String>) -> Self {
                 self.global_node_group_id = input;
                 self
             }
             /// The keyspace for this node group
-            pub fn slots(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.slots = ::std::option::Option::Some(input.into());
+            pub fn slots(mut self, input: impl Into<String>) -> Self {
+                self.slots = Some(input.into());
                 self
             }
             /// Sets or clears the `Slots` member.
-            pub fn set_slots(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_slots(mut self, input: Option<String>) -> Self {
                 self.slots = input;
                 self
             }
@@ -12432,43 +11572,33 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroup`](crate::types::GlobalReplicationGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupBuilder {
-            pub(crate) global_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) global_replication_group_description: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
-            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-            pub(crate) members: ::std::option::Option<
-                ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
-            >,
-            pub(crate) cluster_enabled: ::std::option::Option<bool>,
-            pub(crate) global_node_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::GlobalNodeGroup>,
-            >,
-            pub(crate) auth_token_enabled: ::std::option::Option<bool>,
-            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
-            pub(crate) at_rest_encryption_enabled: ::std::option::Option<bool>,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) global_replication_group_id: Option<String>,
+            pub(crate) global_replication_group_description: Option<String>,
+            pub(crate) status: Option<String>,
+            pub(crate) cache_node_type: Option<String>,
+            pub(crate) engine: Option<String>,
+            pub(crate) engine_version: Option<String>,
+            pub(crate) members: Option<Vec<crate::types::GlobalReplicationGroupMember>>,
+            pub(crate) cluster_enabled: Option<bool>,
+            pub(crate) global_node_groups: Option<Vec<crate::types::GlobalNodeGroup>>,
+            pub(crate) auth_token_enabled: Option<bool>,
+            pub(crate) transit_encryption_enabled: Option<bool>,
+            pub(crate) at_rest_encryption_enabled: Option<bool>,
+            pub(crate) arn: Option<String>,
         }
         impl GlobalReplicationGroupBuilder {
             /// The name of the Global datastore
             pub fn global_replication_group_id(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.global_replication_group_id = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.global_replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupId` member.
             pub fn set_global_replication_group_id(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.global_replication_group_id = input;
                 self
@@ -12476,82 +11606,56 @@ pub mod builders {
             /// The optional description of the Global datastore
             pub fn global_replication_group_description(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.global_replication_group_description = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.global_replication_group_description = Some(input.into());
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupDescription` member.
             pub fn set_global_replication_group_description(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.global_replication_group_description = input;
                 self
             }
             /// The status of the Global datastore
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
             /// The cache node type of the Global datastore
-            pub fn cache_node_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_type = ::std::option::Option::Some(input.into());
+            pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_type = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeType` member.
-            pub fn set_cache_node_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
                 self.cache_node_type = input;
                 self
             }
             /// The ElastiCache engine. For Valkey or Redis OSS only.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
             /// The ElastiCache engine version.
-            pub fn engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine_version = ::std::option::Option::Some(input.into());
+            pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+                self.engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `EngineVersion` member.
-            pub fn set_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine_version(mut self, input: Option<String>) -> Self {
                 self.engine_version = input;
                 self
             }
@@ -12560,36 +11664,26 @@ pub mod builders {
             /// The replication groups that comprise the Global datastore.
             pub fn members(
                 mut self,
-                item: impl ::std::convert::Into<
-                    crate::types::GlobalReplicationGroupMember,
-                >,
+                item: impl Into<crate::types::GlobalReplicationGroupMember>,
             ) -> Self {
-                self.members.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+                self.members.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Members` member.
             pub fn set_members(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
-                >,
+                input: Option<Vec<crate::types::GlobalReplicationGroupMember>>,
             ) -> Self {
                 self.members = input;
                 self
             }
             /// A flag that indicates whether the Global datastore is cluster enabled.
-            pub fn cluster_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.cluster_enabled = ::std::option::Option::Some(input.into());
+            pub fn cluster_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.cluster_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `ClusterEnabled` member.
-            pub fn set_cluster_enabled(
-                mut self,
-                input: ::std::option::Option<bool>,
-            ) -> Self {
+            pub fn set_cluster_enabled(mut self, input: Option<bool>) -> Self {
                 self.cluster_enabled = input;
                 self
             }
@@ -12598,19 +11692,15 @@ pub mod builders {
             /// Indicates the slot configuration and global identifier for each slice group.
             pub fn global_node_groups(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::GlobalNodeGroup>,
+                item: impl Into<crate::types::GlobalNodeGroup>,
             ) -> Self {
-                self.global_node_groups
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.global_node_groups.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `GlobalNodeGroups` member.
             pub fn set_global_node_groups(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::GlobalNodeGroup>,
-                >,
+                input: Option<Vec<crate::types::GlobalNodeGroup>>,
             ) -> Self {
                 self.global_node_groups = input;
                 self
@@ -12618,18 +11708,12 @@ pub mod builders {
             /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
             ///
             /// Default: `false`
-            pub fn auth_token_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.auth_token_enabled = ::std::option::Option::Some(input.into());
+            pub fn auth_token_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.auth_token_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenEnabled` member.
-            pub fn set_auth_token_enabled(
-                mut self,
-                input: ::std::option::Option<bool>,
-            ) -> Self {
+            pub fn set_auth_token_enabled(mut self, input: Option<bool>) -> Self {
                 self.auth_token_enabled = input;
                 self
             }
@@ -12637,19 +11721,14 @@ pub mod builders {
             ///
             /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
             /// version `3.2.6`, `4.x` or later.
-            pub fn transit_encryption_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.transit_encryption_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
             pub fn set_transit_encryption_enabled(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.transit_encryption_enabled = input;
                 self
@@ -12662,36 +11741,25 @@ pub mod builders {
             ///
             /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
             /// version `3.2.6`, `4.x` or later.
-            pub fn at_rest_encryption_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.at_rest_encryption_enabled = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.at_rest_encryption_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `AtRestEncryptionEnabled` member.
             pub fn set_at_rest_encryption_enabled(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.at_rest_encryption_enabled = input;
                 self
             }
             /// The ARN (Amazon Resource Name) of the global replication group.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
@@ -12723,28 +11791,22 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroupInfo`](crate::types::GlobalReplicationGroupInfo).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupInfoBuilder {
-            pub(crate) global_replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) global_replication_group_member_role: ::std::option::Option<
-                ::std::string::String,
-            >,
+            pub(crate) global_replication_group_id: Option<String>,
+            pub(crate) global_replication_group_member_role: Option<String>,
         }
         impl GlobalReplicationGroupInfoBuilder {
             /// The name of the Global datastore
             pub fn global_replication_group_id(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.global_replication_group_id = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.global_replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupId` member.
             pub fn set_global_replication_group_id(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.global_replication_group_id = input;
                 self
@@ -12752,17 +11814,15 @@ pub mod builders {
             /// The role of the replication group in a Global datastore. Can be primary or secondary.
             pub fn global_replication_group_member_role(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.global_replication_group_member_role = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.global_replication_group_member_role = Some(input.into());
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupMemberRole` member.
             pub fn set_global_replication_group_member_role(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.global_replication_group_member_role = input;
                 self
@@ -12784,98 +11844,69 @@ pub mod builders {
         /// A builder for [`GlobalReplicationGroupMember`](crate::types::GlobalReplicationGroupMember).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupMemberBuilder {
-            pub(crate) replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) replication_group_region: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) role: ::std::option::Option<::std::string::String>,
-            pub(crate) automatic_failover: ::std::option::Option<
-                crate::types::AutomaticFailoverStatus,
-            >,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) replication_group_id: Option<String>,
+            pub(crate) replication_group_region: Option<String>,
+            pub(crate) role: Option<String>,
+            pub(crate) automatic_failover: Option<crate::types::AutomaticFailoverStatus>,
+            pub(crate) status: Option<String>,
         }
         impl GlobalReplicationGroupMemberBuilder {
             /// The replication group id of the Global datastore member.
-            pub fn replication_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_id = ::std::option::Option::Some(input.into());
+            pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupId` member.
-            pub fn set_replication_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
                 self.replication_group_id = input;
                 self
             }
             /// The Amazon region of the Global datastore member.
-            pub fn replication_group_region(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_region = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn replication_group_region(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_region = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupRegion` member.
             pub fn set_replication_group_region(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.replication_group_region = input;
                 self
             }
             /// Indicates the role of the replication group, primary or secondary.
-            pub fn role(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.role = ::std::option::Option::Some(input.into());
+            pub fn role(mut self, input: impl Into<String>) -> Self {
+                self.role = Some(input.into());
                 self
             }
             /// Sets or clears the `Role` member.
-            pub fn set_role(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_role(mut self, input: Option<String>) -> Self {
                 self.role = input;
                 self
             }
             /// Indicates whether automatic failover is enabled for the replication group.
             pub fn automatic_failover(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::AutomaticFailoverStatus>,
+                input: impl Into<crate::types::AutomaticFailoverStatus>,
             ) -> Self {
-                self.automatic_failover = ::std::option::Option::Some(input.into());
+                self.automatic_failover = Some(input.into());
                 self
             }
             /// Sets or clears the `AutomaticFailover` member.
             pub fn set_automatic_failover(
                 mut self,
-                input: ::std::option::Option<crate::types::AutomaticFailoverStatus>,
+                input: Option<crate::types::AutomaticFailoverStatus>,
             ) -> Self {
                 self.automatic_failover = input;
                 self
             }
             /// The status of the membership of the replication group.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
@@ -12898,22 +11929,16 @@ pub mod builders {
         /// A builder for [`KinesisFirehoseDestinationDetails`](crate::types::KinesisFirehoseDestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KinesisFirehoseDestinationDetailsBuilder {
-            pub(crate) delivery_stream: ::std::option::Option<::std::string::String>,
+            pub(crate) delivery_stream: Option<String>,
         }
         impl KinesisFirehoseDestinationDetailsBuilder {
             /// The name of the Kinesis Data Firehose delivery stream.
-            pub fn delivery_stream(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.delivery_stream = ::std::option::Option::Some(input.into());
+            pub fn delivery_stream(mut self, input: impl Into<String>) -> Self {
+                self.delivery_stream = Some(input.into());
                 self
             }
             /// Sets or clears the `DeliveryStream` member.
-            pub fn set_delivery_stream(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_delivery_stream(mut self, input: Option<String>) -> Self {
                 self.delivery_stream = input;
                 self
             }
@@ -12932,48 +11957,36 @@ pub mod builders {
         /// A builder for [`LogDeliveryConfiguration`](crate::types::LogDeliveryConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct LogDeliveryConfigurationBuilder {
-            pub(crate) log_type: ::std::option::Option<crate::types::LogType>,
-            pub(crate) destination_type: ::std::option::Option<
-                crate::types::DestinationType,
-            >,
-            pub(crate) destination_details: ::std::option::Option<
-                crate::types::DestinationDetails,
-            >,
-            pub(crate) log_format: ::std::option::Option<crate::types::LogFormat>,
-            pub(crate) status: ::std::option::Option<
-                crate::types::LogDeliveryConfigurationStatus,
-            >,
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) log_type: Option<crate::types::LogType>,
+            pub(crate) destination_type: Option<crate::types::DestinationType>,
+            pub(crate) destination_details: Option<crate::types::DestinationDetails>,
+            pub(crate) log_format: Option<crate::types::LogFormat>,
+            pub(crate) status: Option<crate::types::LogDeliveryConfigurationStatus>,
+            pub(crate) message: Option<String>,
         }
         impl LogDeliveryConfigurationBuilder {
             /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log.
-            pub fn log_type(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::LogType>,
-            ) -> Self {
-                self.log_type = ::std::option::Option::Some(input.into());
+            pub fn log_type(mut self, input: impl Into<crate::types::LogType>) -> Self {
+                self.log_type = Some(input.into());
                 self
             }
             /// Sets or clears the `LogType` member.
-            pub fn set_log_type(
-                mut self,
-                input: ::std::option::Option<crate::types::LogType>,
-            ) -> Self {
+            pub fn set_log_type(mut self, input: Option<crate::types::LogType>) -> Self {
                 self.log_type = input;
                 self
             }
             /// Returns the destination type, either `cloudwatch-logs` or `kinesis-firehose`.
             pub fn destination_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DestinationType>,
+                input: impl Into<crate::types::DestinationType>,
             ) -> Self {
-                self.destination_type = ::std::option::Option::Some(input.into());
+                self.destination_type = Some(input.into());
                 self
             }
             /// Sets or clears the `DestinationType` member.
             pub fn set_destination_type(
                 mut self,
-                input: ::std::option::Option<crate::types::DestinationType>,
+                input: Option<crate::types::DestinationType>,
             ) -> Self {
                 self.destination_type = input;
                 self
@@ -12981,15 +11994,15 @@ pub mod builders {
             /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
             pub fn destination_details(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DestinationDetails>,
+                input: impl Into<crate::types::DestinationDetails>,
             ) -> Self {
-                self.destination_details = ::std::option::Option::Some(input.into());
+                self.destination_details = Some(input.into());
                 self
             }
             /// Sets or clears the `DestinationDetails` member.
             pub fn set_destination_details(
                 mut self,
-                input: ::std::option::Option<crate::types::DestinationDetails>,
+                input: Option<crate::types::DestinationDetails>,
             ) -> Self {
                 self.destination_details = input;
                 self
@@ -12997,15 +12010,15 @@ pub mod builders {
             /// Returns the log format, either JSON or TEXT.
             pub fn log_format(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::LogFormat>,
+                input: impl Into<crate::types::LogFormat>,
             ) -> Self {
-                self.log_format = ::std::option::Option::Some(input.into());
+                self.log_format = Some(input.into());
                 self
             }
             /// Sets or clears the `LogFormat` member.
             pub fn set_log_format(
                 mut self,
-                input: ::std::option::Option<crate::types::LogFormat>,
+                input: Option<crate::types::LogFormat>,
             ) -> Self {
                 self.log_format = input;
                 self
@@ -13014,36 +12027,26 @@ pub mod builders {
             /// `modifying` \| `active` \| `error`
             pub fn status(
                 mut self,
-                input: impl ::std::convert::Into<
-                    crate::types::LogDeliveryConfigurationStatus,
-                >,
+                input: impl Into<crate::types::LogDeliveryConfigurationStatus>,
             ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
             pub fn set_status(
                 mut self,
-                input: ::std::option::Option<
-                    crate::types::LogDeliveryConfigurationStatus,
-                >,
+                input: Option<crate::types::LogDeliveryConfigurationStatus>,
             ) -> Self {
                 self.status = input;
                 self
             }
             /// Returns an error message for the log delivery configuration.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `Message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -13067,45 +12070,35 @@ pub mod builders {
         /// A builder for [`LogDeliveryConfigurationRequest`](crate::types::LogDeliveryConfigurationRequest).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct LogDeliveryConfigurationRequestBuilder {
-            pub(crate) log_type: ::std::option::Option<crate::types::LogType>,
-            pub(crate) destination_type: ::std::option::Option<
-                crate::types::DestinationType,
-            >,
-            pub(crate) destination_details: ::std::option::Option<
-                crate::types::DestinationDetails,
-            >,
-            pub(crate) log_format: ::std::option::Option<crate::types::LogFormat>,
-            pub(crate) enabled: ::std::option::Option<bool>,
+            pub(crate) log_type: Option<crate::types::LogType>,
+            pub(crate) destination_type: Option<crate::types::DestinationType>,
+            pub(crate) destination_details: Option<crate::types::DestinationDetails>,
+            pub(crate) log_format: Option<crate::types::LogFormat>,
+            pub(crate) enabled: Option<bool>,
         }
         impl LogDeliveryConfigurationRequestBuilder {
             /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log..
-            pub fn log_type(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::LogType>,
-            ) -> Self {
-                self.log_type = ::std::option::Option::Some(input.into());
+            pub fn log_type(mut self, input: impl Into<crate::types::LogType>) -> Self {
+                self.log_type = Some(input.into());
                 self
             }
             /// Sets or clears the `LogType` member.
-            pub fn set_log_type(
-                mut self,
-                input: ::std::option::Option<crate::types::LogType>,
-            ) -> Self {
+            pub fn set_log_type(mut self, input: Option<crate::types::LogType>) -> Self {
                 self.log_type = input;
                 self
             }
             /// Specify either `cloudwatch-logs` or `kinesis-firehose` as the destination type.
             pub fn destination_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DestinationType>,
+                input: impl Into<crate::types::DestinationType>,
             ) -> Self {
-                self.destination_type = ::std::option::Option::Some(input.into());
+                self.destination_type = Some(input.into());
                 self
             }
             /// Sets or clears the `DestinationType` member.
             pub fn set_destination_type(
                 mut self,
-                input: ::std::option::Option<crate::types::DestinationType>,
+                input: Option<crate::types::DestinationType>,
             ) -> Self {
                 self.destination_type = input;
                 self
@@ -13113,15 +12106,15 @@ pub mod builders {
             /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
             pub fn destination_details(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DestinationDetails>,
+                input: impl Into<crate::types::DestinationDetails>,
             ) -> Self {
-                self.destination_details = ::std::option::Option::Some(input.into());
+                self.destination_details = Some(input.into());
                 self
             }
             /// Sets or clears the `DestinationDetails` member.
             pub fn set_destination_details(
                 mut self,
-                input: ::std::option::Option<crate::types::DestinationDetails>,
+                input: Option<crate::types::DestinationDetails>,
             ) -> Self {
                 self.destination_details = input;
                 self
@@ -13129,26 +12122,26 @@ pub mod builders {
             /// Specifies either JSON or TEXT
             pub fn log_format(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::LogFormat>,
+                input: impl Into<crate::types::LogFormat>,
             ) -> Self {
-                self.log_format = ::std::option::Option::Some(input.into());
+                self.log_format = Some(input.into());
                 self
             }
             /// Sets or clears the `LogFormat` member.
             pub fn set_log_format(
                 mut self,
-                input: ::std::option::Option<crate::types::LogFormat>,
+                input: Option<crate::types::LogFormat>,
             ) -> Self {
                 self.log_format = input;
                 self
             }
             /// Specify if log delivery is enabled. Default `true`.
-            pub fn enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-                self.enabled = ::std::option::Option::Some(input.into());
+            pub fn enabled(mut self, input: impl Into<bool>) -> Self {
+                self.enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `Enabled` member.
-            pub fn set_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_enabled(mut self, input: Option<bool>) -> Self {
                 self.enabled = input;
                 self
             }
@@ -13171,63 +12164,49 @@ pub mod builders {
         /// A builder for [`NodeGroup`](crate::types::NodeGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupBuilder {
-            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
-            pub(crate) primary_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            pub(crate) reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            pub(crate) slots: ::std::option::Option<::std::string::String>,
-            pub(crate) node_group_members: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroupMember>,
-            >,
+            pub(crate) node_group_id: Option<String>,
+            pub(crate) status: Option<String>,
+            pub(crate) primary_endpoint: Option<crate::types::Endpoint>,
+            pub(crate) reader_endpoint: Option<crate::types::Endpoint>,
+            pub(crate) slots: Option<String>,
+            pub(crate) node_group_members: Option<Vec<crate::types::NodeGroupMember>>,
         }
         impl NodeGroupBuilder {
             /// The identifier for the node group (shard). A Valkey or Redis OSS (cluster mode disabled) replication
             /// group contains only 1 node group; therefore, the node group ID is 0001. A Valkey or Redis OSS
             /// (cluster mode enabled) replication group contains 1 to 90 node groups numbered 0001 to 0090.
             /// Optionally, the user can provide the id for a node group.
-            pub fn node_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.node_group_id = ::std::option::Option::Some(input.into());
+            pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
+                self.node_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeGroupId` member.
-            pub fn set_node_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
                 self.node_group_id = input;
                 self
             }
             /// The current state of this replication group - `creating`, `available`, `modifying`, `deleting`.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
             /// The endpoint of the primary node in this node group (shard).
             pub fn primary_endpoint(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::Endpoint>,
+                input: impl Into<crate::types::Endpoint>,
             ) -> Self {
-                self.primary_endpoint = ::std::option::Option::Some(input.into());
+                self.primary_endpoint = Some(input.into());
                 self
             }
             /// Sets or clears the `PrimaryEndpoint` member.
             pub fn set_primary_endpoint(
                 mut self,
-                input: ::std::option::Option<crate::types::Endpoint>,
+                input: Option<crate::types::Endpoint>,
             ) -> Self {
                 self.primary_endpoint = input;
                 self
@@ -13235,32 +12214,26 @@ pub mod builders {
             /// The endpoint of the replica nodes in this node group (shard). This value is read-only.
             pub fn reader_endpoint(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::Endpoint>,
+                input: impl Into<crate::types::Endpoint>,
             ) -> Self {
-                self.reader_endpoint = ::std::option::Option::Some(input.into());
+                self.reader_endpoint = Some(input.into());
                 self
             }
             /// Sets or clears the `ReaderEndpoint` member.
             pub fn set_reader_endpoint(
                 mut self,
-                input: ::std::option::Option<crate::types::Endpoint>,
+                input: Option<crate::types::Endpoint>,
             ) -> Self {
                 self.reader_endpoint = input;
                 self
             }
             /// The keyspace for this node group (shard).
-            pub fn slots(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.slots = ::std::option::Option::Some(input.into());
+            pub fn slots(mut self, input: impl Into<String>) -> Self {
+                self.slots = Some(input.into());
                 self
             }
             /// Sets or clears the `Slots` member.
-            pub fn set_slots(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_slots(mut self, input: Option<String>) -> Self {
                 self.slots = input;
                 self
             }
@@ -13269,19 +12242,15 @@ pub mod builders {
             /// A list containing information about individual nodes within the node group (shard).
             pub fn node_group_members(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::NodeGroupMember>,
+                item: impl Into<crate::types::NodeGroupMember>,
             ) -> Self {
-                self.node_group_members
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.node_group_members.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `NodeGroupMembers` member.
             pub fn set_node_group_members(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::NodeGroupMember>,
-                >,
+                input: Option<Vec<crate::types::NodeGroupMember>>,
             ) -> Self {
                 self.node_group_members = input;
                 self
@@ -13306,35 +12275,23 @@ pub mod builders {
         /// A builder for [`NodeGroupConfiguration`](crate::types::NodeGroupConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupConfigurationBuilder {
-            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
-            pub(crate) slots: ::std::option::Option<::std::string::String>,
-            pub(crate) replica_count: ::std::option::Option<i32>,
-            pub(crate) primary_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) replica_availability_zones: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) primary_outpost_arn: ::std::option::Option<::std::string::String>,
-            pub(crate) replica_outpost_arns: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
+            pub(crate) node_group_id: Option<String>,
+            pub(crate) slots: Option<String>,
+            pub(crate) replica_count: Option<i32>,
+            pub(crate) primary_availability_zone: Option<String>,
+            pub(crate) replica_availability_zones: Option<Vec<String>>,
+            pub(crate) primary_outpost_arn: Option<String>,
+            pub(crate) replica_outpost_arns: Option<Vec<String>>,
         }
         impl NodeGroupConfigurationBuilder {
             /// Either the ElastiCache supplied 4-digit id or a user supplied id for the node group these
             /// configuration values apply to.
-            pub fn node_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.node_group_id = ::std::option::Option::Some(input.into());
+            pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
+                self.node_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeGroupId` member.
-            pub fn set_node_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
                 self.node_group_id = input;
                 self
             }
@@ -13342,51 +12299,37 @@ pub mod builders {
             /// The string is in the format `startkey-endkey`.
             ///
             /// Example: `"0-3999"`
-            pub fn slots(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.slots = ::std::option::Option::Some(input.into());
+            pub fn slots(mut self, input: impl Into<String>) -> Self {
+                self.slots = Some(input.into());
                 self
             }
             /// Sets or clears the `Slots` member.
-            pub fn set_slots(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_slots(mut self, input: Option<String>) -> Self {
                 self.slots = input;
                 self
             }
             /// The number of read replica nodes in this node group (shard).
-            pub fn replica_count(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.replica_count = ::std::option::Option::Some(input.into());
+            pub fn replica_count(mut self, input: impl Into<i32>) -> Self {
+                self.replica_count = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicaCount` member.
-            pub fn set_replica_count(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_replica_count(mut self, input: Option<i32>) -> Self {
                 self.replica_count = input;
                 self
             }
             /// The Availability Zone where the primary node of this node group (shard) is launched.
             pub fn primary_availability_zone(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.primary_availability_zone = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.primary_availability_zone = Some(input.into());
                 self
             }
             /// Sets or clears the `PrimaryAvailabilityZone` member.
             pub fn set_primary_availability_zone(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.primary_availability_zone = input;
                 self
@@ -13397,53 +12340,42 @@ pub mod builders {
             /// this list must match the value of `ReplicaCount` or `ReplicasPerNodeGroup` if not specified.
             pub fn replica_availability_zones(
                 mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
+                item: impl Into<String>,
             ) -> Self {
                 self.replica_availability_zones
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `ReplicaAvailabilityZones` member.
             pub fn set_replica_availability_zones(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.replica_availability_zones = input;
                 self
             }
             /// The outpost ARN of the primary node.
-            pub fn primary_outpost_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.primary_outpost_arn = ::std::option::Option::Some(input.into());
+            pub fn primary_outpost_arn(mut self, input: impl Into<String>) -> Self {
+                self.primary_outpost_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `PrimaryOutpostArn` member.
-            pub fn set_primary_outpost_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_primary_outpost_arn(mut self, input: Option<String>) -> Self {
                 self.primary_outpost_arn = input;
                 self
             }
             /// Appends one item to the `ReplicaOutpostArns` member.
             ///
             /// The outpost ARN of the node replicas.
-            pub fn replica_outpost_arns(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replica_outpost_arns
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn replica_outpost_arns(mut self, item: impl Into<String>) -> Self {
+                self.replica_outpost_arns.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `ReplicaOutpostArns` member.
             pub fn set_replica_outpost_arns(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.replica_outpost_arns = input;
                 self
@@ -13469,47 +12401,31 @@ pub mod builders {
         /// A builder for [`NodeGroupMember`](crate::types::NodeGroupMember).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupMemberBuilder {
-            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
-            pub(crate) read_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            pub(crate) preferred_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) preferred_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) current_role: ::std::option::Option<::std::string::String>,
+            pub(crate) cache_cluster_id: Option<String>,
+            pub(crate) cache_node_id: Option<String>,
+            pub(crate) read_endpoint: Option<crate::types::Endpoint>,
+            pub(crate) preferred_availability_zone: Option<String>,
+            pub(crate) preferred_outpost_arn: Option<String>,
+            pub(crate) current_role: Option<String>,
         }
         impl NodeGroupMemberBuilder {
             /// The ID of the cluster to which the node belongs.
-            pub fn cache_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterId` member.
-            pub fn set_cache_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
                 self.cache_cluster_id = input;
                 self
             }
             /// The ID of the node within its cluster. A node ID is a numeric identifier (0001, 0002, etc.).
-            pub fn cache_node_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_id = ::std::option::Option::Some(input.into());
+            pub fn cache_node_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeId` member.
-            pub fn set_cache_node_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_id(mut self, input: Option<String>) -> Self {
                 self.cache_node_id = input;
                 self
             }
@@ -13517,15 +12433,15 @@ pub mod builders {
             /// endpoint is only applicable on Valkey or Redis OSS (cluster mode disabled) clusters.
             pub fn read_endpoint(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::Endpoint>,
+                input: impl Into<crate::types::Endpoint>,
             ) -> Self {
-                self.read_endpoint = ::std::option::Option::Some(input.into());
+                self.read_endpoint = Some(input.into());
                 self
             }
             /// Sets or clears the `ReadEndpoint` member.
             pub fn set_read_endpoint(
                 mut self,
-                input: ::std::option::Option<crate::types::Endpoint>,
+                input: Option<crate::types::Endpoint>,
             ) -> Self {
                 self.read_endpoint = input;
                 self
@@ -13533,51 +12449,37 @@ pub mod builders {
             /// The name of the Availability Zone in which the node is located.
             pub fn preferred_availability_zone(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.preferred_availability_zone = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.preferred_availability_zone = Some(input.into());
                 self
             }
             /// Sets or clears the `PreferredAvailabilityZone` member.
             pub fn set_preferred_availability_zone(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.preferred_availability_zone = input;
                 self
             }
             /// The outpost ARN of the node group member.
-            pub fn preferred_outpost_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.preferred_outpost_arn = ::std::option::Option::Some(input.into());
+            pub fn preferred_outpost_arn(mut self, input: impl Into<String>) -> Self {
+                self.preferred_outpost_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `PreferredOutpostArn` member.
-            pub fn set_preferred_outpost_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_preferred_outpost_arn(mut self, input: Option<String>) -> Self {
                 self.preferred_outpost_arn = input;
                 self
             }
             /// The role that is currently assigned to the node - `primary` or `replica`. This member is only
             /// applicable for Valkey or Redis OSS (cluster mode disabled) replication groups.
-            pub fn current_role(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.current_role = ::std::option::Option::Some(input.into());
+            pub fn current_role(mut self, input: impl Into<String>) -> Self {
+                self.current_role = Some(input.into());
                 self
             }
             /// Sets or clears the `CurrentRole` member.
-            pub fn set_current_role(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_current_role(mut self, input: Option<String>) -> Self {
                 self.current_role = input;
                 self
             }
@@ -13598,144 +12500,104 @@ pub mod builders {
     pub use self::node_group_member_items::*;
     #[cfg(feature = "_type-NodeGroupMemberUpdateStatus")]
     mod node_group_member_update_status_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`NodeGroupMemberUpdateStatus`](crate::types::NodeGroupMemberUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupMemberUpdateStatusBuilder {
-            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
-            pub(crate) node_update_status: ::std::option::Option<
-                crate::types::NodeUpdateStatus,
-            >,
-            pub(crate) node_deletion_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) node_update_start_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) node_update_end_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) node_update_initiated_by: ::std::option::Option<
+            pub(crate) cache_cluster_id: Option<String>,
+            pub(crate) cache_node_id: Option<String>,
+            pub(crate) node_update_status: Option<crate::types::NodeUpdateStatus>,
+            pub(crate) node_deletion_date: Option<DateTime>,
+            pub(crate) node_update_start_date: Option<DateTime>,
+            pub(crate) node_update_end_date: Option<DateTime>,
+            pub(crate) node_update_initiated_by: Option<
                 crate::types::NodeUpdateInitiatedBy,
             >,
-            pub(crate) node_update_initiated_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) node_update_status_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
+            pub(crate) node_update_initiated_date: Option<DateTime>,
+            pub(crate) node_update_status_modified_date: Option<DateTime>,
         }
         impl NodeGroupMemberUpdateStatusBuilder {
             /// The cache cluster ID
-            pub fn cache_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterId` member.
-            pub fn set_cache_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
                 self.cache_cluster_id = input;
                 self
             }
             /// The node ID of the cache cluster
-            pub fn cache_node_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_id = ::std::option::Option::Some(input.into());
+            pub fn cache_node_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeId` member.
-            pub fn set_cache_node_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_id(mut self, input: Option<String>) -> Self {
                 self.cache_node_id = input;
                 self
             }
             /// The update status of the node
             pub fn node_update_status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::NodeUpdateStatus>,
+                input: impl Into<crate::types::NodeUpdateStatus>,
             ) -> Self {
-                self.node_update_status = ::std::option::Option::Some(input.into());
+                self.node_update_status = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateStatus` member.
             pub fn set_node_update_status(
                 mut self,
-                input: ::std::option::Option<crate::types::NodeUpdateStatus>,
+                input: Option<crate::types::NodeUpdateStatus>,
             ) -> Self {
                 self.node_update_status = input;
                 self
             }
             /// The deletion date of the node
-            pub fn node_deletion_date(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.node_deletion_date = ::std::option::Option::Some(input.into());
+            pub fn node_deletion_date(mut self, input: impl Into<DateTime>) -> Self {
+                self.node_deletion_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeDeletionDate` member.
-            pub fn set_node_deletion_date(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_node_deletion_date(mut self, input: Option<DateTime>) -> Self {
                 self.node_deletion_date = input;
                 self
             }
             /// The start date of the update for a node
-            pub fn node_update_start_date(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.node_update_start_date = ::std::option::Option::Some(input.into());
+            pub fn node_update_start_date(mut self, input: impl Into<DateTime>) -> Self {
+                self.node_update_start_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateStartDate` member.
             pub fn set_node_update_start_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.node_update_start_date = input;
                 self
             }
             /// The end date of the update for a node
-            pub fn node_update_end_date(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.node_update_end_date = ::std::option::Option::Some(input.into());
+            pub fn node_update_end_date(mut self, input: impl Into<DateTime>) -> Self {
+                self.node_update_end_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateEndDate` member.
-            pub fn set_node_update_end_date(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_node_update_end_date(mut self, input: Option<DateTime>) -> Self {
                 self.node_update_end_date = input;
                 self
             }
             /// Reflects whether the update was initiated by the customer or automatically applied
             pub fn node_update_initiated_by(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::NodeUpdateInitiatedBy>,
+                input: impl Into<crate::types::NodeUpdateInitiatedBy>,
             ) -> Self {
-                self.node_update_initiated_by = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.node_update_initiated_by = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateInitiatedBy` member.
             pub fn set_node_update_initiated_by(
                 mut self,
-                input: ::std::option::Option<crate::types::NodeUpdateInitiatedBy>,
+                input: Option<crate::types::NodeUpdateInitiatedBy>,
             ) -> Self {
                 self.node_update_initiated_by = input;
                 self
@@ -13743,17 +12605,15 @@ pub mod builders {
             /// The date when the update is triggered
             pub fn node_update_initiated_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.node_update_initiated_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.node_update_initiated_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateInitiatedDate` member.
             pub fn set_node_update_initiated_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.node_update_initiated_date = input;
                 self
@@ -13761,17 +12621,15 @@ pub mod builders {
             /// The date when the NodeUpdateStatus was last modified
             pub fn node_update_status_modified_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.node_update_status_modified_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.node_update_status_modified_date = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeUpdateStatusModifiedDate` member.
             pub fn set_node_update_status_modified_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.node_update_status_modified_date = input;
                 self
@@ -13800,25 +12658,19 @@ pub mod builders {
         /// A builder for [`NodeGroupUpdateStatus`](crate::types::NodeGroupUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupUpdateStatusBuilder {
-            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
-            pub(crate) node_group_member_update_status: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
+            pub(crate) node_group_id: Option<String>,
+            pub(crate) node_group_member_update_status: Option<
+                Vec<crate::types::NodeGroupMemberUpdateStatus>,
             >,
         }
         impl NodeGroupUpdateStatusBuilder {
             /// The ID of the node group
-            pub fn node_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.node_group_id = ::std::option::Option::Some(input.into());
+            pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
+                self.node_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeGroupId` member.
-            pub fn set_node_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
                 self.node_group_id = input;
                 self
             }
@@ -13827,21 +12679,17 @@ pub mod builders {
             /// The status of the service update on the node group member
             pub fn node_group_member_update_status(
                 mut self,
-                item: impl ::std::convert::Into<
-                    crate::types::NodeGroupMemberUpdateStatus,
-                >,
+                item: impl Into<crate::types::NodeGroupMemberUpdateStatus>,
             ) -> Self {
                 self.node_group_member_update_status
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `NodeGroupMemberUpdateStatus` member.
             pub fn set_node_group_member_update_status(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
-                >,
+                input: Option<Vec<crate::types::NodeGroupMemberUpdateStatus>>,
             ) -> Self {
                 self.node_group_member_update_status = input;
                 self
@@ -13859,135 +12707,97 @@ pub mod builders {
     pub use self::node_group_update_status_items::*;
     #[cfg(feature = "_type-NodeSnapshot")]
     mod node_snapshot_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`NodeSnapshot`](crate::types::NodeSnapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeSnapshotBuilder {
-            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_node_id: ::std::option::Option<::std::string::String>,
-            pub(crate) node_group_configuration: ::std::option::Option<
+            pub(crate) cache_cluster_id: Option<String>,
+            pub(crate) node_group_id: Option<String>,
+            pub(crate) cache_node_id: Option<String>,
+            pub(crate) node_group_configuration: Option<
                 crate::types::NodeGroupConfiguration,
             >,
-            pub(crate) cache_size: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_node_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) snapshot_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
+            pub(crate) cache_size: Option<String>,
+            pub(crate) cache_node_create_time: Option<DateTime>,
+            pub(crate) snapshot_create_time: Option<DateTime>,
         }
         impl NodeSnapshotBuilder {
             /// A unique identifier for the source cluster.
-            pub fn cache_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterId` member.
-            pub fn set_cache_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
                 self.cache_cluster_id = input;
                 self
             }
             /// A unique identifier for the source node group (shard).
-            pub fn node_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.node_group_id = ::std::option::Option::Some(input.into());
+            pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
+                self.node_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeGroupId` member.
-            pub fn set_node_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
                 self.node_group_id = input;
                 self
             }
             /// The cache node identifier for the node in the source cluster.
-            pub fn cache_node_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_id = ::std::option::Option::Some(input.into());
+            pub fn cache_node_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeId` member.
-            pub fn set_cache_node_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_id(mut self, input: Option<String>) -> Self {
                 self.cache_node_id = input;
                 self
             }
             /// The configuration for the source node group (shard).
             pub fn node_group_configuration(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::NodeGroupConfiguration>,
+                input: impl Into<crate::types::NodeGroupConfiguration>,
             ) -> Self {
-                self.node_group_configuration = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.node_group_configuration = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeGroupConfiguration` member.
             pub fn set_node_group_configuration(
                 mut self,
-                input: ::std::option::Option<crate::types::NodeGroupConfiguration>,
+                input: Option<crate::types::NodeGroupConfiguration>,
             ) -> Self {
                 self.node_group_configuration = input;
                 self
             }
             /// The size of the cache on the source cache node.
-            pub fn cache_size(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_size = ::std::option::Option::Some(input.into());
+            pub fn cache_size(mut self, input: impl Into<String>) -> Self {
+                self.cache_size = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheSize` member.
-            pub fn set_cache_size(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_size(mut self, input: Option<String>) -> Self {
                 self.cache_size = input;
                 self
             }
             /// The date and time when the cache node was created in the source cluster.
-            pub fn cache_node_create_time(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.cache_node_create_time = ::std::option::Option::Some(input.into());
+            pub fn cache_node_create_time(mut self, input: impl Into<DateTime>) -> Self {
+                self.cache_node_create_time = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeCreateTime` member.
             pub fn set_cache_node_create_time(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.cache_node_create_time = input;
                 self
             }
             /// The date and time when the source node's metadata and cache data set was obtained for the snapshot.
-            pub fn snapshot_create_time(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.snapshot_create_time = ::std::option::Option::Some(input.into());
+            pub fn snapshot_create_time(mut self, input: impl Into<DateTime>) -> Self {
+                self.snapshot_create_time = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotCreateTime` member.
-            pub fn set_snapshot_create_time(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_snapshot_create_time(mut self, input: Option<DateTime>) -> Self {
                 self.snapshot_create_time = input;
                 self
             }
@@ -14012,39 +12822,27 @@ pub mod builders {
         /// A builder for [`NotificationConfiguration`](crate::types::NotificationConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NotificationConfigurationBuilder {
-            pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-            pub(crate) topic_status: ::std::option::Option<::std::string::String>,
+            pub(crate) topic_arn: Option<String>,
+            pub(crate) topic_status: Option<String>,
         }
         impl NotificationConfigurationBuilder {
             /// The Amazon Resource Name (ARN) that identifies the topic.
-            pub fn topic_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.topic_arn = ::std::option::Option::Some(input.into());
+            pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+                self.topic_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `TopicArn` member.
-            pub fn set_topic_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
                 self.topic_arn = input;
                 self
             }
             /// The current state of the topic.
-            pub fn topic_status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.topic_status = ::std::option::Option::Some(input.into());
+            pub fn topic_status(mut self, input: impl Into<String>) -> Self {
+                self.topic_status = Some(input.into());
                 self
             }
             /// Sets or clears the `TopicStatus` member.
-            pub fn set_topic_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_topic_status(mut self, input: Option<String>) -> Self {
                 self.topic_status = input;
                 self
             }
@@ -14064,145 +12862,95 @@ pub mod builders {
         /// A builder for [`Parameter`](crate::types::Parameter).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ParameterBuilder {
-            pub(crate) parameter_name: ::std::option::Option<::std::string::String>,
-            pub(crate) parameter_value: ::std::option::Option<::std::string::String>,
-            pub(crate) description: ::std::option::Option<::std::string::String>,
-            pub(crate) source: ::std::option::Option<::std::string::String>,
-            pub(crate) data_type: ::std::option::Option<::std::string::String>,
-            pub(crate) allowed_values: ::std::option::Option<::std::string::String>,
-            pub(crate) is_modifiable: ::std::option::Option<bool>,
-            pub(crate) minimum_engine_version: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) change_type: ::std::option::Option<crate::types::ChangeType>,
+            pub(crate) parameter_name: Option<String>,
+            pub(crate) parameter_value: Option<String>,
+            pub(crate) description: Option<String>,
+            pub(crate) source: Option<String>,
+            pub(crate) data_type: Option<String>,
+            pub(crate) allowed_values: Option<String>,
+            pub(crate) is_modifiable: Option<bool>,
+            pub(crate) minimum_engine_version: Option<String>,
+            pub(crate) change_type: Option<crate::types::ChangeType>,
         }
         impl ParameterBuilder {
             /// The name of the parameter.
-            pub fn parameter_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.parameter_name = ::std::option::Option::Some(input.into());
+            pub fn parameter_name(mut self, input: impl Into<String>) -> Self {
+                self.parameter_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ParameterName` member.
-            pub fn set_parameter_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_parameter_name(mut self, input: Option<String>) -> Self {
                 self.parameter_name = input;
                 self
             }
             /// The value of the parameter.
-            pub fn parameter_value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.parameter_value = ::std::option::Option::Some(input.into());
+            pub fn parameter_value(mut self, input: impl Into<String>) -> Self {
+                self.parameter_value = Some(input.into());
                 self
             }
             /// Sets or clears the `ParameterValue` member.
-            pub fn set_parameter_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_parameter_value(mut self, input: Option<String>) -> Self {
                 self.parameter_value = input;
                 self
             }
             /// A description of the parameter.
-            pub fn description(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.description = ::std::option::Option::Some(input.into());
+            pub fn description(mut self, input: impl Into<String>) -> Self {
+                self.description = Some(input.into());
                 self
             }
             /// Sets or clears the `Description` member.
-            pub fn set_description(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_description(mut self, input: Option<String>) -> Self {
                 self.description = input;
                 self
             }
             /// The source of the parameter.
-            pub fn source(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.source = ::std::option::Option::Some(input.into());
+            pub fn source(mut self, input: impl Into<String>) -> Self {
+                self.source = Some(input.into());
                 self
             }
             /// Sets or clears the `Source` member.
-            pub fn set_source(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_source(mut self, input: Option<String>) -> Self {
                 self.source = input;
                 self
             }
             /// The valid data type for the parameter.
-            pub fn data_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.data_type = ::std::option::Option::Some(input.into());
+            pub fn data_type(mut self, input: impl Into<String>) -> Self {
+                self.data_type = Some(input.into());
                 self
             }
             /// Sets or clears the `DataType` member.
-            pub fn set_data_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_data_type(mut self, input: Option<String>) -> Self {
                 self.data_type = input;
                 self
             }
             /// The valid range of values for the parameter.
-            pub fn allowed_values(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.allowed_values = ::std::option::Option::Some(input.into());
+            pub fn allowed_values(mut self, input: impl Into<String>) -> Self {
+                self.allowed_values = Some(input.into());
                 self
             }
             /// Sets or clears the `AllowedValues` member.
-            pub fn set_allowed_values(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_allowed_values(mut self, input: Option<String>) -> Self {
                 self.allowed_values = input;
                 self
             }
             /// Indicates whether (`true`) or not (`false`) the parameter can be modified. Some parameters have
             /// security or operational implications that prevent them from being changed.
-            pub fn is_modifiable(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.is_modifiable = ::std::option::Option::Some(input.into());
+            pub fn is_modifiable(mut self, input: impl Into<bool>) -> Self {
+                self.is_modifiable = Some(input.into());
                 self
             }
             /// Sets or clears the `IsModifiable` member.
-            pub fn set_is_modifiable(
-                mut self,
-                input: ::std::option::Option<bool>,
-            ) -> Self {
+            pub fn set_is_modifiable(mut self, input: Option<bool>) -> Self {
                 self.is_modifiable = input;
                 self
             }
             /// The earliest cache engine version to which the parameter can apply.
-            pub fn minimum_engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.minimum_engine_version = ::std::option::Option::Some(input.into());
+            pub fn minimum_engine_version(mut self, input: impl Into<String>) -> Self {
+                self.minimum_engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `MinimumEngineVersion` member.
-            pub fn set_minimum_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_minimum_engine_version(mut self, input: Option<String>) -> Self {
                 self.minimum_engine_version = input;
                 self
             }
@@ -14212,15 +12960,15 @@ pub mod builders {
             /// Cluster](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.Rebooting.html).
             pub fn change_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ChangeType>,
+                input: impl Into<crate::types::ChangeType>,
             ) -> Self {
-                self.change_type = ::std::option::Option::Some(input.into());
+                self.change_type = Some(input.into());
                 self
             }
             /// Sets or clears the `ChangeType` member.
             pub fn set_change_type(
                 mut self,
-                input: ::std::option::Option<crate::types::ChangeType>,
+                input: Option<crate::types::ChangeType>,
             ) -> Self {
                 self.change_type = input;
                 self
@@ -14248,39 +12996,27 @@ pub mod builders {
         /// A builder for [`ParameterNameValue`](crate::types::ParameterNameValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ParameterNameValueBuilder {
-            pub(crate) parameter_name: ::std::option::Option<::std::string::String>,
-            pub(crate) parameter_value: ::std::option::Option<::std::string::String>,
+            pub(crate) parameter_name: Option<String>,
+            pub(crate) parameter_value: Option<String>,
         }
         impl ParameterNameValueBuilder {
             /// The name of the parameter.
-            pub fn parameter_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.parameter_name = ::std::option::Option::Some(input.into());
+            pub fn parameter_name(mut self, input: impl Into<String>) -> Self {
+                self.parameter_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ParameterName` member.
-            pub fn set_parameter_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_parameter_name(mut self, input: Option<String>) -> Self {
                 self.parameter_name = input;
                 self
             }
             /// The value of the parameter.
-            pub fn parameter_value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.parameter_value = ::std::option::Option::Some(input.into());
+            pub fn parameter_value(mut self, input: impl Into<String>) -> Self {
+                self.parameter_value = Some(input.into());
                 self
             }
             /// Sets or clears the `ParameterValue` member.
-            pub fn set_parameter_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_parameter_value(mut self, input: Option<String>) -> Self {
                 self.parameter_value = input;
                 self
             }
@@ -14300,44 +13036,34 @@ pub mod builders {
         /// A builder for [`PendingLogDeliveryConfiguration`](crate::types::PendingLogDeliveryConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PendingLogDeliveryConfigurationBuilder {
-            pub(crate) log_type: ::std::option::Option<crate::types::LogType>,
-            pub(crate) destination_type: ::std::option::Option<
-                crate::types::DestinationType,
-            >,
-            pub(crate) destination_details: ::std::option::Option<
-                crate::types::DestinationDetails,
-            >,
-            pub(crate) log_format: ::std::option::Option<crate::types::LogFormat>,
+            pub(crate) log_type: Option<crate::types::LogType>,
+            pub(crate) destination_type: Option<crate::types::DestinationType>,
+            pub(crate) destination_details: Option<crate::types::DestinationDetails>,
+            pub(crate) log_format: Option<crate::types::LogFormat>,
         }
         impl PendingLogDeliveryConfigurationBuilder {
             /// Refers to [slow-log](https://redis.io/commands/slowlog) or engine-log..
-            pub fn log_type(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::LogType>,
-            ) -> Self {
-                self.log_type = ::std::option::Option::Some(input.into());
+            pub fn log_type(mut self, input: impl Into<crate::types::LogType>) -> Self {
+                self.log_type = Some(input.into());
                 self
             }
             /// Sets or clears the `LogType` member.
-            pub fn set_log_type(
-                mut self,
-                input: ::std::option::Option<crate::types::LogType>,
-            ) -> Self {
+            pub fn set_log_type(mut self, input: Option<crate::types::LogType>) -> Self {
                 self.log_type = input;
                 self
             }
             /// Returns the destination type, either CloudWatch Logs or Kinesis Data Firehose.
             pub fn destination_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DestinationType>,
+                input: impl Into<crate::types::DestinationType>,
             ) -> Self {
-                self.destination_type = ::std::option::Option::Some(input.into());
+                self.destination_type = Some(input.into());
                 self
             }
             /// Sets or clears the `DestinationType` member.
             pub fn set_destination_type(
                 mut self,
-                input: ::std::option::Option<crate::types::DestinationType>,
+                input: Option<crate::types::DestinationType>,
             ) -> Self {
                 self.destination_type = input;
                 self
@@ -14345,15 +13071,15 @@ pub mod builders {
             /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
             pub fn destination_details(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DestinationDetails>,
+                input: impl Into<crate::types::DestinationDetails>,
             ) -> Self {
-                self.destination_details = ::std::option::Option::Some(input.into());
+                self.destination_details = Some(input.into());
                 self
             }
             /// Sets or clears the `DestinationDetails` member.
             pub fn set_destination_details(
                 mut self,
-                input: ::std::option::Option<crate::types::DestinationDetails>,
+                input: Option<crate::types::DestinationDetails>,
             ) -> Self {
                 self.destination_details = input;
                 self
@@ -14361,15 +13087,15 @@ pub mod builders {
             /// Returns the log format, either JSON or TEXT
             pub fn log_format(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::LogFormat>,
+                input: impl Into<crate::types::LogFormat>,
             ) -> Self {
-                self.log_format = ::std::option::Option::Some(input.into());
+                self.log_format = Some(input.into());
                 self
             }
             /// Sets or clears the `LogFormat` member.
             pub fn set_log_format(
                 mut self,
-                input: ::std::option::Option<crate::types::LogFormat>,
+                input: Option<crate::types::LogFormat>,
             ) -> Self {
                 self.log_format = input;
                 self
@@ -14392,20 +13118,16 @@ pub mod builders {
         /// A builder for [`PendingModifiedValues`](crate::types::PendingModifiedValues).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PendingModifiedValuesBuilder {
-            pub(crate) num_cache_nodes: ::std::option::Option<i32>,
-            pub(crate) cache_node_ids_to_remove: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
+            pub(crate) num_cache_nodes: Option<i32>,
+            pub(crate) cache_node_ids_to_remove: Option<Vec<String>>,
+            pub(crate) engine_version: Option<String>,
+            pub(crate) cache_node_type: Option<String>,
+            pub(crate) auth_token_status: Option<crate::types::AuthTokenUpdateStatus>,
+            pub(crate) log_delivery_configurations: Option<
+                Vec<crate::types::PendingLogDeliveryConfiguration>,
             >,
-            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-            pub(crate) auth_token_status: ::std::option::Option<
-                crate::types::AuthTokenUpdateStatus,
-            >,
-            pub(crate) log_delivery_configurations: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
-            >,
-            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
-            pub(crate) transit_encryption_mode: ::std::option::Option<
+            pub(crate) transit_encryption_enabled: Option<bool>,
+            pub(crate) transit_encryption_mode: Option<
                 crate::types::TransitEncryptionMode,
             >,
         }
@@ -14414,18 +13136,12 @@ pub mod builders {
             ///
             /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
             /// value must be between 1 and 40.
-            pub fn num_cache_nodes(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.num_cache_nodes = ::std::option::Option::Some(input.into());
+            pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
+                self.num_cache_nodes = Some(input.into());
                 self
             }
             /// Sets or clears the `NumCacheNodes` member.
-            pub fn set_num_cache_nodes(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_num_cache_nodes(mut self, input: Option<i32>) -> Self {
                 self.num_cache_nodes = input;
                 self
             }
@@ -14433,67 +13149,52 @@ pub mod builders {
             ///
             /// A list of cache node IDs that are being removed (or will be removed) from the cluster. A node ID is
             /// a 4-digit numeric identifier (0001, 0002, etc.).
-            pub fn cache_node_ids_to_remove(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
+            pub fn cache_node_ids_to_remove(mut self, item: impl Into<String>) -> Self {
                 self.cache_node_ids_to_remove
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `CacheNodeIdsToRemove` member.
             pub fn set_cache_node_ids_to_remove(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.cache_node_ids_to_remove = input;
                 self
             }
             /// The new cache engine version that the cluster runs.
-            pub fn engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine_version = ::std::option::Option::Some(input.into());
+            pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+                self.engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `EngineVersion` member.
-            pub fn set_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine_version(mut self, input: Option<String>) -> Self {
                 self.engine_version = input;
                 self
             }
             /// The cache node type that this cluster or replication group is scaled to.
-            pub fn cache_node_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_type = ::std::option::Option::Some(input.into());
+            pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_type = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeType` member.
-            pub fn set_cache_node_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
                 self.cache_node_type = input;
                 self
             }
             /// The auth token status
             pub fn auth_token_status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::AuthTokenUpdateStatus>,
+                input: impl Into<crate::types::AuthTokenUpdateStatus>,
             ) -> Self {
-                self.auth_token_status = ::std::option::Option::Some(input.into());
+                self.auth_token_status = Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenStatus` member.
             pub fn set_auth_token_status(
                 mut self,
-                input: ::std::option::Option<crate::types::AuthTokenUpdateStatus>,
+                input: Option<crate::types::AuthTokenUpdateStatus>,
             ) -> Self {
                 self.auth_token_status = input;
                 self
@@ -14503,39 +13204,30 @@ pub mod builders {
             /// The log delivery configurations being modified
             pub fn log_delivery_configurations(
                 mut self,
-                item: impl ::std::convert::Into<
-                    crate::types::PendingLogDeliveryConfiguration,
-                >,
+                item: impl Into<crate::types::PendingLogDeliveryConfiguration>,
             ) -> Self {
                 self.log_delivery_configurations
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `LogDeliveryConfigurations` member.
             pub fn set_log_delivery_configurations(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
-                >,
+                input: Option<Vec<crate::types::PendingLogDeliveryConfiguration>>,
             ) -> Self {
                 self.log_delivery_configurations = input;
                 self
             }
             /// A flag that enables in-transit encryption when set to true.
-            pub fn transit_encryption_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.transit_encryption_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
             pub fn set_transit_encryption_enabled(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.transit_encryption_enabled = input;
                 self
@@ -14543,15 +13235,15 @@ pub mod builders {
             /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
             pub fn transit_encryption_mode(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::TransitEncryptionMode>,
+                input: impl Into<crate::types::TransitEncryptionMode>,
             ) -> Self {
-                self.transit_encryption_mode = ::std::option::Option::Some(input.into());
+                self.transit_encryption_mode = Some(input.into());
                 self
             }
             /// Sets or clears the `TransitEncryptionMode` member.
             pub fn set_transit_encryption_mode(
                 mut self,
-                input: ::std::option::Option<crate::types::TransitEncryptionMode>,
+                input: Option<crate::types::TransitEncryptionMode>,
             ) -> Self {
                 self.transit_encryption_mode = input;
                 self
@@ -14578,76 +13270,54 @@ pub mod builders {
         /// A builder for [`ProcessedUpdateAction`](crate::types::ProcessedUpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ProcessedUpdateActionBuilder {
-            pub(crate) replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-            pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
-            pub(crate) update_action_status: ::std::option::Option<
-                crate::types::UpdateActionStatus,
-            >,
+            pub(crate) replication_group_id: Option<String>,
+            pub(crate) cache_cluster_id: Option<String>,
+            pub(crate) service_update_name: Option<String>,
+            pub(crate) update_action_status: Option<crate::types::UpdateActionStatus>,
         }
         impl ProcessedUpdateActionBuilder {
             /// The ID of the replication group
-            pub fn replication_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_id = ::std::option::Option::Some(input.into());
+            pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupId` member.
-            pub fn set_replication_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
                 self.replication_group_id = input;
                 self
             }
             /// The ID of the cache cluster
-            pub fn cache_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterId` member.
-            pub fn set_cache_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
                 self.cache_cluster_id = input;
                 self
             }
             /// The unique ID of the service update
-            pub fn service_update_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.service_update_name = ::std::option::Option::Some(input.into());
+            pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
+                self.service_update_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateName` member.
-            pub fn set_service_update_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
                 self.service_update_name = input;
                 self
             }
             /// The status of the update action on the Valkey or Redis OSS cluster
             pub fn update_action_status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::UpdateActionStatus>,
+                input: impl Into<crate::types::UpdateActionStatus>,
             ) -> Self {
-                self.update_action_status = ::std::option::Option::Some(input.into());
+                self.update_action_status = Some(input.into());
                 self
             }
             /// Sets or clears the `UpdateActionStatus` member.
             pub fn set_update_action_status(
                 mut self,
-                input: ::std::option::Option<crate::types::UpdateActionStatus>,
+                input: Option<crate::types::UpdateActionStatus>,
             ) -> Self {
                 self.update_action_status = input;
                 self
@@ -14670,42 +13340,32 @@ pub mod builders {
         /// A builder for [`RecurringCharge`](crate::types::RecurringCharge).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct RecurringChargeBuilder {
-            pub(crate) recurring_charge_amount: ::std::option::Option<f64>,
-            pub(crate) recurring_charge_frequency: ::std::option::Option<
-                ::std::string::String,
-            >,
+            pub(crate) recurring_charge_amount: Option<f64>,
+            pub(crate) recurring_charge_frequency: Option<String>,
         }
         impl RecurringChargeBuilder {
             /// The monetary amount of the recurring charge.
-            pub fn recurring_charge_amount(
-                mut self,
-                input: impl ::std::convert::Into<f64>,
-            ) -> Self {
-                self.recurring_charge_amount = ::std::option::Option::Some(input.into());
+            pub fn recurring_charge_amount(mut self, input: impl Into<f64>) -> Self {
+                self.recurring_charge_amount = Some(input.into());
                 self
             }
             /// Sets or clears the `RecurringChargeAmount` member.
-            pub fn set_recurring_charge_amount(
-                mut self,
-                input: ::std::option::Option<f64>,
-            ) -> Self {
+            pub fn set_recurring_charge_amount(mut self, input: Option<f64>) -> Self {
                 self.recurring_charge_amount = input;
                 self
             }
             /// The frequency of the recurring charge.
             pub fn recurring_charge_frequency(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.recurring_charge_frequency = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.recurring_charge_frequency = Some(input.into());
                 self
             }
             /// Sets or clears the `RecurringChargeFrequency` member.
             pub fn set_recurring_charge_frequency(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.recurring_charge_frequency = input;
                 self
@@ -14723,50 +13383,36 @@ pub mod builders {
     pub use self::recurring_charge_items::*;
     #[cfg(feature = "_type-RegionalConfiguration")]
     mod regional_configuration_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`RegionalConfiguration`](crate::types::RegionalConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct RegionalConfigurationBuilder {
-            pub(crate) replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) replication_group_region: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) resharding_configuration: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ReshardingConfiguration>,
+            pub(crate) replication_group_id: Option<String>,
+            pub(crate) replication_group_region: Option<String>,
+            pub(crate) resharding_configuration: Option<
+                Vec<crate::types::ReshardingConfiguration>,
             >,
         }
         impl RegionalConfigurationBuilder {
             /// The name of the secondary cluster
-            pub fn replication_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_id = ::std::option::Option::Some(input.into());
+            pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupId` member.
-            pub fn set_replication_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
                 self.replication_group_id = input;
                 self
             }
             /// The Amazon region where the cluster is stored
-            pub fn replication_group_region(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_region = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn replication_group_region(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_region = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupRegion` member.
             pub fn set_replication_group_region(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.replication_group_region = input;
                 self
@@ -14777,19 +13423,17 @@ pub mod builders {
             /// the resharded cluster.
             pub fn resharding_configuration(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::ReshardingConfiguration>,
+                item: impl Into<crate::types::ReshardingConfiguration>,
             ) -> Self {
                 self.resharding_configuration
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `ReshardingConfiguration` member.
             pub fn set_resharding_configuration(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::ReshardingConfiguration>,
-                >,
+                input: Option<Vec<crate::types::ReshardingConfiguration>>,
             ) -> Self {
                 self.resharding_configuration = input;
                 self
@@ -14797,11 +13441,8 @@ pub mod builders {
             /// Builds the [`RegionalConfiguration`](crate::types::RegionalConfiguration), failing if any required member (`replication_group_id`, `replication_group_region`, `resharding_configuration`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<
-                crate::types::RegionalConfiguration,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            ) -> Result<crate::types::RegionalConfiguration, BuildError> {
+                let mut missing = Vec::new();
                 if self.replication_group_id.is_none() {
                     missing.push("replication_group_id");
                 }
@@ -14812,14 +13453,11 @@ pub mod builders {
                     missing.push("resharding_configuration");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "RegionalConfiguration",
-                            missing,
-                        ),
+                    return Err(
+                        BuildError::missing_members("RegionalConfiguration", missing),
                     );
                 }
-                ::std::result::Result::Ok(crate::types::RegionalConfiguration {
+                Ok(crate::types::RegionalConfiguration {
                     replication_group_id: self.replication_group_id,
                     replication_group_region: self.replication_group_region,
                     resharding_configuration: self.resharding_configuration,
@@ -14831,139 +13469,96 @@ pub mod builders {
     pub use self::regional_configuration_items::*;
     #[cfg(feature = "_type-ReplicationGroup")]
     mod replication_group_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`ReplicationGroup`](crate::types::ReplicationGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupBuilder {
-            pub(crate) replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) description: ::std::option::Option<::std::string::String>,
-            pub(crate) global_replication_group_info: ::std::option::Option<
+            pub(crate) replication_group_id: Option<String>,
+            pub(crate) description: Option<String>,
+            pub(crate) global_replication_group_info: Option<
                 crate::types::GlobalReplicationGroupInfo,
             >,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
-            pub(crate) pending_modified_values: ::std::option::Option<
+            pub(crate) status: Option<String>,
+            pub(crate) pending_modified_values: Option<
                 crate::types::ReplicationGroupPendingModifiedValues,
             >,
-            pub(crate) member_clusters: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
+            pub(crate) member_clusters: Option<Vec<String>>,
+            pub(crate) node_groups: Option<Vec<crate::types::NodeGroup>>,
+            pub(crate) snapshotting_cluster_id: Option<String>,
+            pub(crate) automatic_failover: Option<crate::types::AutomaticFailoverStatus>,
+            pub(crate) multi_az: Option<crate::types::MultiAzStatus>,
+            pub(crate) configuration_endpoint: Option<crate::types::Endpoint>,
+            pub(crate) snapshot_retention_limit: Option<i32>,
+            pub(crate) snapshot_window: Option<String>,
+            pub(crate) cluster_enabled: Option<bool>,
+            pub(crate) cache_node_type: Option<String>,
+            pub(crate) auth_token_enabled: Option<bool>,
+            pub(crate) auth_token_last_modified_date: Option<DateTime>,
+            pub(crate) transit_encryption_enabled: Option<bool>,
+            pub(crate) at_rest_encryption_enabled: Option<bool>,
+            pub(crate) member_clusters_outpost_arns: Option<Vec<String>>,
+            pub(crate) kms_key_id: Option<String>,
+            pub(crate) arn: Option<String>,
+            pub(crate) user_group_ids: Option<Vec<String>>,
+            pub(crate) log_delivery_configurations: Option<
+                Vec<crate::types::LogDeliveryConfiguration>,
             >,
-            pub(crate) node_groups: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroup>,
-            >,
-            pub(crate) snapshotting_cluster_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) automatic_failover: ::std::option::Option<
-                crate::types::AutomaticFailoverStatus,
-            >,
-            pub(crate) multi_az: ::std::option::Option<crate::types::MultiAzStatus>,
-            pub(crate) configuration_endpoint: ::std::option::Option<
-                crate::types::Endpoint,
-            >,
-            pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-            pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
-            pub(crate) cluster_enabled: ::std::option::Option<bool>,
-            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-            pub(crate) auth_token_enabled: ::std::option::Option<bool>,
-            pub(crate) auth_token_last_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
-            pub(crate) at_rest_encryption_enabled: ::std::option::Option<bool>,
-            pub(crate) member_clusters_outpost_arns: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
-            pub(crate) user_group_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) log_delivery_configurations: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
-            >,
-            pub(crate) replication_group_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) data_tiering: ::std::option::Option<
-                crate::types::DataTieringStatus,
-            >,
-            pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
-            pub(crate) network_type: ::std::option::Option<crate::types::NetworkType>,
-            pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-            pub(crate) transit_encryption_mode: ::std::option::Option<
+            pub(crate) replication_group_create_time: Option<DateTime>,
+            pub(crate) data_tiering: Option<crate::types::DataTieringStatus>,
+            pub(crate) auto_minor_version_upgrade: Option<bool>,
+            pub(crate) network_type: Option<crate::types::NetworkType>,
+            pub(crate) ip_discovery: Option<crate::types::IpDiscovery>,
+            pub(crate) transit_encryption_mode: Option<
                 crate::types::TransitEncryptionMode,
             >,
-            pub(crate) cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) cluster_mode: Option<crate::types::ClusterMode>,
+            pub(crate) engine: Option<String>,
         }
         impl ReplicationGroupBuilder {
             /// The identifier for the replication group.
-            pub fn replication_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_id = ::std::option::Option::Some(input.into());
+            pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupId` member.
-            pub fn set_replication_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
                 self.replication_group_id = input;
                 self
             }
             /// The user supplied description of the replication group.
-            pub fn description(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.description = ::std::option::Option::Some(input.into());
+            pub fn description(mut self, input: impl Into<String>) -> Self {
+                self.description = Some(input.into());
                 self
             }
             /// Sets or clears the `Description` member.
-            pub fn set_description(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_description(mut self, input: Option<String>) -> Self {
                 self.description = input;
                 self
             }
             /// The name of the Global datastore and role of this replication group in the Global datastore.
             pub fn global_replication_group_info(
                 mut self,
-                input: impl ::std::convert::Into<
-                    crate::types::GlobalReplicationGroupInfo,
-                >,
+                input: impl Into<crate::types::GlobalReplicationGroupInfo>,
             ) -> Self {
-                self.global_replication_group_info = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.global_replication_group_info = Some(input.into());
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupInfo` member.
             pub fn set_global_replication_group_info(
                 mut self,
-                input: ::std::option::Option<crate::types::GlobalReplicationGroupInfo>,
+                input: Option<crate::types::GlobalReplicationGroupInfo>,
             ) -> Self {
                 self.global_replication_group_info = input;
                 self
             }
             /// The current state of this replication group - `creating`, `available`, `modifying`, `deleting`,
             /// `create-failed`, `snapshotting`.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
@@ -14971,19 +13566,15 @@ pub mod builders {
             /// maintenance window.
             pub fn pending_modified_values(
                 mut self,
-                input: impl ::std::convert::Into<
-                    crate::types::ReplicationGroupPendingModifiedValues,
-                >,
+                input: impl Into<crate::types::ReplicationGroupPendingModifiedValues>,
             ) -> Self {
-                self.pending_modified_values = ::std::option::Option::Some(input.into());
+                self.pending_modified_values = Some(input.into());
                 self
             }
             /// Sets or clears the `PendingModifiedValues` member.
             pub fn set_pending_modified_values(
                 mut self,
-                input: ::std::option::Option<
-                    crate::types::ReplicationGroupPendingModifiedValues,
-                >,
+                input: Option<crate::types::ReplicationGroupPendingModifiedValues>,
             ) -> Self {
                 self.pending_modified_values = input;
                 self
@@ -14991,20 +13582,12 @@ pub mod builders {
             /// Appends one item to the `MemberClusters` member.
             ///
             /// The names of all the cache clusters that are part of this replication group.
-            pub fn member_clusters(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.member_clusters
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn member_clusters(mut self, item: impl Into<String>) -> Self {
+                self.member_clusters.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `MemberClusters` member.
-            pub fn set_member_clusters(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_member_clusters(mut self, input: Option<Vec<String>>) -> Self {
                 self.member_clusters = input;
                 self
             }
@@ -15015,49 +13598,41 @@ pub mod builders {
             /// replication groups, the list contains an entry for each node group (shard).
             pub fn node_groups(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::NodeGroup>,
+                item: impl Into<crate::types::NodeGroup>,
             ) -> Self {
-                self.node_groups
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.node_groups.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `NodeGroups` member.
             pub fn set_node_groups(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroup>>,
+                input: Option<Vec<crate::types::NodeGroup>>,
             ) -> Self {
                 self.node_groups = input;
                 self
             }
             /// The cluster ID that is used as the daily snapshot source for the replication group.
-            pub fn snapshotting_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.snapshotting_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn snapshotting_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.snapshotting_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshottingClusterId` member.
-            pub fn set_snapshotting_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_snapshotting_cluster_id(mut self, input: Option<String>) -> Self {
                 self.snapshotting_cluster_id = input;
                 self
             }
             /// Indicates the status of automatic failover for this Valkey or Redis OSS replication group.
             pub fn automatic_failover(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::AutomaticFailoverStatus>,
+                input: impl Into<crate::types::AutomaticFailoverStatus>,
             ) -> Self {
-                self.automatic_failover = ::std::option::Option::Some(input.into());
+                self.automatic_failover = Some(input.into());
                 self
             }
             /// Sets or clears the `AutomaticFailover` member.
             pub fn set_automatic_failover(
                 mut self,
-                input: ::std::option::Option<crate::types::AutomaticFailoverStatus>,
+                input: Option<crate::types::AutomaticFailoverStatus>,
             ) -> Self {
                 self.automatic_failover = input;
                 self
@@ -15067,15 +13642,15 @@ pub mod builders {
             /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html)
             pub fn multi_az(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::MultiAzStatus>,
+                input: impl Into<crate::types::MultiAzStatus>,
             ) -> Self {
-                self.multi_az = ::std::option::Option::Some(input.into());
+                self.multi_az = Some(input.into());
                 self
             }
             /// Sets or clears the `MultiAZ` member.
             pub fn set_multi_az(
                 mut self,
-                input: ::std::option::Option<crate::types::MultiAzStatus>,
+                input: Option<crate::types::MultiAzStatus>,
             ) -> Self {
                 self.multi_az = input;
                 self
@@ -15084,15 +13659,15 @@ pub mod builders {
             /// this replication group.
             pub fn configuration_endpoint(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::Endpoint>,
+                input: impl Into<crate::types::Endpoint>,
             ) -> Self {
-                self.configuration_endpoint = ::std::option::Option::Some(input.into());
+                self.configuration_endpoint = Some(input.into());
                 self
             }
             /// Sets or clears the `ConfigurationEndpoint` member.
             pub fn set_configuration_endpoint(
                 mut self,
-                input: ::std::option::Option<crate::types::Endpoint>,
+                input: Option<crate::types::Endpoint>,
             ) -> Self {
                 self.configuration_endpoint = input;
                 self
@@ -15102,20 +13677,12 @@ pub mod builders {
             /// for 5 days before being deleted.
             ///
             /// **Important:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
-            pub fn snapshot_retention_limit(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.snapshot_retention_limit = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+                self.snapshot_retention_limit = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotRetentionLimit` member.
-            pub fn set_snapshot_retention_limit(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
                 self.snapshot_retention_limit = input;
                 self
             }
@@ -15127,18 +13694,12 @@ pub mod builders {
             /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
             ///
             /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-            pub fn snapshot_window(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.snapshot_window = ::std::option::Option::Some(input.into());
+            pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
+                self.snapshot_window = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotWindow` member.
-            pub fn set_snapshot_window(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
                 self.snapshot_window = input;
                 self
             }
@@ -15146,69 +13707,49 @@ pub mod builders {
             /// can be partitioned across multiple shards (API/CLI: node groups).
             ///
             /// Valid values: `true` \| `false`
-            pub fn cluster_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.cluster_enabled = ::std::option::Option::Some(input.into());
+            pub fn cluster_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.cluster_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `ClusterEnabled` member.
-            pub fn set_cluster_enabled(
-                mut self,
-                input: ::std::option::Option<bool>,
-            ) -> Self {
+            pub fn set_cluster_enabled(mut self, input: Option<bool>) -> Self {
                 self.cluster_enabled = input;
                 self
             }
             /// The name of the compute and memory capacity node type for each node in the replication group.
-            pub fn cache_node_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_type = ::std::option::Option::Some(input.into());
+            pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_type = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeType` member.
-            pub fn set_cache_node_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
                 self.cache_node_type = input;
                 self
             }
             /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
             ///
             /// Default: `false`
-            pub fn auth_token_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.auth_token_enabled = ::std::option::Option::Some(input.into());
+            pub fn auth_token_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.auth_token_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenEnabled` member.
-            pub fn set_auth_token_enabled(
-                mut self,
-                input: ::std::option::Option<bool>,
-            ) -> Self {
+            pub fn set_auth_token_enabled(mut self, input: Option<bool>) -> Self {
                 self.auth_token_enabled = input;
                 self
             }
             /// The date the auth token was last modified
             pub fn auth_token_last_modified_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.auth_token_last_modified_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.auth_token_last_modified_date = Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenLastModifiedDate` member.
             pub fn set_auth_token_last_modified_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.auth_token_last_modified_date = input;
                 self
@@ -15219,19 +13760,14 @@ pub mod builders {
             /// version `3.2.6`, `4.x` or later.
             ///
             /// Default: `false`
-            pub fn transit_encryption_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.transit_encryption_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
             pub fn set_transit_encryption_enabled(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.transit_encryption_enabled = input;
                 self
@@ -15246,19 +13782,14 @@ pub mod builders {
             /// version `3.2.6`, `4.x` or later.
             ///
             /// Default: `false`
-            pub fn at_rest_encryption_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.at_rest_encryption_enabled = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.at_rest_encryption_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `AtRestEncryptionEnabled` member.
             pub fn set_at_rest_encryption_enabled(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.at_rest_encryption_enabled = input;
                 self
@@ -15268,70 +13799,50 @@ pub mod builders {
             /// The outpost ARNs of the replication group's member clusters.
             pub fn member_clusters_outpost_arns(
                 mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
+                item: impl Into<String>,
             ) -> Self {
                 self.member_clusters_outpost_arns
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `MemberClustersOutpostArns` member.
             pub fn set_member_clusters_outpost_arns(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.member_clusters_outpost_arns = input;
                 self
             }
             /// The ID of the KMS key used to encrypt the disk in the cluster.
-            pub fn kms_key_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.kms_key_id = ::std::option::Option::Some(input.into());
+            pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+                self.kms_key_id = Some(input.into());
                 self
             }
             /// Sets or clears the `KmsKeyId` member.
-            pub fn set_kms_key_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
                 self.kms_key_id = input;
                 self
             }
             /// The ARN (Amazon Resource Name) of the replication group.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
             /// Appends one item to the `UserGroupIds` member.
             ///
             /// The ID of the user group associated to the replication group.
-            pub fn user_group_ids(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.user_group_ids
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn user_group_ids(mut self, item: impl Into<String>) -> Self {
+                self.user_group_ids.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `UserGroupIds` member.
-            pub fn set_user_group_ids(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_user_group_ids(mut self, input: Option<Vec<String>>) -> Self {
                 self.user_group_ids = input;
                 self
             }
@@ -15340,19 +13851,17 @@ pub mod builders {
             /// Returns the destination, format and type of the logs.
             pub fn log_delivery_configurations(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::LogDeliveryConfiguration>,
+                item: impl Into<crate::types::LogDeliveryConfiguration>,
             ) -> Self {
                 self.log_delivery_configurations
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `LogDeliveryConfigurations` member.
             pub fn set_log_delivery_configurations(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
-                >,
+                input: Option<Vec<crate::types::LogDeliveryConfiguration>>,
             ) -> Self {
                 self.log_delivery_configurations = input;
                 self
@@ -15360,17 +13869,15 @@ pub mod builders {
             /// The date and time when the cluster was created.
             pub fn replication_group_create_time(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.replication_group_create_time = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.replication_group_create_time = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupCreateTime` member.
             pub fn set_replication_group_create_time(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.replication_group_create_time = input;
                 self
@@ -15380,15 +13887,15 @@ pub mod builders {
             /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
             pub fn data_tiering(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DataTieringStatus>,
+                input: impl Into<crate::types::DataTieringStatus>,
             ) -> Self {
-                self.data_tiering = ::std::option::Option::Some(input.into());
+                self.data_tiering = Some(input.into());
                 self
             }
             /// Sets or clears the `DataTiering` member.
             pub fn set_data_tiering(
                 mut self,
-                input: ::std::option::Option<crate::types::DataTieringStatus>,
+                input: Option<crate::types::DataTieringStatus>,
             ) -> Self {
                 self.data_tiering = input;
                 self
@@ -15396,19 +13903,14 @@ pub mod builders {
             /// If you are running Valkey 7.2 and above, or Redis OSS engine version 6.0 and above, set this
             /// parameter to yes if you want to opt-in to the next auto minor version upgrade campaign. This
             /// parameter is disabled for previous versions.
-            pub fn auto_minor_version_upgrade(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.auto_minor_version_upgrade = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
+                self.auto_minor_version_upgrade = Some(input.into());
                 self
             }
             /// Sets or clears the `AutoMinorVersionUpgrade` member.
             pub fn set_auto_minor_version_upgrade(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.auto_minor_version_upgrade = input;
                 self
@@ -15418,15 +13920,15 @@ pub mod builders {
             /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
             pub fn network_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::NetworkType>,
+                input: impl Into<crate::types::NetworkType>,
             ) -> Self {
-                self.network_type = ::std::option::Option::Some(input.into());
+                self.network_type = Some(input.into());
                 self
             }
             /// Sets or clears the `NetworkType` member.
             pub fn set_network_type(
                 mut self,
-                input: ::std::option::Option<crate::types::NetworkType>,
+                input: Option<crate::types::NetworkType>,
             ) -> Self {
                 self.network_type = input;
                 self
@@ -15437,15 +13939,15 @@ pub mod builders {
             /// system](http://aws.amazon.com/ec2/nitro/).
             pub fn ip_discovery(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::IpDiscovery>,
+                input: impl Into<crate::types::IpDiscovery>,
             ) -> Self {
-                self.ip_discovery = ::std::option::Option::Some(input.into());
+                self.ip_discovery = Some(input.into());
                 self
             }
             /// Sets or clears the `IpDiscovery` member.
             pub fn set_ip_discovery(
                 mut self,
-                input: ::std::option::Option<crate::types::IpDiscovery>,
+                input: Option<crate::types::IpDiscovery>,
             ) -> Self {
                 self.ip_discovery = input;
                 self
@@ -15453,15 +13955,15 @@ pub mod builders {
             /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
             pub fn transit_encryption_mode(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::TransitEncryptionMode>,
+                input: impl Into<crate::types::TransitEncryptionMode>,
             ) -> Self {
-                self.transit_encryption_mode = ::std::option::Option::Some(input.into());
+                self.transit_encryption_mode = Some(input.into());
                 self
             }
             /// Sets or clears the `TransitEncryptionMode` member.
             pub fn set_transit_encryption_mode(
                 mut self,
-                input: ::std::option::Option<crate::types::TransitEncryptionMode>,
+                input: Option<crate::types::TransitEncryptionMode>,
             ) -> Self {
                 self.transit_encryption_mode = input;
                 self
@@ -15473,32 +13975,26 @@ pub mod builders {
             /// to Enabled.
             pub fn cluster_mode(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ClusterMode>,
+                input: impl Into<crate::types::ClusterMode>,
             ) -> Self {
-                self.cluster_mode = ::std::option::Option::Some(input.into());
+                self.cluster_mode = Some(input.into());
                 self
             }
             /// Sets or clears the `ClusterMode` member.
             pub fn set_cluster_mode(
                 mut self,
-                input: ::std::option::Option<crate::types::ClusterMode>,
+                input: Option<crate::types::ClusterMode>,
             ) -> Self {
                 self.cluster_mode = input;
                 self
             }
             /// The engine used in a replication group. The options are redis, memcached or valkey.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
@@ -15548,62 +14044,46 @@ pub mod builders {
         /// A builder for [`ReplicationGroupPendingModifiedValues`](crate::types::ReplicationGroupPendingModifiedValues).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupPendingModifiedValuesBuilder {
-            pub(crate) primary_cluster_id: ::std::option::Option<::std::string::String>,
-            pub(crate) automatic_failover_status: ::std::option::Option<
+            pub(crate) primary_cluster_id: Option<String>,
+            pub(crate) automatic_failover_status: Option<
                 crate::types::PendingAutomaticFailoverStatus,
             >,
-            pub(crate) resharding: ::std::option::Option<crate::types::ReshardingStatus>,
-            pub(crate) auth_token_status: ::std::option::Option<
-                crate::types::AuthTokenUpdateStatus,
+            pub(crate) resharding: Option<crate::types::ReshardingStatus>,
+            pub(crate) auth_token_status: Option<crate::types::AuthTokenUpdateStatus>,
+            pub(crate) user_groups: Option<crate::types::UserGroupsUpdateStatus>,
+            pub(crate) log_delivery_configurations: Option<
+                Vec<crate::types::PendingLogDeliveryConfiguration>,
             >,
-            pub(crate) user_groups: ::std::option::Option<
-                crate::types::UserGroupsUpdateStatus,
-            >,
-            pub(crate) log_delivery_configurations: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
-            >,
-            pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
-            pub(crate) transit_encryption_mode: ::std::option::Option<
+            pub(crate) transit_encryption_enabled: Option<bool>,
+            pub(crate) transit_encryption_mode: Option<
                 crate::types::TransitEncryptionMode,
             >,
-            pub(crate) cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+            pub(crate) cluster_mode: Option<crate::types::ClusterMode>,
         }
         impl ReplicationGroupPendingModifiedValuesBuilder {
             /// The primary cluster ID that is applied immediately (if `--apply-immediately` was specified), or
             /// during the next maintenance window.
-            pub fn primary_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.primary_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn primary_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.primary_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `PrimaryClusterId` member.
-            pub fn set_primary_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_primary_cluster_id(mut self, input: Option<String>) -> Self {
                 self.primary_cluster_id = input;
                 self
             }
             /// Indicates the status of automatic failover for this Valkey or Redis OSS replication group.
             pub fn automatic_failover_status(
                 mut self,
-                input: impl ::std::convert::Into<
-                    crate::types::PendingAutomaticFailoverStatus,
-                >,
+                input: impl Into<crate::types::PendingAutomaticFailoverStatus>,
             ) -> Self {
-                self.automatic_failover_status = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.automatic_failover_status = Some(input.into());
                 self
             }
             /// Sets or clears the `AutomaticFailoverStatus` member.
             pub fn set_automatic_failover_status(
                 mut self,
-                input: ::std::option::Option<
-                    crate::types::PendingAutomaticFailoverStatus,
-                >,
+                input: Option<crate::types::PendingAutomaticFailoverStatus>,
             ) -> Self {
                 self.automatic_failover_status = input;
                 self
@@ -15611,15 +14091,15 @@ pub mod builders {
             /// The status of an online resharding operation.
             pub fn resharding(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ReshardingStatus>,
+                input: impl Into<crate::types::ReshardingStatus>,
             ) -> Self {
-                self.resharding = ::std::option::Option::Some(input.into());
+                self.resharding = Some(input.into());
                 self
             }
             /// Sets or clears the `Resharding` member.
             pub fn set_resharding(
                 mut self,
-                input: ::std::option::Option<crate::types::ReshardingStatus>,
+                input: Option<crate::types::ReshardingStatus>,
             ) -> Self {
                 self.resharding = input;
                 self
@@ -15627,15 +14107,15 @@ pub mod builders {
             /// The auth token status
             pub fn auth_token_status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::AuthTokenUpdateStatus>,
+                input: impl Into<crate::types::AuthTokenUpdateStatus>,
             ) -> Self {
-                self.auth_token_status = ::std::option::Option::Some(input.into());
+                self.auth_token_status = Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenStatus` member.
             pub fn set_auth_token_status(
                 mut self,
-                input: ::std::option::Option<crate::types::AuthTokenUpdateStatus>,
+                input: Option<crate::types::AuthTokenUpdateStatus>,
             ) -> Self {
                 self.auth_token_status = input;
                 self
@@ -15643,15 +14123,15 @@ pub mod builders {
             /// The user group being modified.
             pub fn user_groups(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::UserGroupsUpdateStatus>,
+                input: impl Into<crate::types::UserGroupsUpdateStatus>,
             ) -> Self {
-                self.user_groups = ::std::option::Option::Some(input.into());
+                self.user_groups = Some(input.into());
                 self
             }
             /// Sets or clears the `UserGroups` member.
             pub fn set_user_groups(
                 mut self,
-                input: ::std::option::Option<crate::types::UserGroupsUpdateStatus>,
+                input: Option<crate::types::UserGroupsUpdateStatus>,
             ) -> Self {
                 self.user_groups = input;
                 self
@@ -15661,39 +14141,30 @@ pub mod builders {
             /// The log delivery configurations being modified
             pub fn log_delivery_configurations(
                 mut self,
-                item: impl ::std::convert::Into<
-                    crate::types::PendingLogDeliveryConfiguration,
-                >,
+                item: impl Into<crate::types::PendingLogDeliveryConfiguration>,
             ) -> Self {
                 self.log_delivery_configurations
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `LogDeliveryConfigurations` member.
             pub fn set_log_delivery_configurations(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
-                >,
+                input: Option<Vec<crate::types::PendingLogDeliveryConfiguration>>,
             ) -> Self {
                 self.log_delivery_configurations = input;
                 self
             }
             /// A flag that enables in-transit encryption when set to true.
-            pub fn transit_encryption_enabled(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+                self.transit_encryption_enabled = Some(input.into());
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
             pub fn set_transit_encryption_enabled(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.transit_encryption_enabled = input;
                 self
@@ -15701,15 +14172,15 @@ pub mod builders {
             /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
             pub fn transit_encryption_mode(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::TransitEncryptionMode>,
+                input: impl Into<crate::types::TransitEncryptionMode>,
             ) -> Self {
-                self.transit_encryption_mode = ::std::option::Option::Some(input.into());
+                self.transit_encryption_mode = Some(input.into());
                 self
             }
             /// Sets or clears the `TransitEncryptionMode` member.
             pub fn set_transit_encryption_mode(
                 mut self,
-                input: ::std::option::Option<crate::types::TransitEncryptionMode>,
+                input: Option<crate::types::TransitEncryptionMode>,
             ) -> Self {
                 self.transit_encryption_mode = input;
                 self
@@ -15721,15 +14192,15 @@ pub mod builders {
             /// to Enabled.
             pub fn cluster_mode(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ClusterMode>,
+                input: impl Into<crate::types::ClusterMode>,
             ) -> Self {
-                self.cluster_mode = ::std::option::Option::Some(input.into());
+                self.cluster_mode = Some(input.into());
                 self
             }
             /// Sets or clears the `ClusterMode` member.
             pub fn set_cluster_mode(
                 mut self,
-                input: ::std::option::Option<crate::types::ClusterMode>,
+                input: Option<crate::types::ClusterMode>,
             ) -> Self {
                 self.cluster_mode = input;
                 self
@@ -15754,60 +14225,47 @@ pub mod builders {
     pub use self::replication_group_pending_modified_values_items::*;
     #[cfg(feature = "_type-ReservedCacheNode")]
     mod reserved_cache_node_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`ReservedCacheNode`](crate::types::ReservedCacheNode).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodeBuilder {
-            pub(crate) reserved_cache_node_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) reserved_cache_nodes_offering_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-            pub(crate) start_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            pub(crate) duration: ::std::option::Option<i32>,
-            pub(crate) fixed_price: ::std::option::Option<f64>,
-            pub(crate) usage_price: ::std::option::Option<f64>,
-            pub(crate) cache_node_count: ::std::option::Option<i32>,
-            pub(crate) product_description: ::std::option::Option<::std::string::String>,
-            pub(crate) offering_type: ::std::option::Option<::std::string::String>,
-            pub(crate) state: ::std::option::Option<::std::string::String>,
-            pub(crate) recurring_charges: ::std::option::Option<
-                ::std::vec::Vec<crate::types::RecurringCharge>,
-            >,
-            pub(crate) reservation_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) reserved_cache_node_id: Option<String>,
+            pub(crate) reserved_cache_nodes_offering_id: Option<String>,
+            pub(crate) cache_node_type: Option<String>,
+            pub(crate) start_time: Option<DateTime>,
+            pub(crate) duration: Option<i32>,
+            pub(crate) fixed_price: Option<f64>,
+            pub(crate) usage_price: Option<f64>,
+            pub(crate) cache_node_count: Option<i32>,
+            pub(crate) product_description: Option<String>,
+            pub(crate) offering_type: Option<String>,
+            pub(crate) state: Option<String>,
+            pub(crate) recurring_charges: Option<Vec<crate::types::RecurringCharge>>,
+            pub(crate) reservation_arn: Option<String>,
         }
         impl ReservedCacheNodeBuilder {
             /// The unique identifier for the reservation.
-            pub fn reserved_cache_node_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.reserved_cache_node_id = ::std::option::Option::Some(input.into());
+            pub fn reserved_cache_node_id(mut self, input: impl Into<String>) -> Self {
+                self.reserved_cache_node_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReservedCacheNodeId` member.
-            pub fn set_reserved_cache_node_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_reserved_cache_node_id(mut self, input: Option<String>) -> Self {
                 self.reserved_cache_node_id = input;
                 self
             }
             /// The offering identifier.
             pub fn reserved_cache_nodes_offering_id(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.reserved_cache_nodes_offering_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReservedCacheNodesOfferingId` member.
             pub fn set_reserved_cache_nodes_offering_id(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.reserved_cache_nodes_offering_id = input;
                 self
@@ -15889,128 +14347,92 @@ pub mod builders {
             /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
             /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
             ///   Redis OSS version 2.8.22 and later.
-            pub fn cache_node_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_type = ::std::option::Option::Some(input.into());
+            pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_type = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeType` member.
-            pub fn set_cache_node_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
                 self.cache_node_type = input;
                 self
             }
             /// The time the reservation started.
-            pub fn start_time(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.start_time = ::std::option::Option::Some(input.into());
+            pub fn start_time(mut self, input: impl Into<DateTime>) -> Self {
+                self.start_time = Some(input.into());
                 self
             }
             /// Sets or clears the `StartTime` member.
-            pub fn set_start_time(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_start_time(mut self, input: Option<DateTime>) -> Self {
                 self.start_time = input;
                 self
             }
             /// The duration of the reservation in seconds.
-            pub fn duration(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.duration = ::std::option::Option::Some(input.into());
+            pub fn duration(mut self, input: impl Into<i32>) -> Self {
+                self.duration = Some(input.into());
                 self
             }
             /// Sets or clears the `Duration` member.
-            pub fn set_duration(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_duration(mut self, input: Option<i32>) -> Self {
                 self.duration = input;
                 self
             }
             /// The fixed price charged for this reserved cache node.
-            pub fn fixed_price(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-                self.fixed_price = ::std::option::Option::Some(input.into());
+            pub fn fixed_price(mut self, input: impl Into<f64>) -> Self {
+                self.fixed_price = Some(input.into());
                 self
             }
             /// Sets or clears the `FixedPrice` member.
-            pub fn set_fixed_price(mut self, input: ::std::option::Option<f64>) -> Self {
+            pub fn set_fixed_price(mut self, input: Option<f64>) -> Self {
                 self.fixed_price = input;
                 self
             }
             /// The hourly price charged for this reserved cache node.
-            pub fn usage_price(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-                self.usage_price = ::std::option::Option::Some(input.into());
+            pub fn usage_price(mut self, input: impl Into<f64>) -> Self {
+                self.usage_price = Some(input.into());
                 self
             }
             /// Sets or clears the `UsagePrice` member.
-            pub fn set_usage_price(mut self, input: ::std::option::Option<f64>) -> Self {
+            pub fn set_usage_price(mut self, input: Option<f64>) -> Self {
                 self.usage_price = input;
                 self
             }
             /// The number of cache nodes that have been reserved.
-            pub fn cache_node_count(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.cache_node_count = ::std::option::Option::Some(input.into());
+            pub fn cache_node_count(mut self, input: impl Into<i32>) -> Self {
+                self.cache_node_count = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeCount` member.
-            pub fn set_cache_node_count(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_cache_node_count(mut self, input: Option<i32>) -> Self {
                 self.cache_node_count = input;
                 self
             }
             /// The description of the reserved cache node.
-            pub fn product_description(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.product_description = ::std::option::Option::Some(input.into());
+            pub fn product_description(mut self, input: impl Into<String>) -> Self {
+                self.product_description = Some(input.into());
                 self
             }
             /// Sets or clears the `ProductDescription` member.
-            pub fn set_product_description(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_product_description(mut self, input: Option<String>) -> Self {
                 self.product_description = input;
                 self
             }
             /// The offering type of this reserved cache node.
-            pub fn offering_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.offering_type = ::std::option::Option::Some(input.into());
+            pub fn offering_type(mut self, input: impl Into<String>) -> Self {
+                self.offering_type = Some(input.into());
                 self
             }
             /// Sets or clears the `OfferingType` member.
-            pub fn set_offering_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_offering_type(mut self, input: Option<String>) -> Self {
                 self.offering_type = input;
                 self
             }
             /// The state of the reserved cache node.
-            pub fn state(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.state = ::std::option::Option::Some(input.into());
+            pub fn state(mut self, input: impl Into<String>) -> Self {
+                self.state = Some(input.into());
                 self
             }
             /// Sets or clears the `State` member.
-            pub fn set_state(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_state(mut self, input: Option<String>) -> Self {
                 self.state = input;
                 self
             }
@@ -16019,19 +14441,15 @@ pub mod builders {
             /// The recurring price charged to run this reserved cache node.
             pub fn recurring_charges(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::RecurringCharge>,
+                item: impl Into<crate::types::RecurringCharge>,
             ) -> Self {
-                self.recurring_charges
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.recurring_charges.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `RecurringCharges` member.
             pub fn set_recurring_charges(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::RecurringCharge>,
-                >,
+                input: Option<Vec<crate::types::RecurringCharge>>,
             ) -> Self {
                 self.recurring_charges = input;
                 self
@@ -16039,18 +14457,12 @@ pub mod builders {
             /// The Amazon Resource Name (ARN) of the reserved cache node.
             ///
             /// Example: `arn:aws:elasticache:us-east-1:123456789012:reserved-instance:ri-2017-03-27-08-33-25-582`
-            pub fn reservation_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.reservation_arn = ::std::option::Option::Some(input.into());
+            pub fn reservation_arn(mut self, input: impl Into<String>) -> Self {
+                self.reservation_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ReservationARN` member.
-            pub fn set_reservation_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_reservation_arn(mut self, input: Option<String>) -> Self {
                 self.reservation_arn = input;
                 self
             }
@@ -16082,34 +14494,28 @@ pub mod builders {
         /// A builder for [`ReservedCacheNodesOffering`](crate::types::ReservedCacheNodesOffering).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodesOfferingBuilder {
-            pub(crate) reserved_cache_nodes_offering_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-            pub(crate) duration: ::std::option::Option<i32>,
-            pub(crate) fixed_price: ::std::option::Option<f64>,
-            pub(crate) usage_price: ::std::option::Option<f64>,
-            pub(crate) product_description: ::std::option::Option<::std::string::String>,
-            pub(crate) offering_type: ::std::option::Option<::std::string::String>,
-            pub(crate) recurring_charges: ::std::option::Option<
-                ::std::vec::Vec<crate::types::RecurringCharge>,
-            >,
+            pub(crate) reserved_cache_nodes_offering_id: Option<String>,
+            pub(crate) cache_node_type: Option<String>,
+            pub(crate) duration: Option<i32>,
+            pub(crate) fixed_price: Option<f64>,
+            pub(crate) usage_price: Option<f64>,
+            pub(crate) product_description: Option<String>,
+            pub(crate) offering_type: Option<String>,
+            pub(crate) recurring_charges: Option<Vec<crate::types::RecurringCharge>>,
         }
         impl ReservedCacheNodesOfferingBuilder {
             /// A unique identifier for the reserved cache node offering.
             pub fn reserved_cache_nodes_offering_id(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.reserved_cache_nodes_offering_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReservedCacheNodesOfferingId` member.
             pub fn set_reserved_cache_nodes_offering_id(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.reserved_cache_nodes_offering_id = input;
                 self
@@ -16191,80 +14597,62 @@ pub mod builders {
             /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
             /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
             ///   Redis OSS version 2.8.22 and later.
-            pub fn cache_node_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_type = ::std::option::Option::Some(input.into());
+            pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_type = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeType` member.
-            pub fn set_cache_node_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
                 self.cache_node_type = input;
                 self
             }
             /// The duration of the offering. in seconds.
-            pub fn duration(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.duration = ::std::option::Option::Some(input.into());
+            pub fn duration(mut self, input: impl Into<i32>) -> Self {
+                self.duration = Some(input.into());
                 self
             }
             /// Sets or clears the `Duration` member.
-            pub fn set_duration(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_duration(mut self, input: Option<i32>) -> Self {
                 self.duration = input;
                 self
             }
             /// The fixed price charged for this offering.
-            pub fn fixed_price(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-                self.fixed_price = ::std::option::Option::Some(input.into());
+            pub fn fixed_price(mut self, input: impl Into<f64>) -> Self {
+                self.fixed_price = Some(input.into());
                 self
             }
             /// Sets or clears the `FixedPrice` member.
-            pub fn set_fixed_price(mut self, input: ::std::option::Option<f64>) -> Self {
+            pub fn set_fixed_price(mut self, input: Option<f64>) -> Self {
                 self.fixed_price = input;
                 self
             }
             /// The hourly price charged for this offering.
-            pub fn usage_price(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-                self.usage_price = ::std::option::Option::Some(input.into());
+            pub fn usage_price(mut self, input: impl Into<f64>) -> Self {
+                self.usage_price = Some(input.into());
                 self
             }
             /// Sets or clears the `UsagePrice` member.
-            pub fn set_usage_price(mut self, input: ::std::option::Option<f64>) -> Self {
+            pub fn set_usage_price(mut self, input: Option<f64>) -> Self {
                 self.usage_price = input;
                 self
             }
             /// The cache engine used by the offering.
-            pub fn product_description(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.product_description = ::std::option::Option::Some(input.into());
+            pub fn product_description(mut self, input: impl Into<String>) -> Self {
+                self.product_description = Some(input.into());
                 self
             }
             /// Sets or clears the `ProductDescription` member.
-            pub fn set_product_description(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_product_description(mut self, input: Option<String>) -> Self {
                 self.product_description = input;
                 self
             }
             /// The offering type.
-            pub fn offering_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.offering_type = ::std::option::Option::Some(input.into());
+            pub fn offering_type(mut self, input: impl Into<String>) -> Self {
+                self.offering_type = Some(input.into());
                 self
             }
             /// Sets or clears the `OfferingType` member.
-            pub fn set_offering_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_offering_type(mut self, input: Option<String>) -> Self {
                 self.offering_type = input;
                 self
             }
@@ -16273,19 +14661,15 @@ pub mod builders {
             /// The recurring price charged to run this reserved cache node.
             pub fn recurring_charges(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::RecurringCharge>,
+                item: impl Into<crate::types::RecurringCharge>,
             ) -> Self {
-                self.recurring_charges
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.recurring_charges.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `RecurringCharges` member.
             pub fn set_recurring_charges(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::RecurringCharge>,
-                >,
+                input: Option<Vec<crate::types::RecurringCharge>>,
             ) -> Self {
                 self.recurring_charges = input;
                 self
@@ -16313,26 +14697,18 @@ pub mod builders {
         /// A builder for [`ReshardingConfiguration`](crate::types::ReshardingConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReshardingConfigurationBuilder {
-            pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
-            pub(crate) preferred_availability_zones: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
+            pub(crate) node_group_id: Option<String>,
+            pub(crate) preferred_availability_zones: Option<Vec<String>>,
         }
         impl ReshardingConfigurationBuilder {
             /// Either the ElastiCache supplied 4-digit id or a user supplied id for the node group these
             /// configuration values apply to.
-            pub fn node_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.node_group_id = ::std::option::Option::Some(input.into());
+            pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
+                self.node_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `NodeGroupId` member.
-            pub fn set_node_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
                 self.node_group_id = input;
                 self
             }
@@ -16341,17 +14717,17 @@ pub mod builders {
             /// A list of preferred availability zones for the nodes in this cluster.
             pub fn preferred_availability_zones(
                 mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
+                item: impl Into<String>,
             ) -> Self {
                 self.preferred_availability_zones
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `PreferredAvailabilityZones` member.
             pub fn set_preferred_availability_zones(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.preferred_availability_zones = input;
                 self
@@ -16372,23 +14748,21 @@ pub mod builders {
         /// A builder for [`ReshardingStatus`](crate::types::ReshardingStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReshardingStatusBuilder {
-            pub(crate) slot_migration: ::std::option::Option<
-                crate::types::SlotMigration,
-            >,
+            pub(crate) slot_migration: Option<crate::types::SlotMigration>,
         }
         impl ReshardingStatusBuilder {
             /// Represents the progress of an online resharding operation.
             pub fn slot_migration(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::SlotMigration>,
+                input: impl Into<crate::types::SlotMigration>,
             ) -> Self {
-                self.slot_migration = ::std::option::Option::Some(input.into());
+                self.slot_migration = Some(input.into());
                 self
             }
             /// Sets or clears the `SlotMigration` member.
             pub fn set_slot_migration(
                 mut self,
-                input: ::std::option::Option<crate::types::SlotMigration>,
+                input: Option<crate::types::SlotMigration>,
             ) -> Self {
                 self.slot_migration = input;
                 self
@@ -16408,40 +14782,28 @@ pub mod builders {
         /// A builder for [`SecurityGroupMembership`](crate::types::SecurityGroupMembership).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SecurityGroupMembershipBuilder {
-            pub(crate) security_group_id: ::std::option::Option<::std::string::String>,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) security_group_id: Option<String>,
+            pub(crate) status: Option<String>,
         }
         impl SecurityGroupMembershipBuilder {
             /// The identifier of the cache security group.
-            pub fn security_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.security_group_id = ::std::option::Option::Some(input.into());
+            pub fn security_group_id(mut self, input: impl Into<String>) -> Self {
+                self.security_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `SecurityGroupId` member.
-            pub fn set_security_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_security_group_id(mut self, input: Option<String>) -> Self {
                 self.security_group_id = input;
                 self
             }
             /// The status of the cache security group membership. The status changes whenever a cache security
             /// group is modified, or when the cache security groups assigned to a cluster are modified.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
@@ -16458,217 +14820,149 @@ pub mod builders {
     pub use self::security_group_membership_items::*;
     #[cfg(feature = "_type-ServerlessCache")]
     mod serverless_cache_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`ServerlessCache`](crate::types::ServerlessCache).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheBuilder {
-            pub(crate) serverless_cache_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) description: ::std::option::Option<::std::string::String>,
-            pub(crate) create_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
-            pub(crate) major_engine_version: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) full_engine_version: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_usage_limits: ::std::option::Option<
-                crate::types::CacheUsageLimits,
-            >,
-            pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-            pub(crate) security_group_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) endpoint: ::std::option::Option<crate::types::Endpoint>,
-            pub(crate) reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
-            pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
-            pub(crate) subnet_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-            pub(crate) daily_snapshot_time: ::std::option::Option<::std::string::String>,
+            pub(crate) serverless_cache_name: Option<String>,
+            pub(crate) description: Option<String>,
+            pub(crate) create_time: Option<DateTime>,
+            pub(crate) status: Option<String>,
+            pub(crate) engine: Option<String>,
+            pub(crate) major_engine_version: Option<String>,
+            pub(crate) full_engine_version: Option<String>,
+            pub(crate) cache_usage_limits: Option<crate::types::CacheUsageLimits>,
+            pub(crate) kms_key_id: Option<String>,
+            pub(crate) security_group_ids: Option<Vec<String>>,
+            pub(crate) endpoint: Option<crate::types::Endpoint>,
+            pub(crate) reader_endpoint: Option<crate::types::Endpoint>,
+            pub(crate) arn: Option<String>,
+            pub(crate) user_group_id: Option<String>,
+            pub(crate) subnet_ids: Option<Vec<String>>,
+            pub(crate) snapshot_retention_limit: Option<i32>,
+            pub(crate) daily_snapshot_time: Option<String>,
         }
         impl ServerlessCacheBuilder {
             /// The unique identifier of the serverless cache.
-            pub fn serverless_cache_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.serverless_cache_name = ::std::option::Option::Some(input.into());
+            pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
+                self.serverless_cache_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ServerlessCacheName` member.
-            pub fn set_serverless_cache_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
                 self.serverless_cache_name = input;
                 self
             }
             /// A description of the serverless cache.
-            pub fn description(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.description = ::std::option::Option::Some(input.into());
+            pub fn description(mut self, input: impl Into<String>) -> Self {
+                self.description = Some(input.into());
                 self
             }
             /// Sets or clears the `Description` member.
-            pub fn set_description(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_description(mut self, input: Option<String>) -> Self {
                 self.description = input;
                 self
             }
             /// When the serverless cache was created.
-            pub fn create_time(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.create_time = ::std::option::Option::Some(input.into());
+            pub fn create_time(mut self, input: impl Into<DateTime>) -> Self {
+                self.create_time = Some(input.into());
                 self
             }
             /// Sets or clears the `CreateTime` member.
-            pub fn set_create_time(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_create_time(mut self, input: Option<DateTime>) -> Self {
                 self.create_time = input;
                 self
             }
             /// The current status of the serverless cache. The allowed values are CREATING, AVAILABLE, DELETING,
             /// CREATE-FAILED and MODIFYING.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
             /// The engine the serverless cache is compatible with.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
             /// The version number of the engine the serverless cache is compatible with.
-            pub fn major_engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.major_engine_version = ::std::option::Option::Some(input.into());
+            pub fn major_engine_version(mut self, input: impl Into<String>) -> Self {
+                self.major_engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `MajorEngineVersion` member.
-            pub fn set_major_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_major_engine_version(mut self, input: Option<String>) -> Self {
                 self.major_engine_version = input;
                 self
             }
             /// The name and version number of the engine the serverless cache is compatible with.
-            pub fn full_engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.full_engine_version = ::std::option::Option::Some(input.into());
+            pub fn full_engine_version(mut self, input: impl Into<String>) -> Self {
+                self.full_engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `FullEngineVersion` member.
-            pub fn set_full_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_full_engine_version(mut self, input: Option<String>) -> Self {
                 self.full_engine_version = input;
                 self
             }
             /// The cache usage limit for the serverless cache.
             pub fn cache_usage_limits(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::CacheUsageLimits>,
+                input: impl Into<crate::types::CacheUsageLimits>,
             ) -> Self {
-                self.cache_usage_limits = ::std::option::Option::Some(input.into());
+                self.cache_usage_limits = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheUsageLimits` member.
             pub fn set_cache_usage_limits(
                 mut self,
-                input: ::std::option::Option<crate::types::CacheUsageLimits>,
+                input: Option<crate::types::CacheUsageLimits>,
             ) -> Self {
                 self.cache_usage_limits = input;
                 self
             }
             /// The ID of the Amazon Web Services Key Management Service (KMS) key that is used to encrypt data at
             /// rest in the serverless cache.
-            pub fn kms_key_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.kms_key_id = ::std::option::Option::Some(input.into());
+            pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+                self.kms_key_id = Some(input.into());
                 self
             }
             /// Sets or clears the `KmsKeyId` member.
-            pub fn set_kms_key_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
                 self.kms_key_id = input;
                 self
             }
             /// Appends one item to the `SecurityGroupIds` member.
             ///
             /// The IDs of the EC2 security groups associated with the serverless cache.
-            pub fn security_group_ids(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.security_group_ids
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
+                self.security_group_ids.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `SecurityGroupIds` member.
-            pub fn set_security_group_ids(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
                 self.security_group_ids = input;
                 self
             }
             /// Represents the information required for client programs to connect to a cache node. This value is
             /// read-only.
-            pub fn endpoint(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::Endpoint>,
-            ) -> Self {
-                self.endpoint = ::std::option::Option::Some(input.into());
+            pub fn endpoint(mut self, input: impl Into<crate::types::Endpoint>) -> Self {
+                self.endpoint = Some(input.into());
                 self
             }
             /// Sets or clears the `Endpoint` member.
             pub fn set_endpoint(
                 mut self,
-                input: ::std::option::Option<crate::types::Endpoint>,
+                input: Option<crate::types::Endpoint>,
             ) -> Self {
                 self.endpoint = input;
                 self
@@ -16677,49 +14971,37 @@ pub mod builders {
             /// read-only.
             pub fn reader_endpoint(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::Endpoint>,
+                input: impl Into<crate::types::Endpoint>,
             ) -> Self {
-                self.reader_endpoint = ::std::option::Option::Some(input.into());
+                self.reader_endpoint = Some(input.into());
                 self
             }
             /// Sets or clears the `ReaderEndpoint` member.
             pub fn set_reader_endpoint(
                 mut self,
-                input: ::std::option::Option<crate::types::Endpoint>,
+                input: Option<crate::types::Endpoint>,
             ) -> Self {
                 self.reader_endpoint = input;
                 self
             }
             /// The Amazon Resource Name (ARN) of the serverless cache.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
             /// The identifier of the user group associated with the serverless cache. Available for Valkey and
             /// Redis OSS only. Default is NULL.
-            pub fn user_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.user_group_id = ::std::option::Option::Some(input.into());
+            pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
+                self.user_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `UserGroupId` member.
-            pub fn set_user_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
                 self.user_group_id = input;
                 self
             }
@@ -16728,57 +15010,35 @@ pub mod builders {
             /// If no subnet IDs are given and your VPC is in us-west-1, then ElastiCache will select 2 default
             /// subnets across AZs in your VPC. For all other Regions, if no subnet IDs are given then ElastiCache
             /// will select 3 default subnets across AZs in your default VPC.
-            pub fn subnet_ids(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.subnet_ids
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn subnet_ids(mut self, item: impl Into<String>) -> Self {
+                self.subnet_ids.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `SubnetIds` member.
-            pub fn set_subnet_ids(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_subnet_ids(mut self, input: Option<Vec<String>>) -> Self {
                 self.subnet_ids = input;
                 self
             }
             /// The current setting for the number of serverless cache snapshots the system will retain. Available
             /// for Valkey, Redis OSS and Serverless Memcached only.
-            pub fn snapshot_retention_limit(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.snapshot_retention_limit = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+                self.snapshot_retention_limit = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotRetentionLimit` member.
-            pub fn set_snapshot_retention_limit(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
                 self.snapshot_retention_limit = input;
                 self
             }
             /// The daily time that a cache snapshot will be created. Default is NULL, i.e. snapshots will not be
             /// created at a specific time on a daily basis. Available for Valkey, Redis OSS and Serverless
             /// Memcached only.
-            pub fn daily_snapshot_time(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.daily_snapshot_time = ::std::option::Option::Some(input.into());
+            pub fn daily_snapshot_time(mut self, input: impl Into<String>) -> Self {
+                self.daily_snapshot_time = Some(input.into());
                 self
             }
             /// Sets or clears the `DailySnapshotTime` member.
-            pub fn set_daily_snapshot_time(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_daily_snapshot_time(mut self, input: Option<String>) -> Self {
                 self.daily_snapshot_time = input;
                 self
             }
@@ -16813,60 +15073,38 @@ pub mod builders {
         /// A builder for [`ServerlessCacheConfiguration`](crate::types::ServerlessCacheConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheConfigurationBuilder {
-            pub(crate) serverless_cache_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
-            pub(crate) major_engine_version: ::std::option::Option<
-                ::std::string::String,
-            >,
+            pub(crate) serverless_cache_name: Option<String>,
+            pub(crate) engine: Option<String>,
+            pub(crate) major_engine_version: Option<String>,
         }
         impl ServerlessCacheConfigurationBuilder {
             /// The identifier of a serverless cache.
-            pub fn serverless_cache_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.serverless_cache_name = ::std::option::Option::Some(input.into());
+            pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
+                self.serverless_cache_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ServerlessCacheName` member.
-            pub fn set_serverless_cache_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
                 self.serverless_cache_name = input;
                 self
             }
             /// The engine that the serverless cache is configured with.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
             /// The engine version number that the serverless cache is configured with.
-            pub fn major_engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.major_engine_version = ::std::option::Option::Some(input.into());
+            pub fn major_engine_version(mut self, input: impl Into<String>) -> Self {
+                self.major_engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `MajorEngineVersion` member.
-            pub fn set_major_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_major_engine_version(mut self, input: Option<String>) -> Self {
                 self.major_engine_version = input;
                 self
             }
@@ -16884,22 +15122,19 @@ pub mod builders {
     pub use self::serverless_cache_configuration_items::*;
     #[cfg(feature = "_type-ServerlessCacheSnapshot")]
     mod serverless_cache_snapshot_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`ServerlessCacheSnapshot`](crate::types::ServerlessCacheSnapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServerlessCacheSnapshotBuilder {
-            pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
-            pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-            pub(crate) snapshot_type: ::std::option::Option<::std::string::String>,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
-            pub(crate) create_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            pub(crate) expiry_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            pub(crate) bytes_used_for_cache: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) serverless_cache_configuration: ::std::option::Option<
+            pub(crate) serverless_cache_snapshot_name: Option<String>,
+            pub(crate) arn: Option<String>,
+            pub(crate) kms_key_id: Option<String>,
+            pub(crate) snapshot_type: Option<String>,
+            pub(crate) status: Option<String>,
+            pub(crate) create_time: Option<DateTime>,
+            pub(crate) expiry_time: Option<DateTime>,
+            pub(crate) bytes_used_for_cache: Option<String>,
+            pub(crate) serverless_cache_configuration: Option<
                 crate::types::ServerlessCacheConfiguration,
             >,
         }
@@ -16908,137 +15143,93 @@ pub mod builders {
             /// Memcached only.
             pub fn serverless_cache_snapshot_name(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.serverless_cache_snapshot_name = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.serverless_cache_snapshot_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ServerlessCacheSnapshotName` member.
             pub fn set_serverless_cache_snapshot_name(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.serverless_cache_snapshot_name = input;
                 self
             }
             /// The Amazon Resource Name (ARN) of a serverless cache snapshot. Available for Valkey, Redis OSS and
             /// Serverless Memcached only.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
             /// The ID of the Amazon Web Services Key Management Service (KMS) key of a serverless cache snapshot.
             /// Available for Valkey, Redis OSS and Serverless Memcached only.
-            pub fn kms_key_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.kms_key_id = ::std::option::Option::Some(input.into());
+            pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+                self.kms_key_id = Some(input.into());
                 self
             }
             /// Sets or clears the `KmsKeyId` member.
-            pub fn set_kms_key_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
                 self.kms_key_id = input;
                 self
             }
             /// The type of snapshot of serverless cache. Available for Valkey, Redis OSS and Serverless Memcached
             /// only.
-            pub fn snapshot_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.snapshot_type = ::std::option::Option::Some(input.into());
+            pub fn snapshot_type(mut self, input: impl Into<String>) -> Self {
+                self.snapshot_type = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotType` member.
-            pub fn set_snapshot_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_snapshot_type(mut self, input: Option<String>) -> Self {
                 self.snapshot_type = input;
                 self
             }
             /// The current status of the serverless cache. Available for Valkey, Redis OSS and Serverless Memcached
             /// only.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
             /// The date and time that the source serverless cache's metadata and cache data set was obtained for
             /// the snapshot. Available for Valkey, Redis OSS and Serverless Memcached only.
-            pub fn create_time(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.create_time = ::std::option::Option::Some(input.into());
+            pub fn create_time(mut self, input: impl Into<DateTime>) -> Self {
+                self.create_time = Some(input.into());
                 self
             }
             /// Sets or clears the `CreateTime` member.
-            pub fn set_create_time(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_create_time(mut self, input: Option<DateTime>) -> Self {
                 self.create_time = input;
                 self
             }
             /// The time that the serverless cache snapshot will expire. Available for Valkey, Redis OSS and
             /// Serverless Memcached only.
-            pub fn expiry_time(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.expiry_time = ::std::option::Option::Some(input.into());
+            pub fn expiry_time(mut self, input: impl Into<DateTime>) -> Self {
+                self.expiry_time = Some(input.into());
                 self
             }
             /// Sets or clears the `ExpiryTime` member.
-            pub fn set_expiry_time(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_expiry_time(mut self, input: Option<DateTime>) -> Self {
                 self.expiry_time = input;
                 self
             }
             /// The total size of a serverless cache snapshot, in bytes. Available for Valkey, Redis OSS and
             /// Serverless Memcached only.
-            pub fn bytes_used_for_cache(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.bytes_used_for_cache = ::std::option::Option::Some(input.into());
+            pub fn bytes_used_for_cache(mut self, input: impl Into<String>) -> Self {
+                self.bytes_used_for_cache = Some(input.into());
                 self
             }
             /// Sets or clears the `BytesUsedForCache` member.
-            pub fn set_bytes_used_for_cache(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_bytes_used_for_cache(mut self, input: Option<String>) -> Self {
                 self.bytes_used_for_cache = input;
                 self
             }
@@ -17046,19 +15237,15 @@ pub mod builders {
             /// Redis OSS and Serverless Memcached only.
             pub fn serverless_cache_configuration(
                 mut self,
-                input: impl ::std::convert::Into<
-                    crate::types::ServerlessCacheConfiguration,
-                >,
+                input: impl Into<crate::types::ServerlessCacheConfiguration>,
             ) -> Self {
-                self.serverless_cache_configuration = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.serverless_cache_configuration = Some(input.into());
                 self
             }
             /// Sets or clears the `ServerlessCacheConfiguration` member.
             pub fn set_serverless_cache_configuration(
                 mut self,
-                input: ::std::option::Option<crate::types::ServerlessCacheConfiguration>,
+                input: Option<crate::types::ServerlessCacheConfiguration>,
             ) -> Self {
                 self.serverless_cache_configuration = input;
                 self
@@ -17083,71 +15270,48 @@ pub mod builders {
     pub use self::serverless_cache_snapshot_items::*;
     #[cfg(feature = "_type-ServiceUpdate")]
     mod service_update_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`ServiceUpdate`](crate::types::ServiceUpdate).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServiceUpdateBuilder {
-            pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
-            pub(crate) service_update_release_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) service_update_end_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) service_update_severity: ::std::option::Option<
+            pub(crate) service_update_name: Option<String>,
+            pub(crate) service_update_release_date: Option<DateTime>,
+            pub(crate) service_update_end_date: Option<DateTime>,
+            pub(crate) service_update_severity: Option<
                 crate::types::ServiceUpdateSeverity,
             >,
-            pub(crate) service_update_recommended_apply_by_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) service_update_status: ::std::option::Option<
-                crate::types::ServiceUpdateStatus,
-            >,
-            pub(crate) service_update_description: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) service_update_type: ::std::option::Option<
-                crate::types::ServiceUpdateType,
-            >,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
-            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-            pub(crate) auto_update_after_recommended_apply_by_date: ::std::option::Option<
-                bool,
-            >,
-            pub(crate) estimated_update_time: ::std::option::Option<
-                ::std::string::String,
-            >,
+            pub(crate) service_update_recommended_apply_by_date: Option<DateTime>,
+            pub(crate) service_update_status: Option<crate::types::ServiceUpdateStatus>,
+            pub(crate) service_update_description: Option<String>,
+            pub(crate) service_update_type: Option<crate::types::ServiceUpdateType>,
+            pub(crate) engine: Option<String>,
+            pub(crate) engine_version: Option<String>,
+            pub(crate) auto_update_after_recommended_apply_by_date: Option<bool>,
+            pub(crate) estimated_update_time: Option<String>,
         }
         impl ServiceUpdateBuilder {
             /// The unique ID of the service update
-            pub fn service_update_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.service_update_name = ::std::option::Option::Some(input.into());
+            pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
+                self.service_update_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateName` member.
-            pub fn set_service_update_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
                 self.service_update_name = input;
                 self
             }
             /// The date when the service update is initially available
             pub fn service_update_release_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.service_update_release_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.service_update_release_date = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateReleaseDate` member.
             pub fn set_service_update_release_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.service_update_release_date = input;
                 self
@@ -17155,15 +15319,15 @@ pub mod builders {
             /// The date after which the service update is no longer available
             pub fn service_update_end_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.service_update_end_date = ::std::option::Option::Some(input.into());
+                self.service_update_end_date = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateEndDate` member.
             pub fn set_service_update_end_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.service_update_end_date = input;
                 self
@@ -17171,15 +15335,15 @@ pub mod builders {
             /// The severity of the service update
             pub fn service_update_severity(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ServiceUpdateSeverity>,
+                input: impl Into<crate::types::ServiceUpdateSeverity>,
             ) -> Self {
-                self.service_update_severity = ::std::option::Option::Some(input.into());
+                self.service_update_severity = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateSeverity` member.
             pub fn set_service_update_severity(
                 mut self,
-                input: ::std::option::Option<crate::types::ServiceUpdateSeverity>,
+                input: Option<crate::types::ServiceUpdateSeverity>,
             ) -> Self {
                 self.service_update_severity = input;
                 self
@@ -17189,17 +15353,15 @@ pub mod builders {
             /// Compliance](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/elasticache-compliance.html#elasticache-compliance-self-service).
             pub fn service_update_recommended_apply_by_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.service_update_recommended_apply_by_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.service_update_recommended_apply_by_date = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateRecommendedApplyByDate` member.
             pub fn set_service_update_recommended_apply_by_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.service_update_recommended_apply_by_date = input;
                 self
@@ -17207,15 +15369,15 @@ pub mod builders {
             /// The status of the service update
             pub fn service_update_status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ServiceUpdateStatus>,
+                input: impl Into<crate::types::ServiceUpdateStatus>,
             ) -> Self {
-                self.service_update_status = ::std::option::Option::Some(input.into());
+                self.service_update_status = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateStatus` member.
             pub fn set_service_update_status(
                 mut self,
-                input: ::std::option::Option<crate::types::ServiceUpdateStatus>,
+                input: Option<crate::types::ServiceUpdateStatus>,
             ) -> Self {
                 self.service_update_status = input;
                 self
@@ -17223,17 +15385,15 @@ pub mod builders {
             /// Provides details of the service update
             pub fn service_update_description(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.service_update_description = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.service_update_description = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateDescription` member.
             pub fn set_service_update_description(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.service_update_description = input;
                 self
@@ -17241,49 +15401,37 @@ pub mod builders {
             /// Reflects the nature of the service update
             pub fn service_update_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ServiceUpdateType>,
+                input: impl Into<crate::types::ServiceUpdateType>,
             ) -> Self {
-                self.service_update_type = ::std::option::Option::Some(input.into());
+                self.service_update_type = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateType` member.
             pub fn set_service_update_type(
                 mut self,
-                input: ::std::option::Option<crate::types::ServiceUpdateType>,
+                input: Option<crate::types::ServiceUpdateType>,
             ) -> Self {
                 self.service_update_type = input;
                 self
             }
             /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
             /// The Elasticache engine version to which the update applies. Either Valkey, Redis OSS or Memcached
             /// engine version.
-            pub fn engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine_version = ::std::option::Option::Some(input.into());
+            pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+                self.engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `EngineVersion` member.
-            pub fn set_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine_version(mut self, input: Option<String>) -> Self {
                 self.engine_version = input;
                 self
             }
@@ -17291,34 +15439,26 @@ pub mod builders {
             /// date has expired.
             pub fn auto_update_after_recommended_apply_by_date(
                 mut self,
-                input: impl ::std::convert::Into<bool>,
+                input: impl Into<bool>,
             ) -> Self {
-                self.auto_update_after_recommended_apply_by_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.auto_update_after_recommended_apply_by_date = Some(input.into());
                 self
             }
             /// Sets or clears the `AutoUpdateAfterRecommendedApplyByDate` member.
             pub fn set_auto_update_after_recommended_apply_by_date(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.auto_update_after_recommended_apply_by_date = input;
                 self
             }
             /// The estimated length of time the service update will take
-            pub fn estimated_update_time(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.estimated_update_time = ::std::option::Option::Some(input.into());
+            pub fn estimated_update_time(mut self, input: impl Into<String>) -> Self {
+                self.estimated_update_time = Some(input.into());
                 self
             }
             /// Sets or clears the `EstimatedUpdateTime` member.
-            pub fn set_estimated_update_time(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_estimated_update_time(mut self, input: Option<String>) -> Self {
                 self.estimated_update_time = input;
                 self
             }
@@ -17350,22 +15490,16 @@ pub mod builders {
         /// A builder for [`SlotMigration`](crate::types::SlotMigration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SlotMigrationBuilder {
-            pub(crate) progress_percentage: ::std::option::Option<f64>,
+            pub(crate) progress_percentage: Option<f64>,
         }
         impl SlotMigrationBuilder {
             /// The percentage of the slot migration that is complete.
-            pub fn progress_percentage(
-                mut self,
-                input: impl ::std::convert::Into<f64>,
-            ) -> Self {
-                self.progress_percentage = ::std::option::Option::Some(input.into());
+            pub fn progress_percentage(mut self, input: impl Into<f64>) -> Self {
+                self.progress_percentage = Some(input.into());
                 self
             }
             /// Sets or clears the `ProgressPercentage` member.
-            pub fn set_progress_percentage(
-                mut self,
-                input: ::std::option::Option<f64>,
-            ) -> Self {
+            pub fn set_progress_percentage(mut self, input: Option<f64>) -> Self {
                 self.progress_percentage = input;
                 self
             }
@@ -17381,159 +15515,106 @@ pub mod builders {
     pub use self::slot_migration_items::*;
     #[cfg(feature = "_type-Snapshot")]
     mod snapshot_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`Snapshot`](crate::types::Snapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SnapshotBuilder {
-            pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
-            pub(crate) replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) replication_group_description: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-            pub(crate) snapshot_status: ::std::option::Option<::std::string::String>,
-            pub(crate) snapshot_source: ::std::option::Option<::std::string::String>,
-            pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
-            pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-            pub(crate) num_cache_nodes: ::std::option::Option<i32>,
-            pub(crate) preferred_availability_zone: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) preferred_outpost_arn: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_cluster_create_time: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) preferred_maintenance_window: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-            pub(crate) port: ::std::option::Option<i32>,
-            pub(crate) cache_parameter_group_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_subnet_group_name: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) vpc_id: ::std::option::Option<::std::string::String>,
-            pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
-            pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-            pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
-            pub(crate) num_node_groups: ::std::option::Option<i32>,
-            pub(crate) automatic_failover: ::std::option::Option<
-                crate::types::AutomaticFailoverStatus,
-            >,
-            pub(crate) node_snapshots: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeSnapshot>,
-            >,
-            pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
-            pub(crate) data_tiering: ::std::option::Option<
-                crate::types::DataTieringStatus,
-            >,
+            pub(crate) snapshot_name: Option<String>,
+            pub(crate) replication_group_id: Option<String>,
+            pub(crate) replication_group_description: Option<String>,
+            pub(crate) cache_cluster_id: Option<String>,
+            pub(crate) snapshot_status: Option<String>,
+            pub(crate) snapshot_source: Option<String>,
+            pub(crate) cache_node_type: Option<String>,
+            pub(crate) engine: Option<String>,
+            pub(crate) engine_version: Option<String>,
+            pub(crate) num_cache_nodes: Option<i32>,
+            pub(crate) preferred_availability_zone: Option<String>,
+            pub(crate) preferred_outpost_arn: Option<String>,
+            pub(crate) cache_cluster_create_time: Option<DateTime>,
+            pub(crate) preferred_maintenance_window: Option<String>,
+            pub(crate) topic_arn: Option<String>,
+            pub(crate) port: Option<i32>,
+            pub(crate) cache_parameter_group_name: Option<String>,
+            pub(crate) cache_subnet_group_name: Option<String>,
+            pub(crate) vpc_id: Option<String>,
+            pub(crate) auto_minor_version_upgrade: Option<bool>,
+            pub(crate) snapshot_retention_limit: Option<i32>,
+            pub(crate) snapshot_window: Option<String>,
+            pub(crate) num_node_groups: Option<i32>,
+            pub(crate) automatic_failover: Option<crate::types::AutomaticFailoverStatus>,
+            pub(crate) node_snapshots: Option<Vec<crate::types::NodeSnapshot>>,
+            pub(crate) kms_key_id: Option<String>,
+            pub(crate) arn: Option<String>,
+            pub(crate) data_tiering: Option<crate::types::DataTieringStatus>,
         }
         impl SnapshotBuilder {
             /// The name of a snapshot. For an automatic snapshot, the name is system-generated. For a manual
             /// snapshot, this is the user-provided name.
-            pub fn snapshot_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.snapshot_name = ::std::option::Option::Some(input.into());
+            pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
+                self.snapshot_name = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotName` member.
-            pub fn set_snapshot_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
                 self.snapshot_name = input;
                 self
             }
             /// The unique identifier of the source replication group.
-            pub fn replication_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_id = ::std::option::Option::Some(input.into());
+            pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupId` member.
-            pub fn set_replication_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
                 self.replication_group_id = input;
                 self
             }
             /// A description of the source replication group.
             pub fn replication_group_description(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.replication_group_description = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.replication_group_description = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupDescription` member.
             pub fn set_replication_group_description(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.replication_group_description = input;
                 self
             }
             /// The user-supplied identifier of the source cluster.
-            pub fn cache_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterId` member.
-            pub fn set_cache_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
                 self.cache_cluster_id = input;
                 self
             }
             /// The status of the snapshot. Valid values: `creating` \| `available` \| `restoring` \| `copying` \|
             /// `deleting`.
-            pub fn snapshot_status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.snapshot_status = ::std::option::Option::Some(input.into());
+            pub fn snapshot_status(mut self, input: impl Into<String>) -> Self {
+                self.snapshot_status = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotStatus` member.
-            pub fn set_snapshot_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_snapshot_status(mut self, input: Option<String>) -> Self {
                 self.snapshot_status = input;
                 self
             }
             /// Indicates whether the snapshot is from an automatic backup (`automated`) or was created manually
             /// (`manual`).
-            pub fn snapshot_source(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.snapshot_source = ::std::option::Option::Some(input.into());
+            pub fn snapshot_source(mut self, input: impl Into<String>) -> Self {
+                self.snapshot_source = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotSource` member.
-            pub fn set_snapshot_source(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_snapshot_source(mut self, input: Option<String>) -> Self {
                 self.snapshot_source = input;
                 self
             }
@@ -17614,50 +15695,32 @@ pub mod builders {
             /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
             /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
             ///   Redis OSS version 2.8.22 and later.
-            pub fn cache_node_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_node_type = ::std::option::Option::Some(input.into());
+            pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+                self.cache_node_type = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeType` member.
-            pub fn set_cache_node_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
                 self.cache_node_type = input;
                 self
             }
             /// The name of the cache engine (`memcached` or `redis`) used by the source cluster.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
             /// The version of the cache engine version that is used by the source cluster.
-            pub fn engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine_version = ::std::option::Option::Some(input.into());
+            pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+                self.engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `EngineVersion` member.
-            pub fn set_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine_version(mut self, input: Option<String>) -> Self {
                 self.engine_version = input;
                 self
             }
@@ -17665,69 +15728,53 @@ pub mod builders {
             ///
             /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
             /// value must be between 1 and 40.
-            pub fn num_cache_nodes(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.num_cache_nodes = ::std::option::Option::Some(input.into());
+            pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
+                self.num_cache_nodes = Some(input.into());
                 self
             }
             /// Sets or clears the `NumCacheNodes` member.
-            pub fn set_num_cache_nodes(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_num_cache_nodes(mut self, input: Option<i32>) -> Self {
                 self.num_cache_nodes = input;
                 self
             }
             /// The name of the Availability Zone in which the source cluster is located.
             pub fn preferred_availability_zone(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.preferred_availability_zone = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.preferred_availability_zone = Some(input.into());
                 self
             }
             /// Sets or clears the `PreferredAvailabilityZone` member.
             pub fn set_preferred_availability_zone(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.preferred_availability_zone = input;
                 self
             }
             /// The ARN (Amazon Resource Name) of the preferred outpost.
-            pub fn preferred_outpost_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.preferred_outpost_arn = ::std::option::Option::Some(input.into());
+            pub fn preferred_outpost_arn(mut self, input: impl Into<String>) -> Self {
+                self.preferred_outpost_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `PreferredOutpostArn` member.
-            pub fn set_preferred_outpost_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_preferred_outpost_arn(mut self, input: Option<String>) -> Self {
                 self.preferred_outpost_arn = input;
                 self
             }
             /// The date and time when the source cluster was created.
             pub fn cache_cluster_create_time(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.cache_cluster_create_time = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_cluster_create_time = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterCreateTime` member.
             pub fn set_cache_cluster_create_time(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.cache_cluster_create_time = input;
                 self
@@ -17749,115 +15796,88 @@ pub mod builders {
             /// Example: `sun:23:00-mon:01:30`
             pub fn preferred_maintenance_window(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.preferred_maintenance_window = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.preferred_maintenance_window = Some(input.into());
                 self
             }
             /// Sets or clears the `PreferredMaintenanceWindow` member.
             pub fn set_preferred_maintenance_window(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.preferred_maintenance_window = input;
                 self
             }
             /// The Amazon Resource Name (ARN) for the topic used by the source cluster for publishing
             /// notifications.
-            pub fn topic_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.topic_arn = ::std::option::Option::Some(input.into());
+            pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+                self.topic_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `TopicArn` member.
-            pub fn set_topic_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
                 self.topic_arn = input;
                 self
             }
             /// The port number used by each cache nodes in the source cluster.
-            pub fn port(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.port = ::std::option::Option::Some(input.into());
+            pub fn port(mut self, input: impl Into<i32>) -> Self {
+                self.port = Some(input.into());
                 self
             }
             /// Sets or clears the `Port` member.
-            pub fn set_port(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_port(mut self, input: Option<i32>) -> Self {
                 self.port = input;
                 self
             }
             /// The cache parameter group that is associated with the source cluster.
             pub fn cache_parameter_group_name(
                 mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
+                input: impl Into<String>,
             ) -> Self {
-                self.cache_parameter_group_name = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.cache_parameter_group_name = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheParameterGroupName` member.
             pub fn set_cache_parameter_group_name(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.cache_parameter_group_name = input;
                 self
             }
             /// The name of the cache subnet group associated with the source cluster.
-            pub fn cache_subnet_group_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_subnet_group_name = ::std::option::Option::Some(input.into());
+            pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
+                self.cache_subnet_group_name = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheSubnetGroupName` member.
-            pub fn set_cache_subnet_group_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
                 self.cache_subnet_group_name = input;
                 self
             }
             /// The Amazon Virtual Private Cloud identifier (VPC ID) of the cache subnet group for the source
             /// cluster.
-            pub fn vpc_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.vpc_id = ::std::option::Option::Some(input.into());
+            pub fn vpc_id(mut self, input: impl Into<String>) -> Self {
+                self.vpc_id = Some(input.into());
                 self
             }
             /// Sets or clears the `VpcId` member.
-            pub fn set_vpc_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_vpc_id(mut self, input: Option<String>) -> Self {
                 self.vpc_id = input;
                 self
             }
             /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
             /// parameter to yes if you want to opt-in to the next auto minor version upgrade campaign. This
             /// parameter is disabled for previous versions.
-            pub fn auto_minor_version_upgrade(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.auto_minor_version_upgrade = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
+                self.auto_minor_version_upgrade = Some(input.into());
                 self
             }
             /// Sets or clears the `AutoMinorVersionUpgrade` member.
             pub fn set_auto_minor_version_upgrade(
                 mut self,
-                input: ::std::option::Option<bool>,
+                input: Option<bool>,
             ) -> Self {
                 self.auto_minor_version_upgrade = input;
                 self
@@ -17870,68 +15890,48 @@ pub mod builders {
             /// only be deleted using the `DeleteSnapshot` operation.
             ///
             /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
-            pub fn snapshot_retention_limit(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.snapshot_retention_limit = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+                self.snapshot_retention_limit = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotRetentionLimit` member.
-            pub fn set_snapshot_retention_limit(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
                 self.snapshot_retention_limit = input;
                 self
             }
             /// The daily time range during which ElastiCache takes daily snapshots of the source cluster.
-            pub fn snapshot_window(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.snapshot_window = ::std::option::Option::Some(input.into());
+            pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
+                self.snapshot_window = Some(input.into());
                 self
             }
             /// Sets or clears the `SnapshotWindow` member.
-            pub fn set_snapshot_window(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
                 self.snapshot_window = input;
                 self
             }
             /// The number of node groups (shards) in this snapshot. When restoring from a snapshot, the number of
             /// node groups (shards) in the snapshot and in the restored replication group must be the same.
-            pub fn num_node_groups(
-                mut self,
-                input: impl ::std::convert::Into<i32>,
-            ) -> Self {
-                self.num_node_groups = ::std::option::Option::Some(input.into());
+            pub fn num_node_groups(mut self, input: impl Into<i32>) -> Self {
+                self.num_node_groups = Some(input.into());
                 self
             }
             /// Sets or clears the `NumNodeGroups` member.
-            pub fn set_num_node_groups(
-                mut self,
-                input: ::std::option::Option<i32>,
-            ) -> Self {
+            pub fn set_num_node_groups(mut self, input: Option<i32>) -> Self {
                 self.num_node_groups = input;
                 self
             }
             /// Indicates the status of automatic failover for the source Valkey or Redis OSS replication group.
             pub fn automatic_failover(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::AutomaticFailoverStatus>,
+                input: impl Into<crate::types::AutomaticFailoverStatus>,
             ) -> Self {
-                self.automatic_failover = ::std::option::Option::Some(input.into());
+                self.automatic_failover = Some(input.into());
                 self
             }
             /// Sets or clears the `AutomaticFailover` member.
             pub fn set_automatic_failover(
                 mut self,
-                input: ::std::option::Option<crate::types::AutomaticFailoverStatus>,
+                input: Option<crate::types::AutomaticFailoverStatus>,
             ) -> Self {
                 self.automatic_failover = input;
                 self
@@ -17941,50 +15941,36 @@ pub mod builders {
             /// A list of the cache nodes in the source cluster.
             pub fn node_snapshots(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::NodeSnapshot>,
+                item: impl Into<crate::types::NodeSnapshot>,
             ) -> Self {
-                self.node_snapshots
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.node_snapshots.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `NodeSnapshots` member.
             pub fn set_node_snapshots(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::NodeSnapshot>>,
+                input: Option<Vec<crate::types::NodeSnapshot>>,
             ) -> Self {
                 self.node_snapshots = input;
                 self
             }
             /// The ID of the KMS key used to encrypt the snapshot.
-            pub fn kms_key_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.kms_key_id = ::std::option::Option::Some(input.into());
+            pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+                self.kms_key_id = Some(input.into());
                 self
             }
             /// Sets or clears the `KmsKeyId` member.
-            pub fn set_kms_key_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
                 self.kms_key_id = input;
                 self
             }
             /// The ARN (Amazon Resource Name) of the snapshot.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
@@ -17993,15 +15979,15 @@ pub mod builders {
             /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
             pub fn data_tiering(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::DataTieringStatus>,
+                input: impl Into<crate::types::DataTieringStatus>,
             ) -> Self {
-                self.data_tiering = ::std::option::Option::Some(input.into());
+                self.data_tiering = Some(input.into());
                 self
             }
             /// Sets or clears the `DataTiering` member.
             pub fn set_data_tiering(
                 mut self,
-                input: ::std::option::Option<crate::types::DataTieringStatus>,
+                input: Option<crate::types::DataTieringStatus>,
             ) -> Self {
                 self.data_tiering = input;
                 self
@@ -18048,48 +16034,34 @@ pub mod builders {
         /// A builder for [`Subnet`](crate::types::Subnet).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubnetBuilder {
-            pub(crate) subnet_identifier: ::std::option::Option<::std::string::String>,
-            pub(crate) subnet_availability_zone: ::std::option::Option<
-                crate::types::AvailabilityZone,
-            >,
-            pub(crate) subnet_outpost: ::std::option::Option<
-                crate::types::SubnetOutpost,
-            >,
-            pub(crate) supported_network_types: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NetworkType>,
-            >,
+            pub(crate) subnet_identifier: Option<String>,
+            pub(crate) subnet_availability_zone: Option<crate::types::AvailabilityZone>,
+            pub(crate) subnet_outpost: Option<crate::types::SubnetOutpost>,
+            pub(crate) supported_network_types: Option<Vec<crate::types::NetworkType>>,
         }
         impl SubnetBuilder {
             /// The unique identifier for the subnet.
-            pub fn subnet_identifier(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.subnet_identifier = ::std::option::Option::Some(input.into());
+            pub fn subnet_identifier(mut self, input: impl Into<String>) -> Self {
+                self.subnet_identifier = Some(input.into());
                 self
             }
             /// Sets or clears the `SubnetIdentifier` member.
-            pub fn set_subnet_identifier(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_subnet_identifier(mut self, input: Option<String>) -> Self {
                 self.subnet_identifier = input;
                 self
             }
             /// The Availability Zone associated with the subnet.
             pub fn subnet_availability_zone(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::AvailabilityZone>,
+                input: impl Into<crate::types::AvailabilityZone>,
             ) -> Self {
-                self.subnet_availability_zone = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.subnet_availability_zone = Some(input.into());
                 self
             }
             /// Sets or clears the `SubnetAvailabilityZone` member.
             pub fn set_subnet_availability_zone(
                 mut self,
-                input: ::std::option::Option<crate::types::AvailabilityZone>,
+                input: Option<crate::types::AvailabilityZone>,
             ) -> Self {
                 self.subnet_availability_zone = input;
                 self
@@ -18097,15 +16069,15 @@ pub mod builders {
             /// The outpost ARN of the subnet.
             pub fn subnet_outpost(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::SubnetOutpost>,
+                input: impl Into<crate::types::SubnetOutpost>,
             ) -> Self {
-                self.subnet_outpost = ::std::option::Option::Some(input.into());
+                self.subnet_outpost = Some(input.into());
                 self
             }
             /// Sets or clears the `SubnetOutpost` member.
             pub fn set_subnet_outpost(
                 mut self,
-                input: ::std::option::Option<crate::types::SubnetOutpost>,
+                input: Option<crate::types::SubnetOutpost>,
             ) -> Self {
                 self.subnet_outpost = input;
                 self
@@ -18117,17 +16089,17 @@ pub mod builders {
             /// built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
             pub fn supported_network_types(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::NetworkType>,
+                item: impl Into<crate::types::NetworkType>,
             ) -> Self {
                 self.supported_network_types
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `SupportedNetworkTypes` member.
             pub fn set_supported_network_types(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::NetworkType>>,
+                input: Option<Vec<crate::types::NetworkType>>,
             ) -> Self {
                 self.supported_network_types = input;
                 self
@@ -18150,22 +16122,16 @@ pub mod builders {
         /// A builder for [`SubnetOutpost`](crate::types::SubnetOutpost).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubnetOutpostBuilder {
-            pub(crate) subnet_outpost_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) subnet_outpost_arn: Option<String>,
         }
         impl SubnetOutpostBuilder {
             /// The outpost ARN of the subnet.
-            pub fn subnet_outpost_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.subnet_outpost_arn = ::std::option::Option::Some(input.into());
+            pub fn subnet_outpost_arn(mut self, input: impl Into<String>) -> Self {
+                self.subnet_outpost_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `SubnetOutpostArn` member.
-            pub fn set_subnet_outpost_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_subnet_outpost_arn(mut self, input: Option<String>) -> Self {
                 self.subnet_outpost_arn = input;
                 self
             }
@@ -18184,39 +16150,27 @@ pub mod builders {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagBuilder {
-            pub(crate) key: ::std::option::Option<::std::string::String>,
-            pub(crate) value: ::std::option::Option<::std::string::String>,
+            pub(crate) key: Option<String>,
+            pub(crate) value: Option<String>,
         }
         impl TagBuilder {
             /// The key for the tag. May not be null.
-            pub fn key(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.key = ::std::option::Option::Some(input.into());
+            pub fn key(mut self, input: impl Into<String>) -> Self {
+                self.key = Some(input.into());
                 self
             }
             /// Sets or clears the `Key` member.
-            pub fn set_key(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_key(mut self, input: Option<String>) -> Self {
                 self.key = input;
                 self
             }
             /// The tag's value. May be null.
-            pub fn value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.value = ::std::option::Option::Some(input.into());
+            pub fn value(mut self, input: impl Into<String>) -> Self {
+                self.value = Some(input.into());
                 self
             }
             /// Sets or clears the `Value` member.
-            pub fn set_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_value(mut self, input: Option<String>) -> Self {
                 self.value = input;
                 self
             }
@@ -18233,42 +16187,31 @@ pub mod builders {
     pub use self::tag_items::*;
     #[cfg(feature = "_type-TimeRangeFilter")]
     mod time_range_filter_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`TimeRangeFilter`](crate::types::TimeRangeFilter).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TimeRangeFilterBuilder {
-            pub(crate) start_time: ::std::option::Option<::querygen_runtime::DateTime>,
-            pub(crate) end_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            pub(crate) start_time: Option<DateTime>,
+            pub(crate) end_time: Option<DateTime>,
         }
         impl TimeRangeFilterBuilder {
             /// The start time of the time range filter
-            pub fn start_time(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.start_time = ::std::option::Option::Some(input.into());
+            pub fn start_time(mut self, input: impl Into<DateTime>) -> Self {
+                self.start_time = Some(input.into());
                 self
             }
             /// Sets or clears the `StartTime` member.
-            pub fn set_start_time(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_start_time(mut self, input: Option<DateTime>) -> Self {
                 self.start_time = input;
                 self
             }
             /// The end time of the time range filter
-            pub fn end_time(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.end_time = ::std::option::Option::Some(input.into());
+            pub fn end_time(mut self, input: impl Into<DateTime>) -> Self {
+                self.end_time = Some(input.into());
                 self
             }
             /// Sets or clears the `EndTime` member.
-            pub fn set_end_time(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_end_time(mut self, input: Option<DateTime>) -> Self {
                 self.end_time = input;
                 self
             }
@@ -18288,92 +16231,60 @@ pub mod builders {
         /// A builder for [`UnprocessedUpdateAction`](crate::types::UnprocessedUpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UnprocessedUpdateActionBuilder {
-            pub(crate) replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-            pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
-            pub(crate) error_type: ::std::option::Option<::std::string::String>,
-            pub(crate) error_message: ::std::option::Option<::std::string::String>,
+            pub(crate) replication_group_id: Option<String>,
+            pub(crate) cache_cluster_id: Option<String>,
+            pub(crate) service_update_name: Option<String>,
+            pub(crate) error_type: Option<String>,
+            pub(crate) error_message: Option<String>,
         }
         impl UnprocessedUpdateActionBuilder {
             /// The replication group ID
-            pub fn replication_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_id = ::std::option::Option::Some(input.into());
+            pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupId` member.
-            pub fn set_replication_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
                 self.replication_group_id = input;
                 self
             }
             /// The ID of the cache cluster
-            pub fn cache_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterId` member.
-            pub fn set_cache_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
                 self.cache_cluster_id = input;
                 self
             }
             /// The unique ID of the service update
-            pub fn service_update_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.service_update_name = ::std::option::Option::Some(input.into());
+            pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
+                self.service_update_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateName` member.
-            pub fn set_service_update_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
                 self.service_update_name = input;
                 self
             }
             /// The error type for requests that are not processed
-            pub fn error_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.error_type = ::std::option::Option::Some(input.into());
+            pub fn error_type(mut self, input: impl Into<String>) -> Self {
+                self.error_type = Some(input.into());
                 self
             }
             /// Sets or clears the `ErrorType` member.
-            pub fn set_error_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_error_type(mut self, input: Option<String>) -> Self {
                 self.error_type = input;
                 self
             }
             /// The error message that describes the reason the request was not processed
-            pub fn error_message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.error_message = ::std::option::Option::Some(input.into());
+            pub fn error_message(mut self, input: impl Into<String>) -> Self {
+                self.error_message = Some(input.into());
                 self
             }
             /// Sets or clears the `ErrorMessage` member.
-            pub fn set_error_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_error_message(mut self, input: Option<String>) -> Self {
                 self.error_message = input;
                 self
             }
@@ -18393,114 +16304,77 @@ pub mod builders {
     pub use self::unprocessed_update_action_items::*;
     #[cfg(feature = "_type-UpdateAction")]
     mod update_action_items {
+        use ::querygen_runtime::DateTime;
         /// A builder for [`UpdateAction`](crate::types::UpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UpdateActionBuilder {
-            pub(crate) replication_group_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-            pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
-            pub(crate) service_update_release_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) service_update_severity: ::std::option::Option<
+            pub(crate) replication_group_id: Option<String>,
+            pub(crate) cache_cluster_id: Option<String>,
+            pub(crate) service_update_name: Option<String>,
+            pub(crate) service_update_release_date: Option<DateTime>,
+            pub(crate) service_update_severity: Option<
                 crate::types::ServiceUpdateSeverity,
             >,
-            pub(crate) service_update_status: ::std::option::Option<
-                crate::types::ServiceUpdateStatus,
+            pub(crate) service_update_status: Option<crate::types::ServiceUpdateStatus>,
+            pub(crate) service_update_recommended_apply_by_date: Option<DateTime>,
+            pub(crate) service_update_type: Option<crate::types::ServiceUpdateType>,
+            pub(crate) update_action_available_date: Option<DateTime>,
+            pub(crate) update_action_status: Option<crate::types::UpdateActionStatus>,
+            pub(crate) nodes_updated: Option<String>,
+            pub(crate) update_action_status_modified_date: Option<DateTime>,
+            pub(crate) sla_met: Option<crate::types::SlaMet>,
+            pub(crate) node_group_update_status: Option<
+                Vec<crate::types::NodeGroupUpdateStatus>,
             >,
-            pub(crate) service_update_recommended_apply_by_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
+            pub(crate) cache_node_update_status: Option<
+                Vec<crate::types::CacheNodeUpdateStatus>,
             >,
-            pub(crate) service_update_type: ::std::option::Option<
-                crate::types::ServiceUpdateType,
-            >,
-            pub(crate) update_action_available_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) update_action_status: ::std::option::Option<
-                crate::types::UpdateActionStatus,
-            >,
-            pub(crate) nodes_updated: ::std::option::Option<::std::string::String>,
-            pub(crate) update_action_status_modified_date: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) sla_met: ::std::option::Option<crate::types::SlaMet>,
-            pub(crate) node_group_update_status: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
-            >,
-            pub(crate) cache_node_update_status: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
-            >,
-            pub(crate) estimated_update_time: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
+            pub(crate) estimated_update_time: Option<String>,
+            pub(crate) engine: Option<String>,
         }
         impl UpdateActionBuilder {
             /// The ID of the replication group
-            pub fn replication_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_group_id = ::std::option::Option::Some(input.into());
+            pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+                self.replication_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicationGroupId` member.
-            pub fn set_replication_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
                 self.replication_group_id = input;
                 self
             }
             /// The ID of the cache cluster
-            pub fn cache_cluster_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.cache_cluster_id = ::std::option::Option::Some(input.into());
+            pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+                self.cache_cluster_id = Some(input.into());
                 self
             }
             /// Sets or clears the `CacheClusterId` member.
-            pub fn set_cache_cluster_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
                 self.cache_cluster_id = input;
                 self
             }
             /// The unique ID of the service update
-            pub fn service_update_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.service_update_name = ::std::option::Option::Some(input.into());
+            pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
+                self.service_update_name = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateName` member.
-            pub fn set_service_update_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
                 self.service_update_name = input;
                 self
             }
             /// The date the update is first available
             pub fn service_update_release_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.service_update_release_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.service_update_release_date = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateReleaseDate` member.
             pub fn set_service_update_release_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.service_update_release_date = input;
                 self
@@ -18508,15 +16382,15 @@ pub mod builders {
             /// The severity of the service update
             pub fn service_update_severity(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ServiceUpdateSeverity>,
+                input: impl Into<crate::types::ServiceUpdateSeverity>,
             ) -> Self {
-                self.service_update_severity = ::std::option::Option::Some(input.into());
+                self.service_update_severity = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateSeverity` member.
             pub fn set_service_update_severity(
                 mut self,
-                input: ::std::option::Option<crate::types::ServiceUpdateSeverity>,
+                input: Option<crate::types::ServiceUpdateSeverity>,
             ) -> Self {
                 self.service_update_severity = input;
                 self
@@ -18524,15 +16398,15 @@ pub mod builders {
             /// The status of the service update
             pub fn service_update_status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ServiceUpdateStatus>,
+                input: impl Into<crate::types::ServiceUpdateStatus>,
             ) -> Self {
-                self.service_update_status = ::std::option::Option::Some(input.into());
+                self.service_update_status = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateStatus` member.
             pub fn set_service_update_status(
                 mut self,
-                input: ::std::option::Option<crate::types::ServiceUpdateStatus>,
+                input: Option<crate::types::ServiceUpdateStatus>,
             ) -> Self {
                 self.service_update_status = input;
                 self
@@ -18542,17 +16416,15 @@ pub mod builders {
             /// Compliance](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/elasticache-compliance.html#elasticache-compliance-self-service).
             pub fn service_update_recommended_apply_by_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.service_update_recommended_apply_by_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.service_update_recommended_apply_by_date = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateRecommendedApplyByDate` member.
             pub fn set_service_update_recommended_apply_by_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.service_update_recommended_apply_by_date = input;
                 self
@@ -18560,15 +16432,15 @@ pub mod builders {
             /// Reflects the nature of the service update
             pub fn service_update_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ServiceUpdateType>,
+                input: impl Into<crate::types::ServiceUpdateType>,
             ) -> Self {
-                self.service_update_type = ::std::option::Option::Some(input.into());
+                self.service_update_type = Some(input.into());
                 self
             }
             /// Sets or clears the `ServiceUpdateType` member.
             pub fn set_service_update_type(
                 mut self,
-                input: ::std::option::Option<crate::types::ServiceUpdateType>,
+                input: Option<crate::types::ServiceUpdateType>,
             ) -> Self {
                 self.service_update_type = input;
                 self
@@ -18576,17 +16448,15 @@ pub mod builders {
             /// The date that the service update is available to a replication group
             pub fn update_action_available_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.update_action_available_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.update_action_available_date = Some(input.into());
                 self
             }
             /// Sets or clears the `UpdateActionAvailableDate` member.
             pub fn set_update_action_available_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.update_action_available_date = input;
                 self
@@ -18594,49 +16464,41 @@ pub mod builders {
             /// The status of the update action
             pub fn update_action_status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::UpdateActionStatus>,
+                input: impl Into<crate::types::UpdateActionStatus>,
             ) -> Self {
-                self.update_action_status = ::std::option::Option::Some(input.into());
+                self.update_action_status = Some(input.into());
                 self
             }
             /// Sets or clears the `UpdateActionStatus` member.
             pub fn set_update_action_status(
                 mut self,
-                input: ::std::option::Option<crate::types::UpdateActionStatus>,
+                input: Option<crate::types::UpdateActionStatus>,
             ) -> Self {
                 self.update_action_status = input;
                 self
             }
             /// The progress of the service update on the replication group
-            pub fn nodes_updated(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.nodes_updated = ::std::option::Option::Some(input.into());
+            pub fn nodes_updated(mut self, input: impl Into<String>) -> Self {
+                self.nodes_updated = Some(input.into());
                 self
             }
             /// Sets or clears the `NodesUpdated` member.
-            pub fn set_nodes_updated(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_nodes_updated(mut self, input: Option<String>) -> Self {
                 self.nodes_updated = input;
                 self
             }
             /// The date when the UpdateActionStatus was last modified
             pub fn update_action_status_modified_date(
                 mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+                input: impl Into<DateTime>,
             ) -> Self {
-                self.update_action_status_modified_date = ::std::option::Option::Some(
-                    input.into(),
-                );
+                self.update_action_status_modified_date = Some(input.into());
                 self
             }
             /// Sets or clears the `UpdateActionStatusModifiedDate` member.
             pub fn set_update_action_status_modified_date(
                 mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
+                input: Option<DateTime>,
             ) -> Self {
                 self.update_action_status_modified_date = input;
                 self
@@ -18644,18 +16506,12 @@ pub mod builders {
             /// If yes, all nodes in the replication group have been updated by the recommended apply-by date. If
             /// no, at least one node in the replication group have not been updated by the recommended apply-by
             /// date. If N/A, the replication group was created after the recommended apply-by date.
-            pub fn sla_met(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::SlaMet>,
-            ) -> Self {
-                self.sla_met = ::std::option::Option::Some(input.into());
+            pub fn sla_met(mut self, input: impl Into<crate::types::SlaMet>) -> Self {
+                self.sla_met = Some(input.into());
                 self
             }
             /// Sets or clears the `SlaMet` member.
-            pub fn set_sla_met(
-                mut self,
-                input: ::std::option::Option<crate::types::SlaMet>,
-            ) -> Self {
+            pub fn set_sla_met(mut self, input: Option<crate::types::SlaMet>) -> Self {
                 self.sla_met = input;
                 self
             }
@@ -18664,19 +16520,17 @@ pub mod builders {
             /// The status of the service update on the node group
             pub fn node_group_update_status(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::NodeGroupUpdateStatus>,
+                item: impl Into<crate::types::NodeGroupUpdateStatus>,
             ) -> Self {
                 self.node_group_update_status
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `NodeGroupUpdateStatus` member.
             pub fn set_node_group_update_status(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
-                >,
+                input: Option<Vec<crate::types::NodeGroupUpdateStatus>>,
             ) -> Self {
                 self.node_group_update_status = input;
                 self
@@ -18686,52 +16540,38 @@ pub mod builders {
             /// The status of the service update on the cache node
             pub fn cache_node_update_status(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::CacheNodeUpdateStatus>,
+                item: impl Into<crate::types::CacheNodeUpdateStatus>,
             ) -> Self {
                 self.cache_node_update_status
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `CacheNodeUpdateStatus` member.
             pub fn set_cache_node_update_status(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
-                >,
+                input: Option<Vec<crate::types::CacheNodeUpdateStatus>>,
             ) -> Self {
                 self.cache_node_update_status = input;
                 self
             }
             /// The estimated length of time for the update to complete
-            pub fn estimated_update_time(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.estimated_update_time = ::std::option::Option::Some(input.into());
+            pub fn estimated_update_time(mut self, input: impl Into<String>) -> Self {
+                self.estimated_update_time = Some(input.into());
                 self
             }
             /// Sets or clears the `EstimatedUpdateTime` member.
-            pub fn set_estimated_update_time(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_estimated_update_time(mut self, input: Option<String>) -> Self {
                 self.estimated_update_time = input;
                 self
             }
             /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
@@ -18768,168 +16608,112 @@ pub mod builders {
         /// A builder for [`User`](crate::types::User).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserBuilder {
-            pub(crate) user_id: ::std::option::Option<::std::string::String>,
-            pub(crate) user_name: ::std::option::Option<::std::string::String>,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
-            pub(crate) minimum_engine_version: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) access_string: ::std::option::Option<::std::string::String>,
-            pub(crate) user_group_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) authentication: ::std::option::Option<
-                crate::types::Authentication,
-            >,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) user_id: Option<String>,
+            pub(crate) user_name: Option<String>,
+            pub(crate) status: Option<String>,
+            pub(crate) engine: Option<String>,
+            pub(crate) minimum_engine_version: Option<String>,
+            pub(crate) access_string: Option<String>,
+            pub(crate) user_group_ids: Option<Vec<String>>,
+            pub(crate) authentication: Option<crate::types::Authentication>,
+            pub(crate) arn: Option<String>,
         }
         impl UserBuilder {
             /// The ID of the user.
-            pub fn user_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.user_id = ::std::option::Option::Some(input.into());
+            pub fn user_id(mut self, input: impl Into<String>) -> Self {
+                self.user_id = Some(input.into());
                 self
             }
             /// Sets or clears the `UserId` member.
-            pub fn set_user_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_user_id(mut self, input: Option<String>) -> Self {
                 self.user_id = input;
                 self
             }
             /// The username of the user.
-            pub fn user_name(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.user_name = ::std::option::Option::Some(input.into());
+            pub fn user_name(mut self, input: impl Into<String>) -> Self {
+                self.user_name = Some(input.into());
                 self
             }
             /// Sets or clears the `UserName` member.
-            pub fn set_user_name(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_user_name(mut self, input: Option<String>) -> Self {
                 self.user_name = input;
                 self
             }
             /// Indicates the user status. Can be "active", "modifying" or "deleting".
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
             /// The options are valkey or redis.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
             /// The minimum engine version required, which is Redis OSS 6.0
-            pub fn minimum_engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.minimum_engine_version = ::std::option::Option::Some(input.into());
+            pub fn minimum_engine_version(mut self, input: impl Into<String>) -> Self {
+                self.minimum_engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `MinimumEngineVersion` member.
-            pub fn set_minimum_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_minimum_engine_version(mut self, input: Option<String>) -> Self {
                 self.minimum_engine_version = input;
                 self
             }
             /// Access permissions string used for this user.
-            pub fn access_string(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.access_string = ::std::option::Option::Some(input.into());
+            pub fn access_string(mut self, input: impl Into<String>) -> Self {
+                self.access_string = Some(input.into());
                 self
             }
             /// Sets or clears the `AccessString` member.
-            pub fn set_access_string(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_access_string(mut self, input: Option<String>) -> Self {
                 self.access_string = input;
                 self
             }
             /// Appends one item to the `UserGroupIds` member.
             ///
             /// Returns a list of the user group IDs the user belongs to.
-            pub fn user_group_ids(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.user_group_ids
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn user_group_ids(mut self, item: impl Into<String>) -> Self {
+                self.user_group_ids.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `UserGroupIds` member.
-            pub fn set_user_group_ids(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_user_group_ids(mut self, input: Option<Vec<String>>) -> Self {
                 self.user_group_ids = input;
                 self
             }
             /// Denotes whether the user requires a password to authenticate.
             pub fn authentication(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::Authentication>,
+                input: impl Into<crate::types::Authentication>,
             ) -> Self {
-                self.authentication = ::std::option::Option::Some(input.into());
+                self.authentication = Some(input.into());
                 self
             }
             /// Sets or clears the `Authentication` member.
             pub fn set_authentication(
                 mut self,
-                input: ::std::option::Option<crate::types::Authentication>,
+                input: Option<crate::types::Authentication>,
             ) -> Self {
                 self.authentication = input;
                 self
             }
             /// The Amazon Resource Name (ARN) of the user.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
@@ -18956,121 +16740,81 @@ pub mod builders {
         /// A builder for [`UserGroup`](crate::types::UserGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupBuilder {
-            pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
-            pub(crate) engine: ::std::option::Option<::std::string::String>,
-            pub(crate) user_ids: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) minimum_engine_version: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) pending_changes: ::std::option::Option<
-                crate::types::UserGroupPendingChanges,
-            >,
-            pub(crate) replication_groups: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) serverless_caches: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) arn: ::std::option::Option<::std::string::String>,
+            pub(crate) user_group_id: Option<String>,
+            pub(crate) status: Option<String>,
+            pub(crate) engine: Option<String>,
+            pub(crate) user_ids: Option<Vec<String>>,
+            pub(crate) minimum_engine_version: Option<String>,
+            pub(crate) pending_changes: Option<crate::types::UserGroupPendingChanges>,
+            pub(crate) replication_groups: Option<Vec<String>>,
+            pub(crate) serverless_caches: Option<Vec<String>>,
+            pub(crate) arn: Option<String>,
         }
         impl UserGroupBuilder {
             /// The ID of the user group.
-            pub fn user_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.user_group_id = ::std::option::Option::Some(input.into());
+            pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
+                self.user_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `UserGroupId` member.
-            pub fn set_user_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
                 self.user_group_id = input;
                 self
             }
             /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
             /// The options are valkey or redis.
-            pub fn engine(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.engine = ::std::option::Option::Some(input.into());
+            pub fn engine(mut self, input: impl Into<String>) -> Self {
+                self.engine = Some(input.into());
                 self
             }
             /// Sets or clears the `Engine` member.
-            pub fn set_engine(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_engine(mut self, input: Option<String>) -> Self {
                 self.engine = input;
                 self
             }
             /// Appends one item to the `UserIds` member.
             ///
             /// The list of user IDs that belong to the user group.
-            pub fn user_ids(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.user_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            pub fn user_ids(mut self, item: impl Into<String>) -> Self {
+                self.user_ids.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `UserIds` member.
-            pub fn set_user_ids(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_user_ids(mut self, input: Option<Vec<String>>) -> Self {
                 self.user_ids = input;
                 self
             }
             /// The minimum engine version required, which is Redis OSS 6.0
-            pub fn minimum_engine_version(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.minimum_engine_version = ::std::option::Option::Some(input.into());
+            pub fn minimum_engine_version(mut self, input: impl Into<String>) -> Self {
+                self.minimum_engine_version = Some(input.into());
                 self
             }
             /// Sets or clears the `MinimumEngineVersion` member.
-            pub fn set_minimum_engine_version(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_minimum_engine_version(mut self, input: Option<String>) -> Self {
                 self.minimum_engine_version = input;
                 self
             }
             /// A list of updates being applied to the user group.
             pub fn pending_changes(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::UserGroupPendingChanges>,
+                input: impl Into<crate::types::UserGroupPendingChanges>,
             ) -> Self {
-                self.pending_changes = ::std::option::Option::Some(input.into());
+                self.pending_changes = Some(input.into());
                 self
             }
             /// Sets or clears the `PendingChanges` member.
             pub fn set_pending_changes(
                 mut self,
-                input: ::std::option::Option<crate::types::UserGroupPendingChanges>,
+                input: Option<crate::types::UserGroupPendingChanges>,
             ) -> Self {
                 self.pending_changes = input;
                 self
@@ -19078,20 +16822,12 @@ pub mod builders {
             /// Appends one item to the `ReplicationGroups` member.
             ///
             /// A list of replication groups that the user group can access.
-            pub fn replication_groups(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.replication_groups
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn replication_groups(mut self, item: impl Into<String>) -> Self {
+                self.replication_groups.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `ReplicationGroups` member.
-            pub fn set_replication_groups(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_replication_groups(mut self, input: Option<Vec<String>>) -> Self {
                 self.replication_groups = input;
                 self
             }
@@ -19099,36 +16835,22 @@ pub mod builders {
             ///
             /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
             /// Redis OSS and Serverless Memcached only.
-            pub fn serverless_caches(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.serverless_caches
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn serverless_caches(mut self, item: impl Into<String>) -> Self {
+                self.serverless_caches.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `ServerlessCaches` member.
-            pub fn set_serverless_caches(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_serverless_caches(mut self, input: Option<Vec<String>>) -> Self {
                 self.serverless_caches = input;
                 self
             }
             /// The Amazon Resource Name (ARN) of the user group.
-            pub fn arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.arn = ::std::option::Option::Some(input.into());
+            pub fn arn(mut self, input: impl Into<String>) -> Self {
+                self.arn = Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_arn(mut self, input: Option<String>) -> Self {
                 self.arn = input;
                 self
             }
@@ -19155,51 +16877,31 @@ pub mod builders {
         /// A builder for [`UserGroupPendingChanges`](crate::types::UserGroupPendingChanges).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupPendingChangesBuilder {
-            pub(crate) user_ids_to_remove: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) user_ids_to_add: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
+            pub(crate) user_ids_to_remove: Option<Vec<String>>,
+            pub(crate) user_ids_to_add: Option<Vec<String>>,
         }
         impl UserGroupPendingChangesBuilder {
             /// Appends one item to the `UserIdsToRemove` member.
             ///
             /// The list of user IDs to remove.
-            pub fn user_ids_to_remove(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.user_ids_to_remove
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn user_ids_to_remove(mut self, item: impl Into<String>) -> Self {
+                self.user_ids_to_remove.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `UserIdsToRemove` member.
-            pub fn set_user_ids_to_remove(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_user_ids_to_remove(mut self, input: Option<Vec<String>>) -> Self {
                 self.user_ids_to_remove = input;
                 self
             }
             /// Appends one item to the `UserIdsToAdd` member.
             ///
             /// The list of user IDs to add.
-            pub fn user_ids_to_add(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.user_ids_to_add
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn user_ids_to_add(mut self, item: impl Into<String>) -> Self {
+                self.user_ids_to_add.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `UserIdsToAdd` member.
-            pub fn set_user_ids_to_add(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_user_ids_to_add(mut self, input: Option<Vec<String>>) -> Self {
                 self.user_ids_to_add = input;
                 self
             }
@@ -19219,30 +16921,23 @@ pub mod builders {
         /// A builder for [`UserGroupsUpdateStatus`](crate::types::UserGroupsUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupsUpdateStatusBuilder {
-            pub(crate) user_group_ids_to_add: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) user_group_ids_to_remove: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
+            pub(crate) user_group_ids_to_add: Option<Vec<String>>,
+            pub(crate) user_group_ids_to_remove: Option<Vec<String>>,
         }
         impl UserGroupsUpdateStatusBuilder {
             /// Appends one item to the `UserGroupIdsToAdd` member.
             ///
             /// The ID of the user group to add.
-            pub fn user_group_ids_to_add(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
+            pub fn user_group_ids_to_add(mut self, item: impl Into<String>) -> Self {
                 self.user_group_ids_to_add
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `UserGroupIdsToAdd` member.
             pub fn set_user_group_ids_to_add(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.user_group_ids_to_add = input;
                 self
@@ -19250,19 +16945,16 @@ pub mod builders {
             /// Appends one item to the `UserGroupIdsToRemove` member.
             ///
             /// The ID of the user group to remove.
-            pub fn user_group_ids_to_remove(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
+            pub fn user_group_ids_to_remove(mut self, item: impl Into<String>) -> Self {
                 self.user_group_ids_to_remove
-                    .get_or_insert_with(::std::vec::Vec::new)
+                    .get_or_insert_with(Vec::new)
                     .push(item.into());
                 self
             }
             /// Sets or clears the `UserGroupIdsToRemove` member.
             pub fn set_user_group_ids_to_remove(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                input: Option<Vec<String>>,
             ) -> Self {
                 self.user_group_ids_to_remove = input;
                 self

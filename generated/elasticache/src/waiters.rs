@@ -6,6 +6,13 @@
 //! `classify` (which state one answer reaches); with the `client` feature, the
 //! builders here are what `Client::wait_until_…` returns (one per operation,
 //! shared by its waiters).
+#[cfg(
+    any(
+        all(feature = "describe-cache-clusters", feature = "client"),
+        all(feature = "describe-replication-groups", feature = "client")
+    )
+)]
+use ::querygen_client::{FinalPoll, Handle, WaiterError, WaiterSpec};
 #[cfg(feature = "describe-cache-clusters")]
 /// Wait until ElastiCache cluster is available.
 ///
@@ -17,26 +24,27 @@
 /// 4. failure when `CacheClusters[].CacheClusterStatus` anyStringEquals `incompatible-network` (output)
 /// 5. failure when `CacheClusters[].CacheClusterStatus` anyStringEquals `restore-failed` (output)
 pub mod cache_cluster_available {
+    use ::querygen_runtime::waiters::AcceptorState;
+    #[cfg(feature = "client")]
+    use ::querygen_client::WaiterSpec;
     /// Which state `result` reaches: that of the first acceptor that matches, in the model's order; `None` when none does.
     pub fn classify(
         _input: &crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
-        result: ::std::result::Result<
+        result: Result<
             &crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
             &crate::operation::describe_cache_clusters::DescribeCacheClustersError,
         >,
-    ) -> ::std::option::Option<::querygen_runtime::waiters::AcceptorState> {
-        if let ::std::result::Result::Ok(output) = result {
+    ) -> Option<AcceptorState> {
+        if let Ok(output) = result {
             if output
                 .cache_clusters
                 .iter()
                 .flatten()
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .map(|v| v.as_str() == "available")
-                .reduce(|a, b| a && b) == ::std::option::Option::Some(true)
+                .reduce(|a, b| a && b) == Some(true)
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Success,
-                );
+                return Some(AcceptorState::Success);
             }
             if output
                 .cache_clusters
@@ -45,9 +53,7 @@ pub mod cache_cluster_available {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "deleted")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
             if output
                 .cache_clusters
@@ -56,9 +62,7 @@ pub mod cache_cluster_available {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "deleting")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
             if output
                 .cache_clusters
@@ -67,9 +71,7 @@ pub mod cache_cluster_available {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "incompatible-network")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
             if output
                 .cache_clusters
@@ -78,19 +80,17 @@ pub mod cache_cluster_available {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "restore-failed")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
         }
-        ::std::option::Option::None
+        None
     }
     #[cfg(feature = "client")]
-    pub(crate) static SPEC: ::querygen_client::WaiterSpec<
+    pub(crate) static SPEC: WaiterSpec<
         crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersError,
-    > = ::querygen_client::WaiterSpec {
+    > = WaiterSpec {
         name: "CacheClusterAvailable",
         min_delay: ::std::time::Duration::from_secs(15),
         max_delay: ::std::time::Duration::from_secs(120),
@@ -111,38 +111,36 @@ pub mod cache_cluster_available {
 /// 7. failure when `CacheClusters[].CacheClusterStatus` anyStringEquals `restore-failed` (output)
 /// 8. failure when `CacheClusters[].CacheClusterStatus` anyStringEquals `snapshotting` (output)
 pub mod cache_cluster_deleted {
+    use ::querygen_runtime::query::ErrorCode;
+    use ::querygen_runtime::waiters::AcceptorState;
+    #[cfg(feature = "client")]
+    use ::querygen_client::WaiterSpec;
     /// Which state `result` reaches: that of the first acceptor that matches, in the model's order; `None` when none does.
     pub fn classify(
         _input: &crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
-        result: ::std::result::Result<
+        result: Result<
             &crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
             &crate::operation::describe_cache_clusters::DescribeCacheClustersError,
         >,
-    ) -> ::std::option::Option<::querygen_runtime::waiters::AcceptorState> {
-        if let ::std::result::Result::Ok(output) = result {
+    ) -> Option<AcceptorState> {
+        if let Ok(output) = result {
             if output
                 .cache_clusters
                 .iter()
                 .flatten()
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .map(|v| v.as_str() == "deleted")
-                .reduce(|a, b| a && b) == ::std::option::Option::Some(true)
+                .reduce(|a, b| a && b) == Some(true)
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Success,
-                );
+                return Some(AcceptorState::Success);
             }
         }
-        if let ::std::result::Result::Err(error) = result {
-            if ::querygen_runtime::query::ErrorCode::code(error)
-                == ::std::option::Option::Some("CacheClusterNotFound")
-            {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Success,
-                );
+        if let Err(error) = result {
+            if ErrorCode::code(error) == Some("CacheClusterNotFound") {
+                return Some(AcceptorState::Success);
             }
         }
-        if let ::std::result::Result::Ok(output) = result {
+        if let Ok(output) = result {
             if output
                 .cache_clusters
                 .iter()
@@ -150,9 +148,7 @@ pub mod cache_cluster_deleted {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "available")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
             if output
                 .cache_clusters
@@ -161,9 +157,7 @@ pub mod cache_cluster_deleted {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "creating")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
             if output
                 .cache_clusters
@@ -172,9 +166,7 @@ pub mod cache_cluster_deleted {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "incompatible-network")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
             if output
                 .cache_clusters
@@ -183,9 +175,7 @@ pub mod cache_cluster_deleted {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "modifying")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
             if output
                 .cache_clusters
@@ -194,9 +184,7 @@ pub mod cache_cluster_deleted {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "restore-failed")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
             if output
                 .cache_clusters
@@ -205,19 +193,17 @@ pub mod cache_cluster_deleted {
                 .filter_map(|v| v.cache_cluster_status.as_ref())
                 .any(|v| v.as_str() == "snapshotting")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
         }
-        ::std::option::Option::None
+        None
     }
     #[cfg(feature = "client")]
-    pub(crate) static SPEC: ::querygen_client::WaiterSpec<
+    pub(crate) static SPEC: WaiterSpec<
         crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersError,
-    > = ::querygen_client::WaiterSpec {
+    > = WaiterSpec {
         name: "CacheClusterDeleted",
         min_delay: ::std::time::Duration::from_secs(15),
         max_delay: ::std::time::Duration::from_secs(120),
@@ -232,26 +218,27 @@ pub mod cache_cluster_deleted {
 /// 1. success when `ReplicationGroups[].Status` allStringEquals `available` (output)
 /// 2. failure when `ReplicationGroups[].Status` anyStringEquals `deleted` (output)
 pub mod replication_group_available {
+    use ::querygen_runtime::waiters::AcceptorState;
+    #[cfg(feature = "client")]
+    use ::querygen_client::WaiterSpec;
     /// Which state `result` reaches: that of the first acceptor that matches, in the model's order; `None` when none does.
     pub fn classify(
         _input: &crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
-        result: ::std::result::Result<
+        result: Result<
             &crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
             &crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
         >,
-    ) -> ::std::option::Option<::querygen_runtime::waiters::AcceptorState> {
-        if let ::std::result::Result::Ok(output) = result {
+    ) -> Option<AcceptorState> {
+        if let Ok(output) = result {
             if output
                 .replication_groups
                 .iter()
                 .flatten()
                 .filter_map(|v| v.status.as_ref())
                 .map(|v| v.as_str() == "available")
-                .reduce(|a, b| a && b) == ::std::option::Option::Some(true)
+                .reduce(|a, b| a && b) == Some(true)
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Success,
-                );
+                return Some(AcceptorState::Success);
             }
             if output
                 .replication_groups
@@ -260,19 +247,17 @@ pub mod replication_group_available {
                 .filter_map(|v| v.status.as_ref())
                 .any(|v| v.as_str() == "deleted")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
         }
-        ::std::option::Option::None
+        None
     }
     #[cfg(feature = "client")]
-    pub(crate) static SPEC: ::querygen_client::WaiterSpec<
+    pub(crate) static SPEC: WaiterSpec<
         crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
-    > = ::querygen_client::WaiterSpec {
+    > = WaiterSpec {
         name: "ReplicationGroupAvailable",
         min_delay: ::std::time::Duration::from_secs(15),
         max_delay: ::std::time::Duration::from_secs(120),
@@ -288,26 +273,28 @@ pub mod replication_group_available {
 /// 2. failure when `ReplicationGroups[].Status` anyStringEquals `available` (output)
 /// 3. success when the call fails with `ReplicationGroupNotFoundFault`
 pub mod replication_group_deleted {
+    use ::querygen_runtime::query::ErrorCode;
+    use ::querygen_runtime::waiters::AcceptorState;
+    #[cfg(feature = "client")]
+    use ::querygen_client::WaiterSpec;
     /// Which state `result` reaches: that of the first acceptor that matches, in the model's order; `None` when none does.
     pub fn classify(
         _input: &crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
-        result: ::std::result::Result<
+        result: Result<
             &crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
             &crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
         >,
-    ) -> ::std::option::Option<::querygen_runtime::waiters::AcceptorState> {
-        if let ::std::result::Result::Ok(output) = result {
+    ) -> Option<AcceptorState> {
+        if let Ok(output) = result {
             if output
                 .replication_groups
                 .iter()
                 .flatten()
                 .filter_map(|v| v.status.as_ref())
                 .map(|v| v.as_str() == "deleted")
-                .reduce(|a, b| a && b) == ::std::option::Option::Some(true)
+                .reduce(|a, b| a && b) == Some(true)
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Success,
-                );
+                return Some(AcceptorState::Success);
             }
             if output
                 .replication_groups
@@ -316,28 +303,22 @@ pub mod replication_group_deleted {
                 .filter_map(|v| v.status.as_ref())
                 .any(|v| v.as_str() == "available")
             {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Failure,
-                );
+                return Some(AcceptorState::Failure);
             }
         }
-        if let ::std::result::Result::Err(error) = result {
-            if ::querygen_runtime::query::ErrorCode::code(error)
-                == ::std::option::Option::Some("ReplicationGroupNotFoundFault")
-            {
-                return ::std::option::Option::Some(
-                    ::querygen_runtime::waiters::AcceptorState::Success,
-                );
+        if let Err(error) = result {
+            if ErrorCode::code(error) == Some("ReplicationGroupNotFoundFault") {
+                return Some(AcceptorState::Success);
             }
         }
-        ::std::option::Option::None
+        None
     }
     #[cfg(feature = "client")]
-    pub(crate) static SPEC: ::querygen_client::WaiterSpec<
+    pub(crate) static SPEC: WaiterSpec<
         crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
-    > = ::querygen_client::WaiterSpec {
+    > = WaiterSpec {
         name: "ReplicationGroupDeleted",
         min_delay: ::std::time::Duration::from_secs(15),
         max_delay: ::std::time::Duration::from_secs(120),
@@ -348,21 +329,21 @@ pub mod replication_group_deleted {
 /// A wait on `DescribeCacheClusters` being prepared (any of its waiters): the input's setters, then [`wait`](Self::wait).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheClustersWaiter {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
-    spec: &'static ::querygen_client::WaiterSpec<
+    handle: ::std::sync::Arc<Handle>,
+    spec: &'static WaiterSpec<
         crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersError,
     >,
     inner: crate::operation::describe_cache_clusters::builders::DescribeCacheClustersInputBuilder,
-    min_delay: ::std::option::Option<::std::time::Duration>,
-    max_delay: ::std::option::Option<::std::time::Duration>,
+    min_delay: Option<::std::time::Duration>,
+    max_delay: Option<::std::time::Duration>,
 }
 #[cfg(all(feature = "describe-cache-clusters", feature = "client"))]
 impl DescribeCacheClustersWaiter {
     pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_client::Handle>,
-        spec: &'static ::querygen_client::WaiterSpec<
+        handle: ::std::sync::Arc<Handle>,
+        spec: &'static WaiterSpec<
             crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
             crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
             crate::operation::describe_cache_clusters::DescribeCacheClustersError,
@@ -371,19 +352,19 @@ impl DescribeCacheClustersWaiter {
         Self {
             handle,
             spec,
-            inner: ::std::default::Default::default(),
-            min_delay: ::std::option::Option::None,
-            max_delay: ::std::option::Option::None,
+            inner: Default::default(),
+            min_delay: None,
+            max_delay: None,
         }
     }
     /// Waits at least this long between polls (default: the model's).
     pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
-        self.min_delay = ::std::option::Option::Some(delay);
+        self.min_delay = Some(delay);
         self
     }
     /// Waits at most this long between polls (default: the model's).
     pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
-        self.max_delay = ::std::option::Option::Some(delay);
+        self.max_delay = Some(delay);
         self
     }
     /// Polls until an acceptor decides, for at most `max_wait`: the answer that
@@ -391,17 +372,17 @@ impl DescribeCacheClustersWaiter {
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
-    ) -> ::std::result::Result<
-        ::querygen_client::FinalPoll<
+    ) -> Result<
+        FinalPoll<
             crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
             crate::operation::describe_cache_clusters::DescribeCacheClustersError,
         >,
-        ::querygen_client::WaiterError<
+        WaiterError<
             crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
             crate::operation::describe_cache_clusters::DescribeCacheClustersError,
         >,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
+        let input = Ok(self.inner.build());
         ::querygen_client::wait(
                 &self.handle,
                 &crate::operation::describe_cache_clusters::OPERATION,
@@ -414,18 +395,12 @@ impl DescribeCacheClustersWaiter {
     }
     /// The user-supplied cluster identifier. If this parameter is specified, only information about that
     /// specific cluster is returned. This parameter isn't case sensitive.
-    pub fn cache_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
     }
     /// Sets or clears the `CacheClusterId` member.
-    pub fn set_cache_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_cluster_id(input);
         self
     }
@@ -436,47 +411,35 @@ impl DescribeCacheClustersWaiter {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
     /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
     /// about the individual cache nodes.
-    pub fn show_cache_node_info(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn show_cache_node_info(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.show_cache_node_info(input);
         self
     }
     /// Sets or clears the `ShowCacheNodeInfo` member.
-    pub fn set_show_cache_node_info(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_show_cache_node_info(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_show_cache_node_info(input);
         self
     }
@@ -485,7 +448,7 @@ impl DescribeCacheClustersWaiter {
     /// and single node Valkey or Redis OSS clusters.
     pub fn show_cache_clusters_not_in_replication_groups(
         mut self,
-        input: impl ::std::convert::Into<bool>,
+        input: impl Into<bool>,
     ) -> Self {
         self.inner = self.inner.show_cache_clusters_not_in_replication_groups(input);
         self
@@ -493,7 +456,7 @@ impl DescribeCacheClustersWaiter {
     /// Sets or clears the `ShowCacheClustersNotInReplicationGroups` member.
     pub fn set_show_cache_clusters_not_in_replication_groups(
         mut self,
-        input: ::std::option::Option<bool>,
+        input: Option<bool>,
     ) -> Self {
         self.inner = self.inner.set_show_cache_clusters_not_in_replication_groups(input);
         self
@@ -503,21 +466,21 @@ impl DescribeCacheClustersWaiter {
 /// A wait on `DescribeReplicationGroups` being prepared (any of its waiters): the input's setters, then [`wait`](Self::wait).
 #[derive(Debug, Clone)]
 pub struct DescribeReplicationGroupsWaiter {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
-    spec: &'static ::querygen_client::WaiterSpec<
+    handle: ::std::sync::Arc<Handle>,
+    spec: &'static WaiterSpec<
         crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
     >,
     inner: crate::operation::describe_replication_groups::builders::DescribeReplicationGroupsInputBuilder,
-    min_delay: ::std::option::Option<::std::time::Duration>,
-    max_delay: ::std::option::Option<::std::time::Duration>,
+    min_delay: Option<::std::time::Duration>,
+    max_delay: Option<::std::time::Duration>,
 }
 #[cfg(all(feature = "describe-replication-groups", feature = "client"))]
 impl DescribeReplicationGroupsWaiter {
     pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_client::Handle>,
-        spec: &'static ::querygen_client::WaiterSpec<
+        handle: ::std::sync::Arc<Handle>,
+        spec: &'static WaiterSpec<
             crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
             crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
             crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
@@ -526,19 +489,19 @@ impl DescribeReplicationGroupsWaiter {
         Self {
             handle,
             spec,
-            inner: ::std::default::Default::default(),
-            min_delay: ::std::option::Option::None,
-            max_delay: ::std::option::Option::None,
+            inner: Default::default(),
+            min_delay: None,
+            max_delay: None,
         }
     }
     /// Waits at least this long between polls (default: the model's).
     pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
-        self.min_delay = ::std::option::Option::Some(delay);
+        self.min_delay = Some(delay);
         self
     }
     /// Waits at most this long between polls (default: the model's).
     pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
-        self.max_delay = ::std::option::Option::Some(delay);
+        self.max_delay = Some(delay);
         self
     }
     /// Polls until an acceptor decides, for at most `max_wait`: the answer that
@@ -546,17 +509,17 @@ impl DescribeReplicationGroupsWaiter {
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
-    ) -> ::std::result::Result<
-        ::querygen_client::FinalPoll<
+    ) -> Result<
+        FinalPoll<
             crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
             crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
         >,
-        ::querygen_client::WaiterError<
+        WaiterError<
             crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
             crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
         >,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
+        let input = Ok(self.inner.build());
         ::querygen_client::wait(
                 &self.handle,
                 &crate::operation::describe_replication_groups::OPERATION,
@@ -570,18 +533,12 @@ impl DescribeReplicationGroupsWaiter {
     /// The identifier for the replication group to be described. This parameter is not case sensitive.
     ///
     /// If you do not specify this parameter, information about all replication groups is returned.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
@@ -592,30 +549,24 @@ impl DescribeReplicationGroupsWaiter {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }

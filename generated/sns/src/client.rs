@@ -14,6 +14,7 @@
 //! # Ok(())
 //! # }
 //! ```
+use ::querygen_client::{Handle, ServiceInfo, Target};
 pub use ::querygen_client::{
     CallOverrides, Config, ConfigBuilder, ConstructionError, Credentials, Intercept,
     ProxyConfig, RetryConfig, RetryMode, SdkError, Sleep, Transport, TrustRoots,
@@ -26,7 +27,7 @@ pub use ::querygen_client::config::ConfigError;
 /// metadata, processes, SSO) and the trait for writing one.
 pub use ::querygen_client::credentials;
 /// What the runtime needs to know about this service.
-static SERVICE: ::querygen_client::ServiceInfo = ::querygen_client::ServiceInfo {
+static SERVICE: ServiceInfo = ServiceInfo {
     signing_name: "sns",
     env_name: "SNS",
     config_key: "sns",
@@ -37,7 +38,7 @@ static SERVICE: ::querygen_client::ServiceInfo = ::querygen_client::ServiceInfo 
 /// connections and the retry quota.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    handle: ::std::sync::Arc<Handle>,
 }
 impl Client {
     /// A client with `config`. The endpoint is resolved here, once (or on the first
@@ -45,19 +46,17 @@ impl Client {
     /// be, every call returns the reason as [`SdkError::Construction`].
     pub fn from_conf(config: Config) -> Self {
         Self {
-            handle: ::std::sync::Arc::new(
-                ::querygen_client::Handle::new(&SERVICE, config, target),
-            ),
+            handle: ::std::sync::Arc::new(Handle::new(&SERVICE, config, target)),
         }
     }
     /// A client configured from the environment and the shared config files, with
     /// credentials from the default chain (environment, profile, web identity,
     /// container, instance metadata). Nothing is fetched until the first call.
-    pub fn from_env() -> ::std::result::Result<Self, ConfigError> {
-        ::std::result::Result::Ok(Self::from_conf(Self::config_from_env()?.build()))
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self::from_conf(Self::config_from_env()?.build()))
     }
     /// The environment's and shared files' settings, to adjust before building.
-    pub fn config_from_env() -> ::std::result::Result<ConfigBuilder, ConfigError> {
+    pub fn config_from_env() -> Result<ConfigBuilder, ConfigError> {
         ConfigBuilder::from_env(&SERVICE)
     }
     /// [`config_from_env`](Self::config_from_env) with the credential providers'
@@ -65,7 +64,7 @@ impl Client {
     /// transport they reach metadata endpoints and STS through.
     pub fn config_from(
         providers: credentials::ProviderConfig,
-    ) -> ::std::result::Result<ConfigBuilder, ConfigError> {
+    ) -> Result<ConfigBuilder, ConfigError> {
         ConfigBuilder::from_provider_config(providers, &SERVICE)
     }
     /// The configuration this client was made with.
@@ -446,16 +445,14 @@ impl Client {
     }
 }
 /// Where requests go, from the configuration.
-fn target(
-    config: &Config,
-) -> ::std::result::Result<::querygen_client::Target, ::std::string::String> {
+fn target(config: &Config) -> Result<Target, String> {
     let params = crate::endpoint::Params::builder()
-        .set_region(config.region().map(::std::borrow::ToOwned::to_owned))
-        .set_use_dual_stack(::std::option::Option::Some(config.use_dual_stack()))
-        .set_use_fips(::std::option::Option::Some(config.use_fips()))
-        .set_endpoint(config.endpoint_url().map(::std::borrow::ToOwned::to_owned))
+        .set_region(config.region().map(ToOwned::to_owned))
+        .set_use_dual_stack(Some(config.use_dual_stack()))
+        .set_use_fips(Some(config.use_fips()))
+        .set_endpoint(config.endpoint_url().map(ToOwned::to_owned))
         .build();
     crate::endpoint::resolve_endpoint(&params)
-        .map(::querygen_client::Target::from_endpoint)
+        .map(Target::from_endpoint)
         .map_err(|e| ::std::format!("no endpoint: {e}"))
 }

@@ -6,6 +6,7 @@
 //! [`resolve_endpoint`] is the service's endpoint rule set (its `smithy.rules#endpointRuleSet` trait) compiled into Rust when this crate was generated: the rules are plain conditions and early returns, in the rule set's order, and nothing is interpreted at run time. [`Params`] holds the rule set's parameters; build them with [`Params::builder`].
 //!
 //! The partition data `aws.partition` reads (version `1.1` of `boto/botocore 0e6e2404b85dc336dd2889814e089bde7d1a4c55 partitions.json`) was embedded when the crate was generated.
+use ::querygen_runtime::endpoint::{Partition, PartitionOutputs, PartitionTable};
 /// What [`resolve_endpoint`] returns and how it fails.
 pub use ::querygen_runtime::endpoint::{Endpoint, EndpointError};
 /// The parameters of the endpoint rule set. Build them with [`Params::builder`].
@@ -15,7 +16,7 @@ pub struct Params {
     /// The AWS region used to dispatch the request.
     ///
     /// Rule-set parameter `Region`. Built-in: `AWS::Region`.
-    pub region: ::std::option::Option<::std::string::String>,
+    pub region: Option<String>,
     /// When true, use the dual-stack endpoint. If the configured endpoint does not support dual-stack,
     /// dispatching the request MAY return an error.
     ///
@@ -29,72 +30,60 @@ pub struct Params {
     /// Override the endpoint used to send this request
     ///
     /// Rule-set parameter `Endpoint`. Built-in: `SDK::Endpoint`.
-    pub endpoint: ::std::option::Option<::std::string::String>,
+    pub endpoint: Option<String>,
 }
 impl Params {
     /// A builder with no parameter set.
     pub fn builder() -> ParamsBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// A builder for [`Params`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParamsBuilder {
-    region: ::std::option::Option<::std::string::String>,
-    use_dual_stack: ::std::option::Option<bool>,
-    use_fips: ::std::option::Option<bool>,
-    endpoint: ::std::option::Option<::std::string::String>,
+    region: Option<String>,
+    use_dual_stack: Option<bool>,
+    use_fips: Option<bool>,
+    endpoint: Option<String>,
 }
 impl ParamsBuilder {
     /// Sets the `Region` parameter.
-    pub fn region(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region = ::std::option::Option::Some(value.into());
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
         self
     }
     /// Sets or clears the `Region` parameter.
-    pub fn set_region(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region(mut self, value: Option<String>) -> Self {
         self.region = value;
         self
     }
     /// Sets the `UseDualStack` parameter.
     pub fn use_dual_stack(mut self, value: bool) -> Self {
-        self.use_dual_stack = ::std::option::Option::Some(value);
+        self.use_dual_stack = Some(value);
         self
     }
     /// Sets or clears the `UseDualStack` parameter.
-    pub fn set_use_dual_stack(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_use_dual_stack(mut self, value: Option<bool>) -> Self {
         self.use_dual_stack = value;
         self
     }
     /// Sets the `UseFIPS` parameter.
     pub fn use_fips(mut self, value: bool) -> Self {
-        self.use_fips = ::std::option::Option::Some(value);
+        self.use_fips = Some(value);
         self
     }
     /// Sets or clears the `UseFIPS` parameter.
-    pub fn set_use_fips(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_use_fips(mut self, value: Option<bool>) -> Self {
         self.use_fips = value;
         self
     }
     /// Sets the `Endpoint` parameter.
-    pub fn endpoint(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.endpoint = ::std::option::Option::Some(value.into());
+    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
         self
     }
     /// Sets or clears the `Endpoint` parameter.
-    pub fn set_endpoint(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_endpoint(mut self, value: Option<String>) -> Self {
         self.endpoint = value;
         self
     }
@@ -116,7 +105,7 @@ impl ParamsBuilder {
 /// parameter is missing or the combination of options is not supported).
 pub fn resolve_endpoint(
     params: &Params,
-) -> ::std::result::Result<
+) -> Result<
     ::querygen_runtime::endpoint::Endpoint,
     ::querygen_runtime::endpoint::EndpointError,
 > {
@@ -125,32 +114,29 @@ pub fn resolve_endpoint(
     let use_dual_stack = *use_dual_stack;
     let use_fips = *use_fips;
     let endpoint = endpoint.as_deref();
-    if let ::std::option::Option::Some(endpoint) = endpoint {
+    if let Some(endpoint) = endpoint {
         if use_fips {
-            return ::std::result::Result::Err(
+            return Err(
                 ::querygen_runtime::endpoint::EndpointError::new(
                     "Invalid Configuration: FIPS and custom endpoint are not supported",
                 ),
             );
         }
         if use_dual_stack {
-            return ::std::result::Result::Err(
+            return Err(
                 ::querygen_runtime::endpoint::EndpointError::new(
                     "Invalid Configuration: Dualstack and custom endpoint are not supported",
                 ),
             );
         }
-        return ::std::result::Result::Ok(
-            ::querygen_runtime::endpoint::Endpoint::new(endpoint),
-        );
+        return Ok(::querygen_runtime::endpoint::Endpoint::new(endpoint));
     }
-    if let ::std::option::Option::Some(region) = region {
-        if let ::std::option::Option::Some(partition_result) = PARTITIONS.resolve(region)
-        {
+    if let Some(region) = region {
+        if let Some(partition_result) = PARTITIONS.resolve(region) {
             if use_fips && use_dual_stack {
                 if partition_result.supports_fips && partition_result.supports_dual_stack
                 {
-                    return ::std::result::Result::Ok(
+                    return Ok(
                         ::querygen_runtime::endpoint::Endpoint::new(
                             [
                                 "https://sns-fips.",
@@ -162,7 +148,7 @@ pub fn resolve_endpoint(
                         ),
                     );
                 }
-                return ::std::result::Result::Err(
+                return Err(
                     ::querygen_runtime::endpoint::EndpointError::new(
                         "FIPS and DualStack are enabled, but this partition does not support one or both",
                     ),
@@ -171,20 +157,20 @@ pub fn resolve_endpoint(
             if use_fips {
                 if partition_result.supports_fips {
                     if region == "us-gov-east-1" {
-                        return ::std::result::Result::Ok(
+                        return Ok(
                             ::querygen_runtime::endpoint::Endpoint::new(
                                 "https://sns.us-gov-east-1.amazonaws.com",
                             ),
                         );
                     }
                     if region == "us-gov-west-1" {
-                        return ::std::result::Result::Ok(
+                        return Ok(
                             ::querygen_runtime::endpoint::Endpoint::new(
                                 "https://sns.us-gov-west-1.amazonaws.com",
                             ),
                         );
                     }
-                    return ::std::result::Result::Ok(
+                    return Ok(
                         ::querygen_runtime::endpoint::Endpoint::new(
                             [
                                 "https://sns-fips.",
@@ -196,7 +182,7 @@ pub fn resolve_endpoint(
                         ),
                     );
                 }
-                return ::std::result::Result::Err(
+                return Err(
                     ::querygen_runtime::endpoint::EndpointError::new(
                         "FIPS is enabled but this partition does not support FIPS",
                     ),
@@ -204,7 +190,7 @@ pub fn resolve_endpoint(
             }
             if use_dual_stack {
                 if partition_result.supports_dual_stack {
-                    return ::std::result::Result::Ok(
+                    return Ok(
                         ::querygen_runtime::endpoint::Endpoint::new(
                             [
                                 "https://sns.",
@@ -216,32 +202,30 @@ pub fn resolve_endpoint(
                         ),
                     );
                 }
-                return ::std::result::Result::Err(
+                return Err(
                     ::querygen_runtime::endpoint::EndpointError::new(
                         "DualStack is enabled but this partition does not support DualStack",
                     ),
                 );
             }
-            return ::std::result::Result::Ok(
+            return Ok(
                 ::querygen_runtime::endpoint::Endpoint::new(
                     ["https://sns.", region, ".", partition_result.dns_suffix].concat(),
                 ),
             );
         }
-        return ::std::result::Result::Err(
-            ::querygen_runtime::endpoint::EndpointError::no_rule_matched(),
-        );
+        return Err(::querygen_runtime::endpoint::EndpointError::no_rule_matched());
     }
-    ::std::result::Result::Err(
+    Err(
         ::querygen_runtime::endpoint::EndpointError::new(
             "Invalid Configuration: Missing Region",
         ),
     )
 }
 /// The partitions `aws.partition` chooses from, in order (version `1.1` of `boto/botocore 0e6e2404b85dc336dd2889814e089bde7d1a4c55 partitions.json`).
-static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_runtime::endpoint::PartitionTable::new(
+static PARTITIONS: PartitionTable = PartitionTable::new(
     &[
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws",
             region_regex: "^(us|eu|ap|sa|ca|me|af|il|mx)\\-\\w+\\-\\d+$",
             regions: &[
@@ -282,7 +266,7 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 "us-west-2",
             ],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws",
                 dns_suffix: "amazonaws.com",
                 dual_stack_dns_suffix: "api.aws",
@@ -291,12 +275,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "us-east-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-cn",
             region_regex: "^cn\\-\\w+\\-\\d+$",
             regions: &["aws-cn-global", "cn-north-1", "cn-northwest-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-cn",
                 dns_suffix: "amazonaws.com.cn",
                 dual_stack_dns_suffix: "api.amazonwebservices.com.cn",
@@ -305,12 +289,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "cn-northwest-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-eusc",
             region_regex: "^eusc\\-(de)\\-\\w+\\-\\d+$",
             regions: &["eusc-de-east-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-eusc",
                 dns_suffix: "amazonaws.eu",
                 dual_stack_dns_suffix: "api.amazonwebservices.eu",
@@ -319,12 +303,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "eusc-de-east-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-iso",
             region_regex: "^us\\-iso\\-\\w+\\-\\d+$",
             regions: &["aws-iso-global", "us-iso-east-1", "us-iso-west-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-iso",
                 dns_suffix: "c2s.ic.gov",
                 dual_stack_dns_suffix: "api.aws.ic.gov",
@@ -333,12 +317,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "us-iso-east-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-iso-b",
             region_regex: "^us\\-isob\\-\\w+\\-\\d+$",
             regions: &["aws-iso-b-global", "us-isob-east-1", "us-isob-west-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-iso-b",
                 dns_suffix: "sc2s.sgov.gov",
                 dual_stack_dns_suffix: "api.aws.scloud",
@@ -347,12 +331,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "us-isob-east-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-iso-e",
             region_regex: "^eu\\-isoe\\-\\w+\\-\\d+$",
             regions: &["aws-iso-e-global", "eu-isoe-west-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-iso-e",
                 dns_suffix: "cloud.adc-e.uk",
                 dual_stack_dns_suffix: "api.cloud-aws.adc-e.uk",
@@ -361,12 +345,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "eu-isoe-west-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-iso-f",
             region_regex: "^us\\-isof\\-\\w+\\-\\d+$",
             regions: &["aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-iso-f",
                 dns_suffix: "csp.hci.ic.gov",
                 dual_stack_dns_suffix: "api.aws.hci.ic.gov",
@@ -375,12 +359,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "us-isof-south-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-us-gov",
             region_regex: "^us\\-gov\\-\\w+\\-\\d+$",
             regions: &["aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-us-gov",
                 dns_suffix: "amazonaws.com",
                 dual_stack_dns_suffix: "api.aws",

@@ -2,6 +2,12 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, ModeledError, OperationError, UnhandledError,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
 /// Indicates that the user has been denied access to the requested resource.
 ///
 /// Smithy shape: `com.amazonaws.sns#AuthorizationErrorException`.
@@ -11,12 +17,12 @@
 pub struct AuthorizationErrorException {
     /// The error message, as the service wrote it.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }
 impl AuthorizationErrorException {
     /// Creates a builder for [`AuthorizationErrorException`].
     pub fn builder() -> crate::error::builders::AuthorizationErrorExceptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl AuthorizationErrorException {
@@ -25,7 +31,7 @@ impl AuthorizationErrorException {
     /// The HTTP status the service answers with.
     pub const HTTP_STATUS: u16 = 403u16;
     /// The error message, if the service sent one.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -35,38 +41,33 @@ impl ::std::fmt::Display for AuthorizationErrorException {
     }
 }
 impl ::std::error::Error for AuthorizationErrorException {}
-impl ::querygen_runtime::xml::ReadXml for AuthorizationErrorException {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for AuthorizationErrorException {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "message" => reader.read_into(&child, &mut out.message),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
-impl ::querygen_runtime::query::ModeledError for AuthorizationErrorException {
+impl ModeledError for AuthorizationErrorException {
     const CODE: &'static str = AuthorizationErrorException::CODE;
-    fn message_mut(
-        &mut self,
-    ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-        ::std::option::Option::Some(&mut self.message)
+    fn message_mut(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.message)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for AuthorizationErrorException {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for AuthorizationErrorException {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ErrorResponse for AuthorizationErrorException {
-    fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+impl ErrorResponse for AuthorizationErrorException {
+    fn to_response(&self, request_id: &str) -> (u16, String) {
         let body = ::querygen_runtime::server::error_response(
-            ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+            Some("http://sns.amazonaws.com/doc/2010-03-31/"),
             "Sender",
             Self::CODE,
             self.message.as_deref(),
@@ -78,6 +79,10 @@ impl ::querygen_runtime::server::ErrorResponse for AuthorizationErrorException {
 }
 #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
 mod batch_entry_ids_not_distinct_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Two or more batch entries in the request have the same `Id`.
     ///
     /// Smithy shape: `com.amazonaws.sns#BatchEntryIdsNotDistinctException`.
@@ -87,12 +92,12 @@ mod batch_entry_ids_not_distinct_exception_items {
     pub struct BatchEntryIdsNotDistinctException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl BatchEntryIdsNotDistinctException {
         /// Creates a builder for [`BatchEntryIdsNotDistinctException`].
         pub fn builder() -> crate::error::builders::BatchEntryIdsNotDistinctExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl BatchEntryIdsNotDistinctException {
@@ -101,7 +106,7 @@ mod batch_entry_ids_not_distinct_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -111,39 +116,33 @@ mod batch_entry_ids_not_distinct_exception_items {
         }
     }
     impl ::std::error::Error for BatchEntryIdsNotDistinctException {}
-    impl ::querygen_runtime::xml::ReadXml for BatchEntryIdsNotDistinctException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for BatchEntryIdsNotDistinctException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for BatchEntryIdsNotDistinctException {
+    impl ModeledError for BatchEntryIdsNotDistinctException {
         const CODE: &'static str = BatchEntryIdsNotDistinctException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for BatchEntryIdsNotDistinctException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for BatchEntryIdsNotDistinctException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for BatchEntryIdsNotDistinctException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for BatchEntryIdsNotDistinctException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -158,6 +157,10 @@ mod batch_entry_ids_not_distinct_exception_items {
 pub use self::batch_entry_ids_not_distinct_exception_items::*;
 #[cfg(feature = "_error-BatchRequestTooLongException")]
 mod batch_request_too_long_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The length of all the batch messages put together is more than the limit.
     ///
     /// Smithy shape: `com.amazonaws.sns#BatchRequestTooLongException`.
@@ -167,12 +170,12 @@ mod batch_request_too_long_exception_items {
     pub struct BatchRequestTooLongException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl BatchRequestTooLongException {
         /// Creates a builder for [`BatchRequestTooLongException`].
         pub fn builder() -> crate::error::builders::BatchRequestTooLongExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl BatchRequestTooLongException {
@@ -181,7 +184,7 @@ mod batch_request_too_long_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -191,38 +194,33 @@ mod batch_request_too_long_exception_items {
         }
     }
     impl ::std::error::Error for BatchRequestTooLongException {}
-    impl ::querygen_runtime::xml::ReadXml for BatchRequestTooLongException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for BatchRequestTooLongException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for BatchRequestTooLongException {
+    impl ModeledError for BatchRequestTooLongException {
         const CODE: &'static str = BatchRequestTooLongException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for BatchRequestTooLongException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for BatchRequestTooLongException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for BatchRequestTooLongException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for BatchRequestTooLongException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -237,6 +235,10 @@ mod batch_request_too_long_exception_items {
 pub use self::batch_request_too_long_exception_items::*;
 #[cfg(feature = "_error-ConcurrentAccessException")]
 mod concurrent_access_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
     ///
     /// Smithy shape: `com.amazonaws.sns#ConcurrentAccessException`.
@@ -246,12 +248,12 @@ mod concurrent_access_exception_items {
     pub struct ConcurrentAccessException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ConcurrentAccessException {
         /// Creates a builder for [`ConcurrentAccessException`].
         pub fn builder() -> crate::error::builders::ConcurrentAccessExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ConcurrentAccessException {
@@ -260,7 +262,7 @@ mod concurrent_access_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -270,38 +272,33 @@ mod concurrent_access_exception_items {
         }
     }
     impl ::std::error::Error for ConcurrentAccessException {}
-    impl ::querygen_runtime::xml::ReadXml for ConcurrentAccessException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ConcurrentAccessException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ConcurrentAccessException {
+    impl ModeledError for ConcurrentAccessException {
         const CODE: &'static str = ConcurrentAccessException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ConcurrentAccessException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ConcurrentAccessException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ConcurrentAccessException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ConcurrentAccessException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -316,6 +313,10 @@ mod concurrent_access_exception_items {
 pub use self::concurrent_access_exception_items::*;
 #[cfg(feature = "_error-EmptyBatchRequestException")]
 mod empty_batch_request_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The batch request doesn't contain any entries.
     ///
     /// Smithy shape: `com.amazonaws.sns#EmptyBatchRequestException`.
@@ -325,12 +326,12 @@ mod empty_batch_request_exception_items {
     pub struct EmptyBatchRequestException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl EmptyBatchRequestException {
         /// Creates a builder for [`EmptyBatchRequestException`].
         pub fn builder() -> crate::error::builders::EmptyBatchRequestExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl EmptyBatchRequestException {
@@ -339,7 +340,7 @@ mod empty_batch_request_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -349,38 +350,33 @@ mod empty_batch_request_exception_items {
         }
     }
     impl ::std::error::Error for EmptyBatchRequestException {}
-    impl ::querygen_runtime::xml::ReadXml for EmptyBatchRequestException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for EmptyBatchRequestException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for EmptyBatchRequestException {
+    impl ModeledError for EmptyBatchRequestException {
         const CODE: &'static str = EmptyBatchRequestException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for EmptyBatchRequestException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for EmptyBatchRequestException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for EmptyBatchRequestException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for EmptyBatchRequestException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -395,6 +391,10 @@ mod empty_batch_request_exception_items {
 pub use self::empty_batch_request_exception_items::*;
 #[cfg(feature = "_error-EndpointDisabledException")]
 mod endpoint_disabled_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Exception error indicating endpoint disabled.
     ///
     /// Smithy shape: `com.amazonaws.sns#EndpointDisabledException`.
@@ -404,12 +404,12 @@ mod endpoint_disabled_exception_items {
     pub struct EndpointDisabledException {
         /// Message for endpoint disabled.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl EndpointDisabledException {
         /// Creates a builder for [`EndpointDisabledException`].
         pub fn builder() -> crate::error::builders::EndpointDisabledExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl EndpointDisabledException {
@@ -418,7 +418,7 @@ mod endpoint_disabled_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -428,38 +428,33 @@ mod endpoint_disabled_exception_items {
         }
     }
     impl ::std::error::Error for EndpointDisabledException {}
-    impl ::querygen_runtime::xml::ReadXml for EndpointDisabledException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for EndpointDisabledException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for EndpointDisabledException {
+    impl ModeledError for EndpointDisabledException {
         const CODE: &'static str = EndpointDisabledException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for EndpointDisabledException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for EndpointDisabledException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for EndpointDisabledException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for EndpointDisabledException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -474,6 +469,10 @@ mod endpoint_disabled_exception_items {
 pub use self::endpoint_disabled_exception_items::*;
 #[cfg(feature = "_error-FilterPolicyLimitExceededException")]
 mod filter_policy_limit_exceeded_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that the number of filter polices in your Amazon Web Services account exceeds the limit.
     /// To add more filter polices, submit an Amazon SNS Limit Increase case in the Amazon Web Services
     /// Support Center.
@@ -485,12 +484,12 @@ mod filter_policy_limit_exceeded_exception_items {
     pub struct FilterPolicyLimitExceededException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl FilterPolicyLimitExceededException {
         /// Creates a builder for [`FilterPolicyLimitExceededException`].
         pub fn builder() -> crate::error::builders::FilterPolicyLimitExceededExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl FilterPolicyLimitExceededException {
@@ -499,7 +498,7 @@ mod filter_policy_limit_exceeded_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -509,39 +508,33 @@ mod filter_policy_limit_exceeded_exception_items {
         }
     }
     impl ::std::error::Error for FilterPolicyLimitExceededException {}
-    impl ::querygen_runtime::xml::ReadXml for FilterPolicyLimitExceededException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for FilterPolicyLimitExceededException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for FilterPolicyLimitExceededException {
+    impl ModeledError for FilterPolicyLimitExceededException {
         const CODE: &'static str = FilterPolicyLimitExceededException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for FilterPolicyLimitExceededException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for FilterPolicyLimitExceededException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for FilterPolicyLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for FilterPolicyLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -556,6 +549,10 @@ mod filter_policy_limit_exceeded_exception_items {
 pub use self::filter_policy_limit_exceeded_exception_items::*;
 #[cfg(feature = "_error-InternalErrorException")]
 mod internal_error_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates an internal service error.
     ///
     /// Smithy shape: `com.amazonaws.sns#InternalErrorException`.
@@ -565,12 +562,12 @@ mod internal_error_exception_items {
     pub struct InternalErrorException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InternalErrorException {
         /// Creates a builder for [`InternalErrorException`].
         pub fn builder() -> crate::error::builders::InternalErrorExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InternalErrorException {
@@ -579,7 +576,7 @@ mod internal_error_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 500u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -589,38 +586,33 @@ mod internal_error_exception_items {
         }
     }
     impl ::std::error::Error for InternalErrorException {}
-    impl ::querygen_runtime::xml::ReadXml for InternalErrorException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InternalErrorException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InternalErrorException {
+    impl ModeledError for InternalErrorException {
         const CODE: &'static str = InternalErrorException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InternalErrorException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InternalErrorException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InternalErrorException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InternalErrorException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Receiver",
                 Self::CODE,
                 self.message.as_deref(),
@@ -635,6 +627,10 @@ mod internal_error_exception_items {
 pub use self::internal_error_exception_items::*;
 #[cfg(feature = "_error-InvalidBatchEntryIdException")]
 mod invalid_batch_entry_id_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
     ///
     /// Smithy shape: `com.amazonaws.sns#InvalidBatchEntryIdException`.
@@ -644,12 +640,12 @@ mod invalid_batch_entry_id_exception_items {
     pub struct InvalidBatchEntryIdException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidBatchEntryIdException {
         /// Creates a builder for [`InvalidBatchEntryIdException`].
         pub fn builder() -> crate::error::builders::InvalidBatchEntryIdExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidBatchEntryIdException {
@@ -658,7 +654,7 @@ mod invalid_batch_entry_id_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -668,38 +664,33 @@ mod invalid_batch_entry_id_exception_items {
         }
     }
     impl ::std::error::Error for InvalidBatchEntryIdException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidBatchEntryIdException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidBatchEntryIdException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidBatchEntryIdException {
+    impl ModeledError for InvalidBatchEntryIdException {
         const CODE: &'static str = InvalidBatchEntryIdException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidBatchEntryIdException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidBatchEntryIdException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidBatchEntryIdException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidBatchEntryIdException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -714,6 +705,10 @@ mod invalid_batch_entry_id_exception_items {
 pub use self::invalid_batch_entry_id_exception_items::*;
 #[cfg(feature = "_error-InvalidParameterException")]
 mod invalid_parameter_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that a request parameter does not comply with the associated constraints.
     ///
     /// Smithy shape: `com.amazonaws.sns#InvalidParameterException`.
@@ -723,12 +718,12 @@ mod invalid_parameter_exception_items {
     pub struct InvalidParameterException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidParameterException {
         /// Creates a builder for [`InvalidParameterException`].
         pub fn builder() -> crate::error::builders::InvalidParameterExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidParameterException {
@@ -737,7 +732,7 @@ mod invalid_parameter_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -747,38 +742,33 @@ mod invalid_parameter_exception_items {
         }
     }
     impl ::std::error::Error for InvalidParameterException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidParameterException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidParameterException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidParameterException {
+    impl ModeledError for InvalidParameterException {
         const CODE: &'static str = InvalidParameterException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidParameterException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidParameterException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidParameterException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidParameterException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -793,6 +783,10 @@ mod invalid_parameter_exception_items {
 pub use self::invalid_parameter_exception_items::*;
 #[cfg(feature = "_error-InvalidParameterValueException")]
 mod invalid_parameter_value_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that a request parameter does not comply with the associated constraints.
     ///
     /// Smithy shape: `com.amazonaws.sns#InvalidParameterValueException`.
@@ -802,12 +796,12 @@ mod invalid_parameter_value_exception_items {
     pub struct InvalidParameterValueException {
         /// The parameter of an entry in a request doesn't abide by the specification.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidParameterValueException {
         /// Creates a builder for [`InvalidParameterValueException`].
         pub fn builder() -> crate::error::builders::InvalidParameterValueExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidParameterValueException {
@@ -816,7 +810,7 @@ mod invalid_parameter_value_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -826,38 +820,33 @@ mod invalid_parameter_value_exception_items {
         }
     }
     impl ::std::error::Error for InvalidParameterValueException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidParameterValueException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidParameterValueException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidParameterValueException {
+    impl ModeledError for InvalidParameterValueException {
         const CODE: &'static str = InvalidParameterValueException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidParameterValueException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidParameterValueException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidParameterValueException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidParameterValueException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -872,6 +861,10 @@ mod invalid_parameter_value_exception_items {
 pub use self::invalid_parameter_value_exception_items::*;
 #[cfg(feature = "_error-InvalidSecurityException")]
 mod invalid_security_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The credential signature isn't valid. You must use an HTTPS endpoint and sign your request using
     /// Signature Version 4.
     ///
@@ -882,12 +875,12 @@ mod invalid_security_exception_items {
     pub struct InvalidSecurityException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidSecurityException {
         /// Creates a builder for [`InvalidSecurityException`].
         pub fn builder() -> crate::error::builders::InvalidSecurityExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidSecurityException {
@@ -896,7 +889,7 @@ mod invalid_security_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -906,38 +899,33 @@ mod invalid_security_exception_items {
         }
     }
     impl ::std::error::Error for InvalidSecurityException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidSecurityException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidSecurityException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidSecurityException {
+    impl ModeledError for InvalidSecurityException {
         const CODE: &'static str = InvalidSecurityException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidSecurityException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidSecurityException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidSecurityException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidSecurityException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -952,6 +940,10 @@ mod invalid_security_exception_items {
 pub use self::invalid_security_exception_items::*;
 #[cfg(feature = "_error-InvalidStateException")]
 mod invalid_state_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that the specified state is not a valid state for an event source.
     ///
     /// Smithy shape: `com.amazonaws.sns#InvalidStateException`.
@@ -961,12 +953,12 @@ mod invalid_state_exception_items {
     pub struct InvalidStateException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidStateException {
         /// Creates a builder for [`InvalidStateException`].
         pub fn builder() -> crate::error::builders::InvalidStateExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidStateException {
@@ -975,7 +967,7 @@ mod invalid_state_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -985,38 +977,33 @@ mod invalid_state_exception_items {
         }
     }
     impl ::std::error::Error for InvalidStateException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidStateException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidStateException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidStateException {
+    impl ModeledError for InvalidStateException {
         const CODE: &'static str = InvalidStateException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidStateException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidStateException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidStateException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidStateException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1031,6 +1018,10 @@ mod invalid_state_exception_items {
 pub use self::invalid_state_exception_items::*;
 #[cfg(feature = "_error-KmsAccessDeniedException")]
 mod kms_access_denied_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The ciphertext references a key that doesn't exist or that you don't have access to.
     ///
     /// Smithy shape: `com.amazonaws.sns#KMSAccessDeniedException`.
@@ -1040,12 +1031,12 @@ mod kms_access_denied_exception_items {
     pub struct KmsAccessDeniedException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl KmsAccessDeniedException {
         /// Creates a builder for [`KmsAccessDeniedException`].
         pub fn builder() -> crate::error::builders::KmsAccessDeniedExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl KmsAccessDeniedException {
@@ -1054,7 +1045,7 @@ mod kms_access_denied_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1064,38 +1055,33 @@ mod kms_access_denied_exception_items {
         }
     }
     impl ::std::error::Error for KmsAccessDeniedException {}
-    impl ::querygen_runtime::xml::ReadXml for KmsAccessDeniedException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for KmsAccessDeniedException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for KmsAccessDeniedException {
+    impl ModeledError for KmsAccessDeniedException {
         const CODE: &'static str = KmsAccessDeniedException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for KmsAccessDeniedException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for KmsAccessDeniedException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for KmsAccessDeniedException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for KmsAccessDeniedException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1110,6 +1096,10 @@ mod kms_access_denied_exception_items {
 pub use self::kms_access_denied_exception_items::*;
 #[cfg(feature = "_error-KmsDisabledException")]
 mod kms_disabled_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
     ///
     /// Smithy shape: `com.amazonaws.sns#KMSDisabledException`.
@@ -1119,12 +1109,12 @@ mod kms_disabled_exception_items {
     pub struct KmsDisabledException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl KmsDisabledException {
         /// Creates a builder for [`KmsDisabledException`].
         pub fn builder() -> crate::error::builders::KmsDisabledExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl KmsDisabledException {
@@ -1133,7 +1123,7 @@ mod kms_disabled_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1143,38 +1133,33 @@ mod kms_disabled_exception_items {
         }
     }
     impl ::std::error::Error for KmsDisabledException {}
-    impl ::querygen_runtime::xml::ReadXml for KmsDisabledException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for KmsDisabledException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for KmsDisabledException {
+    impl ModeledError for KmsDisabledException {
         const CODE: &'static str = KmsDisabledException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for KmsDisabledException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for KmsDisabledException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for KmsDisabledException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for KmsDisabledException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1189,6 +1174,10 @@ mod kms_disabled_exception_items {
 pub use self::kms_disabled_exception_items::*;
 #[cfg(feature = "_error-KmsInvalidStateException")]
 mod kms_invalid_state_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request was rejected because the state of the specified resource isn't valid for this request.
     /// For more information, see [Key states of Amazon Web Services KMS
     /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management
@@ -1201,12 +1190,12 @@ mod kms_invalid_state_exception_items {
     pub struct KmsInvalidStateException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl KmsInvalidStateException {
         /// Creates a builder for [`KmsInvalidStateException`].
         pub fn builder() -> crate::error::builders::KmsInvalidStateExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl KmsInvalidStateException {
@@ -1215,7 +1204,7 @@ mod kms_invalid_state_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1225,38 +1214,33 @@ mod kms_invalid_state_exception_items {
         }
     }
     impl ::std::error::Error for KmsInvalidStateException {}
-    impl ::querygen_runtime::xml::ReadXml for KmsInvalidStateException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for KmsInvalidStateException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for KmsInvalidStateException {
+    impl ModeledError for KmsInvalidStateException {
         const CODE: &'static str = KmsInvalidStateException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for KmsInvalidStateException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for KmsInvalidStateException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for KmsInvalidStateException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for KmsInvalidStateException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1271,6 +1255,10 @@ mod kms_invalid_state_exception_items {
 pub use self::kms_invalid_state_exception_items::*;
 #[cfg(feature = "_error-KmsNotFoundException")]
 mod kms_not_found_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request was rejected because the specified entity or resource can't be found.
     ///
     /// Smithy shape: `com.amazonaws.sns#KMSNotFoundException`.
@@ -1280,12 +1268,12 @@ mod kms_not_found_exception_items {
     pub struct KmsNotFoundException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl KmsNotFoundException {
         /// Creates a builder for [`KmsNotFoundException`].
         pub fn builder() -> crate::error::builders::KmsNotFoundExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl KmsNotFoundException {
@@ -1294,7 +1282,7 @@ mod kms_not_found_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1304,38 +1292,33 @@ mod kms_not_found_exception_items {
         }
     }
     impl ::std::error::Error for KmsNotFoundException {}
-    impl ::querygen_runtime::xml::ReadXml for KmsNotFoundException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for KmsNotFoundException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for KmsNotFoundException {
+    impl ModeledError for KmsNotFoundException {
         const CODE: &'static str = KmsNotFoundException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for KmsNotFoundException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for KmsNotFoundException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for KmsNotFoundException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for KmsNotFoundException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1350,6 +1333,10 @@ mod kms_not_found_exception_items {
 pub use self::kms_not_found_exception_items::*;
 #[cfg(feature = "_error-KmsOptInRequired")]
 mod kms_opt_in_required_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The Amazon Web Services access key ID needs a subscription for the service.
     ///
     /// Smithy shape: `com.amazonaws.sns#KMSOptInRequired`.
@@ -1359,12 +1346,12 @@ mod kms_opt_in_required_items {
     pub struct KmsOptInRequired {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl KmsOptInRequired {
         /// Creates a builder for [`KmsOptInRequired`].
         pub fn builder() -> crate::error::builders::KmsOptInRequiredBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl KmsOptInRequired {
@@ -1373,7 +1360,7 @@ mod kms_opt_in_required_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1383,38 +1370,33 @@ mod kms_opt_in_required_items {
         }
     }
     impl ::std::error::Error for KmsOptInRequired {}
-    impl ::querygen_runtime::xml::ReadXml for KmsOptInRequired {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for KmsOptInRequired {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for KmsOptInRequired {
+    impl ModeledError for KmsOptInRequired {
         const CODE: &'static str = KmsOptInRequired::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for KmsOptInRequired {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for KmsOptInRequired {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for KmsOptInRequired {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for KmsOptInRequired {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1429,6 +1411,10 @@ mod kms_opt_in_required_items {
 pub use self::kms_opt_in_required_items::*;
 #[cfg(feature = "_error-KmsThrottlingException")]
 mod kms_throttling_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request was denied due to request throttling. For more information about throttling, see
     /// [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in
     /// the *Key Management Service Developer Guide.*
@@ -1440,12 +1426,12 @@ mod kms_throttling_exception_items {
     pub struct KmsThrottlingException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl KmsThrottlingException {
         /// Creates a builder for [`KmsThrottlingException`].
         pub fn builder() -> crate::error::builders::KmsThrottlingExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl KmsThrottlingException {
@@ -1454,7 +1440,7 @@ mod kms_throttling_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1464,38 +1450,33 @@ mod kms_throttling_exception_items {
         }
     }
     impl ::std::error::Error for KmsThrottlingException {}
-    impl ::querygen_runtime::xml::ReadXml for KmsThrottlingException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for KmsThrottlingException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for KmsThrottlingException {
+    impl ModeledError for KmsThrottlingException {
         const CODE: &'static str = KmsThrottlingException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for KmsThrottlingException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for KmsThrottlingException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for KmsThrottlingException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for KmsThrottlingException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1510,6 +1491,10 @@ mod kms_throttling_exception_items {
 pub use self::kms_throttling_exception_items::*;
 #[cfg(feature = "_error-NotFoundException")]
 mod not_found_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that the requested resource does not exist.
     ///
     /// Smithy shape: `com.amazonaws.sns#NotFoundException`.
@@ -1519,12 +1504,12 @@ mod not_found_exception_items {
     pub struct NotFoundException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl NotFoundException {
         /// Creates a builder for [`NotFoundException`].
         pub fn builder() -> crate::error::builders::NotFoundExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl NotFoundException {
@@ -1533,7 +1518,7 @@ mod not_found_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1543,38 +1528,33 @@ mod not_found_exception_items {
         }
     }
     impl ::std::error::Error for NotFoundException {}
-    impl ::querygen_runtime::xml::ReadXml for NotFoundException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for NotFoundException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for NotFoundException {
+    impl ModeledError for NotFoundException {
         const CODE: &'static str = NotFoundException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for NotFoundException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for NotFoundException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for NotFoundException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for NotFoundException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1589,6 +1569,10 @@ mod not_found_exception_items {
 pub use self::not_found_exception_items::*;
 #[cfg(feature = "_error-OptedOutException")]
 mod opted_out_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that the specified phone number opted out of receiving SMS messages from your Amazon Web
     /// Services account. You can't send SMS messages to phone numbers that opt out.
     ///
@@ -1599,12 +1583,12 @@ mod opted_out_exception_items {
     pub struct OptedOutException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl OptedOutException {
         /// Creates a builder for [`OptedOutException`].
         pub fn builder() -> crate::error::builders::OptedOutExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl OptedOutException {
@@ -1613,7 +1597,7 @@ mod opted_out_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1623,38 +1607,33 @@ mod opted_out_exception_items {
         }
     }
     impl ::std::error::Error for OptedOutException {}
-    impl ::querygen_runtime::xml::ReadXml for OptedOutException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for OptedOutException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for OptedOutException {
+    impl ModeledError for OptedOutException {
         const CODE: &'static str = OptedOutException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for OptedOutException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for OptedOutException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for OptedOutException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for OptedOutException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1669,6 +1648,10 @@ mod opted_out_exception_items {
 pub use self::opted_out_exception_items::*;
 #[cfg(feature = "_error-PlatformApplicationDisabledException")]
 mod platform_application_disabled_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Exception error indicating platform application disabled.
     ///
     /// Smithy shape: `com.amazonaws.sns#PlatformApplicationDisabledException`.
@@ -1678,12 +1661,12 @@ mod platform_application_disabled_exception_items {
     pub struct PlatformApplicationDisabledException {
         /// Message for platform application disabled.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl PlatformApplicationDisabledException {
         /// Creates a builder for [`PlatformApplicationDisabledException`].
         pub fn builder() -> crate::error::builders::PlatformApplicationDisabledExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl PlatformApplicationDisabledException {
@@ -1692,7 +1675,7 @@ mod platform_application_disabled_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1702,40 +1685,33 @@ mod platform_application_disabled_exception_items {
         }
     }
     impl ::std::error::Error for PlatformApplicationDisabledException {}
-    impl ::querygen_runtime::xml::ReadXml for PlatformApplicationDisabledException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for PlatformApplicationDisabledException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for PlatformApplicationDisabledException {
+    impl ModeledError for PlatformApplicationDisabledException {
         const CODE: &'static str = PlatformApplicationDisabledException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for PlatformApplicationDisabledException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for PlatformApplicationDisabledException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for PlatformApplicationDisabledException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for PlatformApplicationDisabledException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1750,6 +1726,10 @@ mod platform_application_disabled_exception_items {
 pub use self::platform_application_disabled_exception_items::*;
 #[cfg(feature = "_error-ReplayLimitExceededException")]
 mod replay_limit_exceeded_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that the request parameter has exceeded the maximum number of concurrent message replays.
     ///
     /// Smithy shape: `com.amazonaws.sns#ReplayLimitExceededException`.
@@ -1759,12 +1739,12 @@ mod replay_limit_exceeded_exception_items {
     pub struct ReplayLimitExceededException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ReplayLimitExceededException {
         /// Creates a builder for [`ReplayLimitExceededException`].
         pub fn builder() -> crate::error::builders::ReplayLimitExceededExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ReplayLimitExceededException {
@@ -1773,7 +1753,7 @@ mod replay_limit_exceeded_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1783,38 +1763,33 @@ mod replay_limit_exceeded_exception_items {
         }
     }
     impl ::std::error::Error for ReplayLimitExceededException {}
-    impl ::querygen_runtime::xml::ReadXml for ReplayLimitExceededException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ReplayLimitExceededException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ReplayLimitExceededException {
+    impl ModeledError for ReplayLimitExceededException {
         const CODE: &'static str = ReplayLimitExceededException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ReplayLimitExceededException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ReplayLimitExceededException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ReplayLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ReplayLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1829,6 +1804,10 @@ mod replay_limit_exceeded_exception_items {
 pub use self::replay_limit_exceeded_exception_items::*;
 #[cfg(feature = "_error-ResourceNotFoundException")]
 mod resource_not_found_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Can’t perform the action on the specified resource. Make sure that the resource exists.
     ///
     /// Smithy shape: `com.amazonaws.sns#ResourceNotFoundException`.
@@ -1838,12 +1817,12 @@ mod resource_not_found_exception_items {
     pub struct ResourceNotFoundException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ResourceNotFoundException {
         /// Creates a builder for [`ResourceNotFoundException`].
         pub fn builder() -> crate::error::builders::ResourceNotFoundExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ResourceNotFoundException {
@@ -1852,7 +1831,7 @@ mod resource_not_found_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 404u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1862,38 +1841,33 @@ mod resource_not_found_exception_items {
         }
     }
     impl ::std::error::Error for ResourceNotFoundException {}
-    impl ::querygen_runtime::xml::ReadXml for ResourceNotFoundException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ResourceNotFoundException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ResourceNotFoundException {
+    impl ModeledError for ResourceNotFoundException {
         const CODE: &'static str = ResourceNotFoundException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ResourceNotFoundException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ResourceNotFoundException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ResourceNotFoundException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ResourceNotFoundException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1908,6 +1882,10 @@ mod resource_not_found_exception_items {
 pub use self::resource_not_found_exception_items::*;
 #[cfg(feature = "_error-StaleTagException")]
 mod stale_tag_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and
     /// then retry the operation.
     ///
@@ -1918,12 +1896,12 @@ mod stale_tag_exception_items {
     pub struct StaleTagException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl StaleTagException {
         /// Creates a builder for [`StaleTagException`].
         pub fn builder() -> crate::error::builders::StaleTagExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl StaleTagException {
@@ -1932,7 +1910,7 @@ mod stale_tag_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -1942,38 +1920,33 @@ mod stale_tag_exception_items {
         }
     }
     impl ::std::error::Error for StaleTagException {}
-    impl ::querygen_runtime::xml::ReadXml for StaleTagException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for StaleTagException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for StaleTagException {
+    impl ModeledError for StaleTagException {
         const CODE: &'static str = StaleTagException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for StaleTagException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for StaleTagException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for StaleTagException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for StaleTagException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -1988,6 +1961,10 @@ mod stale_tag_exception_items {
 pub use self::stale_tag_exception_items::*;
 #[cfg(feature = "_error-SubscriptionLimitExceededException")]
 mod subscription_limit_exceeded_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that the customer already owns the maximum allowed number of subscriptions.
     ///
     /// Smithy shape: `com.amazonaws.sns#SubscriptionLimitExceededException`.
@@ -1997,12 +1974,12 @@ mod subscription_limit_exceeded_exception_items {
     pub struct SubscriptionLimitExceededException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl SubscriptionLimitExceededException {
         /// Creates a builder for [`SubscriptionLimitExceededException`].
         pub fn builder() -> crate::error::builders::SubscriptionLimitExceededExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl SubscriptionLimitExceededException {
@@ -2011,7 +1988,7 @@ mod subscription_limit_exceeded_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2021,39 +1998,33 @@ mod subscription_limit_exceeded_exception_items {
         }
     }
     impl ::std::error::Error for SubscriptionLimitExceededException {}
-    impl ::querygen_runtime::xml::ReadXml for SubscriptionLimitExceededException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SubscriptionLimitExceededException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for SubscriptionLimitExceededException {
+    impl ModeledError for SubscriptionLimitExceededException {
         const CODE: &'static str = SubscriptionLimitExceededException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SubscriptionLimitExceededException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for SubscriptionLimitExceededException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for SubscriptionLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for SubscriptionLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2068,6 +2039,10 @@ mod subscription_limit_exceeded_exception_items {
 pub use self::subscription_limit_exceeded_exception_items::*;
 #[cfg(feature = "_error-TagLimitExceededException")]
 mod tag_limit_exceeded_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Can't add more than 50 tags to a topic.
     ///
     /// Smithy shape: `com.amazonaws.sns#TagLimitExceededException`.
@@ -2077,12 +2052,12 @@ mod tag_limit_exceeded_exception_items {
     pub struct TagLimitExceededException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl TagLimitExceededException {
         /// Creates a builder for [`TagLimitExceededException`].
         pub fn builder() -> crate::error::builders::TagLimitExceededExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl TagLimitExceededException {
@@ -2091,7 +2066,7 @@ mod tag_limit_exceeded_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2101,38 +2076,33 @@ mod tag_limit_exceeded_exception_items {
         }
     }
     impl ::std::error::Error for TagLimitExceededException {}
-    impl ::querygen_runtime::xml::ReadXml for TagLimitExceededException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for TagLimitExceededException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for TagLimitExceededException {
+    impl ModeledError for TagLimitExceededException {
         const CODE: &'static str = TagLimitExceededException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for TagLimitExceededException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for TagLimitExceededException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for TagLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for TagLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2147,6 +2117,10 @@ mod tag_limit_exceeded_exception_items {
 pub use self::tag_limit_exceeded_exception_items::*;
 #[cfg(feature = "_error-TagPolicyException")]
 mod tag_policy_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request doesn't comply with the IAM tag policy. Correct your request and then retry it.
     ///
     /// Smithy shape: `com.amazonaws.sns#TagPolicyException`.
@@ -2156,12 +2130,12 @@ mod tag_policy_exception_items {
     pub struct TagPolicyException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl TagPolicyException {
         /// Creates a builder for [`TagPolicyException`].
         pub fn builder() -> crate::error::builders::TagPolicyExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl TagPolicyException {
@@ -2170,7 +2144,7 @@ mod tag_policy_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2180,38 +2154,33 @@ mod tag_policy_exception_items {
         }
     }
     impl ::std::error::Error for TagPolicyException {}
-    impl ::querygen_runtime::xml::ReadXml for TagPolicyException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for TagPolicyException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for TagPolicyException {
+    impl ModeledError for TagPolicyException {
         const CODE: &'static str = TagPolicyException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for TagPolicyException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for TagPolicyException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for TagPolicyException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for TagPolicyException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2226,6 +2195,10 @@ mod tag_policy_exception_items {
 pub use self::tag_policy_exception_items::*;
 #[cfg(feature = "_error-ThrottledException")]
 mod throttled_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that the rate at which requests have been submitted for this action exceeds the limit for
     /// your Amazon Web Services account.
     ///
@@ -2236,12 +2209,12 @@ mod throttled_exception_items {
     pub struct ThrottledException {
         /// Throttled request.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ThrottledException {
         /// Creates a builder for [`ThrottledException`].
         pub fn builder() -> crate::error::builders::ThrottledExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ThrottledException {
@@ -2250,7 +2223,7 @@ mod throttled_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 429u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2260,38 +2233,33 @@ mod throttled_exception_items {
         }
     }
     impl ::std::error::Error for ThrottledException {}
-    impl ::querygen_runtime::xml::ReadXml for ThrottledException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ThrottledException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ThrottledException {
+    impl ModeledError for ThrottledException {
         const CODE: &'static str = ThrottledException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ThrottledException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ThrottledException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ThrottledException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ThrottledException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2306,6 +2274,10 @@ mod throttled_exception_items {
 pub use self::throttled_exception_items::*;
 #[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
 mod too_many_entries_in_batch_request_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The batch request contains more entries than permissible.
     ///
     /// Smithy shape: `com.amazonaws.sns#TooManyEntriesInBatchRequestException`.
@@ -2315,12 +2287,12 @@ mod too_many_entries_in_batch_request_exception_items {
     pub struct TooManyEntriesInBatchRequestException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl TooManyEntriesInBatchRequestException {
         /// Creates a builder for [`TooManyEntriesInBatchRequestException`].
         pub fn builder() -> crate::error::builders::TooManyEntriesInBatchRequestExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl TooManyEntriesInBatchRequestException {
@@ -2329,7 +2301,7 @@ mod too_many_entries_in_batch_request_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2339,40 +2311,33 @@ mod too_many_entries_in_batch_request_exception_items {
         }
     }
     impl ::std::error::Error for TooManyEntriesInBatchRequestException {}
-    impl ::querygen_runtime::xml::ReadXml for TooManyEntriesInBatchRequestException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for TooManyEntriesInBatchRequestException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for TooManyEntriesInBatchRequestException {
+    impl ModeledError for TooManyEntriesInBatchRequestException {
         const CODE: &'static str = TooManyEntriesInBatchRequestException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for TooManyEntriesInBatchRequestException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for TooManyEntriesInBatchRequestException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for TooManyEntriesInBatchRequestException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for TooManyEntriesInBatchRequestException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2387,6 +2352,10 @@ mod too_many_entries_in_batch_request_exception_items {
 pub use self::too_many_entries_in_batch_request_exception_items::*;
 #[cfg(feature = "_error-TopicLimitExceededException")]
 mod topic_limit_exceeded_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that the customer already owns the maximum allowed number of topics.
     ///
     /// Smithy shape: `com.amazonaws.sns#TopicLimitExceededException`.
@@ -2396,12 +2365,12 @@ mod topic_limit_exceeded_exception_items {
     pub struct TopicLimitExceededException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl TopicLimitExceededException {
         /// Creates a builder for [`TopicLimitExceededException`].
         pub fn builder() -> crate::error::builders::TopicLimitExceededExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl TopicLimitExceededException {
@@ -2410,7 +2379,7 @@ mod topic_limit_exceeded_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2420,38 +2389,33 @@ mod topic_limit_exceeded_exception_items {
         }
     }
     impl ::std::error::Error for TopicLimitExceededException {}
-    impl ::querygen_runtime::xml::ReadXml for TopicLimitExceededException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for TopicLimitExceededException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for TopicLimitExceededException {
+    impl ModeledError for TopicLimitExceededException {
         const CODE: &'static str = TopicLimitExceededException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for TopicLimitExceededException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for TopicLimitExceededException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for TopicLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for TopicLimitExceededException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2466,6 +2430,10 @@ mod topic_limit_exceeded_exception_items {
 pub use self::topic_limit_exceeded_exception_items::*;
 #[cfg(feature = "_error-UserErrorException")]
 mod user_error_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that a request parameter does not comply with the associated constraints.
     ///
     /// Smithy shape: `com.amazonaws.sns#UserErrorException`.
@@ -2475,12 +2443,12 @@ mod user_error_exception_items {
     pub struct UserErrorException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl UserErrorException {
         /// Creates a builder for [`UserErrorException`].
         pub fn builder() -> crate::error::builders::UserErrorExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl UserErrorException {
@@ -2489,7 +2457,7 @@ mod user_error_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -2499,38 +2467,33 @@ mod user_error_exception_items {
         }
     }
     impl ::std::error::Error for UserErrorException {}
-    impl ::querygen_runtime::xml::ReadXml for UserErrorException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for UserErrorException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for UserErrorException {
+    impl ModeledError for UserErrorException {
         const CODE: &'static str = UserErrorException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for UserErrorException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for UserErrorException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for UserErrorException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for UserErrorException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -2545,6 +2508,11 @@ mod user_error_exception_items {
 pub use self::user_error_exception_items::*;
 #[cfg(feature = "_error-ValidationException")]
 mod validation_exception_items {
+    use ::querygen_runtime::BuildError;
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that a parameter in the request is invalid.
     ///
     /// Smithy shape: `com.amazonaws.sns#ValidationException`.
@@ -2556,12 +2524,12 @@ mod validation_exception_items {
         /// The error message, as the service wrote it.
         ///
         /// Required: the builder's `build()` fails without it.
-        pub message: ::std::string::String,
+        pub message: String,
     }
     impl ValidationException {
         /// Creates a builder for [`ValidationException`].
         pub fn builder() -> crate::error::builders::ValidationExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ValidationException {
@@ -2570,8 +2538,8 @@ mod validation_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
-            ::std::option::Option::Some(self.message.as_str())
+        pub fn message(&self) -> Option<&str> {
+            Some(self.message.as_str())
         }
     }
     impl ::std::fmt::Display for ValidationException {
@@ -2580,43 +2548,40 @@ mod validation_exception_items {
         }
     }
     impl ::std::error::Error for ValidationException {}
-    impl ::querygen_runtime::xml::ReadXml for ValidationException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ValidationException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_message) = out.message else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
+            let Some(member_message) = out.message else {
+                let problem = BuildError::missing_members(
                     "ValidationException",
                     ::std::vec!["message"],
                 );
-                return ::std::result::Result::Err(reader.missing(problem));
+                return Err(reader.missing(problem));
             };
-            ::std::result::Result::Ok(Self { message: member_message })
+            Ok(Self { message: member_message })
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ValidationException {
+    impl ModeledError for ValidationException {
         const CODE: &'static str = ValidationException::CODE;
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ValidationException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ValidationException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ValidationException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ValidationException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
-                ::std::option::Option::Some(self.message.as_str()),
+                Some(self.message.as_str()),
                 self,
                 request_id,
             );
@@ -2628,6 +2593,11 @@ mod validation_exception_items {
 pub use self::validation_exception_items::*;
 #[cfg(feature = "_error-VerificationException")]
 mod verification_exception_items {
+    use ::querygen_runtime::BuildError;
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// Indicates that the one-time password (OTP) used for verification is invalid.
     ///
     /// Smithy shape: `com.amazonaws.sns#VerificationException`.
@@ -2639,16 +2609,16 @@ mod verification_exception_items {
         /// The error message, as the service wrote it.
         ///
         /// Required: the builder's `build()` fails without it.
-        pub message: ::std::string::String,
+        pub message: String,
         /// The status of the verification error.
         ///
         /// Required: the builder's `build()` fails without it.
-        pub status: ::std::string::String,
+        pub status: String,
     }
     impl VerificationException {
         /// Creates a builder for [`VerificationException`].
         pub fn builder() -> crate::error::builders::VerificationExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl VerificationException {
@@ -2657,8 +2627,8 @@ mod verification_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
-            ::std::option::Option::Some(self.message.as_str())
+        pub fn message(&self) -> Option<&str> {
+            Some(self.message.as_str())
         }
     }
     impl ::std::fmt::Display for VerificationException {
@@ -2667,56 +2637,53 @@ mod verification_exception_items {
         }
     }
     impl ::std::error::Error for VerificationException {}
-    impl ::querygen_runtime::xml::ReadXml for VerificationException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for VerificationException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Message" => reader.read_into(&child, &mut out.message),
                     "Status" => reader.read_into(&child, &mut out.status),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_message) = out.message else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
+            let Some(member_message) = out.message else {
+                let problem = BuildError::missing_members(
                     "VerificationException",
                     ::std::vec!["message"],
                 );
-                return ::std::result::Result::Err(reader.missing(problem));
+                return Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_status) = out.status else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
+            let Some(member_status) = out.status else {
+                let problem = BuildError::missing_members(
                     "VerificationException",
                     ::std::vec!["status"],
                 );
-                return ::std::result::Result::Err(reader.missing(problem));
+                return Err(reader.missing(problem));
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 message: member_message,
                 status: member_status,
             })
         }
     }
-    impl ::querygen_runtime::query::ModeledError for VerificationException {
+    impl ModeledError for VerificationException {
         const CODE: &'static str = VerificationException::CODE;
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for VerificationException {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            writer.member("Status", ::std::option::Option::Some(&self.status));
+    impl WriteXml for VerificationException {
+        fn write_xml(&self, writer: &mut XmlWriter) {
+            writer.member("Status", Some(&self.status));
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for VerificationException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for VerificationException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
                 "Sender",
                 Self::CODE,
-                ::std::option::Option::Some(self.message.as_str()),
+                Some(self.message.as_str()),
                 self,
                 request_id,
             );
@@ -2836,7 +2803,7 @@ pub enum ServiceError {
     #[cfg(feature = "_error-VerificationException")]
     VerificationException(crate::error::VerificationException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ServiceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -2844,13 +2811,13 @@ impl ServiceError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
             Self::BatchEntryIdsNotDistinctException(error) => error,
@@ -2923,206 +2890,149 @@ impl ServiceError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ServiceError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::AuthorizationErrorException)
-        {
-            return ::std::option::Option::Some(read);
+impl OperationError for ServiceError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
+        if let Some(read) = error.read(Self::AuthorizationErrorException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::BatchEntryIdsNotDistinctException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::BatchEntryIdsNotDistinctException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-BatchRequestTooLongException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::BatchRequestTooLongException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::BatchRequestTooLongException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ConcurrentAccessException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ConcurrentAccessException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ConcurrentAccessException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-EmptyBatchRequestException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::EmptyBatchRequestException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::EmptyBatchRequestException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-EndpointDisabledException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::EndpointDisabledException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::EndpointDisabledException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-FilterPolicyLimitExceededException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::FilterPolicyLimitExceededException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::FilterPolicyLimitExceededException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InternalErrorException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InternalErrorException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InternalErrorException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidBatchEntryIdException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidBatchEntryIdException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidBatchEntryIdException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidParameterException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidParameterException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidParameterException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidParameterValueException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidParameterValueException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidParameterValueException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidSecurityException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidSecurityException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidSecurityException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidStateException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidStateException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidStateException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-KmsAccessDeniedException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::KmsAccessDeniedException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::KmsAccessDeniedException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-KmsDisabledException")]
-        if let ::std::option::Option::Some(read) = error.read(Self::KmsDisabledException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::KmsDisabledException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-KmsInvalidStateException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::KmsInvalidStateException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::KmsInvalidStateException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-KmsNotFoundException")]
-        if let ::std::option::Option::Some(read) = error.read(Self::KmsNotFoundException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::KmsNotFoundException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-KmsOptInRequired")]
-        if let ::std::option::Option::Some(read) = error.read(Self::KmsOptInRequired) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::KmsOptInRequired) {
+            return Some(read);
         }
         #[cfg(feature = "_error-KmsThrottlingException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::KmsThrottlingException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::KmsThrottlingException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-NotFoundException")]
-        if let ::std::option::Option::Some(read) = error.read(Self::NotFoundException) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::NotFoundException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-OptedOutException")]
-        if let ::std::option::Option::Some(read) = error.read(Self::OptedOutException) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::OptedOutException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-PlatformApplicationDisabledException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::PlatformApplicationDisabledException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::PlatformApplicationDisabledException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ReplayLimitExceededException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ReplayLimitExceededException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ReplayLimitExceededException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ResourceNotFoundException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ResourceNotFoundException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ResourceNotFoundException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-StaleTagException")]
-        if let ::std::option::Option::Some(read) = error.read(Self::StaleTagException) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::StaleTagException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-SubscriptionLimitExceededException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::SubscriptionLimitExceededException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::SubscriptionLimitExceededException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-TagLimitExceededException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::TagLimitExceededException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::TagLimitExceededException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-TagPolicyException")]
-        if let ::std::option::Option::Some(read) = error.read(Self::TagPolicyException) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::TagPolicyException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ThrottledException")]
-        if let ::std::option::Option::Some(read) = error.read(Self::ThrottledException) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ThrottledException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-TooManyEntriesInBatchRequestException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::TooManyEntriesInBatchRequestException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::TooManyEntriesInBatchRequestException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-TopicLimitExceededException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::TopicLimitExceededException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::TopicLimitExceededException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-UserErrorException")]
-        if let ::std::option::Option::Some(read) = error.read(Self::UserErrorException) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::UserErrorException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-ValidationException")]
-        if let ::std::option::Option::Some(read) = error.read(Self::ValidationException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ValidationException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-VerificationException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::VerificationException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::VerificationException) {
+            return Some(read);
         }
-        ::std::option::Option::None
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
@@ -3195,26 +3105,19 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ServiceError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ServiceError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ServiceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Builders for the errors of this module.
@@ -3222,22 +3125,16 @@ pub mod builders {
     /// A builder for [`AuthorizationErrorException`](crate::error::AuthorizationErrorException).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AuthorizationErrorExceptionBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl AuthorizationErrorExceptionBuilder {
         /// The error message, as the service wrote it.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// Sets or clears the `message` member.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
@@ -3253,22 +3150,16 @@ pub mod builders {
         /// A builder for [`BatchEntryIdsNotDistinctException`](crate::error::BatchEntryIdsNotDistinctException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct BatchEntryIdsNotDistinctExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl BatchEntryIdsNotDistinctExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3287,22 +3178,16 @@ pub mod builders {
         /// A builder for [`BatchRequestTooLongException`](crate::error::BatchRequestTooLongException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct BatchRequestTooLongExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl BatchRequestTooLongExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3321,22 +3206,16 @@ pub mod builders {
         /// A builder for [`ConcurrentAccessException`](crate::error::ConcurrentAccessException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ConcurrentAccessExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ConcurrentAccessExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3355,22 +3234,16 @@ pub mod builders {
         /// A builder for [`EmptyBatchRequestException`](crate::error::EmptyBatchRequestException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EmptyBatchRequestExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl EmptyBatchRequestExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3389,22 +3262,16 @@ pub mod builders {
         /// A builder for [`EndpointDisabledException`](crate::error::EndpointDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EndpointDisabledExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl EndpointDisabledExceptionBuilder {
             /// Message for endpoint disabled.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3423,22 +3290,16 @@ pub mod builders {
         /// A builder for [`FilterPolicyLimitExceededException`](crate::error::FilterPolicyLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct FilterPolicyLimitExceededExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl FilterPolicyLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3457,22 +3318,16 @@ pub mod builders {
         /// A builder for [`InternalErrorException`](crate::error::InternalErrorException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InternalErrorExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InternalErrorExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3491,22 +3346,16 @@ pub mod builders {
         /// A builder for [`InvalidBatchEntryIdException`](crate::error::InvalidBatchEntryIdException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidBatchEntryIdExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidBatchEntryIdExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3525,22 +3374,16 @@ pub mod builders {
         /// A builder for [`InvalidParameterException`](crate::error::InvalidParameterException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidParameterExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidParameterExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3559,22 +3402,16 @@ pub mod builders {
         /// A builder for [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidParameterValueExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidParameterValueExceptionBuilder {
             /// The parameter of an entry in a request doesn't abide by the specification.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3593,22 +3430,16 @@ pub mod builders {
         /// A builder for [`InvalidSecurityException`](crate::error::InvalidSecurityException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidSecurityExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidSecurityExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3627,22 +3458,16 @@ pub mod builders {
         /// A builder for [`InvalidStateException`](crate::error::InvalidStateException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidStateExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidStateExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3661,22 +3486,16 @@ pub mod builders {
         /// A builder for [`KmsAccessDeniedException`](crate::error::KmsAccessDeniedException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsAccessDeniedExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl KmsAccessDeniedExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3695,22 +3514,16 @@ pub mod builders {
         /// A builder for [`KmsDisabledException`](crate::error::KmsDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsDisabledExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl KmsDisabledExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3729,22 +3542,16 @@ pub mod builders {
         /// A builder for [`KmsInvalidStateException`](crate::error::KmsInvalidStateException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsInvalidStateExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl KmsInvalidStateExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3763,22 +3570,16 @@ pub mod builders {
         /// A builder for [`KmsNotFoundException`](crate::error::KmsNotFoundException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsNotFoundExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl KmsNotFoundExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3797,22 +3598,16 @@ pub mod builders {
         /// A builder for [`KmsOptInRequired`](crate::error::KmsOptInRequired).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsOptInRequiredBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl KmsOptInRequiredBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3831,22 +3626,16 @@ pub mod builders {
         /// A builder for [`KmsThrottlingException`](crate::error::KmsThrottlingException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct KmsThrottlingExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl KmsThrottlingExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3865,22 +3654,16 @@ pub mod builders {
         /// A builder for [`NotFoundException`](crate::error::NotFoundException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NotFoundExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl NotFoundExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3899,22 +3682,16 @@ pub mod builders {
         /// A builder for [`OptedOutException`](crate::error::OptedOutException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct OptedOutExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl OptedOutExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3933,22 +3710,16 @@ pub mod builders {
         /// A builder for [`PlatformApplicationDisabledException`](crate::error::PlatformApplicationDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PlatformApplicationDisabledExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl PlatformApplicationDisabledExceptionBuilder {
             /// Message for platform application disabled.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -3967,22 +3738,16 @@ pub mod builders {
         /// A builder for [`ReplayLimitExceededException`](crate::error::ReplayLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplayLimitExceededExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ReplayLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4001,22 +3766,16 @@ pub mod builders {
         /// A builder for [`ResourceNotFoundException`](crate::error::ResourceNotFoundException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ResourceNotFoundExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ResourceNotFoundExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4035,22 +3794,16 @@ pub mod builders {
         /// A builder for [`StaleTagException`](crate::error::StaleTagException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct StaleTagExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl StaleTagExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4069,22 +3822,16 @@ pub mod builders {
         /// A builder for [`SubscriptionLimitExceededException`](crate::error::SubscriptionLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubscriptionLimitExceededExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl SubscriptionLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4103,22 +3850,16 @@ pub mod builders {
         /// A builder for [`TagLimitExceededException`](crate::error::TagLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagLimitExceededExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl TagLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4137,22 +3878,16 @@ pub mod builders {
         /// A builder for [`TagPolicyException`](crate::error::TagPolicyException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagPolicyExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl TagPolicyExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4171,22 +3906,16 @@ pub mod builders {
         /// A builder for [`ThrottledException`](crate::error::ThrottledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ThrottledExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ThrottledExceptionBuilder {
             /// Throttled request.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4205,22 +3934,16 @@ pub mod builders {
         /// A builder for [`TooManyEntriesInBatchRequestException`](crate::error::TooManyEntriesInBatchRequestException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TooManyEntriesInBatchRequestExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl TooManyEntriesInBatchRequestExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4239,22 +3962,16 @@ pub mod builders {
         /// A builder for [`TopicLimitExceededException`](crate::error::TopicLimitExceededException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TopicLimitExceededExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl TopicLimitExceededExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4273,22 +3990,16 @@ pub mod builders {
         /// A builder for [`UserErrorException`](crate::error::UserErrorException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserErrorExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl UserErrorExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -4304,56 +4015,40 @@ pub mod builders {
     pub use self::user_error_exception_items::*;
     #[cfg(feature = "_error-ValidationException")]
     mod validation_exception_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`ValidationException`](crate::error::ValidationException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ValidationExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ValidationExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `Message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
             /// Builds the [`ValidationException`](crate::error::ValidationException), failing if any required member (`message`) is not set.
-            pub fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::error::ValidationException,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            pub fn build(self) -> Result<crate::error::ValidationException, BuildError> {
+                let mut missing = Vec::new();
                 if self.message.is_none() {
                     missing.push("message");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "ValidationException",
-                            missing,
-                        ),
+                    return Err(
+                        BuildError::missing_members("ValidationException", missing),
                     );
                 }
-                let ::std::option::Option::Some(member_message) = self.message else {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "ValidationException",
-                            missing,
-                        ),
+                let Some(member_message) = self.message else {
+                    return Err(
+                        BuildError::missing_members("ValidationException", missing),
                     );
                 };
-                ::std::result::Result::Ok(crate::error::ValidationException {
+                Ok(crate::error::ValidationException {
                     message: member_message,
                 })
             }
@@ -4363,53 +4058,39 @@ pub mod builders {
     pub use self::validation_exception_items::*;
     #[cfg(feature = "_error-VerificationException")]
     mod verification_exception_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`VerificationException`](crate::error::VerificationException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct VerificationExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
+            pub(crate) status: Option<String>,
         }
         impl VerificationExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `Message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
             /// The status of the verification error.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
             /// Builds the [`VerificationException`](crate::error::VerificationException), failing if any required member (`message`, `status`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<
-                crate::error::VerificationException,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            ) -> Result<crate::error::VerificationException, BuildError> {
+                let mut missing = Vec::new();
                 if self.message.is_none() {
                     missing.push("message");
                 }
@@ -4417,25 +4098,19 @@ pub mod builders {
                     missing.push("status");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "VerificationException",
-                            missing,
-                        ),
+                    return Err(
+                        BuildError::missing_members("VerificationException", missing),
                     );
                 }
-                let (
-                    ::std::option::Option::Some(member_message),
-                    ::std::option::Option::Some(member_status),
-                ) = (self.message, self.status) else {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "VerificationException",
-                            missing,
-                        ),
+                let (Some(member_message), Some(member_status)) = (
+                    self.message,
+                    self.status,
+                ) else {
+                    return Err(
+                        BuildError::missing_members("VerificationException", missing),
                     );
                 };
-                ::std::result::Result::Ok(crate::error::VerificationException {
+                Ok(crate::error::VerificationException {
                     message: member_message,
                     status: member_status,
                 })

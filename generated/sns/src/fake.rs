@@ -4,23 +4,25 @@
 //! Typed fakes for testing code that uses this crate (the `fake` feature).
 //!
 //! Implement [`SnsService`] for the operations a test uses, wrap it in [`Fake`] and give that to the client as its transport: requests go through the real client (serialization, signing, endpoint, retries), are parsed by the server-side parser (which checks `Action` and `Version`), answered by your method and written back as the service writes them. An operation you do not implement answers `501 NotImplemented` (see `querygen_client::fake::NOT_IMPLEMENTED`). [`Recorder`] holds the inputs the fake received; [`Script`] plays back a sequence of answers. With the `fake-server` feature, `Fake::serve` answers the same on a socket on 127.0.0.1, for clients in other languages.
+use ::querygen_client::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use ::querygen_client::fake::{Answer, Dispatch, FakeTransport, Incoming};
 pub use ::querygen_client::fake::{Auth, Recorder, Script};
 /// The fake served over HTTP (returned by `Fake::serve`).
 #[cfg(feature = "fake-server")]
 pub use ::querygen_client::fake::FakeServer;
 /// Amazon Simple Notification Service: one method per operation, taking its input and returning its output or its error enum. Every method has a default that answers `501 NotImplemented`, so a fake implements only what its test uses; write them as `async fn`.
-pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
+pub trait SnsService: Send + Sync + 'static {
     #[cfg(feature = "add-permission")]
     /// Answers `AddPermission`. By default: the `501 NotImplemented` error.
     fn add_permission(
         &self,
         input: crate::operation::add_permission::AddPermissionInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::add_permission::AddPermissionOutput,
             crate::operation::add_permission::AddPermissionError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::add_permission::AddPermissionError::Unhandled,
@@ -33,11 +35,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::check_if_phone_number_is_opted_out::CheckIfPhoneNumberIsOptedOutInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::check_if_phone_number_is_opted_out::CheckIfPhoneNumberIsOptedOutOutput,
             crate::operation::check_if_phone_number_is_opted_out::CheckIfPhoneNumberIsOptedOutError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::check_if_phone_number_is_opted_out::CheckIfPhoneNumberIsOptedOutError::Unhandled,
@@ -50,11 +52,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::confirm_subscription::ConfirmSubscriptionInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::confirm_subscription::ConfirmSubscriptionOutput,
             crate::operation::confirm_subscription::ConfirmSubscriptionError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::confirm_subscription::ConfirmSubscriptionError::Unhandled,
@@ -67,11 +69,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::create_platform_application::CreatePlatformApplicationInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_platform_application::CreatePlatformApplicationOutput,
             crate::operation::create_platform_application::CreatePlatformApplicationError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_platform_application::CreatePlatformApplicationError::Unhandled,
@@ -84,11 +86,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::create_platform_endpoint::CreatePlatformEndpointInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_platform_endpoint::CreatePlatformEndpointOutput,
             crate::operation::create_platform_endpoint::CreatePlatformEndpointError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_platform_endpoint::CreatePlatformEndpointError::Unhandled,
@@ -101,11 +103,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::create_sms_sandbox_phone_number::CreateSmsSandboxPhoneNumberInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_sms_sandbox_phone_number::CreateSmsSandboxPhoneNumberOutput,
             crate::operation::create_sms_sandbox_phone_number::CreateSmsSandboxPhoneNumberError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_sms_sandbox_phone_number::CreateSmsSandboxPhoneNumberError::Unhandled,
@@ -118,11 +120,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::create_topic::CreateTopicInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::create_topic::CreateTopicOutput,
             crate::operation::create_topic::CreateTopicError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::create_topic::CreateTopicError::Unhandled,
@@ -135,11 +137,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::delete_endpoint::DeleteEndpointInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_endpoint::DeleteEndpointOutput,
             crate::operation::delete_endpoint::DeleteEndpointError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_endpoint::DeleteEndpointError::Unhandled,
@@ -152,11 +154,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::delete_platform_application::DeletePlatformApplicationInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_platform_application::DeletePlatformApplicationOutput,
             crate::operation::delete_platform_application::DeletePlatformApplicationError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_platform_application::DeletePlatformApplicationError::Unhandled,
@@ -169,11 +171,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::delete_sms_sandbox_phone_number::DeleteSmsSandboxPhoneNumberInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_sms_sandbox_phone_number::DeleteSmsSandboxPhoneNumberOutput,
             crate::operation::delete_sms_sandbox_phone_number::DeleteSmsSandboxPhoneNumberError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_sms_sandbox_phone_number::DeleteSmsSandboxPhoneNumberError::Unhandled,
@@ -186,11 +188,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::delete_topic::DeleteTopicInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::delete_topic::DeleteTopicOutput,
             crate::operation::delete_topic::DeleteTopicError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::delete_topic::DeleteTopicError::Unhandled,
@@ -203,11 +205,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::get_data_protection_policy::GetDataProtectionPolicyInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::get_data_protection_policy::GetDataProtectionPolicyOutput,
             crate::operation::get_data_protection_policy::GetDataProtectionPolicyError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::get_data_protection_policy::GetDataProtectionPolicyError::Unhandled,
@@ -220,11 +222,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::get_endpoint_attributes::GetEndpointAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::get_endpoint_attributes::GetEndpointAttributesOutput,
             crate::operation::get_endpoint_attributes::GetEndpointAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::get_endpoint_attributes::GetEndpointAttributesError::Unhandled,
@@ -237,11 +239,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::get_platform_application_attributes::GetPlatformApplicationAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::get_platform_application_attributes::GetPlatformApplicationAttributesOutput,
             crate::operation::get_platform_application_attributes::GetPlatformApplicationAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::get_platform_application_attributes::GetPlatformApplicationAttributesError::Unhandled,
@@ -254,11 +256,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::get_sms_attributes::GetSmsAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::get_sms_attributes::GetSmsAttributesOutput,
             crate::operation::get_sms_attributes::GetSmsAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::get_sms_attributes::GetSmsAttributesError::Unhandled,
@@ -271,11 +273,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::get_sms_sandbox_account_status::GetSmsSandboxAccountStatusInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::get_sms_sandbox_account_status::GetSmsSandboxAccountStatusOutput,
             crate::operation::get_sms_sandbox_account_status::GetSmsSandboxAccountStatusError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::get_sms_sandbox_account_status::GetSmsSandboxAccountStatusError::Unhandled,
@@ -288,11 +290,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::get_subscription_attributes::GetSubscriptionAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::get_subscription_attributes::GetSubscriptionAttributesOutput,
             crate::operation::get_subscription_attributes::GetSubscriptionAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::get_subscription_attributes::GetSubscriptionAttributesError::Unhandled,
@@ -305,11 +307,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::get_topic_attributes::GetTopicAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::get_topic_attributes::GetTopicAttributesOutput,
             crate::operation::get_topic_attributes::GetTopicAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::get_topic_attributes::GetTopicAttributesError::Unhandled,
@@ -322,11 +324,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::list_endpoints_by_platform_application::ListEndpointsByPlatformApplicationInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_endpoints_by_platform_application::ListEndpointsByPlatformApplicationOutput,
             crate::operation::list_endpoints_by_platform_application::ListEndpointsByPlatformApplicationError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_endpoints_by_platform_application::ListEndpointsByPlatformApplicationError::Unhandled,
@@ -339,11 +341,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::list_origination_numbers::ListOriginationNumbersInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_origination_numbers::ListOriginationNumbersOutput,
             crate::operation::list_origination_numbers::ListOriginationNumbersError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_origination_numbers::ListOriginationNumbersError::Unhandled,
@@ -356,11 +358,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::list_phone_numbers_opted_out::ListPhoneNumbersOptedOutInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_phone_numbers_opted_out::ListPhoneNumbersOptedOutOutput,
             crate::operation::list_phone_numbers_opted_out::ListPhoneNumbersOptedOutError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_phone_numbers_opted_out::ListPhoneNumbersOptedOutError::Unhandled,
@@ -373,11 +375,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::list_platform_applications::ListPlatformApplicationsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_platform_applications::ListPlatformApplicationsOutput,
             crate::operation::list_platform_applications::ListPlatformApplicationsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_platform_applications::ListPlatformApplicationsError::Unhandled,
@@ -390,11 +392,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::list_sms_sandbox_phone_numbers::ListSmsSandboxPhoneNumbersInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_sms_sandbox_phone_numbers::ListSmsSandboxPhoneNumbersOutput,
             crate::operation::list_sms_sandbox_phone_numbers::ListSmsSandboxPhoneNumbersError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_sms_sandbox_phone_numbers::ListSmsSandboxPhoneNumbersError::Unhandled,
@@ -407,11 +409,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::list_subscriptions::ListSubscriptionsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_subscriptions::ListSubscriptionsOutput,
             crate::operation::list_subscriptions::ListSubscriptionsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_subscriptions::ListSubscriptionsError::Unhandled,
@@ -424,11 +426,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::list_subscriptions_by_topic::ListSubscriptionsByTopicInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_subscriptions_by_topic::ListSubscriptionsByTopicOutput,
             crate::operation::list_subscriptions_by_topic::ListSubscriptionsByTopicError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_subscriptions_by_topic::ListSubscriptionsByTopicError::Unhandled,
@@ -441,11 +443,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::list_tags_for_resource::ListTagsForResourceInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_tags_for_resource::ListTagsForResourceOutput,
             crate::operation::list_tags_for_resource::ListTagsForResourceError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_tags_for_resource::ListTagsForResourceError::Unhandled,
@@ -458,11 +460,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::list_topics::ListTopicsInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::list_topics::ListTopicsOutput,
             crate::operation::list_topics::ListTopicsError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::list_topics::ListTopicsError::Unhandled,
@@ -475,11 +477,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::opt_in_phone_number::OptInPhoneNumberInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::opt_in_phone_number::OptInPhoneNumberOutput,
             crate::operation::opt_in_phone_number::OptInPhoneNumberError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::opt_in_phone_number::OptInPhoneNumberError::Unhandled,
@@ -492,11 +494,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::publish::PublishInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::publish::PublishOutput,
             crate::operation::publish::PublishError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::publish::PublishError::Unhandled,
@@ -509,11 +511,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::publish_batch::PublishBatchInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::publish_batch::PublishBatchOutput,
             crate::operation::publish_batch::PublishBatchError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::publish_batch::PublishBatchError::Unhandled,
@@ -526,11 +528,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::put_data_protection_policy::PutDataProtectionPolicyInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::put_data_protection_policy::PutDataProtectionPolicyOutput,
             crate::operation::put_data_protection_policy::PutDataProtectionPolicyError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::put_data_protection_policy::PutDataProtectionPolicyError::Unhandled,
@@ -543,11 +545,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::remove_permission::RemovePermissionInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::remove_permission::RemovePermissionOutput,
             crate::operation::remove_permission::RemovePermissionError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::remove_permission::RemovePermissionError::Unhandled,
@@ -560,11 +562,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::set_endpoint_attributes::SetEndpointAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::set_endpoint_attributes::SetEndpointAttributesOutput,
             crate::operation::set_endpoint_attributes::SetEndpointAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::set_endpoint_attributes::SetEndpointAttributesError::Unhandled,
@@ -577,11 +579,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::set_platform_application_attributes::SetPlatformApplicationAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::set_platform_application_attributes::SetPlatformApplicationAttributesOutput,
             crate::operation::set_platform_application_attributes::SetPlatformApplicationAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::set_platform_application_attributes::SetPlatformApplicationAttributesError::Unhandled,
@@ -594,11 +596,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::set_sms_attributes::SetSmsAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::set_sms_attributes::SetSmsAttributesOutput,
             crate::operation::set_sms_attributes::SetSmsAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::set_sms_attributes::SetSmsAttributesError::Unhandled,
@@ -611,11 +613,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::set_subscription_attributes::SetSubscriptionAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::set_subscription_attributes::SetSubscriptionAttributesOutput,
             crate::operation::set_subscription_attributes::SetSubscriptionAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::set_subscription_attributes::SetSubscriptionAttributesError::Unhandled,
@@ -628,11 +630,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::set_topic_attributes::SetTopicAttributesInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::set_topic_attributes::SetTopicAttributesOutput,
             crate::operation::set_topic_attributes::SetTopicAttributesError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::set_topic_attributes::SetTopicAttributesError::Unhandled,
@@ -645,11 +647,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::subscribe::SubscribeInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::subscribe::SubscribeOutput,
             crate::operation::subscribe::SubscribeError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::subscribe::SubscribeError::Unhandled,
@@ -662,11 +664,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::tag_resource::TagResourceInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::tag_resource::TagResourceOutput,
             crate::operation::tag_resource::TagResourceError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::tag_resource::TagResourceError::Unhandled,
@@ -679,11 +681,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::unsubscribe::UnsubscribeInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::unsubscribe::UnsubscribeOutput,
             crate::operation::unsubscribe::UnsubscribeError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::unsubscribe::UnsubscribeError::Unhandled,
@@ -696,11 +698,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::untag_resource::UntagResourceInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::untag_resource::UntagResourceOutput,
             crate::operation::untag_resource::UntagResourceError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::untag_resource::UntagResourceError::Unhandled,
@@ -713,11 +715,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         input: crate::operation::verify_sms_sandbox_phone_number::VerifySmsSandboxPhoneNumberInput,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+        Output = Result<
             crate::operation::verify_sms_sandbox_phone_number::VerifySmsSandboxPhoneNumberOutput,
             crate::operation::verify_sms_sandbox_phone_number::VerifySmsSandboxPhoneNumberError,
         >,
-    > + ::std::marker::Send {
+    > + Send {
         ::querygen_client::fake::not_implemented(
             input,
             crate::operation::verify_sms_sandbox_phone_number::VerifySmsSandboxPhoneNumberError::Unhandled,
@@ -727,16 +729,11 @@ pub trait SnsService: ::std::marker::Send + ::std::marker::Sync + 'static {
 }
 /// Routes requests to a service trait implementation.
 struct Dispatcher<S>(S);
-impl<S: SnsService> ::querygen_client::fake::Dispatch for Dispatcher<S> {
+impl<S: SnsService> Dispatch for Dispatcher<S> {
     fn signing_name(&self) -> &'static str {
         "sns"
     }
-    fn dispatch<'a>(
-        &'a self,
-        incoming: &'a ::querygen_client::fake::Incoming,
-    ) -> ::std::option::Option<
-        ::querygen_client::BoxFuture<'a, ::querygen_client::fake::Answer>,
-    > {
+    fn dispatch<'a>(&'a self, incoming: &'a Incoming) -> Option<BoxFuture<'a, Answer>> {
         match incoming.action() {
             #[cfg(feature = "add-permission")]
             "AddPermission" => {
@@ -1158,20 +1155,20 @@ impl<S: SnsService> ::querygen_client::fake::Dispatch for Dispatcher<S> {
                     crate::operation::verify_sms_sandbox_phone_number::VerifySmsSandboxPhoneNumberError::to_response,
                 )
             }
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
 /// The in-process fake: a [`Transport`](::querygen_client::Transport) answering with an implementation of [`SnsService`]. Cheap to clone: clones share the implementation and the recorder.
 #[derive(Debug, Clone)]
 pub struct Fake {
-    transport: ::querygen_client::fake::FakeTransport,
+    transport: FakeTransport,
 }
 impl Fake {
     /// A fake answering with `service`, accepting requests signed with any key.
     pub fn new(service: impl SnsService) -> Self {
         Self {
-            transport: ::querygen_client::fake::FakeTransport::new(Dispatcher(service)),
+            transport: FakeTransport::new(Dispatcher(service)),
         }
     }
     /// Authenticates requests with `auth` (for example [`Auth::verify`] to check signatures).
@@ -1190,17 +1187,11 @@ impl Fake {
         self.transport.serve().await
     }
 }
-impl ::querygen_client::Transport for Fake {
+impl Transport for Fake {
     fn send(
         &self,
-        request: ::querygen_client::HttpRequest,
-    ) -> ::querygen_client::BoxFuture<
-        '_,
-        ::std::result::Result<
-            ::querygen_client::HttpResponse,
-            ::querygen_client::TransportError,
-        >,
-    > {
-        ::querygen_client::Transport::send(&self.transport, request)
+        request: HttpRequest,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Transport::send(&self.transport, request)
     }
 }

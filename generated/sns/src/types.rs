@@ -4,6 +4,10 @@
 //! The structures, enums and unions shared by the service's operations.
 #[cfg(feature = "_type-BatchResultErrorEntry")]
 mod batch_result_error_entry_items {
+    use ::querygen_runtime::BuildError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Gives a detailed description of failed messages in the batch.
     ///
     /// Smithy shape: `com.amazonaws.sns#BatchResultErrorEntry`.
@@ -15,14 +19,14 @@ mod batch_result_error_entry_items {
         /// The `Id` of an entry in a batch request
         ///
         /// Required: the builder's `build()` fails without it.
-        pub id: ::std::string::String,
+        pub id: String,
         /// An error code representing why the action failed on this entry.
         ///
         /// Required: the builder's `build()` fails without it.
-        pub code: ::std::string::String,
+        pub code: String,
         /// A message explaining why the action failed on this entry.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// Specifies whether the error happened due to the caller of the batch API action.
         ///
         /// Defaults to `false` when not set.
@@ -32,16 +36,13 @@ mod batch_result_error_entry_items {
     impl BatchResultErrorEntry {
         /// Creates a builder for [`BatchResultErrorEntry`].
         pub fn builder() -> crate::types::builders::BatchResultErrorEntryBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for BatchResultErrorEntry {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for BatchResultErrorEntry {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Id" => reader.read_into(&child, &mut out.id),
                     "Code" => reader.read_into(&child, &mut out.code),
@@ -50,21 +51,21 @@ mod batch_result_error_entry_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_id) = out.id else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
+            let Some(member_id) = out.id else {
+                let problem = BuildError::missing_members(
                     "BatchResultErrorEntry",
                     ::std::vec!["id"],
                 );
-                return ::std::result::Result::Err(reader.missing(problem));
+                return Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_code) = out.code else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
+            let Some(member_code) = out.code else {
+                let problem = BuildError::missing_members(
                     "BatchResultErrorEntry",
                     ::std::vec!["code"],
                 );
-                return ::std::result::Result::Err(reader.missing(problem));
+                return Err(reader.missing(problem));
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: member_id,
                 code: member_code,
                 message: out.message,
@@ -73,13 +74,12 @@ mod batch_result_error_entry_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for BatchResultErrorEntry {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            writer.member("Id", ::std::option::Option::Some(&self.id));
-            writer.member("Code", ::std::option::Option::Some(&self.code));
+    impl WriteXml for BatchResultErrorEntry {
+        fn write_xml(&self, writer: &mut XmlWriter) {
+            writer.member("Id", Some(&self.id));
+            writer.member("Code", Some(&self.code));
             writer.member("Message", self.message.as_ref());
-            writer
-                .member("SenderFault", ::std::option::Option::Some(&self.sender_fault));
+            writer.member("SenderFault", Some(&self.sender_fault));
         }
     }
 }
@@ -87,6 +87,10 @@ mod batch_result_error_entry_items {
 pub use self::batch_result_error_entry_items::*;
 #[cfg(feature = "_type-Endpoint")]
 mod endpoint_items {
+    use ::querygen_runtime::IndexMap;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The endpoint for mobile app and device.
     ///
     /// Smithy shape: `com.amazonaws.sns#Endpoint`.
@@ -97,26 +101,21 @@ mod endpoint_items {
     pub struct Endpoint {
         /// The `EndpointArn` for mobile app and device.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub endpoint_arn: ::std::option::Option<::std::string::String>,
+        pub endpoint_arn: Option<String>,
         /// Attributes for endpoint.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub attributes: Option<IndexMap<String, String>>,
     }
     impl Endpoint {
         /// Creates a builder for [`Endpoint`].
         pub fn builder() -> crate::types::builders::EndpointBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Endpoint {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Endpoint {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "EndpointArn" => reader.read_into(&child, &mut out.endpoint_arn),
                     "Attributes" => {
@@ -125,12 +124,12 @@ mod endpoint_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Endpoint {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Endpoint {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("EndpointArn", self.endpoint_arn.as_ref());
             writer.map("Attributes", "key", "value", self.attributes.as_ref());
         }
@@ -140,6 +139,7 @@ mod endpoint_items {
 pub use self::endpoint_items::*;
 #[cfg(feature = "_type-LanguageCodeString")]
 mod language_code_string_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// Supported language code for sending OTP message
     ///
     /// Smithy shape: `com.amazonaws.sns#LanguageCodeString`.
@@ -199,7 +199,7 @@ mod language_code_string_items {
         /// Wire value: `zh-TW`.
         ZhTw,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl LanguageCodeString {
         /// The value as sent on the wire.
@@ -240,7 +240,7 @@ mod language_code_string_items {
             ]
         }
     }
-    impl ::std::convert::From<&str> for LanguageCodeString {
+    impl From<&str> for LanguageCodeString {
         fn from(value: &str) -> Self {
             match value {
                 "en-US" => Self::EnUs,
@@ -256,28 +256,22 @@ mod language_code_string_items {
                 "kr-KR" => Self::KrKr,
                 "zh-CN" => Self::ZhCn,
                 "zh-TW" => Self::ZhTw,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for LanguageCodeString {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for LanguageCodeString {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for LanguageCodeString {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for LanguageCodeString {
+    impl AsRef<str> for LanguageCodeString {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -287,7 +281,7 @@ mod language_code_string_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for LanguageCodeString {}
+    impl StringEnum for LanguageCodeString {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(LanguageCodeString);
 }
@@ -295,6 +289,11 @@ mod language_code_string_items {
 pub use self::language_code_string_items::*;
 #[cfg(feature = "_type-MessageAttributeValue")]
 mod message_attribute_value_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::BuildError;
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// The user-specified message attribute value. For string data types, the value attribute has the same
     /// restrictions on the content as the message body. For more information, see
     /// [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
@@ -318,11 +317,11 @@ mod message_attribute_value_items {
         /// Types](https://docs.aws.amazon.com/sns/latest/dg/SNSMessageAttributes.html#SNSMessageAttributes.DataTypes).
         ///
         /// Required: the builder's `build()` fails without it.
-        pub data_type: ::std::string::String,
+        pub data_type: String,
         /// Strings are Unicode with UTF8 binary encoding. For a list of code values, see [ASCII Printable
         /// Characters](https://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub string_value: ::std::option::Option<::std::string::String>,
+        pub string_value: Option<String>,
         /// Binary type attributes can store any binary data, for example, compressed data, encrypted data, or
         /// images.
         #[cfg_attr(
@@ -333,38 +332,36 @@ mod message_attribute_value_items {
                 default
             )
         )]
-        pub binary_value: ::std::option::Option<::std::vec::Vec<u8>>,
+        pub binary_value: Option<Vec<u8>>,
     }
     impl MessageAttributeValue {
         /// Creates a builder for [`MessageAttributeValue`].
         pub fn builder() -> crate::types::builders::MessageAttributeValueBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for MessageAttributeValue {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            writer.member("DataType", ::std::option::Option::Some(&self.data_type));
+    impl WriteQuery for MessageAttributeValue {
+        fn write_query(&self, writer: &mut QueryWriter) {
+            writer.member("DataType", Some(&self.data_type));
             writer.member("StringValue", self.string_value.as_ref());
             writer.member("BinaryValue", self.binary_value.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for MessageAttributeValue {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for MessageAttributeValue {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.data_type = node.member("DataType")?;
             out.string_value = node.member("StringValue")?;
             out.binary_value = node.member("BinaryValue")?;
-            let ::std::option::Option::Some(member_data_type) = out.data_type else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
+            let Some(member_data_type) = out.data_type else {
+                let problem = BuildError::missing_members(
                     "MessageAttributeValue",
                     ::std::vec!["data_type"],
                 );
-                return ::std::result::Result::Err(node.missing(problem));
+                return Err(node.missing(problem));
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 data_type: member_data_type,
                 string_value: out.string_value,
                 binary_value: out.binary_value,
@@ -376,6 +373,7 @@ mod message_attribute_value_items {
 pub use self::message_attribute_value_items::*;
 #[cfg(feature = "_type-NumberCapability")]
 mod number_capability_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// Enum listing out all supported number capabilities.
     ///
     /// Smithy shape: `com.amazonaws.sns#NumberCapability`.
@@ -395,7 +393,7 @@ mod number_capability_items {
         /// Wire value: `VOICE`.
         Voice,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl NumberCapability {
         /// The value as sent on the wire.
@@ -412,34 +410,28 @@ mod number_capability_items {
             &["SMS", "MMS", "VOICE"]
         }
     }
-    impl ::std::convert::From<&str> for NumberCapability {
+    impl From<&str> for NumberCapability {
         fn from(value: &str) -> Self {
             match value {
                 "SMS" => Self::Sms,
                 "MMS" => Self::Mms,
                 "VOICE" => Self::Voice,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for NumberCapability {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for NumberCapability {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for NumberCapability {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for NumberCapability {
+    impl AsRef<str> for NumberCapability {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -449,7 +441,7 @@ mod number_capability_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for NumberCapability {}
+    impl StringEnum for NumberCapability {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(NumberCapability);
 }
@@ -457,6 +449,10 @@ mod number_capability_items {
 pub use self::number_capability_items::*;
 #[cfg(feature = "_type-PhoneNumberInformation")]
 mod phone_number_information_items {
+    use ::querygen_runtime::{DateTime, REDACTED};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// A list of phone numbers and their metadata.
     ///
     /// Smithy shape: `com.amazonaws.sns#PhoneNumberInformation`.
@@ -467,36 +463,34 @@ mod phone_number_information_items {
     pub struct PhoneNumberInformation {
         /// The date and time when the phone number was created.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub created_at: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub created_at: Option<DateTime>,
         /// The phone number.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub phone_number: ::std::option::Option<::std::string::String>,
+        pub phone_number: Option<String>,
         /// The status of the phone number.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         /// The two-character code for the country or region, in ISO 3166-1 alpha-2 format.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub iso2_country_code: ::std::option::Option<::std::string::String>,
+        pub iso2_country_code: Option<String>,
         /// The list of supported routes.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub route_type: ::std::option::Option<crate::types::RouteType>,
+        pub route_type: Option<crate::types::RouteType>,
         /// The capabilities of each phone number.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub number_capabilities: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NumberCapability>,
-        >,
+        pub number_capabilities: Option<Vec<crate::types::NumberCapability>>,
     }
     impl PhoneNumberInformation {
         /// Creates a builder for [`PhoneNumberInformation`].
         pub fn builder() -> crate::types::builders::PhoneNumberInformationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ::std::fmt::Debug for PhoneNumberInformation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("PhoneNumberInformation")
                 .field("created_at", &self.created_at)
-                .field("phone_number", &::querygen_runtime::REDACTED)
+                .field("phone_number", &REDACTED)
                 .field("status", &self.status)
                 .field("iso2_country_code", &self.iso2_country_code)
                 .field("route_type", &self.route_type)
@@ -504,13 +498,10 @@ mod phone_number_information_items {
                 .finish()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for PhoneNumberInformation {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for PhoneNumberInformation {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CreatedAt" => reader.read_into(&child, &mut out.created_at),
                     "PhoneNumber" => reader.read_into(&child, &mut out.phone_number),
@@ -530,12 +521,12 @@ mod phone_number_information_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for PhoneNumberInformation {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for PhoneNumberInformation {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("CreatedAt", self.created_at.as_ref());
             writer.member("PhoneNumber", self.phone_number.as_ref());
             writer.member("Status", self.status.as_ref());
@@ -554,6 +545,10 @@ mod phone_number_information_items {
 pub use self::phone_number_information_items::*;
 #[cfg(feature = "_type-PlatformApplication")]
 mod platform_application_items {
+    use ::querygen_runtime::IndexMap;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Platform application object.
     ///
     /// Smithy shape: `com.amazonaws.sns#PlatformApplication`.
@@ -564,26 +559,21 @@ mod platform_application_items {
     pub struct PlatformApplication {
         /// PlatformApplicationArn for platform application object.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub platform_application_arn: ::std::option::Option<::std::string::String>,
+        pub platform_application_arn: Option<String>,
         /// Attributes for platform application object.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub attributes: Option<IndexMap<String, String>>,
     }
     impl PlatformApplication {
         /// Creates a builder for [`PlatformApplication`].
         pub fn builder() -> crate::types::builders::PlatformApplicationBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for PlatformApplication {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for PlatformApplication {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "PlatformApplicationArn" => {
                         reader.read_into(&child, &mut out.platform_application_arn)
@@ -594,12 +584,12 @@ mod platform_application_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for PlatformApplication {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for PlatformApplication {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer
                 .member(
                     "PlatformApplicationArn",
@@ -613,6 +603,12 @@ mod platform_application_items {
 pub use self::platform_application_items::*;
 #[cfg(feature = "_type-PublishBatchRequestEntry")]
 mod publish_batch_request_entry_items {
+    use ::querygen_runtime::IndexMap;
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::BuildError;
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// Contains the details of a single Amazon SNS message along with an `Id` that identifies a message
     /// within the batch.
     ///
@@ -630,14 +626,14 @@ mod publish_batch_request_entry_items {
         /// characters, hyphens(-), and underscores (\_).
         ///
         /// Required: the builder's `build()` fails without it.
-        pub id: ::std::string::String,
+        pub id: String,
         /// The body of the message.
         ///
         /// Required: the builder's `build()` fails without it.
-        pub message: ::std::string::String,
+        pub message: String,
         /// The subject of the batch message.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub subject: ::std::option::Option<::std::string::String>,
+        pub subject: Option<String>,
         /// Set `MessageStructure` to `json` if you want to send a different message for each protocol. For
         /// example, using one publish action, you can send a short message to your SMS subscribers and a longer
         /// message to your email subscribers. If you set `MessageStructure` to `json`, the value of the
@@ -649,16 +645,13 @@ mod publish_batch_request_entry_items {
         /// You can define other top-level keys that define the message you want to send to a specific transport
         /// protocol (e.g. http).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message_structure: ::std::option::Option<::std::string::String>,
+        pub message_structure: Option<String>,
         /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon
         /// SNS message attributes](https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html) in
         /// the Amazon SNS Developer Guide.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message_attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<
-                ::std::string::String,
-                crate::types::MessageAttributeValue,
-            >,
+        pub message_attributes: Option<
+            IndexMap<String, crate::types::MessageAttributeValue>,
         >,
         /// This parameter applies only to FIFO (first-in-first-out) topics.
         ///
@@ -700,7 +693,7 @@ mod publish_batch_request_entry_items {
         /// Amazon SNS continues to keep track of the message deduplication ID even after the message is
         /// received and deleted.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message_deduplication_id: ::std::option::Option<::std::string::String>,
+        pub message_deduplication_id: Option<String>,
         /// This parameter applies only to FIFO (first-in-first-out) topics.
         ///
         /// The tag that specifies that a message belongs to a specific message group. Messages that belong to
@@ -719,18 +712,18 @@ mod publish_batch_request_entry_items {
         ///
         /// **Important:** `MessageGroupId` is required for FIFO topics. You can't use it for standard topics.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message_group_id: ::std::option::Option<::std::string::String>,
+        pub message_group_id: Option<String>,
     }
     impl PublishBatchRequestEntry {
         /// Creates a builder for [`PublishBatchRequestEntry`].
         pub fn builder() -> crate::types::builders::PublishBatchRequestEntryBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for PublishBatchRequestEntry {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            writer.member("Id", ::std::option::Option::Some(&self.id));
-            writer.member("Message", ::std::option::Option::Some(&self.message));
+    impl WriteQuery for PublishBatchRequestEntry {
+        fn write_query(&self, writer: &mut QueryWriter) {
+            writer.member("Id", Some(&self.id));
+            writer.member("Message", Some(&self.message));
             writer.member("Subject", self.subject.as_ref());
             writer.member("MessageStructure", self.message_structure.as_ref());
             writer
@@ -749,10 +742,8 @@ mod publish_batch_request_entry_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for PublishBatchRequestEntry {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for PublishBatchRequestEntry {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.id = node.member("Id")?;
             out.message = node.member("Message")?;
@@ -761,21 +752,21 @@ mod publish_batch_request_entry_items {
             out.message_attributes = node.map("MessageAttributes", "Name", "Value")?;
             out.message_deduplication_id = node.member("MessageDeduplicationId")?;
             out.message_group_id = node.member("MessageGroupId")?;
-            let ::std::option::Option::Some(member_id) = out.id else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
+            let Some(member_id) = out.id else {
+                let problem = BuildError::missing_members(
                     "PublishBatchRequestEntry",
                     ::std::vec!["id"],
                 );
-                return ::std::result::Result::Err(node.missing(problem));
+                return Err(node.missing(problem));
             };
-            let ::std::option::Option::Some(member_message) = out.message else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
+            let Some(member_message) = out.message else {
+                let problem = BuildError::missing_members(
                     "PublishBatchRequestEntry",
                     ::std::vec!["message"],
                 );
-                return ::std::result::Result::Err(node.missing(problem));
+                return Err(node.missing(problem));
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: member_id,
                 message: member_message,
                 subject: out.subject,
@@ -791,6 +782,9 @@ mod publish_batch_request_entry_items {
 pub use self::publish_batch_request_entry_items::*;
 #[cfg(feature = "_type-PublishBatchResultEntry")]
 mod publish_batch_result_entry_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Encloses data related to a successful message in a batch request for topic.
     ///
     /// Smithy shape: `com.amazonaws.sns#PublishBatchResultEntry`.
@@ -801,10 +795,10 @@ mod publish_batch_result_entry_items {
     pub struct PublishBatchResultEntry {
         /// The `Id` of an entry in a batch request.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
         /// An identifier for the message.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message_id: ::std::option::Option<::std::string::String>,
+        pub message_id: Option<String>,
         /// This parameter applies only to FIFO (first-in-first-out) topics.
         ///
         /// The large, non-consecutive number that Amazon SNS assigns to each message.
@@ -812,21 +806,18 @@ mod publish_batch_result_entry_items {
         /// The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for a particular
         /// `MessageGroupId`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub sequence_number: ::std::option::Option<::std::string::String>,
+        pub sequence_number: Option<String>,
     }
     impl PublishBatchResultEntry {
         /// Creates a builder for [`PublishBatchResultEntry`].
         pub fn builder() -> crate::types::builders::PublishBatchResultEntryBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for PublishBatchResultEntry {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for PublishBatchResultEntry {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Id" => reader.read_into(&child, &mut out.id),
                     "MessageId" => reader.read_into(&child, &mut out.message_id),
@@ -836,12 +827,12 @@ mod publish_batch_result_entry_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for PublishBatchResultEntry {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for PublishBatchResultEntry {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Id", self.id.as_ref());
             writer.member("MessageId", self.message_id.as_ref());
             writer.member("SequenceNumber", self.sequence_number.as_ref());
@@ -852,6 +843,7 @@ mod publish_batch_result_entry_items {
 pub use self::publish_batch_result_entry_items::*;
 #[cfg(feature = "_type-RouteType")]
 mod route_type_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// Enum listing out all supported route types. The following enum values are supported. 1.
     /// Transactional : Non-marketing traffic 2. Promotional : Marketing 3. Premium : Premium routes for OTP
     /// delivery to the carriers
@@ -873,7 +865,7 @@ mod route_type_items {
         /// Wire value: `Premium`.
         Premium,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl RouteType {
         /// The value as sent on the wire.
@@ -890,34 +882,28 @@ mod route_type_items {
             &["Transactional", "Promotional", "Premium"]
         }
     }
-    impl ::std::convert::From<&str> for RouteType {
+    impl From<&str> for RouteType {
         fn from(value: &str) -> Self {
             match value {
                 "Transactional" => Self::Transactional,
                 "Promotional" => Self::Promotional,
                 "Premium" => Self::Premium,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for RouteType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for RouteType {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for RouteType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for RouteType {
+    impl AsRef<str> for RouteType {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -927,7 +913,7 @@ mod route_type_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for RouteType {}
+    impl StringEnum for RouteType {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(RouteType);
 }
@@ -935,6 +921,10 @@ mod route_type_items {
 pub use self::route_type_items::*;
 #[cfg(feature = "_type-SmsSandboxPhoneNumber")]
 mod sms_sandbox_phone_number_items {
+    use ::querygen_runtime::REDACTED;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// A verified or pending destination phone number in the SMS sandbox.
     ///
     /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the
@@ -954,46 +944,41 @@ mod sms_sandbox_phone_number_items {
     pub struct SmsSandboxPhoneNumber {
         /// The destination phone number.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub phone_number: ::std::option::Option<::std::string::String>,
+        pub phone_number: Option<String>,
         /// The destination phone number's verification status.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub status: ::std::option::Option<
-            crate::types::SmsSandboxPhoneNumberVerificationStatus,
-        >,
+        pub status: Option<crate::types::SmsSandboxPhoneNumberVerificationStatus>,
     }
     impl SmsSandboxPhoneNumber {
         /// Creates a builder for [`SmsSandboxPhoneNumber`].
         pub fn builder() -> crate::types::builders::SmsSandboxPhoneNumberBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ::std::fmt::Debug for SmsSandboxPhoneNumber {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("SmsSandboxPhoneNumber")
-                .field("phone_number", &::querygen_runtime::REDACTED)
+                .field("phone_number", &REDACTED)
                 .field("status", &self.status)
                 .finish()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for SmsSandboxPhoneNumber {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for SmsSandboxPhoneNumber {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "PhoneNumber" => reader.read_into(&child, &mut out.phone_number),
                     "Status" => reader.read_into(&child, &mut out.status),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for SmsSandboxPhoneNumber {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for SmsSandboxPhoneNumber {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("PhoneNumber", self.phone_number.as_ref());
             writer.member("Status", self.status.as_ref());
         }
@@ -1003,6 +988,7 @@ mod sms_sandbox_phone_number_items {
 pub use self::sms_sandbox_phone_number_items::*;
 #[cfg(feature = "_type-SmsSandboxPhoneNumberVerificationStatus")]
 mod sms_sandbox_phone_number_verification_status_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// Enum listing out all supported destination phone number verification statuses. The following enum
     /// values are supported. 1. PENDING : The destination phone number is pending verification. 2. VERIFIED :
     /// The destination phone number is verified.
@@ -1020,7 +1006,7 @@ mod sms_sandbox_phone_number_verification_status_items {
         /// Wire value: `Verified`.
         Verified,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl SmsSandboxPhoneNumberVerificationStatus {
         /// The value as sent on the wire.
@@ -1036,34 +1022,27 @@ mod sms_sandbox_phone_number_verification_status_items {
             &["Pending", "Verified"]
         }
     }
-    impl ::std::convert::From<&str> for SmsSandboxPhoneNumberVerificationStatus {
+    impl From<&str> for SmsSandboxPhoneNumberVerificationStatus {
         fn from(value: &str) -> Self {
             match value {
                 "Pending" => Self::Pending,
                 "Verified" => Self::Verified,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String>
-    for SmsSandboxPhoneNumberVerificationStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for SmsSandboxPhoneNumberVerificationStatus {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for SmsSandboxPhoneNumberVerificationStatus {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for SmsSandboxPhoneNumberVerificationStatus {
+    impl AsRef<str> for SmsSandboxPhoneNumberVerificationStatus {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -1073,7 +1052,7 @@ mod sms_sandbox_phone_number_verification_status_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for SmsSandboxPhoneNumberVerificationStatus {}
+    impl StringEnum for SmsSandboxPhoneNumberVerificationStatus {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(SmsSandboxPhoneNumberVerificationStatus);
 }
@@ -1081,6 +1060,9 @@ mod sms_sandbox_phone_number_verification_status_items {
 pub use self::sms_sandbox_phone_number_verification_status_items::*;
 #[cfg(feature = "_type-Subscription")]
 mod subscription_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// A wrapper type for the attributes of an Amazon SNS subscription.
     ///
     /// Smithy shape: `com.amazonaws.sns#Subscription`.
@@ -1091,33 +1073,30 @@ mod subscription_items {
     pub struct Subscription {
         /// The subscription's ARN.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub subscription_arn: ::std::option::Option<::std::string::String>,
+        pub subscription_arn: Option<String>,
         /// The subscription's owner.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub owner: ::std::option::Option<::std::string::String>,
+        pub owner: Option<String>,
         /// The subscription's protocol.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub protocol: ::std::option::Option<::std::string::String>,
+        pub protocol: Option<String>,
         /// The subscription's endpoint (format depends on the protocol).
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub endpoint: ::std::option::Option<::std::string::String>,
+        pub endpoint: Option<String>,
         /// The ARN of the subscription's topic.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub topic_arn: ::std::option::Option<::std::string::String>,
+        pub topic_arn: Option<String>,
     }
     impl Subscription {
         /// Creates a builder for [`Subscription`].
         pub fn builder() -> crate::types::builders::SubscriptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Subscription {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Subscription {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubscriptionArn" => {
                         reader.read_into(&child, &mut out.subscription_arn)
@@ -1129,12 +1108,12 @@ mod subscription_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Subscription {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Subscription {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("SubscriptionArn", self.subscription_arn.as_ref());
             writer.member("Owner", self.owner.as_ref());
             writer.member("Protocol", self.protocol.as_ref());
@@ -1147,6 +1126,13 @@ mod subscription_items {
 pub use self::subscription_items::*;
 #[cfg(feature = "_type-Tag")]
 mod tag_items {
+    use ::querygen_runtime::BuildError;
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// The list of tags to be added to the specified topic.
     ///
     /// Smithy shape: `com.amazonaws.sns#Tag`.
@@ -1158,90 +1144,73 @@ mod tag_items {
         /// The required key portion of the tag.
         ///
         /// Required: the builder's `build()` fails without it.
-        pub key: ::std::string::String,
+        pub key: String,
         /// The optional value portion of the tag.
         ///
         /// Required: the builder's `build()` fails without it.
-        pub value: ::std::string::String,
+        pub value: String,
     }
     impl Tag {
         /// Creates a builder for [`Tag`].
         pub fn builder() -> crate::types::builders::TagBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for Tag {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-            writer.member("Key", ::std::option::Option::Some(&self.key));
-            writer.member("Value", ::std::option::Option::Some(&self.value));
+    impl WriteQuery for Tag {
+        fn write_query(&self, writer: &mut QueryWriter) {
+            writer.member("Key", Some(&self.key));
+            writer.member("Value", Some(&self.value));
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for Tag {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for Tag {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.key = node.member("Key")?;
             out.value = node.member("Value")?;
-            let ::std::option::Option::Some(member_key) = out.key else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
-                    "Tag",
-                    ::std::vec!["key"],
-                );
-                return ::std::result::Result::Err(node.missing(problem));
+            let Some(member_key) = out.key else {
+                let problem = BuildError::missing_members("Tag", ::std::vec!["key"]);
+                return Err(node.missing(problem));
             };
-            let ::std::option::Option::Some(member_value) = out.value else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
-                    "Tag",
-                    ::std::vec!["value"],
-                );
-                return ::std::result::Result::Err(node.missing(problem));
+            let Some(member_value) = out.value else {
+                let problem = BuildError::missing_members("Tag", ::std::vec!["value"]);
+                return Err(node.missing(problem));
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 key: member_key,
                 value: member_value,
             })
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Tag {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Tag {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Key" => reader.read_into(&child, &mut out.key),
                     "Value" => reader.read_into(&child, &mut out.value),
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_key) = out.key else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
-                    "Tag",
-                    ::std::vec!["key"],
-                );
-                return ::std::result::Result::Err(reader.missing(problem));
+            let Some(member_key) = out.key else {
+                let problem = BuildError::missing_members("Tag", ::std::vec!["key"]);
+                return Err(reader.missing(problem));
             };
-            let ::std::option::Option::Some(member_value) = out.value else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
-                    "Tag",
-                    ::std::vec!["value"],
-                );
-                return ::std::result::Result::Err(reader.missing(problem));
+            let Some(member_value) = out.value else {
+                let problem = BuildError::missing_members("Tag", ::std::vec!["value"]);
+                return Err(reader.missing(problem));
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 key: member_key,
                 value: member_value,
             })
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Tag {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            writer.member("Key", ::std::option::Option::Some(&self.key));
-            writer.member("Value", ::std::option::Option::Some(&self.value));
+    impl WriteXml for Tag {
+        fn write_xml(&self, writer: &mut XmlWriter) {
+            writer.member("Key", Some(&self.key));
+            writer.member("Value", Some(&self.value));
         }
     }
 }
@@ -1249,6 +1218,9 @@ mod tag_items {
 pub use self::tag_items::*;
 #[cfg(feature = "_type-Topic")]
 mod topic_items {
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// A wrapper type for the topic's Amazon Resource Name (ARN). To retrieve a topic's attributes, use
     /// `GetTopicAttributes`.
     ///
@@ -1260,32 +1232,29 @@ mod topic_items {
     pub struct Topic {
         /// The topic's ARN.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub topic_arn: ::std::option::Option<::std::string::String>,
+        pub topic_arn: Option<String>,
     }
     impl Topic {
         /// Creates a builder for [`Topic`].
         pub fn builder() -> crate::types::builders::TopicBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Topic {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for Topic {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Topic {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Topic {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("TopicArn", self.topic_arn.as_ref());
         }
     }
@@ -1296,87 +1265,61 @@ pub use self::topic_items::*;
 pub mod builders {
     #[cfg(feature = "_type-BatchResultErrorEntry")]
     mod batch_result_error_entry_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`BatchResultErrorEntry`](crate::types::BatchResultErrorEntry).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct BatchResultErrorEntryBuilder {
-            pub(crate) id: ::std::option::Option<::std::string::String>,
-            pub(crate) code: ::std::option::Option<::std::string::String>,
-            pub(crate) message: ::std::option::Option<::std::string::String>,
-            pub(crate) sender_fault: ::std::option::Option<bool>,
+            pub(crate) id: Option<String>,
+            pub(crate) code: Option<String>,
+            pub(crate) message: Option<String>,
+            pub(crate) sender_fault: Option<bool>,
         }
         impl BatchResultErrorEntryBuilder {
             /// The `Id` of an entry in a batch request
-            pub fn id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.id = ::std::option::Option::Some(input.into());
+            pub fn id(mut self, input: impl Into<String>) -> Self {
+                self.id = Some(input.into());
                 self
             }
             /// Sets or clears the `Id` member.
-            pub fn set_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_id(mut self, input: Option<String>) -> Self {
                 self.id = input;
                 self
             }
             /// An error code representing why the action failed on this entry.
-            pub fn code(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.code = ::std::option::Option::Some(input.into());
+            pub fn code(mut self, input: impl Into<String>) -> Self {
+                self.code = Some(input.into());
                 self
             }
             /// Sets or clears the `Code` member.
-            pub fn set_code(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_code(mut self, input: Option<String>) -> Self {
                 self.code = input;
                 self
             }
             /// A message explaining why the action failed on this entry.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `Message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
             /// Specifies whether the error happened due to the caller of the batch API action.
-            pub fn sender_fault(
-                mut self,
-                input: impl ::std::convert::Into<bool>,
-            ) -> Self {
-                self.sender_fault = ::std::option::Option::Some(input.into());
+            pub fn sender_fault(mut self, input: impl Into<bool>) -> Self {
+                self.sender_fault = Some(input.into());
                 self
             }
             /// Sets or clears the `SenderFault` member.
-            pub fn set_sender_fault(
-                mut self,
-                input: ::std::option::Option<bool>,
-            ) -> Self {
+            pub fn set_sender_fault(mut self, input: Option<bool>) -> Self {
                 self.sender_fault = input;
                 self
             }
             /// Builds the [`BatchResultErrorEntry`](crate::types::BatchResultErrorEntry), failing if any required member (`id`, `code`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<
-                crate::types::BatchResultErrorEntry,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            ) -> Result<crate::types::BatchResultErrorEntry, BuildError> {
+                let mut missing = Vec::new();
                 if self.id.is_none() {
                     missing.push("id");
                 }
@@ -1384,25 +1327,16 @@ pub mod builders {
                     missing.push("code");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "BatchResultErrorEntry",
-                            missing,
-                        ),
+                    return Err(
+                        BuildError::missing_members("BatchResultErrorEntry", missing),
                     );
                 }
-                let (
-                    ::std::option::Option::Some(member_id),
-                    ::std::option::Option::Some(member_code),
-                ) = (self.id, self.code) else {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "BatchResultErrorEntry",
-                            missing,
-                        ),
+                let (Some(member_id), Some(member_code)) = (self.id, self.code) else {
+                    return Err(
+                        BuildError::missing_members("BatchResultErrorEntry", missing),
                     );
                 };
-                ::std::result::Result::Ok(crate::types::BatchResultErrorEntry {
+                Ok(crate::types::BatchResultErrorEntry {
                     id: member_id,
                     code: member_code,
                     message: self.message,
@@ -1415,31 +1349,21 @@ pub mod builders {
     pub use self::batch_result_error_entry_items::*;
     #[cfg(feature = "_type-Endpoint")]
     mod endpoint_items {
+        use ::querygen_runtime::IndexMap;
         /// A builder for [`Endpoint`](crate::types::Endpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct EndpointBuilder {
-            pub(crate) endpoint_arn: ::std::option::Option<::std::string::String>,
-            pub(crate) attributes: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            pub(crate) endpoint_arn: Option<String>,
+            pub(crate) attributes: Option<IndexMap<String, String>>,
         }
         impl EndpointBuilder {
             /// The `EndpointArn` for mobile app and device.
-            pub fn endpoint_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.endpoint_arn = ::std::option::Option::Some(input.into());
+            pub fn endpoint_arn(mut self, input: impl Into<String>) -> Self {
+                self.endpoint_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `EndpointArn` member.
-            pub fn set_endpoint_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_endpoint_arn(mut self, input: Option<String>) -> Self {
                 self.endpoint_arn = input;
                 self
             }
@@ -1448,23 +1372,18 @@ pub mod builders {
             /// Attributes for endpoint.
             pub fn attributes(
                 mut self,
-                key: impl ::std::convert::Into<::std::string::String>,
-                value: impl ::std::convert::Into<::std::string::String>,
+                key: impl Into<String>,
+                value: impl Into<String>,
             ) -> Self {
                 self.attributes
-                    .get_or_insert_with(::std::default::Default::default)
+                    .get_or_insert_with(Default::default)
                     .insert(key.into(), value.into());
                 self
             }
             /// Sets or clears the `Attributes` member.
             pub fn set_attributes(
                 mut self,
-                input: ::std::option::Option<
-                    ::querygen_runtime::IndexMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
+                input: Option<IndexMap<String, String>>,
             ) -> Self {
                 self.attributes = input;
                 self
@@ -1482,94 +1401,68 @@ pub mod builders {
     pub use self::endpoint_items::*;
     #[cfg(feature = "_type-MessageAttributeValue")]
     mod message_attribute_value_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`MessageAttributeValue`](crate::types::MessageAttributeValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct MessageAttributeValueBuilder {
-            pub(crate) data_type: ::std::option::Option<::std::string::String>,
-            pub(crate) string_value: ::std::option::Option<::std::string::String>,
-            pub(crate) binary_value: ::std::option::Option<::std::vec::Vec<u8>>,
+            pub(crate) data_type: Option<String>,
+            pub(crate) string_value: Option<String>,
+            pub(crate) binary_value: Option<Vec<u8>>,
         }
         impl MessageAttributeValueBuilder {
             /// Amazon SNS supports the following logical data types: String, String.Array, Number, and Binary. For
             /// more information, see [Message Attribute Data
             /// Types](https://docs.aws.amazon.com/sns/latest/dg/SNSMessageAttributes.html#SNSMessageAttributes.DataTypes).
-            pub fn data_type(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.data_type = ::std::option::Option::Some(input.into());
+            pub fn data_type(mut self, input: impl Into<String>) -> Self {
+                self.data_type = Some(input.into());
                 self
             }
             /// Sets or clears the `DataType` member.
-            pub fn set_data_type(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_data_type(mut self, input: Option<String>) -> Self {
                 self.data_type = input;
                 self
             }
             /// Strings are Unicode with UTF8 binary encoding. For a list of code values, see [ASCII Printable
             /// Characters](https://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters).
-            pub fn string_value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.string_value = ::std::option::Option::Some(input.into());
+            pub fn string_value(mut self, input: impl Into<String>) -> Self {
+                self.string_value = Some(input.into());
                 self
             }
             /// Sets or clears the `StringValue` member.
-            pub fn set_string_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_string_value(mut self, input: Option<String>) -> Self {
                 self.string_value = input;
                 self
             }
             /// Binary type attributes can store any binary data, for example, compressed data, encrypted data, or
             /// images.
-            pub fn binary_value(
-                mut self,
-                input: impl ::std::convert::Into<::std::vec::Vec<u8>>,
-            ) -> Self {
-                self.binary_value = ::std::option::Option::Some(input.into());
+            pub fn binary_value(mut self, input: impl Into<Vec<u8>>) -> Self {
+                self.binary_value = Some(input.into());
                 self
             }
             /// Sets or clears the `BinaryValue` member.
-            pub fn set_binary_value(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<u8>>,
-            ) -> Self {
+            pub fn set_binary_value(mut self, input: Option<Vec<u8>>) -> Self {
                 self.binary_value = input;
                 self
             }
             /// Builds the [`MessageAttributeValue`](crate::types::MessageAttributeValue), failing if any required member (`data_type`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<
-                crate::types::MessageAttributeValue,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            ) -> Result<crate::types::MessageAttributeValue, BuildError> {
+                let mut missing = Vec::new();
                 if self.data_type.is_none() {
                     missing.push("data_type");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "MessageAttributeValue",
-                            missing,
-                        ),
+                    return Err(
+                        BuildError::missing_members("MessageAttributeValue", missing),
                     );
                 }
-                let ::std::option::Option::Some(member_data_type) = self.data_type else {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "MessageAttributeValue",
-                            missing,
-                        ),
+                let Some(member_data_type) = self.data_type else {
+                    return Err(
+                        BuildError::missing_members("MessageAttributeValue", missing),
                     );
                 };
-                ::std::result::Result::Ok(crate::types::MessageAttributeValue {
+                Ok(crate::types::MessageAttributeValue {
                     data_type: member_data_type,
                     string_value: self.string_value,
                     binary_value: self.binary_value,
@@ -1581,95 +1474,70 @@ pub mod builders {
     pub use self::message_attribute_value_items::*;
     #[cfg(feature = "_type-PhoneNumberInformation")]
     mod phone_number_information_items {
+        use ::querygen_runtime::{DateTime, REDACTED};
         /// A builder for [`PhoneNumberInformation`](crate::types::PhoneNumberInformation).
         #[derive(Clone, PartialEq, Default)]
         pub struct PhoneNumberInformationBuilder {
-            pub(crate) created_at: ::std::option::Option<::querygen_runtime::DateTime>,
-            pub(crate) phone_number: ::std::option::Option<::std::string::String>,
-            pub(crate) status: ::std::option::Option<::std::string::String>,
-            pub(crate) iso2_country_code: ::std::option::Option<::std::string::String>,
-            pub(crate) route_type: ::std::option::Option<crate::types::RouteType>,
-            pub(crate) number_capabilities: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NumberCapability>,
-            >,
+            pub(crate) created_at: Option<DateTime>,
+            pub(crate) phone_number: Option<String>,
+            pub(crate) status: Option<String>,
+            pub(crate) iso2_country_code: Option<String>,
+            pub(crate) route_type: Option<crate::types::RouteType>,
+            pub(crate) number_capabilities: Option<Vec<crate::types::NumberCapability>>,
         }
         impl PhoneNumberInformationBuilder {
             /// The date and time when the phone number was created.
-            pub fn created_at(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.created_at = ::std::option::Option::Some(input.into());
+            pub fn created_at(mut self, input: impl Into<DateTime>) -> Self {
+                self.created_at = Some(input.into());
                 self
             }
             /// Sets or clears the `CreatedAt` member.
-            pub fn set_created_at(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_created_at(mut self, input: Option<DateTime>) -> Self {
                 self.created_at = input;
                 self
             }
             /// The phone number.
-            pub fn phone_number(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.phone_number = ::std::option::Option::Some(input.into());
+            pub fn phone_number(mut self, input: impl Into<String>) -> Self {
+                self.phone_number = Some(input.into());
                 self
             }
             /// Sets or clears the `PhoneNumber` member.
-            pub fn set_phone_number(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_phone_number(mut self, input: Option<String>) -> Self {
                 self.phone_number = input;
                 self
             }
             /// The status of the phone number.
-            pub fn status(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+            pub fn status(mut self, input: impl Into<String>) -> Self {
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
-            pub fn set_status(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_status(mut self, input: Option<String>) -> Self {
                 self.status = input;
                 self
             }
             /// The two-character code for the country or region, in ISO 3166-1 alpha-2 format.
-            pub fn iso2_country_code(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.iso2_country_code = ::std::option::Option::Some(input.into());
+            pub fn iso2_country_code(mut self, input: impl Into<String>) -> Self {
+                self.iso2_country_code = Some(input.into());
                 self
             }
             /// Sets or clears the `Iso2CountryCode` member.
-            pub fn set_iso2_country_code(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_iso2_country_code(mut self, input: Option<String>) -> Self {
                 self.iso2_country_code = input;
                 self
             }
             /// The list of supported routes.
             pub fn route_type(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::RouteType>,
+                input: impl Into<crate::types::RouteType>,
             ) -> Self {
-                self.route_type = ::std::option::Option::Some(input.into());
+                self.route_type = Some(input.into());
                 self
             }
             /// Sets or clears the `RouteType` member.
             pub fn set_route_type(
                 mut self,
-                input: ::std::option::Option<crate::types::RouteType>,
+                input: Option<crate::types::RouteType>,
             ) -> Self {
                 self.route_type = input;
                 self
@@ -1679,19 +1547,15 @@ pub mod builders {
             /// The capabilities of each phone number.
             pub fn number_capabilities(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::NumberCapability>,
+                item: impl Into<crate::types::NumberCapability>,
             ) -> Self {
-                self.number_capabilities
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.number_capabilities.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `NumberCapabilities` member.
             pub fn set_number_capabilities(
                 mut self,
-                input: ::std::option::Option<
-                    ::std::vec::Vec<crate::types::NumberCapability>,
-                >,
+                input: Option<Vec<crate::types::NumberCapability>>,
             ) -> Self {
                 self.number_capabilities = input;
                 self
@@ -1712,7 +1576,7 @@ pub mod builders {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("PhoneNumberInformationBuilder")
                     .field("created_at", &self.created_at)
-                    .field("phone_number", &::querygen_runtime::REDACTED)
+                    .field("phone_number", &REDACTED)
                     .field("status", &self.status)
                     .field("iso2_country_code", &self.iso2_country_code)
                     .field("route_type", &self.route_type)
@@ -1725,34 +1589,23 @@ pub mod builders {
     pub use self::phone_number_information_items::*;
     #[cfg(feature = "_type-PlatformApplication")]
     mod platform_application_items {
+        use ::querygen_runtime::IndexMap;
         /// A builder for [`PlatformApplication`](crate::types::PlatformApplication).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PlatformApplicationBuilder {
-            pub(crate) platform_application_arn: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) attributes: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            pub(crate) platform_application_arn: Option<String>,
+            pub(crate) attributes: Option<IndexMap<String, String>>,
         }
         impl PlatformApplicationBuilder {
             /// PlatformApplicationArn for platform application object.
-            pub fn platform_application_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.platform_application_arn = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
+                self.platform_application_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `PlatformApplicationArn` member.
             pub fn set_platform_application_arn(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.platform_application_arn = input;
                 self
@@ -1762,23 +1615,18 @@ pub mod builders {
             /// Attributes for platform application object.
             pub fn attributes(
                 mut self,
-                key: impl ::std::convert::Into<::std::string::String>,
-                value: impl ::std::convert::Into<::std::string::String>,
+                key: impl Into<String>,
+                value: impl Into<String>,
             ) -> Self {
                 self.attributes
-                    .get_or_insert_with(::std::default::Default::default)
+                    .get_or_insert_with(Default::default)
                     .insert(key.into(), value.into());
                 self
             }
             /// Sets or clears the `Attributes` member.
             pub fn set_attributes(
                 mut self,
-                input: ::std::option::Option<
-                    ::querygen_runtime::IndexMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
+                input: Option<IndexMap<String, String>>,
             ) -> Self {
                 self.attributes = input;
                 self
@@ -1796,23 +1644,19 @@ pub mod builders {
     pub use self::platform_application_items::*;
     #[cfg(feature = "_type-PublishBatchRequestEntry")]
     mod publish_batch_request_entry_items {
+        use ::querygen_runtime::{BuildError, IndexMap};
         /// A builder for [`PublishBatchRequestEntry`](crate::types::PublishBatchRequestEntry).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PublishBatchRequestEntryBuilder {
-            pub(crate) id: ::std::option::Option<::std::string::String>,
-            pub(crate) message: ::std::option::Option<::std::string::String>,
-            pub(crate) subject: ::std::option::Option<::std::string::String>,
-            pub(crate) message_structure: ::std::option::Option<::std::string::String>,
-            pub(crate) message_attributes: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    crate::types::MessageAttributeValue,
-                >,
+            pub(crate) id: Option<String>,
+            pub(crate) message: Option<String>,
+            pub(crate) subject: Option<String>,
+            pub(crate) message_structure: Option<String>,
+            pub(crate) message_attributes: Option<
+                IndexMap<String, crate::types::MessageAttributeValue>,
             >,
-            pub(crate) message_deduplication_id: ::std::option::Option<
-                ::std::string::String,
-            >,
-            pub(crate) message_group_id: ::std::option::Option<::std::string::String>,
+            pub(crate) message_deduplication_id: Option<String>,
+            pub(crate) message_group_id: Option<String>,
         }
         impl PublishBatchRequestEntryBuilder {
             /// An identifier for the message in this batch.
@@ -1821,50 +1665,32 @@ pub mod builders {
             ///
             /// This identifier can have up to 80 characters. The following characters are accepted: alphanumeric
             /// characters, hyphens(-), and underscores (\_).
-            pub fn id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.id = ::std::option::Option::Some(input.into());
+            pub fn id(mut self, input: impl Into<String>) -> Self {
+                self.id = Some(input.into());
                 self
             }
             /// Sets or clears the `Id` member.
-            pub fn set_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_id(mut self, input: Option<String>) -> Self {
                 self.id = input;
                 self
             }
             /// The body of the message.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `Message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
             /// The subject of the batch message.
-            pub fn subject(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.subject = ::std::option::Option::Some(input.into());
+            pub fn subject(mut self, input: impl Into<String>) -> Self {
+                self.subject = Some(input.into());
                 self
             }
             /// Sets or clears the `Subject` member.
-            pub fn set_subject(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_subject(mut self, input: Option<String>) -> Self {
                 self.subject = input;
                 self
             }
@@ -1878,18 +1704,12 @@ pub mod builders {
             ///
             /// You can define other top-level keys that define the message you want to send to a specific transport
             /// protocol (e.g. http).
-            pub fn message_structure(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message_structure = ::std::option::Option::Some(input.into());
+            pub fn message_structure(mut self, input: impl Into<String>) -> Self {
+                self.message_structure = Some(input.into());
                 self
             }
             /// Sets or clears the `MessageStructure` member.
-            pub fn set_message_structure(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message_structure(mut self, input: Option<String>) -> Self {
                 self.message_structure = input;
                 self
             }
@@ -1900,23 +1720,18 @@ pub mod builders {
             /// the Amazon SNS Developer Guide.
             pub fn message_attributes(
                 mut self,
-                key: impl ::std::convert::Into<::std::string::String>,
-                value: impl ::std::convert::Into<crate::types::MessageAttributeValue>,
+                key: impl Into<String>,
+                value: impl Into<crate::types::MessageAttributeValue>,
             ) -> Self {
                 self.message_attributes
-                    .get_or_insert_with(::std::default::Default::default)
+                    .get_or_insert_with(Default::default)
                     .insert(key.into(), value.into());
                 self
             }
             /// Sets or clears the `MessageAttributes` member.
             pub fn set_message_attributes(
                 mut self,
-                input: ::std::option::Option<
-                    ::querygen_runtime::IndexMap<
-                        ::std::string::String,
-                        crate::types::MessageAttributeValue,
-                    >,
-                >,
+                input: Option<IndexMap<String, crate::types::MessageAttributeValue>>,
             ) -> Self {
                 self.message_attributes = input;
                 self
@@ -1960,19 +1775,14 @@ pub mod builders {
             ///
             /// Amazon SNS continues to keep track of the message deduplication ID even after the message is
             /// received and deleted.
-            pub fn message_deduplication_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message_deduplication_id = ::std::option::Option::Some(
-                    input.into(),
-                );
+            pub fn message_deduplication_id(mut self, input: impl Into<String>) -> Self {
+                self.message_deduplication_id = Some(input.into());
                 self
             }
             /// Sets or clears the `MessageDeduplicationId` member.
             pub fn set_message_deduplication_id(
                 mut self,
-                input: ::std::option::Option<::std::string::String>,
+                input: Option<String>,
             ) -> Self {
                 self.message_deduplication_id = input;
                 self
@@ -1994,29 +1804,20 @@ pub mod builders {
             /// ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
             ///
             /// **Important:** `MessageGroupId` is required for FIFO topics. You can't use it for standard topics.
-            pub fn message_group_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message_group_id = ::std::option::Option::Some(input.into());
+            pub fn message_group_id(mut self, input: impl Into<String>) -> Self {
+                self.message_group_id = Some(input.into());
                 self
             }
             /// Sets or clears the `MessageGroupId` member.
-            pub fn set_message_group_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message_group_id(mut self, input: Option<String>) -> Self {
                 self.message_group_id = input;
                 self
             }
             /// Builds the [`PublishBatchRequestEntry`](crate::types::PublishBatchRequestEntry), failing if any required member (`id`, `message`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<
-                crate::types::PublishBatchRequestEntry,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            ) -> Result<crate::types::PublishBatchRequestEntry, BuildError> {
+                let mut missing = Vec::new();
                 if self.id.is_none() {
                     missing.push("id");
                 }
@@ -2024,25 +1825,17 @@ pub mod builders {
                     missing.push("message");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "PublishBatchRequestEntry",
-                            missing,
-                        ),
+                    return Err(
+                        BuildError::missing_members("PublishBatchRequestEntry", missing),
                     );
                 }
-                let (
-                    ::std::option::Option::Some(member_id),
-                    ::std::option::Option::Some(member_message),
-                ) = (self.id, self.message) else {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "PublishBatchRequestEntry",
-                            missing,
-                        ),
+                let (Some(member_id), Some(member_message)) = (self.id, self.message)
+                else {
+                    return Err(
+                        BuildError::missing_members("PublishBatchRequestEntry", missing),
                     );
                 };
-                ::std::result::Result::Ok(crate::types::PublishBatchRequestEntry {
+                Ok(crate::types::PublishBatchRequestEntry {
                     id: member_id,
                     message: member_message,
                     subject: self.subject,
@@ -2061,40 +1854,28 @@ pub mod builders {
         /// A builder for [`PublishBatchResultEntry`](crate::types::PublishBatchResultEntry).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PublishBatchResultEntryBuilder {
-            pub(crate) id: ::std::option::Option<::std::string::String>,
-            pub(crate) message_id: ::std::option::Option<::std::string::String>,
-            pub(crate) sequence_number: ::std::option::Option<::std::string::String>,
+            pub(crate) id: Option<String>,
+            pub(crate) message_id: Option<String>,
+            pub(crate) sequence_number: Option<String>,
         }
         impl PublishBatchResultEntryBuilder {
             /// The `Id` of an entry in a batch request.
-            pub fn id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.id = ::std::option::Option::Some(input.into());
+            pub fn id(mut self, input: impl Into<String>) -> Self {
+                self.id = Some(input.into());
                 self
             }
             /// Sets or clears the `Id` member.
-            pub fn set_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_id(mut self, input: Option<String>) -> Self {
                 self.id = input;
                 self
             }
             /// An identifier for the message.
-            pub fn message_id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message_id = ::std::option::Option::Some(input.into());
+            pub fn message_id(mut self, input: impl Into<String>) -> Self {
+                self.message_id = Some(input.into());
                 self
             }
             /// Sets or clears the `MessageId` member.
-            pub fn set_message_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message_id(mut self, input: Option<String>) -> Self {
                 self.message_id = input;
                 self
             }
@@ -2104,18 +1885,12 @@ pub mod builders {
             ///
             /// The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for a particular
             /// `MessageGroupId`.
-            pub fn sequence_number(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.sequence_number = ::std::option::Option::Some(input.into());
+            pub fn sequence_number(mut self, input: impl Into<String>) -> Self {
+                self.sequence_number = Some(input.into());
                 self
             }
             /// Sets or clears the `SequenceNumber` member.
-            pub fn set_sequence_number(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_sequence_number(mut self, input: Option<String>) -> Self {
                 self.sequence_number = input;
                 self
             }
@@ -2133,47 +1908,38 @@ pub mod builders {
     pub use self::publish_batch_result_entry_items::*;
     #[cfg(feature = "_type-SmsSandboxPhoneNumber")]
     mod sms_sandbox_phone_number_items {
+        use ::querygen_runtime::REDACTED;
         /// A builder for [`SmsSandboxPhoneNumber`](crate::types::SmsSandboxPhoneNumber).
         #[derive(Clone, PartialEq, Default)]
         pub struct SmsSandboxPhoneNumberBuilder {
-            pub(crate) phone_number: ::std::option::Option<::std::string::String>,
-            pub(crate) status: ::std::option::Option<
+            pub(crate) phone_number: Option<String>,
+            pub(crate) status: Option<
                 crate::types::SmsSandboxPhoneNumberVerificationStatus,
             >,
         }
         impl SmsSandboxPhoneNumberBuilder {
             /// The destination phone number.
-            pub fn phone_number(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.phone_number = ::std::option::Option::Some(input.into());
+            pub fn phone_number(mut self, input: impl Into<String>) -> Self {
+                self.phone_number = Some(input.into());
                 self
             }
             /// Sets or clears the `PhoneNumber` member.
-            pub fn set_phone_number(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_phone_number(mut self, input: Option<String>) -> Self {
                 self.phone_number = input;
                 self
             }
             /// The destination phone number's verification status.
             pub fn status(
                 mut self,
-                input: impl ::std::convert::Into<
-                    crate::types::SmsSandboxPhoneNumberVerificationStatus,
-                >,
+                input: impl Into<crate::types::SmsSandboxPhoneNumberVerificationStatus>,
             ) -> Self {
-                self.status = ::std::option::Option::Some(input.into());
+                self.status = Some(input.into());
                 self
             }
             /// Sets or clears the `Status` member.
             pub fn set_status(
                 mut self,
-                input: ::std::option::Option<
-                    crate::types::SmsSandboxPhoneNumberVerificationStatus,
-                >,
+                input: Option<crate::types::SmsSandboxPhoneNumberVerificationStatus>,
             ) -> Self {
                 self.status = input;
                 self
@@ -2189,7 +1955,7 @@ pub mod builders {
         impl ::std::fmt::Debug for SmsSandboxPhoneNumberBuilder {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("SmsSandboxPhoneNumberBuilder")
-                    .field("phone_number", &::querygen_runtime::REDACTED)
+                    .field("phone_number", &REDACTED)
                     .field("status", &self.status)
                     .finish()
             }
@@ -2202,90 +1968,60 @@ pub mod builders {
         /// A builder for [`Subscription`](crate::types::Subscription).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubscriptionBuilder {
-            pub(crate) subscription_arn: ::std::option::Option<::std::string::String>,
-            pub(crate) owner: ::std::option::Option<::std::string::String>,
-            pub(crate) protocol: ::std::option::Option<::std::string::String>,
-            pub(crate) endpoint: ::std::option::Option<::std::string::String>,
-            pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) subscription_arn: Option<String>,
+            pub(crate) owner: Option<String>,
+            pub(crate) protocol: Option<String>,
+            pub(crate) endpoint: Option<String>,
+            pub(crate) topic_arn: Option<String>,
         }
         impl SubscriptionBuilder {
             /// The subscription's ARN.
-            pub fn subscription_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.subscription_arn = ::std::option::Option::Some(input.into());
+            pub fn subscription_arn(mut self, input: impl Into<String>) -> Self {
+                self.subscription_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `SubscriptionArn` member.
-            pub fn set_subscription_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_subscription_arn(mut self, input: Option<String>) -> Self {
                 self.subscription_arn = input;
                 self
             }
             /// The subscription's owner.
-            pub fn owner(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.owner = ::std::option::Option::Some(input.into());
+            pub fn owner(mut self, input: impl Into<String>) -> Self {
+                self.owner = Some(input.into());
                 self
             }
             /// Sets or clears the `Owner` member.
-            pub fn set_owner(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_owner(mut self, input: Option<String>) -> Self {
                 self.owner = input;
                 self
             }
             /// The subscription's protocol.
-            pub fn protocol(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.protocol = ::std::option::Option::Some(input.into());
+            pub fn protocol(mut self, input: impl Into<String>) -> Self {
+                self.protocol = Some(input.into());
                 self
             }
             /// Sets or clears the `Protocol` member.
-            pub fn set_protocol(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_protocol(mut self, input: Option<String>) -> Self {
                 self.protocol = input;
                 self
             }
             /// The subscription's endpoint (format depends on the protocol).
-            pub fn endpoint(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.endpoint = ::std::option::Option::Some(input.into());
+            pub fn endpoint(mut self, input: impl Into<String>) -> Self {
+                self.endpoint = Some(input.into());
                 self
             }
             /// Sets or clears the `Endpoint` member.
-            pub fn set_endpoint(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_endpoint(mut self, input: Option<String>) -> Self {
                 self.endpoint = input;
                 self
             }
             /// The ARN of the subscription's topic.
-            pub fn topic_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.topic_arn = ::std::option::Option::Some(input.into());
+            pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+                self.topic_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `TopicArn` member.
-            pub fn set_topic_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
                 self.topic_arn = input;
                 self
             }
@@ -2305,53 +2041,37 @@ pub mod builders {
     pub use self::subscription_items::*;
     #[cfg(feature = "_type-Tag")]
     mod tag_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagBuilder {
-            pub(crate) key: ::std::option::Option<::std::string::String>,
-            pub(crate) value: ::std::option::Option<::std::string::String>,
+            pub(crate) key: Option<String>,
+            pub(crate) value: Option<String>,
         }
         impl TagBuilder {
             /// The required key portion of the tag.
-            pub fn key(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.key = ::std::option::Option::Some(input.into());
+            pub fn key(mut self, input: impl Into<String>) -> Self {
+                self.key = Some(input.into());
                 self
             }
             /// Sets or clears the `Key` member.
-            pub fn set_key(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_key(mut self, input: Option<String>) -> Self {
                 self.key = input;
                 self
             }
             /// The optional value portion of the tag.
-            pub fn value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.value = ::std::option::Option::Some(input.into());
+            pub fn value(mut self, input: impl Into<String>) -> Self {
+                self.value = Some(input.into());
                 self
             }
             /// Sets or clears the `Value` member.
-            pub fn set_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_value(mut self, input: Option<String>) -> Self {
                 self.value = input;
                 self
             }
             /// Builds the [`Tag`](crate::types::Tag), failing if any required member (`key`, `value`) is not set.
-            pub fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::types::Tag,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            pub fn build(self) -> Result<crate::types::Tag, BuildError> {
+                let mut missing = Vec::new();
                 if self.key.is_none() {
                     missing.push("key");
                 }
@@ -2359,19 +2079,12 @@ pub mod builders {
                     missing.push("value");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members("Tag", missing),
-                    );
+                    return Err(BuildError::missing_members("Tag", missing));
                 }
-                let (
-                    ::std::option::Option::Some(member_key),
-                    ::std::option::Option::Some(member_value),
-                ) = (self.key, self.value) else {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members("Tag", missing),
-                    );
+                let (Some(member_key), Some(member_value)) = (self.key, self.value) else {
+                    return Err(BuildError::missing_members("Tag", missing));
                 };
-                ::std::result::Result::Ok(crate::types::Tag {
+                Ok(crate::types::Tag {
                     key: member_key,
                     value: member_value,
                 })
@@ -2385,22 +2098,16 @@ pub mod builders {
         /// A builder for [`Topic`](crate::types::Topic).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TopicBuilder {
-            pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+            pub(crate) topic_arn: Option<String>,
         }
         impl TopicBuilder {
             /// The topic's ARN.
-            pub fn topic_arn(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.topic_arn = ::std::option::Option::Some(input.into());
+            pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+                self.topic_arn = Some(input.into());
                 self
             }
             /// Sets or clears the `TopicArn` member.
-            pub fn set_topic_arn(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
                 self.topic_arn = input;
                 self
             }

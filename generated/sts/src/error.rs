@@ -2,8 +2,18 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, UnhandledError,
+};
+use ::querygen_runtime::xml::XmlError;
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::ErrorResponse;
 #[cfg(feature = "_error-ExpiredTokenException")]
 mod expired_token_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The web identity token that was passed is expired or is not valid. Get a new identity token from the
     /// identity provider and then retry the request.
     ///
@@ -14,12 +24,12 @@ mod expired_token_exception_items {
     pub struct ExpiredTokenException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl ExpiredTokenException {
         /// Creates a builder for [`ExpiredTokenException`].
         pub fn builder() -> crate::error::builders::ExpiredTokenExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ExpiredTokenException {
@@ -28,7 +38,7 @@ mod expired_token_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -38,38 +48,33 @@ mod expired_token_exception_items {
         }
     }
     impl ::std::error::Error for ExpiredTokenException {}
-    impl ::querygen_runtime::xml::ReadXml for ExpiredTokenException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ExpiredTokenException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ExpiredTokenException {
+    impl ModeledError for ExpiredTokenException {
         const CODE: &'static str = ExpiredTokenException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ExpiredTokenException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for ExpiredTokenException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ExpiredTokenException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ExpiredTokenException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -84,6 +89,10 @@ mod expired_token_exception_items {
 pub use self::expired_token_exception_items::*;
 #[cfg(feature = "_error-IdpCommunicationErrorException")]
 mod idp_communication_error_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request could not be fulfilled because the identity provider (IDP) that was asked to verify the
     /// incoming identity token could not be reached. This is often a transient error caused by network
     /// conditions. Retry the request a limited number of times so that you don't exceed the request rate.
@@ -96,12 +105,12 @@ mod idp_communication_error_exception_items {
     pub struct IdpCommunicationErrorException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl IdpCommunicationErrorException {
         /// Creates a builder for [`IdpCommunicationErrorException`].
         pub fn builder() -> crate::error::builders::IdpCommunicationErrorExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl IdpCommunicationErrorException {
@@ -110,7 +119,7 @@ mod idp_communication_error_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -120,38 +129,33 @@ mod idp_communication_error_exception_items {
         }
     }
     impl ::std::error::Error for IdpCommunicationErrorException {}
-    impl ::querygen_runtime::xml::ReadXml for IdpCommunicationErrorException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for IdpCommunicationErrorException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for IdpCommunicationErrorException {
+    impl ModeledError for IdpCommunicationErrorException {
         const CODE: &'static str = IdpCommunicationErrorException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for IdpCommunicationErrorException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for IdpCommunicationErrorException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for IdpCommunicationErrorException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for IdpCommunicationErrorException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -166,6 +170,10 @@ mod idp_communication_error_exception_items {
 pub use self::idp_communication_error_exception_items::*;
 #[cfg(feature = "_error-IdpRejectedClaimException")]
 mod idp_rejected_claim_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The identity provider (IdP) reported that authentication failed. This might be because the claim is
     /// invalid.
     ///
@@ -179,12 +187,12 @@ mod idp_rejected_claim_exception_items {
     pub struct IdpRejectedClaimException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl IdpRejectedClaimException {
         /// Creates a builder for [`IdpRejectedClaimException`].
         pub fn builder() -> crate::error::builders::IdpRejectedClaimExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl IdpRejectedClaimException {
@@ -193,7 +201,7 @@ mod idp_rejected_claim_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -203,38 +211,33 @@ mod idp_rejected_claim_exception_items {
         }
     }
     impl ::std::error::Error for IdpRejectedClaimException {}
-    impl ::querygen_runtime::xml::ReadXml for IdpRejectedClaimException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for IdpRejectedClaimException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for IdpRejectedClaimException {
+    impl ModeledError for IdpRejectedClaimException {
         const CODE: &'static str = IdpRejectedClaimException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for IdpRejectedClaimException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for IdpRejectedClaimException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for IdpRejectedClaimException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for IdpRejectedClaimException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -249,6 +252,10 @@ mod idp_rejected_claim_exception_items {
 pub use self::idp_rejected_claim_exception_items::*;
 #[cfg(feature = "_error-InvalidAuthorizationMessageException")]
 mod invalid_authorization_message_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can
     /// happen if the token contains invalid characters, such as line breaks, or if the message has expired.
     ///
@@ -259,12 +266,12 @@ mod invalid_authorization_message_exception_items {
     pub struct InvalidAuthorizationMessageException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidAuthorizationMessageException {
         /// Creates a builder for [`InvalidAuthorizationMessageException`].
         pub fn builder() -> crate::error::builders::InvalidAuthorizationMessageExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidAuthorizationMessageException {
@@ -273,7 +280,7 @@ mod invalid_authorization_message_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -283,40 +290,33 @@ mod invalid_authorization_message_exception_items {
         }
     }
     impl ::std::error::Error for InvalidAuthorizationMessageException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidAuthorizationMessageException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidAuthorizationMessageException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError
-    for InvalidAuthorizationMessageException {
+    impl ModeledError for InvalidAuthorizationMessageException {
         const CODE: &'static str = InvalidAuthorizationMessageException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidAuthorizationMessageException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidAuthorizationMessageException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse
-    for InvalidAuthorizationMessageException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidAuthorizationMessageException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -331,6 +331,10 @@ mod invalid_authorization_message_exception_items {
 pub use self::invalid_authorization_message_exception_items::*;
 #[cfg(feature = "_error-InvalidIdentityTokenException")]
 mod invalid_identity_token_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new
     /// identity token from the identity provider and then retry the request.
     ///
@@ -341,12 +345,12 @@ mod invalid_identity_token_exception_items {
     pub struct InvalidIdentityTokenException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl InvalidIdentityTokenException {
         /// Creates a builder for [`InvalidIdentityTokenException`].
         pub fn builder() -> crate::error::builders::InvalidIdentityTokenExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidIdentityTokenException {
@@ -355,7 +359,7 @@ mod invalid_identity_token_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -365,38 +369,33 @@ mod invalid_identity_token_exception_items {
         }
     }
     impl ::std::error::Error for InvalidIdentityTokenException {}
-    impl ::querygen_runtime::xml::ReadXml for InvalidIdentityTokenException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for InvalidIdentityTokenException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for InvalidIdentityTokenException {
+    impl ModeledError for InvalidIdentityTokenException {
         const CODE: &'static str = InvalidIdentityTokenException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for InvalidIdentityTokenException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for InvalidIdentityTokenException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for InvalidIdentityTokenException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for InvalidIdentityTokenException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -411,6 +410,10 @@ mod invalid_identity_token_exception_items {
 pub use self::invalid_identity_token_exception_items::*;
 #[cfg(feature = "_error-MalformedPolicyDocumentException")]
 mod malformed_policy_document_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request was rejected because the policy document was malformed. The error message describes the
     /// specific error.
     ///
@@ -421,12 +424,12 @@ mod malformed_policy_document_exception_items {
     pub struct MalformedPolicyDocumentException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl MalformedPolicyDocumentException {
         /// Creates a builder for [`MalformedPolicyDocumentException`].
         pub fn builder() -> crate::error::builders::MalformedPolicyDocumentExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl MalformedPolicyDocumentException {
@@ -435,7 +438,7 @@ mod malformed_policy_document_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -445,38 +448,33 @@ mod malformed_policy_document_exception_items {
         }
     }
     impl ::std::error::Error for MalformedPolicyDocumentException {}
-    impl ::querygen_runtime::xml::ReadXml for MalformedPolicyDocumentException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for MalformedPolicyDocumentException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for MalformedPolicyDocumentException {
+    impl ModeledError for MalformedPolicyDocumentException {
         const CODE: &'static str = MalformedPolicyDocumentException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for MalformedPolicyDocumentException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for MalformedPolicyDocumentException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for MalformedPolicyDocumentException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for MalformedPolicyDocumentException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -491,6 +489,10 @@ mod malformed_policy_document_exception_items {
 pub use self::malformed_policy_document_exception_items::*;
 #[cfg(feature = "_error-PackedPolicyTooLargeException")]
 mod packed_policy_too_large_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// The request was rejected because the total packed size of the session policies and session tags
     /// combined was too large. An Amazon Web Services conversion compresses the session policy document,
     /// session policy ARNs, and session tags into a packed binary format that has a separate limit. The
@@ -510,12 +512,12 @@ mod packed_policy_too_large_exception_items {
     pub struct PackedPolicyTooLargeException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl PackedPolicyTooLargeException {
         /// Creates a builder for [`PackedPolicyTooLargeException`].
         pub fn builder() -> crate::error::builders::PackedPolicyTooLargeExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl PackedPolicyTooLargeException {
@@ -524,7 +526,7 @@ mod packed_policy_too_large_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -534,38 +536,33 @@ mod packed_policy_too_large_exception_items {
         }
     }
     impl ::std::error::Error for PackedPolicyTooLargeException {}
-    impl ::querygen_runtime::xml::ReadXml for PackedPolicyTooLargeException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for PackedPolicyTooLargeException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for PackedPolicyTooLargeException {
+    impl ModeledError for PackedPolicyTooLargeException {
         const CODE: &'static str = PackedPolicyTooLargeException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for PackedPolicyTooLargeException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for PackedPolicyTooLargeException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for PackedPolicyTooLargeException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for PackedPolicyTooLargeException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -580,6 +577,10 @@ mod packed_policy_too_large_exception_items {
 pub use self::packed_policy_too_large_exception_items::*;
 #[cfg(feature = "_error-RegionDisabledException")]
 mod region_disabled_exception_items {
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// STS is not activated in the requested region for the account that is being asked to generate
     /// credentials. The account administrator must use the IAM console to activate STS in that region. For
     /// more information, see [Activating and Deactivating STS in an Amazon Web Services
@@ -593,12 +594,12 @@ mod region_disabled_exception_items {
     pub struct RegionDisabledException {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl RegionDisabledException {
         /// Creates a builder for [`RegionDisabledException`].
         pub fn builder() -> crate::error::builders::RegionDisabledExceptionBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl RegionDisabledException {
@@ -607,7 +608,7 @@ mod region_disabled_exception_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 403u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -617,38 +618,33 @@ mod region_disabled_exception_items {
         }
     }
     impl ::std::error::Error for RegionDisabledException {}
-    impl ::querygen_runtime::xml::ReadXml for RegionDisabledException {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for RegionDisabledException {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for RegionDisabledException {
+    impl ModeledError for RegionDisabledException {
         const CODE: &'static str = RegionDisabledException::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for RegionDisabledException {
-        fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+    impl WriteXml for RegionDisabledException {
+        fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for RegionDisabledException {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for RegionDisabledException {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -692,7 +688,7 @@ pub enum ServiceError {
     #[cfg(feature = "_error-RegionDisabledException")]
     RegionDisabledException(crate::error::RegionDisabledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ServiceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -700,13 +696,13 @@ impl ServiceError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             #[cfg(feature = "_error-ExpiredTokenException")]
             Self::ExpiredTokenException(error) => error,
             #[cfg(feature = "_error-IdpCommunicationErrorException")]
@@ -728,68 +724,46 @@ impl ServiceError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ServiceError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ServiceError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         #[cfg(feature = "_error-ExpiredTokenException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::ExpiredTokenException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ExpiredTokenException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-IdpCommunicationErrorException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::IdpCommunicationErrorException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::IdpCommunicationErrorException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-IdpRejectedClaimException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::IdpRejectedClaimException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::IdpRejectedClaimException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidAuthorizationMessageException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidAuthorizationMessageException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidAuthorizationMessageException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-InvalidIdentityTokenException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::InvalidIdentityTokenException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::InvalidIdentityTokenException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-MalformedPolicyDocumentException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::MalformedPolicyDocumentException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::MalformedPolicyDocumentException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-PackedPolicyTooLargeException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::PackedPolicyTooLargeException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::PackedPolicyTooLargeException) {
+            return Some(read);
         }
         #[cfg(feature = "_error-RegionDisabledException")]
-        if let ::std::option::Option::Some(read) = error
-            .read(Self::RegionDisabledException)
-        {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::RegionDisabledException) {
+            return Some(read);
         }
-        ::std::option::Option::None
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             #[cfg(feature = "_error-ExpiredTokenException")]
             Self::ExpiredTokenException(error) => error,
@@ -811,26 +785,19 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ServiceError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ServiceError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ServiceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Builders for the errors of this module.
@@ -840,22 +807,16 @@ pub mod builders {
         /// A builder for [`ExpiredTokenException`](crate::error::ExpiredTokenException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ExpiredTokenExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ExpiredTokenExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -874,22 +835,16 @@ pub mod builders {
         /// A builder for [`IdpCommunicationErrorException`](crate::error::IdpCommunicationErrorException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct IdpCommunicationErrorExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl IdpCommunicationErrorExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -908,22 +863,16 @@ pub mod builders {
         /// A builder for [`IdpRejectedClaimException`](crate::error::IdpRejectedClaimException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct IdpRejectedClaimExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl IdpRejectedClaimExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -942,22 +891,16 @@ pub mod builders {
         /// A builder for [`InvalidAuthorizationMessageException`](crate::error::InvalidAuthorizationMessageException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidAuthorizationMessageExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidAuthorizationMessageExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -976,22 +919,16 @@ pub mod builders {
         /// A builder for [`InvalidIdentityTokenException`](crate::error::InvalidIdentityTokenException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidIdentityTokenExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl InvalidIdentityTokenExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -1010,22 +947,16 @@ pub mod builders {
         /// A builder for [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct MalformedPolicyDocumentExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl MalformedPolicyDocumentExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -1044,22 +975,16 @@ pub mod builders {
         /// A builder for [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PackedPolicyTooLargeExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl PackedPolicyTooLargeExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
@@ -1078,22 +1003,16 @@ pub mod builders {
         /// A builder for [`RegionDisabledException`](crate::error::RegionDisabledException).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct RegionDisabledExceptionBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl RegionDisabledExceptionBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }

@@ -8,6 +8,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The crates below, as their paths begin: the format pass imports their types
+/// and traits where a module names them often ([`crate::shorten::runtime_imports`]).
+pub const CRATES: &[&str] = &["querygen_runtime", "querygen_client"];
+
 /// `querygen_runtime::query`: request writing, response and error envelopes.
 pub mod query {
     use super::*;

@@ -36,6 +36,20 @@
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
 //! - [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault)
 //! - [`UserNotFoundFault`](crate::error::UserNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of an AddTagsToResource operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AddTagsToResourceMessage`.
@@ -54,18 +68,18 @@ pub struct AddTagsToResourceInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resource_name: ::std::option::Option<::std::string::String>,
+    pub resource_name: Option<String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl AddTagsToResourceInput {
     /// Creates a builder for [`AddTagsToResourceInput`].
     pub fn builder() -> crate::operation::add_tags_to_resource::builders::AddTagsToResourceInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output from the `AddTagsToResource`, `ListTagsForResource`, and
@@ -79,62 +93,47 @@ impl AddTagsToResourceInput {
 pub struct AddTagsToResourceOutput {
     /// A list of tags as key-value pairs.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tag_list: Option<Vec<crate::types::Tag>>,
 }
 impl AddTagsToResourceOutput {
     /// Creates a builder for [`AddTagsToResourceOutput`].
     pub fn builder() -> crate::operation::add_tags_to_resource::builders::AddTagsToResourceOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for AddTagsToResourceInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for AddTagsToResourceInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ResourceName", self.resource_name.as_ref());
         writer.list("Tags", "Tag", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AddTagsToResource&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &AddTagsToResourceInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "AddTagsToResource",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &AddTagsToResourceInput) -> String {
+    QueryWriter::body("AddTagsToResource", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for AddTagsToResourceOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for AddTagsToResourceOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "TagList" => reader.read_list_into(&child, "Tag", &mut out.tag_list),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AddTagsToResource` response: `<AddTagsToResourceResponse><AddTagsToResourceResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AddTagsToResourceOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "AddTagsToResource",
-    )?;
+) -> Result<QueryResponse<AddTagsToResourceOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "AddTagsToResource")?;
     let output: AddTagsToResourceOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => AddTagsToResourceOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => AddTagsToResourceOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -180,7 +179,7 @@ pub enum AddTagsToResourceError {
     /// The service answered with [`crate::error::UserNotFoundFault`].
     UserNotFoundFault(crate::error::UserNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl AddTagsToResourceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -188,13 +187,13 @@ impl AddTagsToResourceError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
@@ -216,12 +215,8 @@ impl AddTagsToResourceError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for AddTagsToResourceError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for AddTagsToResourceError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
@@ -240,12 +235,10 @@ impl ::querygen_runtime::query::OperationError for AddTagsToResourceError {
             .or_else(|| error.read(Self::UserGroupNotFoundFault))
             .or_else(|| error.read(Self::UserNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
@@ -267,26 +260,19 @@ impl ::querygen_runtime::query::OperationError for AddTagsToResourceError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for AddTagsToResourceError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for AddTagsToResourceError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for AddTagsToResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for AddTagsToResourceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `AddTagsToResource` response into [`AddTagsToResourceError`].
@@ -297,11 +283,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> AddTagsToResourceError {
 pub fn build_request(
     input: &AddTagsToResourceInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -309,61 +292,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `AddTagsToResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AddTagsToResourceError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AddTagsToResourceOutput>,
-    AddTagsToResourceError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<AddTagsToResourceOutput>, AddTagsToResourceError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 AddTagsToResourceError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     AddTagsToResourceInput,
     AddTagsToResourceOutput,
     AddTagsToResourceError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "AddTagsToResource",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `AddTagsToResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct AddTagsToResourceFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::AddTagsToResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl AddTagsToResourceFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -375,25 +349,22 @@ impl AddTagsToResourceFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        AddTagsToResourceOutput,
-        ::querygen_client::SdkError<AddTagsToResourceError>,
-    > {
+    ) -> Result<AddTagsToResourceOutput, SdkError<AddTagsToResourceError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<AddTagsToResourceOutput>,
-        ::querygen_client::SdkError<AddTagsToResourceError>,
+    ) -> Result<
+        QueryResponse<AddTagsToResourceOutput>,
+        SdkError<AddTagsToResourceError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "AddTagsToResource"),
                     ),
                 )
@@ -407,18 +378,12 @@ impl AddTagsToResourceFluentBuilder {
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Service
     /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html).
-    pub fn resource_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_name(input);
         self
     }
     /// Sets or clears the `ResourceName` member.
-    pub fn set_resource_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_name(input);
         self
     }
@@ -426,69 +391,57 @@ impl AddTagsToResourceFluentBuilder {
     ///
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for AddTagsToResourceInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for AddTagsToResourceInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.resource_name = node.member("ResourceName")?;
         out.tags = node.list("Tags", "Tag")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             resource_name: out.resource_name,
             tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for AddTagsToResourceOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for AddTagsToResourceOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("TagList", "Tag", self.tag_list.as_deref());
     }
 }
 /// Server side: parses the request body of `AddTagsToResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    AddTagsToResourceInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<AddTagsToResourceInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "AddTagsToResource", "2015-02-02")
 }
 /// Server side: the `<AddTagsToResourceResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &AddTagsToResourceOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &AddTagsToResourceOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "AddTagsToResource",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`AddTagsToResourceInput`](super::AddTagsToResourceInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AddTagsToResourceInputBuilder {
-        pub(crate) resource_name: ::std::option::Option<::std::string::String>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) resource_name: Option<String>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl AddTagsToResourceInputBuilder {
         /// The Amazon Resource Name (ARN) of the resource to which the tags are to be added, for example
@@ -498,18 +451,12 @@ pub mod builders {
         ///
         /// For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Service
         /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html).
-        pub fn resource_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.resource_name = ::std::option::Option::Some(input.into());
+        pub fn resource_name(mut self, input: impl Into<String>) -> Self {
+            self.resource_name = Some(input.into());
             self
         }
         /// Sets or clears the `ResourceName` member.
-        pub fn set_resource_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_resource_name(mut self, input: Option<String>) -> Self {
             self.resource_name = input;
             self
         }
@@ -517,29 +464,23 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`AddTagsToResourceInput`](super::AddTagsToResourceInput), failing if any required member (`resource_name`, `tags`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::add_tags_to_resource::AddTagsToResourceInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.resource_name.is_none() {
                 missing.push("resource_name");
             }
@@ -547,14 +488,11 @@ pub mod builders {
                 missing.push("tags");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "AddTagsToResourceInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("AddTagsToResourceInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::add_tags_to_resource::AddTagsToResourceInput {
+            Ok(crate::operation::add_tags_to_resource::AddTagsToResourceInput {
                 resource_name: self.resource_name,
                 tags: self.tags,
             })
@@ -563,24 +501,18 @@ pub mod builders {
     /// A builder for [`AddTagsToResourceOutput`](super::AddTagsToResourceOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AddTagsToResourceOutputBuilder {
-        pub(crate) tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) tag_list: Option<Vec<crate::types::Tag>>,
     }
     impl AddTagsToResourceOutputBuilder {
         /// Appends one item to the `TagList` member.
         ///
         /// A list of tags as key-value pairs.
-        pub fn tag_list(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tag_list.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tag_list(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tag_list.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `TagList` member.
-        pub fn set_tag_list(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tag_list(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tag_list = input;
             self
         }

@@ -16,6 +16,20 @@
 //! - [`InvalidCacheSecurityGroupStateFault`](crate::error::InvalidCacheSecurityGroupStateFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of an AuthorizeCacheSecurityGroupIngress operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AuthorizeCacheSecurityGroupIngressMessage`.
@@ -28,7 +42,7 @@ pub struct AuthorizeCacheSecurityGroupIngressInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_security_group_name: Option<String>,
     /// The Amazon EC2 security group to be authorized for ingress to the cache security group.
     ///
     /// Required by the service.
@@ -36,7 +50,7 @@ pub struct AuthorizeCacheSecurityGroupIngressInput {
         feature = "serde",
         serde(rename = "EC2SecurityGroupName", skip_serializing_if = "Option::is_none")
     )]
-    pub ec2_security_group_name: ::std::option::Option<::std::string::String>,
+    pub ec2_security_group_name: Option<String>,
     /// The Amazon account number of the Amazon EC2 security group owner. Note that this is not the same
     /// thing as an Amazon access key ID - you must provide a valid Amazon account number for this
     /// parameter.
@@ -49,12 +63,12 @@ pub struct AuthorizeCacheSecurityGroupIngressInput {
             skip_serializing_if = "Option::is_none"
         )
     )]
-    pub ec2_security_group_owner_id: ::std::option::Option<::std::string::String>,
+    pub ec2_security_group_owner_id: Option<String>,
 }
 impl AuthorizeCacheSecurityGroupIngressInput {
     /// Creates a builder for [`AuthorizeCacheSecurityGroupIngressInput`].
     pub fn builder() -> crate::operation::authorize_cache_security_group_ingress::builders::AuthorizeCacheSecurityGroupIngressInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `AuthorizeCacheSecurityGroupIngress` operation.
@@ -71,16 +85,16 @@ pub struct AuthorizeCacheSecurityGroupIngressOutput {
     /// - `CreateCacheSecurityGroup`
     /// - `RevokeCacheSecurityGroupIngress`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
+    pub cache_security_group: Option<crate::types::CacheSecurityGroup>,
 }
 impl AuthorizeCacheSecurityGroupIngressOutput {
     /// Creates a builder for [`AuthorizeCacheSecurityGroupIngressOutput`].
     pub fn builder() -> crate::operation::authorize_cache_security_group_ingress::builders::AuthorizeCacheSecurityGroupIngressOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for AuthorizeCacheSecurityGroupIngressInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for AuthorizeCacheSecurityGroupIngressInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheSecurityGroupName", self.cache_security_group_name.as_ref());
         writer.member("EC2SecurityGroupName", self.ec2_security_group_name.as_ref());
         writer
@@ -91,22 +105,13 @@ impl ::querygen_runtime::query::WriteQuery for AuthorizeCacheSecurityGroupIngres
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AuthorizeCacheSecurityGroupIngress&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &AuthorizeCacheSecurityGroupIngressInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "AuthorizeCacheSecurityGroupIngress",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &AuthorizeCacheSecurityGroupIngressInput) -> String {
+    QueryWriter::body("AuthorizeCacheSecurityGroupIngress", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for AuthorizeCacheSecurityGroupIngressOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for AuthorizeCacheSecurityGroupIngressOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSecurityGroup" => {
                     reader.read_into(&child, &mut out.cache_security_group)
@@ -114,30 +119,23 @@ impl ::querygen_runtime::xml::ReadXml for AuthorizeCacheSecurityGroupIngressOutp
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AuthorizeCacheSecurityGroupIngress` response: `<AuthorizeCacheSecurityGroupIngressResponse><AuthorizeCacheSecurityGroupIngressResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AuthorizeCacheSecurityGroupIngressOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
+) -> Result<QueryResponse<AuthorizeCacheSecurityGroupIngressOutput>, XmlError> {
+    let mut document = ResponseDocument::open(
         body,
         "AuthorizeCacheSecurityGroupIngress",
     )?;
     let output: AuthorizeCacheSecurityGroupIngressOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            AuthorizeCacheSecurityGroupIngressOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => AuthorizeCacheSecurityGroupIngressOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -161,7 +159,7 @@ pub enum AuthorizeCacheSecurityGroupIngressError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl AuthorizeCacheSecurityGroupIngressError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -169,13 +167,13 @@ impl AuthorizeCacheSecurityGroupIngressError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationAlreadyExistsFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
             Self::InvalidCacheSecurityGroupStateFault(error) => error,
@@ -186,13 +184,8 @@ impl AuthorizeCacheSecurityGroupIngressError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for AuthorizeCacheSecurityGroupIngressError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for AuthorizeCacheSecurityGroupIngressError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationAlreadyExistsFault)
             .or_else(|| error.read(Self::CacheSecurityGroupNotFoundFault))
@@ -200,12 +193,10 @@ for AuthorizeCacheSecurityGroupIngressError {
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationAlreadyExistsFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
@@ -216,26 +207,19 @@ for AuthorizeCacheSecurityGroupIngressError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for AuthorizeCacheSecurityGroupIngressError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for AuthorizeCacheSecurityGroupIngressError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for AuthorizeCacheSecurityGroupIngressError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for AuthorizeCacheSecurityGroupIngressError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `AuthorizeCacheSecurityGroupIngress` response into [`AuthorizeCacheSecurityGroupIngressError`].
@@ -249,11 +233,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &AuthorizeCacheSecurityGroupIngressInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -261,10 +242,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `AuthorizeCacheSecurityGroupIngress`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AuthorizeCacheSecurityGroupIngressError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AuthorizeCacheSecurityGroupIngressOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<AuthorizeCacheSecurityGroupIngressOutput>,
     AuthorizeCacheSecurityGroupIngressError,
 > {
     let status = response.status().as_u16();
@@ -273,49 +254,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 AuthorizeCacheSecurityGroupIngressError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     AuthorizeCacheSecurityGroupIngressInput,
     AuthorizeCacheSecurityGroupIngressOutput,
     AuthorizeCacheSecurityGroupIngressError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "AuthorizeCacheSecurityGroupIngress",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `AuthorizeCacheSecurityGroupIngress` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct AuthorizeCacheSecurityGroupIngressFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::AuthorizeCacheSecurityGroupIngressInputBuilder,
 }
 #[cfg(feature = "client")]
 impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -327,27 +302,25 @@ impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         AuthorizeCacheSecurityGroupIngressOutput,
-        ::querygen_client::SdkError<AuthorizeCacheSecurityGroupIngressError>,
+        SdkError<AuthorizeCacheSecurityGroupIngressError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<
-            AuthorizeCacheSecurityGroupIngressOutput,
-        >,
-        ::querygen_client::SdkError<AuthorizeCacheSecurityGroupIngressError>,
+    ) -> Result<
+        QueryResponse<AuthorizeCacheSecurityGroupIngressOutput>,
+        SdkError<AuthorizeCacheSecurityGroupIngressError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "AuthorizeCacheSecurityGroupIngress"
                         ),
@@ -357,66 +330,46 @@ impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The cache security group that allows network ingress.
-    pub fn cache_security_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_name(input);
         self
     }
     /// Sets or clears the `CacheSecurityGroupName` member.
-    pub fn set_cache_security_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_security_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_security_group_name(input);
         self
     }
     /// The Amazon EC2 security group to be authorized for ingress to the cache security group.
-    pub fn ec2_security_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ec2_security_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ec2_security_group_name(input);
         self
     }
     /// Sets or clears the `EC2SecurityGroupName` member.
-    pub fn set_ec2_security_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ec2_security_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_ec2_security_group_name(input);
         self
     }
     /// The Amazon account number of the Amazon EC2 security group owner. Note that this is not the same
     /// thing as an Amazon access key ID - you must provide a valid Amazon account number for this
     /// parameter.
-    pub fn ec2_security_group_owner_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ec2_security_group_owner_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ec2_security_group_owner_id(input);
         self
     }
     /// Sets or clears the `EC2SecurityGroupOwnerId` member.
-    pub fn set_ec2_security_group_owner_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ec2_security_group_owner_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_ec2_security_group_owner_id(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for AuthorizeCacheSecurityGroupIngressInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for AuthorizeCacheSecurityGroupIngressInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
         out.ec2_security_group_name = node.member("EC2SecurityGroupName")?;
         out.ec2_security_group_owner_id = node.member("EC2SecurityGroupOwnerId")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_security_group_name: out.cache_security_group_name,
             ec2_security_group_name: out.ec2_security_group_name,
             ec2_security_group_owner_id: out.ec2_security_group_owner_id,
@@ -424,8 +377,8 @@ impl ::querygen_runtime::server::ReadQuery for AuthorizeCacheSecurityGroupIngres
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for AuthorizeCacheSecurityGroupIngressOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for AuthorizeCacheSecurityGroupIngressOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("CacheSecurityGroup", self.cache_security_group.as_ref());
     }
 }
@@ -433,10 +386,7 @@ impl ::querygen_runtime::server::WriteXml for AuthorizeCacheSecurityGroupIngress
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    AuthorizeCacheSecurityGroupIngressInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<AuthorizeCacheSecurityGroupIngressInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "AuthorizeCacheSecurityGroupIngress",
@@ -448,86 +398,65 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &AuthorizeCacheSecurityGroupIngressOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "AuthorizeCacheSecurityGroupIngress",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`AuthorizeCacheSecurityGroupIngressInput`](super::AuthorizeCacheSecurityGroupIngressInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AuthorizeCacheSecurityGroupIngressInputBuilder {
-        pub(crate) cache_security_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) ec2_security_group_name: ::std::option::Option<::std::string::String>,
-        pub(crate) ec2_security_group_owner_id: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) cache_security_group_name: Option<String>,
+        pub(crate) ec2_security_group_name: Option<String>,
+        pub(crate) ec2_security_group_owner_id: Option<String>,
     }
     impl AuthorizeCacheSecurityGroupIngressInputBuilder {
         /// The cache security group that allows network ingress.
-        pub fn cache_security_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_security_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_security_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroupName` member.
-        pub fn set_cache_security_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_security_group_name(mut self, input: Option<String>) -> Self {
             self.cache_security_group_name = input;
             self
         }
         /// The Amazon EC2 security group to be authorized for ingress to the cache security group.
-        pub fn ec2_security_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.ec2_security_group_name = ::std::option::Option::Some(input.into());
+        pub fn ec2_security_group_name(mut self, input: impl Into<String>) -> Self {
+            self.ec2_security_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `EC2SecurityGroupName` member.
-        pub fn set_ec2_security_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_ec2_security_group_name(mut self, input: Option<String>) -> Self {
             self.ec2_security_group_name = input;
             self
         }
         /// The Amazon account number of the Amazon EC2 security group owner. Note that this is not the same
         /// thing as an Amazon access key ID - you must provide a valid Amazon account number for this
         /// parameter.
-        pub fn ec2_security_group_owner_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.ec2_security_group_owner_id = ::std::option::Option::Some(input.into());
+        pub fn ec2_security_group_owner_id(mut self, input: impl Into<String>) -> Self {
+            self.ec2_security_group_owner_id = Some(input.into());
             self
         }
         /// Sets or clears the `EC2SecurityGroupOwnerId` member.
-        pub fn set_ec2_security_group_owner_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_ec2_security_group_owner_id(mut self, input: Option<String>) -> Self {
             self.ec2_security_group_owner_id = input;
             self
         }
         /// Builds the [`AuthorizeCacheSecurityGroupIngressInput`](super::AuthorizeCacheSecurityGroupIngressInput), failing if any required member (`cache_security_group_name`, `ec2_security_group_name`, `ec2_security_group_owner_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_security_group_name.is_none() {
                 missing.push("cache_security_group_name");
             }
@@ -538,14 +467,14 @@ pub mod builders {
                 missing.push("ec2_security_group_owner_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "AuthorizeCacheSecurityGroupIngressInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressInput {
+            Ok(crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressInput {
                 cache_security_group_name: self.cache_security_group_name,
                 ec2_security_group_name: self.ec2_security_group_name,
                 ec2_security_group_owner_id: self.ec2_security_group_owner_id,
@@ -555,9 +484,7 @@ pub mod builders {
     /// A builder for [`AuthorizeCacheSecurityGroupIngressOutput`](super::AuthorizeCacheSecurityGroupIngressOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AuthorizeCacheSecurityGroupIngressOutputBuilder {
-        pub(crate) cache_security_group: ::std::option::Option<
-            crate::types::CacheSecurityGroup,
-        >,
+        pub(crate) cache_security_group: Option<crate::types::CacheSecurityGroup>,
     }
     impl AuthorizeCacheSecurityGroupIngressOutputBuilder {
         /// Represents the output of one of the following operations:
@@ -567,15 +494,15 @@ pub mod builders {
         /// - `RevokeCacheSecurityGroupIngress`
         pub fn cache_security_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheSecurityGroup>,
+            input: impl Into<crate::types::CacheSecurityGroup>,
         ) -> Self {
-            self.cache_security_group = ::std::option::Option::Some(input.into());
+            self.cache_security_group = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroup` member.
         pub fn set_cache_security_group(
             mut self,
-            input: ::std::option::Option<crate::types::CacheSecurityGroup>,
+            input: Option<crate::types::CacheSecurityGroup>,
         ) -> Self {
             self.cache_security_group = input;
             self

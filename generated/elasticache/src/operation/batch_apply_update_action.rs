@@ -10,6 +10,20 @@
 //!
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`ServiceUpdateNotFoundFault`](crate::error::ServiceUpdateNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `BatchApplyUpdateAction` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#BatchApplyUpdateActionMessage`.
@@ -20,22 +34,20 @@
 pub struct BatchApplyUpdateActionInput {
     /// The replication group IDs
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub replication_group_ids: Option<Vec<String>>,
     /// The cache cluster IDs
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub cache_cluster_ids: Option<Vec<String>>,
     /// The unique ID of the service update
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_update_name: ::std::option::Option<::std::string::String>,
+    pub service_update_name: Option<String>,
 }
 impl BatchApplyUpdateActionInput {
     /// Creates a builder for [`BatchApplyUpdateActionInput`].
     pub fn builder() -> crate::operation::batch_apply_update_action::builders::BatchApplyUpdateActionInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `BatchApplyUpdateAction` operation.
@@ -48,23 +60,19 @@ impl BatchApplyUpdateActionInput {
 pub struct BatchApplyUpdateActionOutput {
     /// Update actions that have been processed successfully
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub processed_update_actions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
-    >,
+    pub processed_update_actions: Option<Vec<crate::types::ProcessedUpdateAction>>,
     /// Update actions that haven't been processed successfully
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unprocessed_update_actions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
-    >,
+    pub unprocessed_update_actions: Option<Vec<crate::types::UnprocessedUpdateAction>>,
 }
 impl BatchApplyUpdateActionOutput {
     /// Creates a builder for [`BatchApplyUpdateActionOutput`].
     pub fn builder() -> crate::operation::batch_apply_update_action::builders::BatchApplyUpdateActionOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for BatchApplyUpdateActionInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for BatchApplyUpdateActionInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .list(
                 "ReplicationGroupIds",
@@ -76,22 +84,13 @@ impl ::querygen_runtime::query::WriteQuery for BatchApplyUpdateActionInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=BatchApplyUpdateAction&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &BatchApplyUpdateActionInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "BatchApplyUpdateAction",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &BatchApplyUpdateActionInput) -> String {
+    QueryWriter::body("BatchApplyUpdateAction", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for BatchApplyUpdateActionOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for BatchApplyUpdateActionOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ProcessedUpdateActions" => {
                     reader
@@ -112,28 +111,20 @@ impl ::querygen_runtime::xml::ReadXml for BatchApplyUpdateActionOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `BatchApplyUpdateAction` response: `<BatchApplyUpdateActionResponse><BatchApplyUpdateActionResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<BatchApplyUpdateActionOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "BatchApplyUpdateAction",
-    )?;
+) -> Result<QueryResponse<BatchApplyUpdateActionOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "BatchApplyUpdateAction")?;
     let output: BatchApplyUpdateActionOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => BatchApplyUpdateActionOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => BatchApplyUpdateActionOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -147,7 +138,7 @@ pub enum BatchApplyUpdateActionError {
     /// The service answered with [`crate::error::ServiceUpdateNotFoundFault`].
     ServiceUpdateNotFoundFault(crate::error::ServiceUpdateNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl BatchApplyUpdateActionError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -155,13 +146,13 @@ impl BatchApplyUpdateActionError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterValueException(error) => error,
             Self::ServiceUpdateNotFoundFault(error) => error,
             Self::Unhandled(error) => &**error,
@@ -169,22 +160,16 @@ impl BatchApplyUpdateActionError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for BatchApplyUpdateActionError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for BatchApplyUpdateActionError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterValueException)
             .or_else(|| error.read(Self::ServiceUpdateNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterValueException(error) => error,
             Self::ServiceUpdateNotFoundFault(error) => error,
@@ -192,26 +177,19 @@ impl ::querygen_runtime::query::OperationError for BatchApplyUpdateActionError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for BatchApplyUpdateActionError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for BatchApplyUpdateActionError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for BatchApplyUpdateActionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for BatchApplyUpdateActionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `BatchApplyUpdateAction` response into [`BatchApplyUpdateActionError`].
@@ -222,11 +200,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> BatchApplyUpdateActionErro
 pub fn build_request(
     input: &BatchApplyUpdateActionInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -234,61 +209,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `BatchApplyUpdateAction`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchApplyUpdateActionError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<BatchApplyUpdateActionOutput>,
-    BatchApplyUpdateActionError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<BatchApplyUpdateActionOutput>, BatchApplyUpdateActionError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 BatchApplyUpdateActionError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     BatchApplyUpdateActionInput,
     BatchApplyUpdateActionOutput,
     BatchApplyUpdateActionError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "BatchApplyUpdateAction",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `BatchApplyUpdateAction` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct BatchApplyUpdateActionFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::BatchApplyUpdateActionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl BatchApplyUpdateActionFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -300,25 +266,22 @@ impl BatchApplyUpdateActionFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        BatchApplyUpdateActionOutput,
-        ::querygen_client::SdkError<BatchApplyUpdateActionError>,
-    > {
+    ) -> Result<BatchApplyUpdateActionOutput, SdkError<BatchApplyUpdateActionError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<BatchApplyUpdateActionOutput>,
-        ::querygen_client::SdkError<BatchApplyUpdateActionError>,
+    ) -> Result<
+        QueryResponse<BatchApplyUpdateActionOutput>,
+        SdkError<BatchApplyUpdateActionError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "BatchApplyUpdateAction"),
                     ),
                 )
@@ -328,66 +291,46 @@ impl BatchApplyUpdateActionFluentBuilder {
     /// Appends one item to the `ReplicationGroupIds` member.
     ///
     /// The replication group IDs
-    pub fn replication_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_ids(item);
         self
     }
     /// Sets or clears the `ReplicationGroupIds` member.
-    pub fn set_replication_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_replication_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_replication_group_ids(input);
         self
     }
     /// Appends one item to the `CacheClusterIds` member.
     ///
     /// The cache cluster IDs
-    pub fn cache_cluster_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_ids(item);
         self
     }
     /// Sets or clears the `CacheClusterIds` member.
-    pub fn set_cache_cluster_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_cache_cluster_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_cache_cluster_ids(input);
         self
     }
     /// The unique ID of the service update
-    pub fn service_update_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.service_update_name(input);
         self
     }
     /// Sets or clears the `ServiceUpdateName` member.
-    pub fn set_service_update_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_service_update_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for BatchApplyUpdateActionInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for BatchApplyUpdateActionInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_ids = node.list("ReplicationGroupIds", "member")?;
         out.cache_cluster_ids = node.list("CacheClusterIds", "member")?;
         out.service_update_name = node.member("ServiceUpdateName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_ids: out.replication_group_ids,
             cache_cluster_ids: out.cache_cluster_ids,
             service_update_name: out.service_update_name,
@@ -395,8 +338,8 @@ impl ::querygen_runtime::server::ReadQuery for BatchApplyUpdateActionInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for BatchApplyUpdateActionOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for BatchApplyUpdateActionOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .list(
                 "ProcessedUpdateActions",
@@ -415,10 +358,7 @@ impl ::querygen_runtime::server::WriteXml for BatchApplyUpdateActionOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    BatchApplyUpdateActionInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<BatchApplyUpdateActionInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "BatchApplyUpdateAction",
@@ -430,104 +370,76 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &BatchApplyUpdateActionOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "BatchApplyUpdateAction",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`BatchApplyUpdateActionInput`](super::BatchApplyUpdateActionInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchApplyUpdateActionInputBuilder {
-        pub(crate) replication_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) cache_cluster_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_ids: Option<Vec<String>>,
+        pub(crate) cache_cluster_ids: Option<Vec<String>>,
+        pub(crate) service_update_name: Option<String>,
     }
     impl BatchApplyUpdateActionInputBuilder {
         /// Appends one item to the `ReplicationGroupIds` member.
         ///
         /// The replication group IDs
-        pub fn replication_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn replication_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.replication_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ReplicationGroupIds` member.
-        pub fn set_replication_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_replication_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.replication_group_ids = input;
             self
         }
         /// Appends one item to the `CacheClusterIds` member.
         ///
         /// The cache cluster IDs
-        pub fn cache_cluster_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn cache_cluster_ids(mut self, item: impl Into<String>) -> Self {
+            self.cache_cluster_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `CacheClusterIds` member.
-        pub fn set_cache_cluster_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_cache_cluster_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.cache_cluster_ids = input;
             self
         }
         /// The unique ID of the service update
-        pub fn service_update_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.service_update_name = ::std::option::Option::Some(input.into());
+        pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
+            self.service_update_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServiceUpdateName` member.
-        pub fn set_service_update_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
             self.service_update_name = input;
             self
         }
         /// Builds the [`BatchApplyUpdateActionInput`](super::BatchApplyUpdateActionInput), failing if any required member (`service_update_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::batch_apply_update_action::BatchApplyUpdateActionInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.service_update_name.is_none() {
                 missing.push("service_update_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "BatchApplyUpdateActionInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("BatchApplyUpdateActionInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::batch_apply_update_action::BatchApplyUpdateActionInput {
+            Ok(crate::operation::batch_apply_update_action::BatchApplyUpdateActionInput {
                 replication_group_ids: self.replication_group_ids,
                 cache_cluster_ids: self.cache_cluster_ids,
                 service_update_name: self.service_update_name,
@@ -537,11 +449,11 @@ pub mod builders {
     /// A builder for [`BatchApplyUpdateActionOutput`](super::BatchApplyUpdateActionOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchApplyUpdateActionOutputBuilder {
-        pub(crate) processed_update_actions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
+        pub(crate) processed_update_actions: Option<
+            Vec<crate::types::ProcessedUpdateAction>,
         >,
-        pub(crate) unprocessed_update_actions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
+        pub(crate) unprocessed_update_actions: Option<
+            Vec<crate::types::UnprocessedUpdateAction>,
         >,
     }
     impl BatchApplyUpdateActionOutputBuilder {
@@ -550,19 +462,15 @@ pub mod builders {
         /// Update actions that have been processed successfully
         pub fn processed_update_actions(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ProcessedUpdateAction>,
+            item: impl Into<crate::types::ProcessedUpdateAction>,
         ) -> Self {
-            self.processed_update_actions
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.processed_update_actions.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ProcessedUpdateActions` member.
         pub fn set_processed_update_actions(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
-            >,
+            input: Option<Vec<crate::types::ProcessedUpdateAction>>,
         ) -> Self {
             self.processed_update_actions = input;
             self
@@ -572,19 +480,17 @@ pub mod builders {
         /// Update actions that haven't been processed successfully
         pub fn unprocessed_update_actions(
             mut self,
-            item: impl ::std::convert::Into<crate::types::UnprocessedUpdateAction>,
+            item: impl Into<crate::types::UnprocessedUpdateAction>,
         ) -> Self {
             self.unprocessed_update_actions
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `UnprocessedUpdateActions` member.
         pub fn set_unprocessed_update_actions(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
-            >,
+            input: Option<Vec<crate::types::UnprocessedUpdateAction>>,
         ) -> Self {
             self.unprocessed_update_actions = input;
             self

@@ -11,6 +11,20 @@
 //!
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`ServiceUpdateNotFoundFault`](crate::error::ServiceUpdateNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `BatchStopUpdateAction` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#BatchStopUpdateActionMessage`.
@@ -21,22 +35,20 @@
 pub struct BatchStopUpdateActionInput {
     /// The replication group IDs
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub replication_group_ids: Option<Vec<String>>,
     /// The cache cluster IDs
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub cache_cluster_ids: Option<Vec<String>>,
     /// The unique ID of the service update
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_update_name: ::std::option::Option<::std::string::String>,
+    pub service_update_name: Option<String>,
 }
 impl BatchStopUpdateActionInput {
     /// Creates a builder for [`BatchStopUpdateActionInput`].
     pub fn builder() -> crate::operation::batch_stop_update_action::builders::BatchStopUpdateActionInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `BatchStopUpdateAction` operation.
@@ -49,23 +61,19 @@ impl BatchStopUpdateActionInput {
 pub struct BatchStopUpdateActionOutput {
     /// Update actions that have been processed successfully
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub processed_update_actions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
-    >,
+    pub processed_update_actions: Option<Vec<crate::types::ProcessedUpdateAction>>,
     /// Update actions that haven't been processed successfully
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unprocessed_update_actions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
-    >,
+    pub unprocessed_update_actions: Option<Vec<crate::types::UnprocessedUpdateAction>>,
 }
 impl BatchStopUpdateActionOutput {
     /// Creates a builder for [`BatchStopUpdateActionOutput`].
     pub fn builder() -> crate::operation::batch_stop_update_action::builders::BatchStopUpdateActionOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for BatchStopUpdateActionInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for BatchStopUpdateActionInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .list(
                 "ReplicationGroupIds",
@@ -77,22 +85,13 @@ impl ::querygen_runtime::query::WriteQuery for BatchStopUpdateActionInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=BatchStopUpdateAction&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &BatchStopUpdateActionInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "BatchStopUpdateAction",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &BatchStopUpdateActionInput) -> String {
+    QueryWriter::body("BatchStopUpdateAction", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for BatchStopUpdateActionOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for BatchStopUpdateActionOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ProcessedUpdateActions" => {
                     reader
@@ -113,28 +112,20 @@ impl ::querygen_runtime::xml::ReadXml for BatchStopUpdateActionOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `BatchStopUpdateAction` response: `<BatchStopUpdateActionResponse><BatchStopUpdateActionResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<BatchStopUpdateActionOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "BatchStopUpdateAction",
-    )?;
+) -> Result<QueryResponse<BatchStopUpdateActionOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "BatchStopUpdateAction")?;
     let output: BatchStopUpdateActionOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => BatchStopUpdateActionOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => BatchStopUpdateActionOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -148,7 +139,7 @@ pub enum BatchStopUpdateActionError {
     /// The service answered with [`crate::error::ServiceUpdateNotFoundFault`].
     ServiceUpdateNotFoundFault(crate::error::ServiceUpdateNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl BatchStopUpdateActionError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -156,13 +147,13 @@ impl BatchStopUpdateActionError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterValueException(error) => error,
             Self::ServiceUpdateNotFoundFault(error) => error,
             Self::Unhandled(error) => &**error,
@@ -170,22 +161,16 @@ impl BatchStopUpdateActionError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for BatchStopUpdateActionError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for BatchStopUpdateActionError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterValueException)
             .or_else(|| error.read(Self::ServiceUpdateNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterValueException(error) => error,
             Self::ServiceUpdateNotFoundFault(error) => error,
@@ -193,26 +178,19 @@ impl ::querygen_runtime::query::OperationError for BatchStopUpdateActionError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for BatchStopUpdateActionError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for BatchStopUpdateActionError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for BatchStopUpdateActionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for BatchStopUpdateActionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `BatchStopUpdateAction` response into [`BatchStopUpdateActionError`].
@@ -223,11 +201,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> BatchStopUpdateActionError
 pub fn build_request(
     input: &BatchStopUpdateActionInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -235,61 +210,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `BatchStopUpdateAction`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchStopUpdateActionError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<BatchStopUpdateActionOutput>,
-    BatchStopUpdateActionError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<BatchStopUpdateActionOutput>, BatchStopUpdateActionError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 BatchStopUpdateActionError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     BatchStopUpdateActionInput,
     BatchStopUpdateActionOutput,
     BatchStopUpdateActionError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "BatchStopUpdateAction",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `BatchStopUpdateAction` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct BatchStopUpdateActionFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::BatchStopUpdateActionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl BatchStopUpdateActionFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -301,25 +267,22 @@ impl BatchStopUpdateActionFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        BatchStopUpdateActionOutput,
-        ::querygen_client::SdkError<BatchStopUpdateActionError>,
-    > {
+    ) -> Result<BatchStopUpdateActionOutput, SdkError<BatchStopUpdateActionError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<BatchStopUpdateActionOutput>,
-        ::querygen_client::SdkError<BatchStopUpdateActionError>,
+    ) -> Result<
+        QueryResponse<BatchStopUpdateActionOutput>,
+        SdkError<BatchStopUpdateActionError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "BatchStopUpdateAction"),
                     ),
                 )
@@ -329,66 +292,46 @@ impl BatchStopUpdateActionFluentBuilder {
     /// Appends one item to the `ReplicationGroupIds` member.
     ///
     /// The replication group IDs
-    pub fn replication_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_ids(item);
         self
     }
     /// Sets or clears the `ReplicationGroupIds` member.
-    pub fn set_replication_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_replication_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_replication_group_ids(input);
         self
     }
     /// Appends one item to the `CacheClusterIds` member.
     ///
     /// The cache cluster IDs
-    pub fn cache_cluster_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_ids(item);
         self
     }
     /// Sets or clears the `CacheClusterIds` member.
-    pub fn set_cache_cluster_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_cache_cluster_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_cache_cluster_ids(input);
         self
     }
     /// The unique ID of the service update
-    pub fn service_update_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.service_update_name(input);
         self
     }
     /// Sets or clears the `ServiceUpdateName` member.
-    pub fn set_service_update_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_service_update_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for BatchStopUpdateActionInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for BatchStopUpdateActionInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_ids = node.list("ReplicationGroupIds", "member")?;
         out.cache_cluster_ids = node.list("CacheClusterIds", "member")?;
         out.service_update_name = node.member("ServiceUpdateName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_ids: out.replication_group_ids,
             cache_cluster_ids: out.cache_cluster_ids,
             service_update_name: out.service_update_name,
@@ -396,8 +339,8 @@ impl ::querygen_runtime::server::ReadQuery for BatchStopUpdateActionInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for BatchStopUpdateActionOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for BatchStopUpdateActionOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .list(
                 "ProcessedUpdateActions",
@@ -416,10 +359,7 @@ impl ::querygen_runtime::server::WriteXml for BatchStopUpdateActionOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    BatchStopUpdateActionInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<BatchStopUpdateActionInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "BatchStopUpdateAction", "2015-02-02")
 }
 /// Server side: the `<BatchStopUpdateActionResponse>` document for `output`.
@@ -427,104 +367,76 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &BatchStopUpdateActionOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "BatchStopUpdateAction",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`BatchStopUpdateActionInput`](super::BatchStopUpdateActionInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchStopUpdateActionInputBuilder {
-        pub(crate) replication_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) cache_cluster_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_ids: Option<Vec<String>>,
+        pub(crate) cache_cluster_ids: Option<Vec<String>>,
+        pub(crate) service_update_name: Option<String>,
     }
     impl BatchStopUpdateActionInputBuilder {
         /// Appends one item to the `ReplicationGroupIds` member.
         ///
         /// The replication group IDs
-        pub fn replication_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn replication_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.replication_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ReplicationGroupIds` member.
-        pub fn set_replication_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_replication_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.replication_group_ids = input;
             self
         }
         /// Appends one item to the `CacheClusterIds` member.
         ///
         /// The cache cluster IDs
-        pub fn cache_cluster_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn cache_cluster_ids(mut self, item: impl Into<String>) -> Self {
+            self.cache_cluster_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `CacheClusterIds` member.
-        pub fn set_cache_cluster_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_cache_cluster_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.cache_cluster_ids = input;
             self
         }
         /// The unique ID of the service update
-        pub fn service_update_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.service_update_name = ::std::option::Option::Some(input.into());
+        pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
+            self.service_update_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServiceUpdateName` member.
-        pub fn set_service_update_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
             self.service_update_name = input;
             self
         }
         /// Builds the [`BatchStopUpdateActionInput`](super::BatchStopUpdateActionInput), failing if any required member (`service_update_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::batch_stop_update_action::BatchStopUpdateActionInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.service_update_name.is_none() {
                 missing.push("service_update_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "BatchStopUpdateActionInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("BatchStopUpdateActionInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::batch_stop_update_action::BatchStopUpdateActionInput {
+            Ok(crate::operation::batch_stop_update_action::BatchStopUpdateActionInput {
                 replication_group_ids: self.replication_group_ids,
                 cache_cluster_ids: self.cache_cluster_ids,
                 service_update_name: self.service_update_name,
@@ -534,11 +446,11 @@ pub mod builders {
     /// A builder for [`BatchStopUpdateActionOutput`](super::BatchStopUpdateActionOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchStopUpdateActionOutputBuilder {
-        pub(crate) processed_update_actions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
+        pub(crate) processed_update_actions: Option<
+            Vec<crate::types::ProcessedUpdateAction>,
         >,
-        pub(crate) unprocessed_update_actions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
+        pub(crate) unprocessed_update_actions: Option<
+            Vec<crate::types::UnprocessedUpdateAction>,
         >,
     }
     impl BatchStopUpdateActionOutputBuilder {
@@ -547,19 +459,15 @@ pub mod builders {
         /// Update actions that have been processed successfully
         pub fn processed_update_actions(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ProcessedUpdateAction>,
+            item: impl Into<crate::types::ProcessedUpdateAction>,
         ) -> Self {
-            self.processed_update_actions
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.processed_update_actions.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ProcessedUpdateActions` member.
         pub fn set_processed_update_actions(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
-            >,
+            input: Option<Vec<crate::types::ProcessedUpdateAction>>,
         ) -> Self {
             self.processed_update_actions = input;
             self
@@ -569,19 +477,17 @@ pub mod builders {
         /// Update actions that haven't been processed successfully
         pub fn unprocessed_update_actions(
             mut self,
-            item: impl ::std::convert::Into<crate::types::UnprocessedUpdateAction>,
+            item: impl Into<crate::types::UnprocessedUpdateAction>,
         ) -> Self {
             self.unprocessed_update_actions
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `UnprocessedUpdateActions` member.
         pub fn set_unprocessed_update_actions(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
-            >,
+            input: Option<Vec<crate::types::UnprocessedUpdateAction>>,
         ) -> Self {
             self.unprocessed_update_actions = input;
             self

@@ -10,6 +10,20 @@
 //! - [`InvalidReplicationGroupStateFault`](crate::error::InvalidReplicationGroupStateFault)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
 //! - [`ReplicationGroupNotUnderMigrationFault`](crate::error::ReplicationGroupNotUnderMigrationFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `CompleteMigration` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CompleteMigrationMessage`.
@@ -22,17 +36,17 @@ pub struct CompleteMigrationInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// Forces the migration to stop without ensuring that data is in sync. It is recommended to use this
     /// option only to abort the migration and not recommended when application wants to continue migration
     /// to ElastiCache.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub force: ::std::option::Option<bool>,
+    pub force: Option<bool>,
 }
 impl CompleteMigrationInput {
     /// Creates a builder for [`CompleteMigrationInput`].
     pub fn builder() -> crate::operation::complete_migration::builders::CompleteMigrationInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CompleteMigration` operation.
@@ -45,35 +59,28 @@ impl CompleteMigrationInput {
 pub struct CompleteMigrationOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+    pub replication_group: Option<crate::types::ReplicationGroup>,
 }
 impl CompleteMigrationOutput {
     /// Creates a builder for [`CompleteMigrationOutput`].
     pub fn builder() -> crate::operation::complete_migration::builders::CompleteMigrationOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CompleteMigrationInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CompleteMigrationInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer.member("Force", self.force.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CompleteMigration&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CompleteMigrationInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CompleteMigration",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &CompleteMigrationInput) -> String {
+    QueryWriter::body("CompleteMigration", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CompleteMigrationOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CompleteMigrationOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
                     reader.read_into(&child, &mut out.replication_group)
@@ -81,28 +88,20 @@ impl ::querygen_runtime::xml::ReadXml for CompleteMigrationOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CompleteMigration` response: `<CompleteMigrationResponse><CompleteMigrationResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CompleteMigrationOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CompleteMigration",
-    )?;
+) -> Result<QueryResponse<CompleteMigrationOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CompleteMigration")?;
     let output: CompleteMigrationOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CompleteMigrationOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CompleteMigrationOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -120,7 +119,7 @@ pub enum CompleteMigrationError {
         crate::error::ReplicationGroupNotUnderMigrationFault,
     ),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CompleteMigrationError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -128,13 +127,13 @@ impl CompleteMigrationError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidReplicationGroupStateFault(error) => error,
             Self::ReplicationGroupNotFoundFault(error) => error,
             Self::ReplicationGroupNotUnderMigrationFault(error) => error,
@@ -143,23 +142,17 @@ impl CompleteMigrationError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CompleteMigrationError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CompleteMigrationError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidReplicationGroupStateFault)
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
             .or_else(|| error.read(Self::ReplicationGroupNotUnderMigrationFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidReplicationGroupStateFault(error) => error,
             Self::ReplicationGroupNotFoundFault(error) => error,
@@ -168,26 +161,19 @@ impl ::querygen_runtime::query::OperationError for CompleteMigrationError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CompleteMigrationError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CompleteMigrationError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CompleteMigrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CompleteMigrationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CompleteMigration` response into [`CompleteMigrationError`].
@@ -198,11 +184,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CompleteMigrationError {
 pub fn build_request(
     input: &CompleteMigrationInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -210,61 +193,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CompleteMigration`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CompleteMigrationError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CompleteMigrationOutput>,
-    CompleteMigrationError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CompleteMigrationOutput>, CompleteMigrationError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CompleteMigrationError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CompleteMigrationInput,
     CompleteMigrationOutput,
     CompleteMigrationError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CompleteMigration",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CompleteMigration` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CompleteMigrationFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CompleteMigrationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CompleteMigrationFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -276,25 +250,22 @@ impl CompleteMigrationFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        CompleteMigrationOutput,
-        ::querygen_client::SdkError<CompleteMigrationError>,
-    > {
+    ) -> Result<CompleteMigrationOutput, SdkError<CompleteMigrationError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CompleteMigrationOutput>,
-        ::querygen_client::SdkError<CompleteMigrationError>,
+    ) -> Result<
+        QueryResponse<CompleteMigrationOutput>,
+        SdkError<CompleteMigrationError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CompleteMigration"),
                     ),
                 )
@@ -302,134 +273,110 @@ impl CompleteMigrationFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the replication group to which data is being migrated.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
     /// Forces the migration to stop without ensuring that data is in sync. It is recommended to use this
     /// option only to abort the migration and not recommended when application wants to continue migration
     /// to ElastiCache.
-    pub fn force(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn force(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.force(input);
         self
     }
     /// Sets or clears the `Force` member.
-    pub fn set_force(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_force(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_force(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CompleteMigrationInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CompleteMigrationInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.force = node.member("Force")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_id: out.replication_group_id,
             force: out.force,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CompleteMigrationOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CompleteMigrationOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `CompleteMigration` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    CompleteMigrationInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<CompleteMigrationInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "CompleteMigration", "2015-02-02")
 }
 /// Server side: the `<CompleteMigrationResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &CompleteMigrationOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &CompleteMigrationOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "CompleteMigration",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CompleteMigrationInput`](super::CompleteMigrationInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CompleteMigrationInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) force: ::std::option::Option<bool>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) force: Option<bool>,
     }
     impl CompleteMigrationInputBuilder {
         /// The ID of the replication group to which data is being migrated.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
         /// Forces the migration to stop without ensuring that data is in sync. It is recommended to use this
         /// option only to abort the migration and not recommended when application wants to continue migration
         /// to ElastiCache.
-        pub fn force(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.force = ::std::option::Option::Some(input.into());
+        pub fn force(mut self, input: impl Into<bool>) -> Self {
+            self.force = Some(input.into());
             self
         }
         /// Sets or clears the `Force` member.
-        pub fn set_force(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_force(mut self, input: Option<bool>) -> Self {
             self.force = input;
             self
         }
         /// Builds the [`CompleteMigrationInput`](super::CompleteMigrationInput), failing if any required member (`replication_group_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::complete_migration::CompleteMigrationInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.replication_group_id.is_none() {
                 missing.push("replication_group_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CompleteMigrationInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("CompleteMigrationInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::complete_migration::CompleteMigrationInput {
+            Ok(crate::operation::complete_migration::CompleteMigrationInput {
                 replication_group_id: self.replication_group_id,
                 force: self.force,
             })
@@ -438,23 +385,21 @@ pub mod builders {
     /// A builder for [`CompleteMigrationOutput`](super::CompleteMigrationOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CompleteMigrationOutputBuilder {
-        pub(crate) replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        >,
+        pub(crate) replication_group: Option<crate::types::ReplicationGroup>,
     }
     impl CompleteMigrationOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReplicationGroup>,
+            input: impl Into<crate::types::ReplicationGroup>,
         ) -> Self {
-            self.replication_group = ::std::option::Option::Some(input.into());
+            self.replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroup` member.
         pub fn set_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::ReplicationGroup>,
+            input: Option<crate::types::ReplicationGroup>,
         ) -> Self {
             self.replication_group = input;
             self

@@ -16,6 +16,20 @@
 //! - [`ServerlessCacheSnapshotQuotaExceededFault`](crate::error::ServerlessCacheSnapshotQuotaExceededFault)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `CopyServerlessCacheSnapshot` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CopyServerlessCacheSnapshotRequest`.
@@ -29,30 +43,26 @@ pub struct CopyServerlessCacheSnapshotInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_serverless_cache_snapshot_name: ::std::option::Option<
-        ::std::string::String,
-    >,
+    pub source_serverless_cache_snapshot_name: Option<String>,
     /// The identifier for the snapshot to be created. Available for Valkey, Redis OSS and Serverless
     /// Memcached only.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target_serverless_cache_snapshot_name: ::std::option::Option<
-        ::std::string::String,
-    >,
+    pub target_serverless_cache_snapshot_name: Option<String>,
     /// The identifier of the KMS key used to encrypt the target snapshot. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    pub kms_key_id: Option<String>,
     /// A list of tags to be added to the target snapshot resource. A tag is a key-value pair. Available for
     /// Valkey, Redis OSS and Serverless Memcached only. Default: NULL
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CopyServerlessCacheSnapshotInput {
     /// Creates a builder for [`CopyServerlessCacheSnapshotInput`].
     pub fn builder() -> crate::operation::copy_serverless_cache_snapshot::builders::CopyServerlessCacheSnapshotInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CopyServerlessCacheSnapshot` operation.
@@ -66,18 +76,16 @@ pub struct CopyServerlessCacheSnapshotOutput {
     /// The response for the attempt to copy the serverless cache snapshot. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshot: ::std::option::Option<
-        crate::types::ServerlessCacheSnapshot,
-    >,
+    pub serverless_cache_snapshot: Option<crate::types::ServerlessCacheSnapshot>,
 }
 impl CopyServerlessCacheSnapshotOutput {
     /// Creates a builder for [`CopyServerlessCacheSnapshotOutput`].
     pub fn builder() -> crate::operation::copy_serverless_cache_snapshot::builders::CopyServerlessCacheSnapshotOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CopyServerlessCacheSnapshotInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CopyServerlessCacheSnapshotInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "SourceServerlessCacheSnapshotName",
@@ -93,22 +101,13 @@ impl ::querygen_runtime::query::WriteQuery for CopyServerlessCacheSnapshotInput 
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CopyServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CopyServerlessCacheSnapshotInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CopyServerlessCacheSnapshot",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &CopyServerlessCacheSnapshotInput) -> String {
+    QueryWriter::body("CopyServerlessCacheSnapshot", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CopyServerlessCacheSnapshotOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CopyServerlessCacheSnapshotOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCacheSnapshot" => {
                     reader.read_into(&child, &mut out.serverless_cache_snapshot)
@@ -116,30 +115,20 @@ impl ::querygen_runtime::xml::ReadXml for CopyServerlessCacheSnapshotOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CopyServerlessCacheSnapshot` response: `<CopyServerlessCacheSnapshotResponse><CopyServerlessCacheSnapshotResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CopyServerlessCacheSnapshotOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CopyServerlessCacheSnapshot",
-    )?;
+) -> Result<QueryResponse<CopyServerlessCacheSnapshotOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CopyServerlessCacheSnapshot")?;
     let output: CopyServerlessCacheSnapshotOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            CopyServerlessCacheSnapshotOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CopyServerlessCacheSnapshotOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -175,7 +164,7 @@ pub enum CopyServerlessCacheSnapshotError {
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CopyServerlessCacheSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -183,13 +172,13 @@ impl CopyServerlessCacheSnapshotError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
@@ -203,12 +192,8 @@ impl CopyServerlessCacheSnapshotError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CopyServerlessCacheSnapshotError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CopyServerlessCacheSnapshotError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
@@ -219,12 +204,10 @@ impl ::querygen_runtime::query::OperationError for CopyServerlessCacheSnapshotEr
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -238,26 +221,19 @@ impl ::querygen_runtime::query::OperationError for CopyServerlessCacheSnapshotEr
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CopyServerlessCacheSnapshotError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CopyServerlessCacheSnapshotError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CopyServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CopyServerlessCacheSnapshotError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CopyServerlessCacheSnapshot` response into [`CopyServerlessCacheSnapshotError`].
@@ -268,11 +244,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CopyServerlessCacheSnapsho
 pub fn build_request(
     input: &CopyServerlessCacheSnapshotInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -280,10 +253,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CopyServerlessCacheSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CopyServerlessCacheSnapshotError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CopyServerlessCacheSnapshotOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<CopyServerlessCacheSnapshotOutput>,
     CopyServerlessCacheSnapshotError,
 > {
     let status = response.status().as_u16();
@@ -292,49 +265,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CopyServerlessCacheSnapshotError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CopyServerlessCacheSnapshotInput,
     CopyServerlessCacheSnapshotOutput,
     CopyServerlessCacheSnapshotError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CopyServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CopyServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CopyServerlessCacheSnapshotFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CopyServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CopyServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -346,25 +313,25 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CopyServerlessCacheSnapshotOutput,
-        ::querygen_client::SdkError<CopyServerlessCacheSnapshotError>,
+        SdkError<CopyServerlessCacheSnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CopyServerlessCacheSnapshotOutput>,
-        ::querygen_client::SdkError<CopyServerlessCacheSnapshotError>,
+    ) -> Result<
+        QueryResponse<CopyServerlessCacheSnapshotOutput>,
+        SdkError<CopyServerlessCacheSnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CopyServerlessCacheSnapshot"),
                     ),
                 )
@@ -375,7 +342,7 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
     /// OSS and Serverless Memcached only.
     pub fn source_serverless_cache_snapshot_name(
         mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
+        input: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.source_serverless_cache_snapshot_name(input);
         self
@@ -383,7 +350,7 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
     /// Sets or clears the `SourceServerlessCacheSnapshotName` member.
     pub fn set_source_serverless_cache_snapshot_name(
         mut self,
-        input: ::std::option::Option<::std::string::String>,
+        input: Option<String>,
     ) -> Self {
         self.inner = self.inner.set_source_serverless_cache_snapshot_name(input);
         self
@@ -392,7 +359,7 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
     /// Memcached only.
     pub fn target_serverless_cache_snapshot_name(
         mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
+        input: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.target_serverless_cache_snapshot_name(input);
         self
@@ -400,25 +367,19 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
     /// Sets or clears the `TargetServerlessCacheSnapshotName` member.
     pub fn set_target_serverless_cache_snapshot_name(
         mut self,
-        input: ::std::option::Option<::std::string::String>,
+        input: Option<String>,
     ) -> Self {
         self.inner = self.inner.set_target_serverless_cache_snapshot_name(input);
         self
     }
     /// The identifier of the KMS key used to encrypt the target snapshot. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
-    pub fn kms_key_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
@@ -426,24 +387,19 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
     ///
     /// A list of tags to be added to the target snapshot resource. A tag is a key-value pair. Available for
     /// Valkey, Redis OSS and Serverless Memcached only. Default: NULL
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CopyServerlessCacheSnapshotInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CopyServerlessCacheSnapshotInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.source_serverless_cache_snapshot_name = node
             .member("SourceServerlessCacheSnapshotName")?;
@@ -451,7 +407,7 @@ impl ::querygen_runtime::server::ReadQuery for CopyServerlessCacheSnapshotInput 
             .member("TargetServerlessCacheSnapshotName")?;
         out.kms_key_id = node.member("KmsKeyId")?;
         out.tags = node.list("Tags", "Tag")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             source_serverless_cache_snapshot_name: out
                 .source_serverless_cache_snapshot_name,
             target_serverless_cache_snapshot_name: out
@@ -462,8 +418,8 @@ impl ::querygen_runtime::server::ReadQuery for CopyServerlessCacheSnapshotInput 
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CopyServerlessCacheSnapshotOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CopyServerlessCacheSnapshotOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .member("ServerlessCacheSnapshot", self.serverless_cache_snapshot.as_ref());
     }
@@ -472,10 +428,7 @@ impl ::querygen_runtime::server::WriteXml for CopyServerlessCacheSnapshotOutput 
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CopyServerlessCacheSnapshotInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CopyServerlessCacheSnapshotInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CopyServerlessCacheSnapshot",
@@ -487,44 +440,39 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CopyServerlessCacheSnapshotOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CopyServerlessCacheSnapshot",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CopyServerlessCacheSnapshotInput`](super::CopyServerlessCacheSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CopyServerlessCacheSnapshotInputBuilder {
-        pub(crate) source_serverless_cache_snapshot_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) target_serverless_cache_snapshot_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) source_serverless_cache_snapshot_name: Option<String>,
+        pub(crate) target_serverless_cache_snapshot_name: Option<String>,
+        pub(crate) kms_key_id: Option<String>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl CopyServerlessCacheSnapshotInputBuilder {
         /// The identifier of the existing serverless cache’s snapshot to be copied. Available for Valkey, Redis
         /// OSS and Serverless Memcached only.
         pub fn source_serverless_cache_snapshot_name(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.source_serverless_cache_snapshot_name = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.source_serverless_cache_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `SourceServerlessCacheSnapshotName` member.
         pub fn set_source_serverless_cache_snapshot_name(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.source_serverless_cache_snapshot_name = input;
             self
@@ -533,35 +481,27 @@ pub mod builders {
         /// Memcached only.
         pub fn target_serverless_cache_snapshot_name(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.target_serverless_cache_snapshot_name = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.target_serverless_cache_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `TargetServerlessCacheSnapshotName` member.
         pub fn set_target_serverless_cache_snapshot_name(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.target_serverless_cache_snapshot_name = input;
             self
         }
         /// The identifier of the KMS key used to encrypt the target snapshot. Available for Valkey, Redis OSS
         /// and Serverless Memcached only.
-        pub fn kms_key_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.kms_key_id = ::std::option::Option::Some(input.into());
+        pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+            self.kms_key_id = Some(input.into());
             self
         }
         /// Sets or clears the `KmsKeyId` member.
-        pub fn set_kms_key_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
             self.kms_key_id = input;
             self
         }
@@ -569,29 +509,23 @@ pub mod builders {
         ///
         /// A list of tags to be added to the target snapshot resource. A tag is a key-value pair. Available for
         /// Valkey, Redis OSS and Serverless Memcached only. Default: NULL
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`CopyServerlessCacheSnapshotInput`](super::CopyServerlessCacheSnapshotInput), failing if any required member (`source_serverless_cache_snapshot_name`, `target_serverless_cache_snapshot_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.source_serverless_cache_snapshot_name.is_none() {
                 missing.push("source_serverless_cache_snapshot_name");
             }
@@ -599,14 +533,14 @@ pub mod builders {
                 missing.push("target_serverless_cache_snapshot_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "CopyServerlessCacheSnapshotInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotInput {
+            Ok(crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotInput {
                 source_serverless_cache_snapshot_name: self
                     .source_serverless_cache_snapshot_name,
                 target_serverless_cache_snapshot_name: self
@@ -619,7 +553,7 @@ pub mod builders {
     /// A builder for [`CopyServerlessCacheSnapshotOutput`](super::CopyServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CopyServerlessCacheSnapshotOutputBuilder {
-        pub(crate) serverless_cache_snapshot: ::std::option::Option<
+        pub(crate) serverless_cache_snapshot: Option<
             crate::types::ServerlessCacheSnapshot,
         >,
     }
@@ -628,15 +562,15 @@ pub mod builders {
         /// and Serverless Memcached only.
         pub fn serverless_cache_snapshot(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ServerlessCacheSnapshot>,
+            input: impl Into<crate::types::ServerlessCacheSnapshot>,
         ) -> Self {
-            self.serverless_cache_snapshot = ::std::option::Option::Some(input.into());
+            self.serverless_cache_snapshot = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshot` member.
         pub fn set_serverless_cache_snapshot(
             mut self,
-            input: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+            input: Option<crate::types::ServerlessCacheSnapshot>,
         ) -> Self {
             self.serverless_cache_snapshot = input;
             self

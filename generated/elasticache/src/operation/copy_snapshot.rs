@@ -73,6 +73,20 @@
 //! - [`SnapshotNotFoundFault`](crate::error::SnapshotNotFoundFault)
 //! - [`SnapshotQuotaExceededFault`](crate::error::SnapshotQuotaExceededFault)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `CopySnapshotMessage` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CopySnapshotMessage`.
@@ -85,13 +99,13 @@ pub struct CopySnapshotInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub source_snapshot_name: Option<String>,
     /// A name for the snapshot copy. ElastiCache does not permit overwriting a snapshot, therefore this
     /// name must be unique within its context - ElastiCache or an Amazon S3 bucket if exporting.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub target_snapshot_name: Option<String>,
     /// The Amazon S3 bucket to which the snapshot is exported. This parameter is used only when exporting a
     /// snapshot for external access.
     ///
@@ -105,19 +119,19 @@ pub struct CopySnapshotInput {
     /// Snapshot](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html) in the
     /// *Amazon ElastiCache User Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target_bucket: ::std::option::Option<::std::string::String>,
+    pub target_bucket: Option<String>,
     /// The ID of the KMS key used to encrypt the target snapshot.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    pub kms_key_id: Option<String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CopySnapshotInput {
     /// Creates a builder for [`CopySnapshotInput`].
     pub fn builder() -> crate::operation::copy_snapshot::builders::CopySnapshotInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CopySnapshot` operation.
@@ -131,16 +145,16 @@ pub struct CopySnapshotOutput {
     /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
     /// taken.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot: ::std::option::Option<crate::types::Snapshot>,
+    pub snapshot: Option<crate::types::Snapshot>,
 }
 impl CopySnapshotOutput {
     /// Creates a builder for [`CopySnapshotOutput`].
     pub fn builder() -> crate::operation::copy_snapshot::builders::CopySnapshotOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CopySnapshotInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CopySnapshotInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("SourceSnapshotName", self.source_snapshot_name.as_ref());
         writer.member("TargetSnapshotName", self.target_snapshot_name.as_ref());
         writer.member("TargetBucket", self.target_bucket.as_ref());
@@ -149,43 +163,32 @@ impl ::querygen_runtime::query::WriteQuery for CopySnapshotInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CopySnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CopySnapshotInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("CopySnapshot", "2015-02-02", input)
+pub fn serialize_query_body(input: &CopySnapshotInput) -> String {
+    QueryWriter::body("CopySnapshot", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CopySnapshotOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CopySnapshotOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Snapshot" => reader.read_into(&child, &mut out.snapshot),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CopySnapshot` response: `<CopySnapshotResponse><CopySnapshotResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CopySnapshotOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CopySnapshot",
-    )?;
+) -> Result<QueryResponse<CopySnapshotOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CopySnapshot")?;
     let output: CopySnapshotOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CopySnapshotOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CopySnapshotOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -211,7 +214,7 @@ pub enum CopySnapshotError {
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CopySnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -219,13 +222,13 @@ impl CopySnapshotError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidSnapshotStateFault(error) => error,
@@ -238,12 +241,8 @@ impl CopySnapshotError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CopySnapshotError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CopySnapshotError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
@@ -253,12 +252,10 @@ impl ::querygen_runtime::query::OperationError for CopySnapshotError {
             .or_else(|| error.read(Self::SnapshotQuotaExceededFault))
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -271,26 +268,19 @@ impl ::querygen_runtime::query::OperationError for CopySnapshotError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CopySnapshotError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CopySnapshotError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CopySnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CopySnapshotError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CopySnapshot` response into [`CopySnapshotError`].
@@ -301,11 +291,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CopySnapshotError {
 pub fn build_request(
     input: &CopySnapshotInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -313,61 +300,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CopySnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CopySnapshotError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CopySnapshotOutput>,
-    CopySnapshotError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CopySnapshotOutput>, CopySnapshotError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CopySnapshotError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CopySnapshotInput,
     CopySnapshotOutput,
     CopySnapshotError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CopySnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CopySnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CopySnapshotFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CopySnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CopySnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -377,27 +355,19 @@ impl CopySnapshotFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        CopySnapshotOutput,
-        ::querygen_client::SdkError<CopySnapshotError>,
-    > {
+    pub async fn send(self) -> Result<CopySnapshotOutput, SdkError<CopySnapshotError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CopySnapshotOutput>,
-        ::querygen_client::SdkError<CopySnapshotError>,
-    > {
+    ) -> Result<QueryResponse<CopySnapshotOutput>, SdkError<CopySnapshotError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CopySnapshot"),
                     ),
                 )
@@ -405,35 +375,23 @@ impl CopySnapshotFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of an existing snapshot from which to make a copy.
-    pub fn source_snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn source_snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source_snapshot_name(input);
         self
     }
     /// Sets or clears the `SourceSnapshotName` member.
-    pub fn set_source_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_source_snapshot_name(input);
         self
     }
     /// A name for the snapshot copy. ElastiCache does not permit overwriting a snapshot, therefore this
     /// name must be unique within its context - ElastiCache or an Amazon S3 bucket if exporting.
-    pub fn target_snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn target_snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.target_snapshot_name(input);
         self
     }
     /// Sets or clears the `TargetSnapshotName` member.
-    pub fn set_target_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_target_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_target_snapshot_name(input);
         self
     }
@@ -449,34 +407,22 @@ impl CopySnapshotFluentBuilder {
     /// For more information, see [Exporting a
     /// Snapshot](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html) in the
     /// *Amazon ElastiCache User Guide*.
-    pub fn target_bucket(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn target_bucket(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.target_bucket(input);
         self
     }
     /// Sets or clears the `TargetBucket` member.
-    pub fn set_target_bucket(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_target_bucket(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_target_bucket(input);
         self
     }
     /// The ID of the KMS key used to encrypt the target snapshot.
-    pub fn kms_key_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
@@ -484,31 +430,26 @@ impl CopySnapshotFluentBuilder {
     ///
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CopySnapshotInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CopySnapshotInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.source_snapshot_name = node.member("SourceSnapshotName")?;
         out.target_snapshot_name = node.member("TargetSnapshotName")?;
         out.target_bucket = node.member("TargetBucket")?;
         out.kms_key_id = node.member("KmsKeyId")?;
         out.tags = node.list("Tags", "Tag")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             source_snapshot_name: out.source_snapshot_name,
             target_snapshot_name: out.target_snapshot_name,
             target_bucket: out.target_bucket,
@@ -518,73 +459,57 @@ impl ::querygen_runtime::server::ReadQuery for CopySnapshotInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CopySnapshotOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CopySnapshotOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Snapshot", self.snapshot.as_ref());
     }
 }
 /// Server side: parses the request body of `CopySnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<CopySnapshotInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<CopySnapshotInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "CopySnapshot", "2015-02-02")
 }
 /// Server side: the `<CopySnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &CopySnapshotOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &CopySnapshotOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "CopySnapshot",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CopySnapshotInput`](super::CopySnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CopySnapshotInputBuilder {
-        pub(crate) source_snapshot_name: ::std::option::Option<::std::string::String>,
-        pub(crate) target_snapshot_name: ::std::option::Option<::std::string::String>,
-        pub(crate) target_bucket: ::std::option::Option<::std::string::String>,
-        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) source_snapshot_name: Option<String>,
+        pub(crate) target_snapshot_name: Option<String>,
+        pub(crate) target_bucket: Option<String>,
+        pub(crate) kms_key_id: Option<String>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl CopySnapshotInputBuilder {
         /// The name of an existing snapshot from which to make a copy.
-        pub fn source_snapshot_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.source_snapshot_name = ::std::option::Option::Some(input.into());
+        pub fn source_snapshot_name(mut self, input: impl Into<String>) -> Self {
+            self.source_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `SourceSnapshotName` member.
-        pub fn set_source_snapshot_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source_snapshot_name(mut self, input: Option<String>) -> Self {
             self.source_snapshot_name = input;
             self
         }
         /// A name for the snapshot copy. ElastiCache does not permit overwriting a snapshot, therefore this
         /// name must be unique within its context - ElastiCache or an Amazon S3 bucket if exporting.
-        pub fn target_snapshot_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.target_snapshot_name = ::std::option::Option::Some(input.into());
+        pub fn target_snapshot_name(mut self, input: impl Into<String>) -> Self {
+            self.target_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `TargetSnapshotName` member.
-        pub fn set_target_snapshot_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_target_snapshot_name(mut self, input: Option<String>) -> Self {
             self.target_snapshot_name = input;
             self
         }
@@ -600,34 +525,22 @@ pub mod builders {
         /// For more information, see [Exporting a
         /// Snapshot](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html) in the
         /// *Amazon ElastiCache User Guide*.
-        pub fn target_bucket(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.target_bucket = ::std::option::Option::Some(input.into());
+        pub fn target_bucket(mut self, input: impl Into<String>) -> Self {
+            self.target_bucket = Some(input.into());
             self
         }
         /// Sets or clears the `TargetBucket` member.
-        pub fn set_target_bucket(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_target_bucket(mut self, input: Option<String>) -> Self {
             self.target_bucket = input;
             self
         }
         /// The ID of the KMS key used to encrypt the target snapshot.
-        pub fn kms_key_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.kms_key_id = ::std::option::Option::Some(input.into());
+        pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+            self.kms_key_id = Some(input.into());
             self
         }
         /// Sets or clears the `KmsKeyId` member.
-        pub fn set_kms_key_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
             self.kms_key_id = input;
             self
         }
@@ -635,29 +548,20 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`CopySnapshotInput`](super::CopySnapshotInput), failing if any required member (`source_snapshot_name`, `target_snapshot_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::copy_snapshot::CopySnapshotInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::copy_snapshot::CopySnapshotInput, BuildError> {
+            let mut missing = Vec::new();
             if self.source_snapshot_name.is_none() {
                 missing.push("source_snapshot_name");
             }
@@ -665,14 +569,9 @@ pub mod builders {
                 missing.push("target_snapshot_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CopySnapshotInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("CopySnapshotInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::copy_snapshot::CopySnapshotInput {
+            Ok(crate::operation::copy_snapshot::CopySnapshotInput {
                 source_snapshot_name: self.source_snapshot_name,
                 target_snapshot_name: self.target_snapshot_name,
                 target_bucket: self.target_bucket,
@@ -684,23 +583,17 @@ pub mod builders {
     /// A builder for [`CopySnapshotOutput`](super::CopySnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CopySnapshotOutputBuilder {
-        pub(crate) snapshot: ::std::option::Option<crate::types::Snapshot>,
+        pub(crate) snapshot: Option<crate::types::Snapshot>,
     }
     impl CopySnapshotOutputBuilder {
         /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
         /// taken.
-        pub fn snapshot(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Snapshot>,
-        ) -> Self {
-            self.snapshot = ::std::option::Option::Some(input.into());
+        pub fn snapshot(mut self, input: impl Into<crate::types::Snapshot>) -> Self {
+            self.snapshot = Some(input.into());
             self
         }
         /// Sets or clears the `Snapshot` member.
-        pub fn set_snapshot(
-            mut self,
-            input: ::std::option::Option<crate::types::Snapshot>,
-        ) -> Self {
+        pub fn set_snapshot(mut self, input: Option<crate::types::Snapshot>) -> Self {
             self.snapshot = input;
             self
         }

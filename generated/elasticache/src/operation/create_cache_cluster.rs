@@ -24,6 +24,20 @@
 //! - [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a CreateCacheCluster operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheClusterMessage`.
@@ -42,7 +56,7 @@ pub struct CreateCacheClusterInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+    pub cache_cluster_id: Option<String>,
     /// The ID of the replication group to which this cluster should belong. If this parameter is specified,
     /// the cluster is added to the specified replication group as a read replica; otherwise, the cluster is
     /// a standalone primary that is not part of any replication group.
@@ -53,7 +67,7 @@ pub struct CreateCacheClusterInput {
     ///
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// Specifies whether the nodes in this Memcached cluster are created in a single Availability Zone or
     /// created across multiple Availability Zones in the cluster's region.
     ///
@@ -65,7 +79,7 @@ pub struct CreateCacheClusterInput {
         feature = "serde",
         serde(rename = "AZMode", skip_serializing_if = "Option::is_none")
     )]
-    pub az_mode: ::std::option::Option<crate::types::AzMode>,
+    pub az_mode: Option<crate::types::AzMode>,
     /// The EC2 Availability Zone in which the cluster is created.
     ///
     /// All nodes belonging to this cluster are placed in the preferred Availability Zone. If you want to
@@ -73,7 +87,7 @@ pub struct CreateCacheClusterInput {
     ///
     /// Default: System chosen Availability Zone.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preferred_availability_zone: ::std::option::Option<::std::string::String>,
+    pub preferred_availability_zone: Option<String>,
     /// A list of the Availability Zones in which cache nodes are created. The order of the zones in the
     /// list is not important.
     ///
@@ -89,9 +103,7 @@ pub struct CreateCacheClusterInput {
     ///
     /// Default: System chosen Availability Zones.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preferred_availability_zones: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub preferred_availability_zones: Option<Vec<String>>,
     /// The initial number of cache nodes that the cluster has.
     ///
     /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
@@ -100,7 +112,7 @@ pub struct CreateCacheClusterInput {
     /// If you need more than 40 nodes for your Memcached cluster, please fill out the ElastiCache Limit
     /// Increase Request form at <http://aws.amazon.com/contact-us/elasticache-node-limit-request/>.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub num_cache_nodes: ::std::option::Option<i32>,
+    pub num_cache_nodes: Option<i32>,
     /// The compute and memory capacity of the nodes in the node group (shard).
     ///
     /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -179,12 +191,12 @@ pub struct CreateCacheClusterInput {
     /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
     ///   Redis OSS version 2.8.22 and later.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_type: ::std::option::Option<::std::string::String>,
+    pub cache_node_type: Option<String>,
     /// The name of the cache engine to be used for this cluster.
     ///
     /// Valid values for this parameter are: `memcached` \| `redis`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The version number of the cache engine to be used for this cluster. To view the supported cache
     /// engine versions, use the DescribeCacheEngineVersions operation.
     ///
@@ -194,12 +206,12 @@ pub struct CreateCacheClusterInput {
     /// you must delete the existing cluster or replication group and create it anew with the earlier engine
     /// version.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: Option<String>,
     /// The name of the parameter group to associate with this cluster. If this argument is omitted, the
     /// default parameter group for the specified engine is used. You cannot use any parameter group which
     /// has `cluster-enabled='yes'` when creating a cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// The name of the subnet group to be used for the cluster.
     ///
     /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
@@ -209,26 +221,22 @@ pub struct CreateCacheClusterInput {
     /// group before you start creating a cluster. For more information, see [Subnets and Subnet
     /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_subnet_group_name: Option<String>,
     /// A list of security group names to associate with this cluster.
     ///
     /// Use this parameter only when you are creating a cluster outside of an Amazon Virtual Private Cloud
     /// (Amazon VPC).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group_names: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_security_group_names: Option<Vec<String>>,
     /// One or more VPC security groups associated with the cluster.
     ///
     /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
     /// VPC).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub security_group_ids: Option<Vec<String>>,
     /// A list of tags to be added to this resource.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// A single-element string list containing an Amazon Resource Name (ARN) that uniquely identifies a
     /// Valkey or Redis OSS RDB snapshot file stored in Amazon S3. The snapshot file is used to populate the
     /// node group (shard). The Amazon S3 object name in the ARN cannot contain any commas.
@@ -237,33 +245,33 @@ pub struct CreateCacheClusterInput {
     ///
     /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub snapshot_arns: Option<Vec<String>>,
     /// The name of a Valkey or Redis OSS snapshot from which to restore data into the new node group
     /// (shard). The snapshot status changes to `restoring` while the new node group (shard) is being
     /// created.
     ///
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_name: ::std::option::Option<::std::string::String>,
+    pub snapshot_name: Option<String>,
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
+    pub preferred_maintenance_window: Option<String>,
     /// The port number on which each of the cache nodes accepts connections.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub port: ::std::option::Option<i32>,
+    pub port: Option<i32>,
     /// The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS) topic to which
     /// notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub notification_topic_arn: ::std::option::Option<::std::string::String>,
+    pub notification_topic_arn: Option<String>,
     /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
     /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
     /// disabled for previous versions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auto_minor_version_upgrade: ::std::option::Option<bool>,
+    pub auto_minor_version_upgrade: Option<bool>,
     /// The number of days for which ElastiCache retains automatic snapshots before deleting them. For
     /// example, if you set `SnapshotRetentionLimit` to 5, a snapshot taken today is retained for 5 days
     /// before being deleted.
@@ -272,7 +280,7 @@ pub struct CreateCacheClusterInput {
     ///
     /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_retention_limit: ::std::option::Option<i32>,
+    pub snapshot_retention_limit: Option<i32>,
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
     /// group (shard).
     ///
@@ -282,7 +290,7 @@ pub struct CreateCacheClusterInput {
     ///
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_window: ::std::option::Option<::std::string::String>,
+    pub snapshot_window: Option<String>,
     /// **Reserved parameter.** The password used to access a password protected server.
     ///
     /// Password constraints:
@@ -295,43 +303,41 @@ pub struct CreateCacheClusterInput {
     /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
     /// <http://redis.io/commands/AUTH>.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth_token: ::std::option::Option<::std::string::String>,
+    pub auth_token: Option<String>,
     /// Specifies whether the nodes in the cluster are created in a single outpost or across multiple
     /// outposts.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub outpost_mode: ::std::option::Option<crate::types::OutpostMode>,
+    pub outpost_mode: Option<crate::types::OutpostMode>,
     /// The outpost ARN in which the cache cluster is created.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
+    pub preferred_outpost_arn: Option<String>,
     /// The outpost ARNs in which the cache cluster is created.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preferred_outpost_arns: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub preferred_outpost_arns: Option<Vec<String>>,
     /// Specifies the destination, format and type of the logs.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log_delivery_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+    pub log_delivery_configurations: Option<
+        Vec<crate::types::LogDeliveryConfigurationRequest>,
     >,
     /// A flag that enables in-transit encryption when set to true.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transit_encryption_enabled: ::std::option::Option<bool>,
+    pub transit_encryption_enabled: Option<bool>,
     /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
     /// and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine version 1.6.6 and above on all
     /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub network_type: ::std::option::Option<crate::types::NetworkType>,
+    pub network_type: Option<crate::types::NetworkType>,
     /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+    pub ip_discovery: Option<crate::types::IpDiscovery>,
 }
 impl CreateCacheClusterInput {
     /// Creates a builder for [`CreateCacheClusterInput`].
     pub fn builder() -> crate::operation::create_cache_cluster::builders::CreateCacheClusterInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateCacheCluster` operation.
@@ -344,16 +350,16 @@ impl CreateCacheClusterInput {
 pub struct CreateCacheClusterOutput {
     /// Contains all of the attributes of a specific cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+    pub cache_cluster: Option<crate::types::CacheCluster>,
 }
 impl CreateCacheClusterOutput {
     /// Creates a builder for [`CreateCacheClusterOutput`].
     pub fn builder() -> crate::operation::create_cache_cluster::builders::CreateCacheClusterOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateCacheClusterInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateCacheClusterInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer.member("AZMode", self.az_mode.as_ref());
@@ -426,47 +432,32 @@ impl ::querygen_runtime::query::WriteQuery for CreateCacheClusterInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateCacheClusterInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreateCacheCluster",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &CreateCacheClusterInput) -> String {
+    QueryWriter::body("CreateCacheCluster", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateCacheClusterOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateCacheClusterOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateCacheCluster` response: `<CreateCacheClusterResponse><CreateCacheClusterResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateCacheClusterOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateCacheCluster",
-    )?;
+) -> Result<QueryResponse<CreateCacheClusterOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateCacheCluster")?;
     let output: CreateCacheClusterOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreateCacheClusterOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateCacheClusterOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -510,7 +501,7 @@ pub enum CreateCacheClusterError {
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateCacheClusterError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -518,13 +509,13 @@ impl CreateCacheClusterError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterAlreadyExistsFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
@@ -544,12 +535,8 @@ impl CreateCacheClusterError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateCacheClusterError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateCacheClusterError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterAlreadyExistsFault)
             .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
@@ -566,12 +553,10 @@ impl ::querygen_runtime::query::OperationError for CreateCacheClusterError {
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterAlreadyExistsFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
@@ -591,26 +576,19 @@ impl ::querygen_runtime::query::OperationError for CreateCacheClusterError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateCacheClusterError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateCacheClusterError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateCacheClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateCacheCluster` response into [`CreateCacheClusterError`].
@@ -621,11 +599,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateCacheClusterError {
 pub fn build_request(
     input: &CreateCacheClusterInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -633,61 +608,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateCacheCluster`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheClusterError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateCacheClusterOutput>,
-    CreateCacheClusterError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CreateCacheClusterOutput>, CreateCacheClusterError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CreateCacheClusterError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateCacheClusterInput,
     CreateCacheClusterOutput,
     CreateCacheClusterError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateCacheCluster",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateCacheCluster` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheClusterFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateCacheClusterInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateCacheClusterFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -699,25 +665,22 @@ impl CreateCacheClusterFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        CreateCacheClusterOutput,
-        ::querygen_client::SdkError<CreateCacheClusterError>,
-    > {
+    ) -> Result<CreateCacheClusterOutput, SdkError<CreateCacheClusterError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateCacheClusterOutput>,
-        ::querygen_client::SdkError<CreateCacheClusterError>,
+    ) -> Result<
+        QueryResponse<CreateCacheClusterOutput>,
+        SdkError<CreateCacheClusterError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateCacheCluster"),
                     ),
                 )
@@ -731,18 +694,12 @@ impl CreateCacheClusterFluentBuilder {
     /// - A name must contain from 1 to 50 alphanumeric characters or hyphens.
     /// - The first character must be a letter.
     /// - A name cannot end with a hyphen or contain two consecutive hyphens.
-    pub fn cache_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
     }
     /// Sets or clears the `CacheClusterId` member.
-    pub fn set_cache_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_cluster_id(input);
         self
     }
@@ -755,18 +712,12 @@ impl CreateCacheClusterFluentBuilder {
     /// Availability Zones.
     ///
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
@@ -777,18 +728,12 @@ impl CreateCacheClusterFluentBuilder {
     ///
     /// If the `AZMode` and `PreferredAvailabilityZones` are not specified, ElastiCache assumes `single-az`
     /// mode.
-    pub fn az_mode(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::AzMode>,
-    ) -> Self {
+    pub fn az_mode(mut self, input: impl Into<crate::types::AzMode>) -> Self {
         self.inner = self.inner.az_mode(input);
         self
     }
     /// Sets or clears the `AZMode` member.
-    pub fn set_az_mode(
-        mut self,
-        input: ::std::option::Option<crate::types::AzMode>,
-    ) -> Self {
+    pub fn set_az_mode(mut self, input: Option<crate::types::AzMode>) -> Self {
         self.inner = self.inner.set_az_mode(input);
         self
     }
@@ -798,18 +743,12 @@ impl CreateCacheClusterFluentBuilder {
     /// create your nodes across multiple Availability Zones, use `PreferredAvailabilityZones`.
     ///
     /// Default: System chosen Availability Zone.
-    pub fn preferred_availability_zone(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn preferred_availability_zone(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_availability_zone(input);
         self
     }
     /// Sets or clears the `PreferredAvailabilityZone` member.
-    pub fn set_preferred_availability_zone(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_preferred_availability_zone(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_preferred_availability_zone(input);
         self
     }
@@ -829,17 +768,14 @@ impl CreateCacheClusterFluentBuilder {
     /// repeat the Availability Zone multiple times in the list.
     ///
     /// Default: System chosen Availability Zones.
-    pub fn preferred_availability_zones(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn preferred_availability_zones(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_availability_zones(item);
         self
     }
     /// Sets or clears the `PreferredAvailabilityZones` member.
     pub fn set_preferred_availability_zones(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        input: Option<Vec<String>>,
     ) -> Self {
         self.inner = self.inner.set_preferred_availability_zones(input);
         self
@@ -851,12 +787,12 @@ impl CreateCacheClusterFluentBuilder {
     ///
     /// If you need more than 40 nodes for your Memcached cluster, please fill out the ElastiCache Limit
     /// Increase Request form at <http://aws.amazon.com/contact-us/elasticache-node-limit-request/>.
-    pub fn num_cache_nodes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.num_cache_nodes(input);
         self
     }
     /// Sets or clears the `NumCacheNodes` member.
-    pub fn set_num_cache_nodes(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_num_cache_nodes(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_num_cache_nodes(input);
         self
     }
@@ -937,36 +873,24 @@ impl CreateCacheClusterFluentBuilder {
     /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
     /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
     ///   Redis OSS version 2.8.22 and later.
-    pub fn cache_node_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_type(input);
         self
     }
     /// Sets or clears the `CacheNodeType` member.
-    pub fn set_cache_node_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_node_type(input);
         self
     }
     /// The name of the cache engine to be used for this cluster.
     ///
     /// Valid values for this parameter are: `memcached` \| `redis`
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -978,36 +902,24 @@ impl CreateCacheClusterFluentBuilder {
     /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
     /// you must delete the existing cluster or replication group and create it anew with the earlier engine
     /// version.
-    pub fn engine_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
     }
     /// Sets or clears the `EngineVersion` member.
-    pub fn set_engine_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine_version(input);
         self
     }
     /// The name of the parameter group to associate with this cluster. If this argument is omitted, the
     /// default parameter group for the specified engine is used. You cannot use any parameter group which
     /// has `cluster-enabled='yes'` when creating a cluster.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
@@ -1019,18 +931,12 @@ impl CreateCacheClusterFluentBuilder {
     /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
     /// group before you start creating a cluster. For more information, see [Subnets and Subnet
     /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
-    pub fn cache_subnet_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_name(input);
         self
     }
     /// Sets or clears the `CacheSubnetGroupName` member.
-    pub fn set_cache_subnet_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_subnet_group_name(input);
         self
     }
@@ -1040,18 +946,12 @@ impl CreateCacheClusterFluentBuilder {
     ///
     /// Use this parameter only when you are creating a cluster outside of an Amazon Virtual Private Cloud
     /// (Amazon VPC).
-    pub fn cache_security_group_names(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_names(item);
         self
     }
     /// Sets or clears the `CacheSecurityGroupNames` member.
-    pub fn set_cache_security_group_names(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_cache_security_group_names(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_cache_security_group_names(input);
         self
     }
@@ -1061,33 +961,24 @@ impl CreateCacheClusterFluentBuilder {
     ///
     /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
     /// VPC).
-    pub fn security_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.security_group_ids(item);
         self
     }
     /// Sets or clears the `SecurityGroupIds` member.
-    pub fn set_security_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_security_group_ids(input);
         self
     }
     /// Appends one item to the `Tags` member.
     ///
     /// A list of tags to be added to this resource.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
@@ -1100,18 +991,12 @@ impl CreateCacheClusterFluentBuilder {
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
     ///
     /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
-    pub fn snapshot_arns(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_arns(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_arns(item);
         self
     }
     /// Sets or clears the `SnapshotArns` member.
-    pub fn set_snapshot_arns(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_snapshot_arns(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_snapshot_arns(input);
         self
     }
@@ -1120,46 +1005,34 @@ impl CreateCacheClusterFluentBuilder {
     /// created.
     ///
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-    pub fn snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_name(input);
         self
     }
     /// Sets or clears the `SnapshotName` member.
-    pub fn set_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_name(input);
         self
     }
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
-    pub fn preferred_maintenance_window(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_maintenance_window(input);
         self
     }
     /// Sets or clears the `PreferredMaintenanceWindow` member.
-    pub fn set_preferred_maintenance_window(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_preferred_maintenance_window(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_preferred_maintenance_window(input);
         self
     }
     /// The port number on which each of the cache nodes accepts connections.
-    pub fn port(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn port(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.port(input);
         self
     }
     /// Sets or clears the `Port` member.
-    pub fn set_port(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_port(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_port(input);
         self
     }
@@ -1167,36 +1040,24 @@ impl CreateCacheClusterFluentBuilder {
     /// notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
-    pub fn notification_topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn notification_topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notification_topic_arn(input);
         self
     }
     /// Sets or clears the `NotificationTopicArn` member.
-    pub fn set_notification_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notification_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_notification_topic_arn(input);
         self
     }
     /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
     /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
     /// disabled for previous versions.
-    pub fn auto_minor_version_upgrade(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.auto_minor_version_upgrade(input);
         self
     }
     /// Sets or clears the `AutoMinorVersionUpgrade` member.
-    pub fn set_auto_minor_version_upgrade(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_auto_minor_version_upgrade(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_auto_minor_version_upgrade(input);
         self
     }
@@ -1207,18 +1068,12 @@ impl CreateCacheClusterFluentBuilder {
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
     ///
     /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
-    pub fn snapshot_retention_limit(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
+    pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
@@ -1230,18 +1085,12 @@ impl CreateCacheClusterFluentBuilder {
     /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
     ///
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-    pub fn snapshot_window(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_window(input);
         self
     }
     /// Sets or clears the `SnapshotWindow` member.
-    pub fn set_snapshot_window(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_window(input);
         self
     }
@@ -1256,69 +1105,45 @@ impl CreateCacheClusterFluentBuilder {
     ///
     /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
     /// <http://redis.io/commands/AUTH>.
-    pub fn auth_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn auth_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.auth_token(input);
         self
     }
     /// Sets or clears the `AuthToken` member.
-    pub fn set_auth_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_auth_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_auth_token(input);
         self
     }
     /// Specifies whether the nodes in the cluster are created in a single outpost or across multiple
     /// outposts.
-    pub fn outpost_mode(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::OutpostMode>,
-    ) -> Self {
+    pub fn outpost_mode(mut self, input: impl Into<crate::types::OutpostMode>) -> Self {
         self.inner = self.inner.outpost_mode(input);
         self
     }
     /// Sets or clears the `OutpostMode` member.
-    pub fn set_outpost_mode(
-        mut self,
-        input: ::std::option::Option<crate::types::OutpostMode>,
-    ) -> Self {
+    pub fn set_outpost_mode(mut self, input: Option<crate::types::OutpostMode>) -> Self {
         self.inner = self.inner.set_outpost_mode(input);
         self
     }
     /// The outpost ARN in which the cache cluster is created.
-    pub fn preferred_outpost_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn preferred_outpost_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_outpost_arn(input);
         self
     }
     /// Sets or clears the `PreferredOutpostArn` member.
-    pub fn set_preferred_outpost_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_preferred_outpost_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_preferred_outpost_arn(input);
         self
     }
     /// Appends one item to the `PreferredOutpostArns` member.
     ///
     /// The outpost ARNs in which the cache cluster is created.
-    pub fn preferred_outpost_arns(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn preferred_outpost_arns(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_outpost_arns(item);
         self
     }
     /// Sets or clears the `PreferredOutpostArns` member.
-    pub fn set_preferred_outpost_arns(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_preferred_outpost_arns(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_preferred_outpost_arns(input);
         self
     }
@@ -1327,7 +1152,7 @@ impl CreateCacheClusterFluentBuilder {
     /// Specifies the destination, format and type of the logs.
     pub fn log_delivery_configurations(
         mut self,
-        item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+        item: impl Into<crate::types::LogDeliveryConfigurationRequest>,
     ) -> Self {
         self.inner = self.inner.log_delivery_configurations(item);
         self
@@ -1335,44 +1160,30 @@ impl CreateCacheClusterFluentBuilder {
     /// Sets or clears the `LogDeliveryConfigurations` member.
     pub fn set_log_delivery_configurations(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
+        input: Option<Vec<crate::types::LogDeliveryConfigurationRequest>>,
     ) -> Self {
         self.inner = self.inner.set_log_delivery_configurations(input);
         self
     }
     /// A flag that enables in-transit encryption when set to true.
-    pub fn transit_encryption_enabled(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.transit_encryption_enabled(input);
         self
     }
     /// Sets or clears the `TransitEncryptionEnabled` member.
-    pub fn set_transit_encryption_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_transit_encryption_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_transit_encryption_enabled(input);
         self
     }
     /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
     /// and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine version 1.6.6 and above on all
     /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
-    pub fn network_type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::NetworkType>,
-    ) -> Self {
+    pub fn network_type(mut self, input: impl Into<crate::types::NetworkType>) -> Self {
         self.inner = self.inner.network_type(input);
         self
     }
     /// Sets or clears the `NetworkType` member.
-    pub fn set_network_type(
-        mut self,
-        input: ::std::option::Option<crate::types::NetworkType>,
-    ) -> Self {
+    pub fn set_network_type(mut self, input: Option<crate::types::NetworkType>) -> Self {
         self.inner = self.inner.set_network_type(input);
         self
     }
@@ -1380,27 +1191,19 @@ impl CreateCacheClusterFluentBuilder {
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
-    pub fn ip_discovery(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::IpDiscovery>,
-    ) -> Self {
+    pub fn ip_discovery(mut self, input: impl Into<crate::types::IpDiscovery>) -> Self {
         self.inner = self.inner.ip_discovery(input);
         self
     }
     /// Sets or clears the `IpDiscovery` member.
-    pub fn set_ip_discovery(
-        mut self,
-        input: ::std::option::Option<crate::types::IpDiscovery>,
-    ) -> Self {
+    pub fn set_ip_discovery(mut self, input: Option<crate::types::IpDiscovery>) -> Self {
         self.inner = self.inner.set_ip_discovery(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateCacheClusterInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateCacheClusterInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_cluster_id = node.member("CacheClusterId")?;
         out.replication_group_id = node.member("ReplicationGroupId")?;
@@ -1436,7 +1239,7 @@ impl ::querygen_runtime::server::ReadQuery for CreateCacheClusterInput {
         out.transit_encryption_enabled = node.member("TransitEncryptionEnabled")?;
         out.network_type = node.member("NetworkType")?;
         out.ip_discovery = node.member("IpDiscovery")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_cluster_id: out.cache_cluster_id,
             replication_group_id: out.replication_group_id,
             az_mode: out.az_mode,
@@ -1471,19 +1274,14 @@ impl ::querygen_runtime::server::ReadQuery for CreateCacheClusterInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateCacheClusterOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateCacheClusterOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("CacheCluster", self.cache_cluster.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateCacheCluster` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    CreateCacheClusterInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<CreateCacheClusterInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "CreateCacheCluster", "2015-02-02")
 }
 /// Server side: the `<CreateCacheClusterResponse>` document for `output`.
@@ -1491,67 +1289,52 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreateCacheClusterOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreateCacheCluster",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateCacheClusterInput`](super::CreateCacheClusterInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheClusterInputBuilder {
-        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) az_mode: ::std::option::Option<crate::types::AzMode>,
-        pub(crate) preferred_availability_zone: ::std::option::Option<
-            ::std::string::String,
+        pub(crate) cache_cluster_id: Option<String>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) az_mode: Option<crate::types::AzMode>,
+        pub(crate) preferred_availability_zone: Option<String>,
+        pub(crate) preferred_availability_zones: Option<Vec<String>>,
+        pub(crate) num_cache_nodes: Option<i32>,
+        pub(crate) cache_node_type: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) engine_version: Option<String>,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) cache_subnet_group_name: Option<String>,
+        pub(crate) cache_security_group_names: Option<Vec<String>>,
+        pub(crate) security_group_ids: Option<Vec<String>>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
+        pub(crate) snapshot_arns: Option<Vec<String>>,
+        pub(crate) snapshot_name: Option<String>,
+        pub(crate) preferred_maintenance_window: Option<String>,
+        pub(crate) port: Option<i32>,
+        pub(crate) notification_topic_arn: Option<String>,
+        pub(crate) auto_minor_version_upgrade: Option<bool>,
+        pub(crate) snapshot_retention_limit: Option<i32>,
+        pub(crate) snapshot_window: Option<String>,
+        pub(crate) auth_token: Option<String>,
+        pub(crate) outpost_mode: Option<crate::types::OutpostMode>,
+        pub(crate) preferred_outpost_arn: Option<String>,
+        pub(crate) preferred_outpost_arns: Option<Vec<String>>,
+        pub(crate) log_delivery_configurations: Option<
+            Vec<crate::types::LogDeliveryConfigurationRequest>,
         >,
-        pub(crate) preferred_availability_zones: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) num_cache_nodes: ::std::option::Option<i32>,
-        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_security_group_names: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        pub(crate) snapshot_arns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
-        pub(crate) preferred_maintenance_window: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) port: ::std::option::Option<i32>,
-        pub(crate) notification_topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
-        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-        pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
-        pub(crate) auth_token: ::std::option::Option<::std::string::String>,
-        pub(crate) outpost_mode: ::std::option::Option<crate::types::OutpostMode>,
-        pub(crate) preferred_outpost_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) preferred_outpost_arns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
-        pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
-        pub(crate) network_type: ::std::option::Option<crate::types::NetworkType>,
-        pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+        pub(crate) transit_encryption_enabled: Option<bool>,
+        pub(crate) network_type: Option<crate::types::NetworkType>,
+        pub(crate) ip_discovery: Option<crate::types::IpDiscovery>,
     }
     impl CreateCacheClusterInputBuilder {
         /// The node group (shard) identifier. This parameter is stored as a lowercase string.
@@ -1561,18 +1344,12 @@ pub mod builders {
         /// - A name must contain from 1 to 50 alphanumeric characters or hyphens.
         /// - The first character must be a letter.
         /// - A name cannot end with a hyphen or contain two consecutive hyphens.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.cache_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
             self.cache_cluster_id = input;
             self
         }
@@ -1585,18 +1362,12 @@ pub mod builders {
         /// Availability Zones.
         ///
         /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
@@ -1607,18 +1378,12 @@ pub mod builders {
         ///
         /// If the `AZMode` and `PreferredAvailabilityZones` are not specified, ElastiCache assumes `single-az`
         /// mode.
-        pub fn az_mode(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AzMode>,
-        ) -> Self {
-            self.az_mode = ::std::option::Option::Some(input.into());
+        pub fn az_mode(mut self, input: impl Into<crate::types::AzMode>) -> Self {
+            self.az_mode = Some(input.into());
             self
         }
         /// Sets or clears the `AZMode` member.
-        pub fn set_az_mode(
-            mut self,
-            input: ::std::option::Option<crate::types::AzMode>,
-        ) -> Self {
+        pub fn set_az_mode(mut self, input: Option<crate::types::AzMode>) -> Self {
             self.az_mode = input;
             self
         }
@@ -1628,18 +1393,12 @@ pub mod builders {
         /// create your nodes across multiple Availability Zones, use `PreferredAvailabilityZones`.
         ///
         /// Default: System chosen Availability Zone.
-        pub fn preferred_availability_zone(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.preferred_availability_zone = ::std::option::Option::Some(input.into());
+        pub fn preferred_availability_zone(mut self, input: impl Into<String>) -> Self {
+            self.preferred_availability_zone = Some(input.into());
             self
         }
         /// Sets or clears the `PreferredAvailabilityZone` member.
-        pub fn set_preferred_availability_zone(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_preferred_availability_zone(mut self, input: Option<String>) -> Self {
             self.preferred_availability_zone = input;
             self
         }
@@ -1659,19 +1418,16 @@ pub mod builders {
         /// repeat the Availability Zone multiple times in the list.
         ///
         /// Default: System chosen Availability Zones.
-        pub fn preferred_availability_zones(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn preferred_availability_zones(mut self, item: impl Into<String>) -> Self {
             self.preferred_availability_zones
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `PreferredAvailabilityZones` member.
         pub fn set_preferred_availability_zones(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.preferred_availability_zones = input;
             self
@@ -1683,12 +1439,12 @@ pub mod builders {
         ///
         /// If you need more than 40 nodes for your Memcached cluster, please fill out the ElastiCache Limit
         /// Increase Request form at <http://aws.amazon.com/contact-us/elasticache-node-limit-request/>.
-        pub fn num_cache_nodes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.num_cache_nodes = ::std::option::Option::Some(input.into());
+        pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
+            self.num_cache_nodes = Some(input.into());
             self
         }
         /// Sets or clears the `NumCacheNodes` member.
-        pub fn set_num_cache_nodes(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_num_cache_nodes(mut self, input: Option<i32>) -> Self {
             self.num_cache_nodes = input;
             self
         }
@@ -1769,36 +1525,24 @@ pub mod builders {
         /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
-        pub fn cache_node_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_node_type = ::std::option::Option::Some(input.into());
+        pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+            self.cache_node_type = Some(input.into());
             self
         }
         /// Sets or clears the `CacheNodeType` member.
-        pub fn set_cache_node_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
             self.cache_node_type = input;
             self
         }
         /// The name of the cache engine to be used for this cluster.
         ///
         /// Valid values for this parameter are: `memcached` \| `redis`
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
@@ -1810,36 +1554,24 @@ pub mod builders {
         /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
         /// you must delete the existing cluster or replication group and create it anew with the earlier engine
         /// version.
-        pub fn engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine_version = ::std::option::Option::Some(input.into());
+        pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+            self.engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `EngineVersion` member.
-        pub fn set_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine_version(mut self, input: Option<String>) -> Self {
             self.engine_version = input;
             self
         }
         /// The name of the parameter group to associate with this cluster. If this argument is omitted, the
         /// default parameter group for the specified engine is used. You cannot use any parameter group which
         /// has `cluster-enabled='yes'` when creating a cluster.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
@@ -1851,18 +1583,12 @@ pub mod builders {
         /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
         /// group before you start creating a cluster. For more information, see [Subnets and Subnet
         /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
-        pub fn cache_subnet_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_subnet_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_subnet_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSubnetGroupName` member.
-        pub fn set_cache_subnet_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
             self.cache_subnet_group_name = input;
             self
         }
@@ -1872,19 +1598,16 @@ pub mod builders {
         ///
         /// Use this parameter only when you are creating a cluster outside of an Amazon Virtual Private Cloud
         /// (Amazon VPC).
-        pub fn cache_security_group_names(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
             self.cache_security_group_names
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroupNames` member.
         pub fn set_cache_security_group_names(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.cache_security_group_names = input;
             self
@@ -1895,38 +1618,24 @@ pub mod builders {
         ///
         /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
         /// VPC).
-        pub fn security_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.security_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.security_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SecurityGroupIds` member.
-        pub fn set_security_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.security_group_ids = input;
             self
         }
         /// Appends one item to the `Tags` member.
         ///
         /// A list of tags to be added to this resource.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
@@ -1939,20 +1648,12 @@ pub mod builders {
         /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
         ///
         /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
-        pub fn snapshot_arns(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_arns
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn snapshot_arns(mut self, item: impl Into<String>) -> Self {
+            self.snapshot_arns.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SnapshotArns` member.
-        pub fn set_snapshot_arns(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_snapshot_arns(mut self, input: Option<Vec<String>>) -> Self {
             self.snapshot_arns = input;
             self
         }
@@ -1961,48 +1662,37 @@ pub mod builders {
         /// created.
         ///
         /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-        pub fn snapshot_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_name = ::std::option::Option::Some(input.into());
+        pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotName` member.
-        pub fn set_snapshot_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
             self.snapshot_name = input;
             self
         }
         /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
         /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
         /// window is a 60 minute period.
-        pub fn preferred_maintenance_window(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(
-                input.into(),
-            );
+        pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
+            self.preferred_maintenance_window = Some(input.into());
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
         pub fn set_preferred_maintenance_window(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.preferred_maintenance_window = input;
             self
         }
         /// The port number on which each of the cache nodes accepts connections.
-        pub fn port(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.port = ::std::option::Option::Some(input.into());
+        pub fn port(mut self, input: impl Into<i32>) -> Self {
+            self.port = Some(input.into());
             self
         }
         /// Sets or clears the `Port` member.
-        pub fn set_port(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_port(mut self, input: Option<i32>) -> Self {
             self.port = input;
             self
         }
@@ -2010,36 +1700,24 @@ pub mod builders {
         /// notifications are sent.
         ///
         /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
-        pub fn notification_topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.notification_topic_arn = ::std::option::Option::Some(input.into());
+        pub fn notification_topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.notification_topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `NotificationTopicArn` member.
-        pub fn set_notification_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_notification_topic_arn(mut self, input: Option<String>) -> Self {
             self.notification_topic_arn = input;
             self
         }
         /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
         /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
         /// disabled for previous versions.
-        pub fn auto_minor_version_upgrade(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.auto_minor_version_upgrade = ::std::option::Option::Some(input.into());
+        pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
+            self.auto_minor_version_upgrade = Some(input.into());
             self
         }
         /// Sets or clears the `AutoMinorVersionUpgrade` member.
-        pub fn set_auto_minor_version_upgrade(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_auto_minor_version_upgrade(mut self, input: Option<bool>) -> Self {
             self.auto_minor_version_upgrade = input;
             self
         }
@@ -2050,18 +1728,12 @@ pub mod builders {
         /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
         ///
         /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
-        pub fn snapshot_retention_limit(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+        pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+            self.snapshot_retention_limit = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -2073,18 +1745,12 @@ pub mod builders {
         /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
         ///
         /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-        pub fn snapshot_window(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_window = ::std::option::Option::Some(input.into());
+        pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_window = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotWindow` member.
-        pub fn set_snapshot_window(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
             self.snapshot_window = input;
             self
         }
@@ -2099,18 +1765,12 @@ pub mod builders {
         ///
         /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
         /// <http://redis.io/commands/AUTH>.
-        pub fn auth_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.auth_token = ::std::option::Option::Some(input.into());
+        pub fn auth_token(mut self, input: impl Into<String>) -> Self {
+            self.auth_token = Some(input.into());
             self
         }
         /// Sets or clears the `AuthToken` member.
-        pub fn set_auth_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_auth_token(mut self, input: Option<String>) -> Self {
             self.auth_token = input;
             self
         }
@@ -2118,52 +1778,38 @@ pub mod builders {
         /// outposts.
         pub fn outpost_mode(
             mut self,
-            input: impl ::std::convert::Into<crate::types::OutpostMode>,
+            input: impl Into<crate::types::OutpostMode>,
         ) -> Self {
-            self.outpost_mode = ::std::option::Option::Some(input.into());
+            self.outpost_mode = Some(input.into());
             self
         }
         /// Sets or clears the `OutpostMode` member.
         pub fn set_outpost_mode(
             mut self,
-            input: ::std::option::Option<crate::types::OutpostMode>,
+            input: Option<crate::types::OutpostMode>,
         ) -> Self {
             self.outpost_mode = input;
             self
         }
         /// The outpost ARN in which the cache cluster is created.
-        pub fn preferred_outpost_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.preferred_outpost_arn = ::std::option::Option::Some(input.into());
+        pub fn preferred_outpost_arn(mut self, input: impl Into<String>) -> Self {
+            self.preferred_outpost_arn = Some(input.into());
             self
         }
         /// Sets or clears the `PreferredOutpostArn` member.
-        pub fn set_preferred_outpost_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_preferred_outpost_arn(mut self, input: Option<String>) -> Self {
             self.preferred_outpost_arn = input;
             self
         }
         /// Appends one item to the `PreferredOutpostArns` member.
         ///
         /// The outpost ARNs in which the cache cluster is created.
-        pub fn preferred_outpost_arns(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.preferred_outpost_arns
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn preferred_outpost_arns(mut self, item: impl Into<String>) -> Self {
+            self.preferred_outpost_arns.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `PreferredOutpostArns` member.
-        pub fn set_preferred_outpost_arns(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_preferred_outpost_arns(mut self, input: Option<Vec<String>>) -> Self {
             self.preferred_outpost_arns = input;
             self
         }
@@ -2172,38 +1818,28 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<
-                crate::types::LogDeliveryConfigurationRequest,
-            >,
+            item: impl Into<crate::types::LogDeliveryConfigurationRequest>,
         ) -> Self {
             self.log_delivery_configurations
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `LogDeliveryConfigurations` member.
         pub fn set_log_delivery_configurations(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-            >,
+            input: Option<Vec<crate::types::LogDeliveryConfigurationRequest>>,
         ) -> Self {
             self.log_delivery_configurations = input;
             self
         }
         /// A flag that enables in-transit encryption when set to true.
-        pub fn transit_encryption_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.transit_encryption_enabled = ::std::option::Option::Some(input.into());
+        pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.transit_encryption_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `TransitEncryptionEnabled` member.
-        pub fn set_transit_encryption_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_transit_encryption_enabled(mut self, input: Option<bool>) -> Self {
             self.transit_encryption_enabled = input;
             self
         }
@@ -2212,15 +1848,15 @@ pub mod builders {
         /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
         pub fn network_type(
             mut self,
-            input: impl ::std::convert::Into<crate::types::NetworkType>,
+            input: impl Into<crate::types::NetworkType>,
         ) -> Self {
-            self.network_type = ::std::option::Option::Some(input.into());
+            self.network_type = Some(input.into());
             self
         }
         /// Sets or clears the `NetworkType` member.
         pub fn set_network_type(
             mut self,
-            input: ::std::option::Option<crate::types::NetworkType>,
+            input: Option<crate::types::NetworkType>,
         ) -> Self {
             self.network_type = input;
             self
@@ -2231,15 +1867,15 @@ pub mod builders {
         /// system](http://aws.amazon.com/ec2/nitro/).
         pub fn ip_discovery(
             mut self,
-            input: impl ::std::convert::Into<crate::types::IpDiscovery>,
+            input: impl Into<crate::types::IpDiscovery>,
         ) -> Self {
-            self.ip_discovery = ::std::option::Option::Some(input.into());
+            self.ip_discovery = Some(input.into());
             self
         }
         /// Sets or clears the `IpDiscovery` member.
         pub fn set_ip_discovery(
             mut self,
-            input: ::std::option::Option<crate::types::IpDiscovery>,
+            input: Option<crate::types::IpDiscovery>,
         ) -> Self {
             self.ip_discovery = input;
             self
@@ -2247,23 +1883,20 @@ pub mod builders {
         /// Builds the [`CreateCacheClusterInput`](super::CreateCacheClusterInput), failing if any required member (`cache_cluster_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_cache_cluster::CreateCacheClusterInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_cluster_id.is_none() {
                 missing.push("cache_cluster_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CreateCacheClusterInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("CreateCacheClusterInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_cache_cluster::CreateCacheClusterInput {
+            Ok(crate::operation::create_cache_cluster::CreateCacheClusterInput {
                 cache_cluster_id: self.cache_cluster_id,
                 replication_group_id: self.replication_group_id,
                 az_mode: self.az_mode,
@@ -2300,21 +1933,21 @@ pub mod builders {
     /// A builder for [`CreateCacheClusterOutput`](super::CreateCacheClusterOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheClusterOutputBuilder {
-        pub(crate) cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+        pub(crate) cache_cluster: Option<crate::types::CacheCluster>,
     }
     impl CreateCacheClusterOutputBuilder {
         /// Contains all of the attributes of a specific cluster.
         pub fn cache_cluster(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheCluster>,
+            input: impl Into<crate::types::CacheCluster>,
         ) -> Self {
-            self.cache_cluster = ::std::option::Option::Some(input.into());
+            self.cache_cluster = Some(input.into());
             self
         }
         /// Sets or clears the `CacheCluster` member.
         pub fn set_cache_cluster(
             mut self,
-            input: ::std::option::Option<crate::types::CacheCluster>,
+            input: Option<crate::types::CacheCluster>,
         ) -> Self {
             self.cache_cluster = input;
             self

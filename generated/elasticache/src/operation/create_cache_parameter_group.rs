@@ -25,6 +25,20 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `CreateCacheParameterGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheParameterGroupMessage`.
@@ -37,7 +51,7 @@ pub struct CreateCacheParameterGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// The name of the cache parameter group family that the cache parameter group can be used with.
     ///
     /// Valid values are: `valkey8` \| `valkey7` \| `memcached1.4` \| `memcached1.5` \| `memcached1.6` \|
@@ -45,21 +59,21 @@ pub struct CreateCacheParameterGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_family: Option<String>,
     /// A user-specified description for the cache parameter group.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CreateCacheParameterGroupInput {
     /// Creates a builder for [`CreateCacheParameterGroupInput`].
     pub fn builder() -> crate::operation::create_cache_parameter_group::builders::CreateCacheParameterGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateCacheParameterGroup` operation.
@@ -72,16 +86,16 @@ impl CreateCacheParameterGroupInput {
 pub struct CreateCacheParameterGroupOutput {
     /// Represents the output of a `CreateCacheParameterGroup` operation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group: ::std::option::Option<crate::types::CacheParameterGroup>,
+    pub cache_parameter_group: Option<crate::types::CacheParameterGroup>,
 }
 impl CreateCacheParameterGroupOutput {
     /// Creates a builder for [`CreateCacheParameterGroupOutput`].
     pub fn builder() -> crate::operation::create_cache_parameter_group::builders::CreateCacheParameterGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateCacheParameterGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateCacheParameterGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
         writer
@@ -94,22 +108,13 @@ impl ::querygen_runtime::query::WriteQuery for CreateCacheParameterGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreateCacheParameterGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreateCacheParameterGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &CreateCacheParameterGroupInput) -> String {
+    QueryWriter::body("CreateCacheParameterGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateCacheParameterGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateCacheParameterGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheParameterGroup" => {
                     reader.read_into(&child, &mut out.cache_parameter_group)
@@ -117,28 +122,20 @@ impl ::querygen_runtime::xml::ReadXml for CreateCacheParameterGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateCacheParameterGroup` response: `<CreateCacheParameterGroupResponse><CreateCacheParameterGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateCacheParameterGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateCacheParameterGroup",
-    )?;
+) -> Result<QueryResponse<CreateCacheParameterGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateCacheParameterGroup")?;
     let output: CreateCacheParameterGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreateCacheParameterGroupOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateCacheParameterGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -168,7 +165,7 @@ pub enum CreateCacheParameterGroupError {
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateCacheParameterGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -176,13 +173,13 @@ impl CreateCacheParameterGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheParameterGroupAlreadyExistsFault(error) => error,
             Self::CacheParameterGroupQuotaExceededFault(error) => error,
             Self::InvalidCacheParameterGroupStateFault(error) => error,
@@ -194,12 +191,8 @@ impl CreateCacheParameterGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateCacheParameterGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateCacheParameterGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheParameterGroupAlreadyExistsFault)
             .or_else(|| error.read(Self::CacheParameterGroupQuotaExceededFault))
@@ -208,12 +201,10 @@ impl ::querygen_runtime::query::OperationError for CreateCacheParameterGroupErro
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheParameterGroupAlreadyExistsFault(error) => error,
             Self::CacheParameterGroupQuotaExceededFault(error) => error,
@@ -225,26 +216,19 @@ impl ::querygen_runtime::query::OperationError for CreateCacheParameterGroupErro
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateCacheParameterGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateCacheParameterGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateCacheParameterGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateCacheParameterGroup` response into [`CreateCacheParameterGroupError`].
@@ -255,11 +239,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateCacheParameterGroupE
 pub fn build_request(
     input: &CreateCacheParameterGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -267,10 +248,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateCacheParameterGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheParameterGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateCacheParameterGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<CreateCacheParameterGroupOutput>,
     CreateCacheParameterGroupError,
 > {
     let status = response.status().as_u16();
@@ -279,49 +260,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CreateCacheParameterGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateCacheParameterGroupInput,
     CreateCacheParameterGroupOutput,
     CreateCacheParameterGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateCacheParameterGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheParameterGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -333,25 +308,25 @@ impl CreateCacheParameterGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CreateCacheParameterGroupOutput,
-        ::querygen_client::SdkError<CreateCacheParameterGroupError>,
+        SdkError<CreateCacheParameterGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateCacheParameterGroupOutput>,
-        ::querygen_client::SdkError<CreateCacheParameterGroupError>,
+    ) -> Result<
+        QueryResponse<CreateCacheParameterGroupOutput>,
+        SdkError<CreateCacheParameterGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateCacheParameterGroup"),
                     ),
                 )
@@ -359,18 +334,12 @@ impl CreateCacheParameterGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// A user-specified name for the cache parameter group.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
@@ -378,34 +347,22 @@ impl CreateCacheParameterGroupFluentBuilder {
     ///
     /// Valid values are: `valkey8` \| `valkey7` \| `memcached1.4` \| `memcached1.5` \| `memcached1.6` \|
     /// `redis2.6` \| `redis2.8` \| `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis7`
-    pub fn cache_parameter_group_family(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_family(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_family(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupFamily` member.
-    pub fn set_cache_parameter_group_family(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_family(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_family(input);
         self
     }
     /// A user-specified description for the cache parameter group.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears the `Description` member.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
@@ -413,30 +370,25 @@ impl CreateCacheParameterGroupFluentBuilder {
     ///
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateCacheParameterGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateCacheParameterGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
         out.cache_parameter_group_family = node.member("CacheParameterGroupFamily")?;
         out.description = node.member("Description")?;
         out.tags = node.list("Tags", "Tag")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_parameter_group_name: out.cache_parameter_group_name,
             cache_parameter_group_family: out.cache_parameter_group_family,
             description: out.description,
@@ -445,8 +397,8 @@ impl ::querygen_runtime::server::ReadQuery for CreateCacheParameterGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateCacheParameterGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateCacheParameterGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("CacheParameterGroup", self.cache_parameter_group.as_ref());
     }
 }
@@ -454,10 +406,7 @@ impl ::querygen_runtime::server::WriteXml for CreateCacheParameterGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateCacheParameterGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CreateCacheParameterGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CreateCacheParameterGroup",
@@ -469,42 +418,33 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreateCacheParameterGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreateCacheParameterGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateCacheParameterGroupInput`](super::CreateCacheParameterGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheParameterGroupInputBuilder {
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) cache_parameter_group_family: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) description: ::std::option::Option<::std::string::String>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) cache_parameter_group_family: Option<String>,
+        pub(crate) description: Option<String>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl CreateCacheParameterGroupInputBuilder {
         /// A user-specified name for the cache parameter group.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
@@ -512,36 +452,25 @@ pub mod builders {
         ///
         /// Valid values are: `valkey8` \| `valkey7` \| `memcached1.4` \| `memcached1.5` \| `memcached1.6` \|
         /// `redis2.6` \| `redis2.8` \| `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis7`
-        pub fn cache_parameter_group_family(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_family = ::std::option::Option::Some(
-                input.into(),
-            );
+        pub fn cache_parameter_group_family(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_family = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupFamily` member.
         pub fn set_cache_parameter_group_family(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.cache_parameter_group_family = input;
             self
         }
         /// A user-specified description for the cache parameter group.
-        pub fn description(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.description = ::std::option::Option::Some(input.into());
+        pub fn description(mut self, input: impl Into<String>) -> Self {
+            self.description = Some(input.into());
             self
         }
         /// Sets or clears the `Description` member.
-        pub fn set_description(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_description(mut self, input: Option<String>) -> Self {
             self.description = input;
             self
         }
@@ -549,29 +478,23 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`CreateCacheParameterGroupInput`](super::CreateCacheParameterGroupInput), failing if any required member (`cache_parameter_group_name`, `cache_parameter_group_family`, `description`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_cache_parameter_group::CreateCacheParameterGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_parameter_group_name.is_none() {
                 missing.push("cache_parameter_group_name");
             }
@@ -582,14 +505,14 @@ pub mod builders {
                 missing.push("description");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "CreateCacheParameterGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_cache_parameter_group::CreateCacheParameterGroupInput {
+            Ok(crate::operation::create_cache_parameter_group::CreateCacheParameterGroupInput {
                 cache_parameter_group_name: self.cache_parameter_group_name,
                 cache_parameter_group_family: self.cache_parameter_group_family,
                 description: self.description,
@@ -600,23 +523,21 @@ pub mod builders {
     /// A builder for [`CreateCacheParameterGroupOutput`](super::CreateCacheParameterGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheParameterGroupOutputBuilder {
-        pub(crate) cache_parameter_group: ::std::option::Option<
-            crate::types::CacheParameterGroup,
-        >,
+        pub(crate) cache_parameter_group: Option<crate::types::CacheParameterGroup>,
     }
     impl CreateCacheParameterGroupOutputBuilder {
         /// Represents the output of a `CreateCacheParameterGroup` operation.
         pub fn cache_parameter_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheParameterGroup>,
+            input: impl Into<crate::types::CacheParameterGroup>,
         ) -> Self {
-            self.cache_parameter_group = ::std::option::Option::Some(input.into());
+            self.cache_parameter_group = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroup` member.
         pub fn set_cache_parameter_group(
             mut self,
-            input: ::std::option::Option<crate::types::CacheParameterGroup>,
+            input: Option<crate::types::CacheParameterGroup>,
         ) -> Self {
             self.cache_parameter_group = input;
             self

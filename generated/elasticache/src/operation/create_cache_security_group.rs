@@ -18,6 +18,20 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `CreateCacheSecurityGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateCacheSecurityGroupMessage`.
@@ -34,21 +48,21 @@ pub struct CreateCacheSecurityGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_security_group_name: Option<String>,
     /// A description for the cache security group.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CreateCacheSecurityGroupInput {
     /// Creates a builder for [`CreateCacheSecurityGroupInput`].
     pub fn builder() -> crate::operation::create_cache_security_group::builders::CreateCacheSecurityGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateCacheSecurityGroup` operation.
@@ -65,38 +79,29 @@ pub struct CreateCacheSecurityGroupOutput {
     /// - `CreateCacheSecurityGroup`
     /// - `RevokeCacheSecurityGroupIngress`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
+    pub cache_security_group: Option<crate::types::CacheSecurityGroup>,
 }
 impl CreateCacheSecurityGroupOutput {
     /// Creates a builder for [`CreateCacheSecurityGroupOutput`].
     pub fn builder() -> crate::operation::create_cache_security_group::builders::CreateCacheSecurityGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateCacheSecurityGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateCacheSecurityGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheSecurityGroupName", self.cache_security_group_name.as_ref());
         writer.member("Description", self.description.as_ref());
         writer.list("Tags", "Tag", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheSecurityGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreateCacheSecurityGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreateCacheSecurityGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &CreateCacheSecurityGroupInput) -> String {
+    QueryWriter::body("CreateCacheSecurityGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateCacheSecurityGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateCacheSecurityGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSecurityGroup" => {
                     reader.read_into(&child, &mut out.cache_security_group)
@@ -104,28 +109,20 @@ impl ::querygen_runtime::xml::ReadXml for CreateCacheSecurityGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateCacheSecurityGroup` response: `<CreateCacheSecurityGroupResponse><CreateCacheSecurityGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateCacheSecurityGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateCacheSecurityGroup",
-    )?;
+) -> Result<QueryResponse<CreateCacheSecurityGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateCacheSecurityGroup")?;
     let output: CreateCacheSecurityGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreateCacheSecurityGroupOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateCacheSecurityGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -151,7 +148,7 @@ pub enum CreateCacheSecurityGroupError {
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateCacheSecurityGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -159,13 +156,13 @@ impl CreateCacheSecurityGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheSecurityGroupAlreadyExistsFault(error) => error,
             Self::CacheSecurityGroupQuotaExceededFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -176,12 +173,8 @@ impl CreateCacheSecurityGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateCacheSecurityGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateCacheSecurityGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheSecurityGroupAlreadyExistsFault)
             .or_else(|| error.read(Self::CacheSecurityGroupQuotaExceededFault))
@@ -189,12 +182,10 @@ impl ::querygen_runtime::query::OperationError for CreateCacheSecurityGroupError
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheSecurityGroupAlreadyExistsFault(error) => error,
             Self::CacheSecurityGroupQuotaExceededFault(error) => error,
@@ -205,26 +196,19 @@ impl ::querygen_runtime::query::OperationError for CreateCacheSecurityGroupError
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateCacheSecurityGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateCacheSecurityGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateCacheSecurityGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateCacheSecurityGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateCacheSecurityGroup` response into [`CreateCacheSecurityGroupError`].
@@ -235,11 +219,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateCacheSecurityGroupEr
 pub fn build_request(
     input: &CreateCacheSecurityGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -247,10 +228,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateCacheSecurityGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheSecurityGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateCacheSecurityGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<CreateCacheSecurityGroupOutput>,
     CreateCacheSecurityGroupError,
 > {
     let status = response.status().as_u16();
@@ -259,49 +240,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CreateCacheSecurityGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateCacheSecurityGroupInput,
     CreateCacheSecurityGroupOutput,
     CreateCacheSecurityGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateCacheSecurityGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateCacheSecurityGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheSecurityGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateCacheSecurityGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateCacheSecurityGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -313,25 +288,25 @@ impl CreateCacheSecurityGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CreateCacheSecurityGroupOutput,
-        ::querygen_client::SdkError<CreateCacheSecurityGroupError>,
+        SdkError<CreateCacheSecurityGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateCacheSecurityGroupOutput>,
-        ::querygen_client::SdkError<CreateCacheSecurityGroupError>,
+    ) -> Result<
+        QueryResponse<CreateCacheSecurityGroupOutput>,
+        SdkError<CreateCacheSecurityGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateCacheSecurityGroup"),
                     ),
                 )
@@ -343,34 +318,22 @@ impl CreateCacheSecurityGroupFluentBuilder {
     /// Constraints: Must contain no more than 255 alphanumeric characters. Cannot be the word "Default".
     ///
     /// Example: `mysecuritygroup`
-    pub fn cache_security_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_name(input);
         self
     }
     /// Sets or clears the `CacheSecurityGroupName` member.
-    pub fn set_cache_security_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_security_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_security_group_name(input);
         self
     }
     /// A description for the cache security group.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears the `Description` member.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
@@ -378,29 +341,24 @@ impl CreateCacheSecurityGroupFluentBuilder {
     ///
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateCacheSecurityGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateCacheSecurityGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
         out.description = node.member("Description")?;
         out.tags = node.list("Tags", "Tag")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_security_group_name: out.cache_security_group_name,
             description: out.description,
             tags: out.tags,
@@ -408,8 +366,8 @@ impl ::querygen_runtime::server::ReadQuery for CreateCacheSecurityGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateCacheSecurityGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateCacheSecurityGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("CacheSecurityGroup", self.cache_security_group.as_ref());
     }
 }
@@ -417,10 +375,7 @@ impl ::querygen_runtime::server::WriteXml for CreateCacheSecurityGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateCacheSecurityGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CreateCacheSecurityGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CreateCacheSecurityGroup",
@@ -432,24 +387,23 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreateCacheSecurityGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreateCacheSecurityGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateCacheSecurityGroupInput`](super::CreateCacheSecurityGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheSecurityGroupInputBuilder {
-        pub(crate) cache_security_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) description: ::std::option::Option<::std::string::String>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) cache_security_group_name: Option<String>,
+        pub(crate) description: Option<String>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl CreateCacheSecurityGroupInputBuilder {
         /// A name for the cache security group. This value is stored as a lowercase string.
@@ -457,34 +411,22 @@ pub mod builders {
         /// Constraints: Must contain no more than 255 alphanumeric characters. Cannot be the word "Default".
         ///
         /// Example: `mysecuritygroup`
-        pub fn cache_security_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_security_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_security_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroupName` member.
-        pub fn set_cache_security_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_security_group_name(mut self, input: Option<String>) -> Self {
             self.cache_security_group_name = input;
             self
         }
         /// A description for the cache security group.
-        pub fn description(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.description = ::std::option::Option::Some(input.into());
+        pub fn description(mut self, input: impl Into<String>) -> Self {
+            self.description = Some(input.into());
             self
         }
         /// Sets or clears the `Description` member.
-        pub fn set_description(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_description(mut self, input: Option<String>) -> Self {
             self.description = input;
             self
         }
@@ -492,29 +434,23 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`CreateCacheSecurityGroupInput`](super::CreateCacheSecurityGroupInput), failing if any required member (`cache_security_group_name`, `description`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_cache_security_group::CreateCacheSecurityGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_security_group_name.is_none() {
                 missing.push("cache_security_group_name");
             }
@@ -522,14 +458,11 @@ pub mod builders {
                 missing.push("description");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CreateCacheSecurityGroupInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("CreateCacheSecurityGroupInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_cache_security_group::CreateCacheSecurityGroupInput {
+            Ok(crate::operation::create_cache_security_group::CreateCacheSecurityGroupInput {
                 cache_security_group_name: self.cache_security_group_name,
                 description: self.description,
                 tags: self.tags,
@@ -539,9 +472,7 @@ pub mod builders {
     /// A builder for [`CreateCacheSecurityGroupOutput`](super::CreateCacheSecurityGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateCacheSecurityGroupOutputBuilder {
-        pub(crate) cache_security_group: ::std::option::Option<
-            crate::types::CacheSecurityGroup,
-        >,
+        pub(crate) cache_security_group: Option<crate::types::CacheSecurityGroup>,
     }
     impl CreateCacheSecurityGroupOutputBuilder {
         /// Represents the output of one of the following operations:
@@ -551,15 +482,15 @@ pub mod builders {
         /// - `RevokeCacheSecurityGroupIngress`
         pub fn cache_security_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheSecurityGroup>,
+            input: impl Into<crate::types::CacheSecurityGroup>,
         ) -> Self {
-            self.cache_security_group = ::std::option::Option::Some(input.into());
+            self.cache_security_group = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroup` member.
         pub fn set_cache_security_group(
             mut self,
-            input: ::std::option::Option<crate::types::CacheSecurityGroup>,
+            input: Option<crate::types::CacheSecurityGroup>,
         ) -> Self {
             self.cache_security_group = input;
             self

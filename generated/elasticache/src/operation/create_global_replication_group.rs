@@ -20,6 +20,20 @@
 //! - [`InvalidReplicationGroupStateFault`](crate::error::InvalidReplicationGroupStateFault)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `CreateGlobalReplicationGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateGlobalReplicationGroupMessage`.
@@ -41,23 +55,21 @@ pub struct CreateGlobalReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_id_suffix: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_id_suffix: Option<String>,
     /// Provides details of the Global datastore
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_description: ::std::option::Option<
-        ::std::string::String,
-    >,
+    pub global_replication_group_description: Option<String>,
     /// The name of the primary cluster that accepts writes and will replicate updates to the secondary
     /// cluster.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub primary_replication_group_id: ::std::option::Option<::std::string::String>,
+    pub primary_replication_group_id: Option<String>,
 }
 impl CreateGlobalReplicationGroupInput {
     /// Creates a builder for [`CreateGlobalReplicationGroupInput`].
     pub fn builder() -> crate::operation::create_global_replication_group::builders::CreateGlobalReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateGlobalReplicationGroup` operation.
@@ -75,18 +87,16 @@ pub struct CreateGlobalReplicationGroupOutput {
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group: ::std::option::Option<
-        crate::types::GlobalReplicationGroup,
-    >,
+    pub global_replication_group: Option<crate::types::GlobalReplicationGroup>,
 }
 impl CreateGlobalReplicationGroupOutput {
     /// Creates a builder for [`CreateGlobalReplicationGroupOutput`].
     pub fn builder() -> crate::operation::create_global_replication_group::builders::CreateGlobalReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateGlobalReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "GlobalReplicationGroupIdSuffix",
@@ -105,22 +115,13 @@ impl ::querygen_runtime::query::WriteQuery for CreateGlobalReplicationGroupInput
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreateGlobalReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreateGlobalReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &CreateGlobalReplicationGroupInput) -> String {
+    QueryWriter::body("CreateGlobalReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateGlobalReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateGlobalReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
                     reader.read_into(&child, &mut out.global_replication_group)
@@ -128,30 +129,20 @@ impl ::querygen_runtime::xml::ReadXml for CreateGlobalReplicationGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateGlobalReplicationGroup` response: `<CreateGlobalReplicationGroupResponse><CreateGlobalReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateGlobalReplicationGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateGlobalReplicationGroup",
-    )?;
+) -> Result<QueryResponse<CreateGlobalReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateGlobalReplicationGroup")?;
     let output: CreateGlobalReplicationGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            CreateGlobalReplicationGroupOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateGlobalReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -173,7 +164,7 @@ pub enum CreateGlobalReplicationGroupError {
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -181,13 +172,13 @@ impl CreateGlobalReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidReplicationGroupStateFault(error) => error,
@@ -198,12 +189,8 @@ impl CreateGlobalReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateGlobalReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateGlobalReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::GlobalReplicationGroupAlreadyExistsFault)
             .or_else(|| error.read(Self::InvalidParameterValueException))
@@ -211,12 +198,10 @@ impl ::querygen_runtime::query::OperationError for CreateGlobalReplicationGroupE
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -227,26 +212,19 @@ impl ::querygen_runtime::query::OperationError for CreateGlobalReplicationGroupE
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateGlobalReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateGlobalReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateGlobalReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateGlobalReplicationGroup` response into [`CreateGlobalReplicationGroupError`].
@@ -257,11 +235,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateGlobalReplicationGro
 pub fn build_request(
     input: &CreateGlobalReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -269,10 +244,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateGlobalReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateGlobalReplicationGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<CreateGlobalReplicationGroupOutput>,
     CreateGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
@@ -281,49 +256,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CreateGlobalReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateGlobalReplicationGroupInput,
     CreateGlobalReplicationGroupOutput,
     CreateGlobalReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateGlobalReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -335,25 +304,25 @@ impl CreateGlobalReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CreateGlobalReplicationGroupOutput,
-        ::querygen_client::SdkError<CreateGlobalReplicationGroupError>,
+        SdkError<CreateGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateGlobalReplicationGroupOutput>,
-        ::querygen_client::SdkError<CreateGlobalReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<CreateGlobalReplicationGroupOutput>,
+        SdkError<CreateGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateGlobalReplicationGroup"),
                     ),
                 )
@@ -372,7 +341,7 @@ impl CreateGlobalReplicationGroupFluentBuilder {
     /// .
     pub fn global_replication_group_id_suffix(
         mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
+        input: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.global_replication_group_id_suffix(input);
         self
@@ -380,7 +349,7 @@ impl CreateGlobalReplicationGroupFluentBuilder {
     /// Sets or clears the `GlobalReplicationGroupIdSuffix` member.
     pub fn set_global_replication_group_id_suffix(
         mut self,
-        input: ::std::option::Option<::std::string::String>,
+        input: Option<String>,
     ) -> Self {
         self.inner = self.inner.set_global_replication_group_id_suffix(input);
         self
@@ -388,7 +357,7 @@ impl CreateGlobalReplicationGroupFluentBuilder {
     /// Provides details of the Global datastore
     pub fn global_replication_group_description(
         mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
+        input: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.global_replication_group_description(input);
         self
@@ -396,41 +365,33 @@ impl CreateGlobalReplicationGroupFluentBuilder {
     /// Sets or clears the `GlobalReplicationGroupDescription` member.
     pub fn set_global_replication_group_description(
         mut self,
-        input: ::std::option::Option<::std::string::String>,
+        input: Option<String>,
     ) -> Self {
         self.inner = self.inner.set_global_replication_group_description(input);
         self
     }
     /// The name of the primary cluster that accepts writes and will replicate updates to the secondary
     /// cluster.
-    pub fn primary_replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn primary_replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.primary_replication_group_id(input);
         self
     }
     /// Sets or clears the `PrimaryReplicationGroupId` member.
-    pub fn set_primary_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_primary_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_primary_replication_group_id(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateGlobalReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateGlobalReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.global_replication_group_id_suffix = node
             .member("GlobalReplicationGroupIdSuffix")?;
         out.global_replication_group_description = node
             .member("GlobalReplicationGroupDescription")?;
         out.primary_replication_group_id = node.member("PrimaryReplicationGroupId")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             global_replication_group_id_suffix: out.global_replication_group_id_suffix,
             global_replication_group_description: out
                 .global_replication_group_description,
@@ -439,8 +400,8 @@ impl ::querygen_runtime::server::ReadQuery for CreateGlobalReplicationGroupInput
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateGlobalReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
@@ -448,10 +409,7 @@ impl ::querygen_runtime::server::WriteXml for CreateGlobalReplicationGroupOutput
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateGlobalReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CreateGlobalReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CreateGlobalReplicationGroup",
@@ -463,28 +421,23 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreateGlobalReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreateGlobalReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateGlobalReplicationGroupInput`](super::CreateGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateGlobalReplicationGroupInputBuilder {
-        pub(crate) global_replication_group_id_suffix: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) global_replication_group_description: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) primary_replication_group_id: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) global_replication_group_id_suffix: Option<String>,
+        pub(crate) global_replication_group_description: Option<String>,
+        pub(crate) primary_replication_group_id: Option<String>,
     }
     impl CreateGlobalReplicationGroupInputBuilder {
         /// The suffix name of a Global datastore. Amazon ElastiCache automatically applies a prefix to the
@@ -499,17 +452,15 @@ pub mod builders {
         /// .
         pub fn global_replication_group_id_suffix(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.global_replication_group_id_suffix = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.global_replication_group_id_suffix = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupIdSuffix` member.
         pub fn set_global_replication_group_id_suffix(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.global_replication_group_id_suffix = input;
             self
@@ -517,36 +468,29 @@ pub mod builders {
         /// Provides details of the Global datastore
         pub fn global_replication_group_description(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.global_replication_group_description = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.global_replication_group_description = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupDescription` member.
         pub fn set_global_replication_group_description(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.global_replication_group_description = input;
             self
         }
         /// The name of the primary cluster that accepts writes and will replicate updates to the secondary
         /// cluster.
-        pub fn primary_replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.primary_replication_group_id = ::std::option::Option::Some(
-                input.into(),
-            );
+        pub fn primary_replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.primary_replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `PrimaryReplicationGroupId` member.
         pub fn set_primary_replication_group_id(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.primary_replication_group_id = input;
             self
@@ -554,11 +498,11 @@ pub mod builders {
         /// Builds the [`CreateGlobalReplicationGroupInput`](super::CreateGlobalReplicationGroupInput), failing if any required member (`global_replication_group_id_suffix`, `primary_replication_group_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_global_replication_group::CreateGlobalReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.global_replication_group_id_suffix.is_none() {
                 missing.push("global_replication_group_id_suffix");
             }
@@ -566,14 +510,14 @@ pub mod builders {
                 missing.push("primary_replication_group_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "CreateGlobalReplicationGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_global_replication_group::CreateGlobalReplicationGroupInput {
+            Ok(crate::operation::create_global_replication_group::CreateGlobalReplicationGroupInput {
                 global_replication_group_id_suffix: self
                     .global_replication_group_id_suffix,
                 global_replication_group_description: self
@@ -585,7 +529,7 @@ pub mod builders {
     /// A builder for [`CreateGlobalReplicationGroupOutput`](super::CreateGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateGlobalReplicationGroupOutputBuilder {
-        pub(crate) global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: Option<
             crate::types::GlobalReplicationGroup,
         >,
     }
@@ -598,15 +542,15 @@ pub mod builders {
         ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,
+            input: impl Into<crate::types::GlobalReplicationGroup>,
         ) -> Self {
-            self.global_replication_group = ::std::option::Option::Some(input.into());
+            self.global_replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroup` member.
         pub fn set_global_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+            input: Option<crate::types::GlobalReplicationGroup>,
         ) -> Self {
             self.global_replication_group = input;
             self

@@ -61,6 +61,20 @@
 //! - [`ReplicationGroupAlreadyExistsFault`](crate::error::ReplicationGroupAlreadyExistsFault)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
 //! - [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `CreateReplicationGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateReplicationGroupMessage`.
@@ -79,22 +93,22 @@ pub struct CreateReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// A user-created description for the replication group.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_description: ::std::option::Option<::std::string::String>,
+    pub replication_group_description: Option<String>,
     /// The name of the Global datastore
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_id: Option<String>,
     /// The identifier of the cluster that serves as the primary for this replication group. This cluster
     /// must already exist and have a status of `available`.
     ///
     /// This parameter is not required if `NumCacheClusters`, `NumNodeGroups`, or `ReplicasPerNodeGroup` is
     /// specified.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub primary_cluster_id: ::std::option::Option<::std::string::String>,
+    pub primary_cluster_id: Option<String>,
     /// Specifies whether a read-only replica is automatically promoted to read/write primary if the
     /// existing primary fails.
     ///
@@ -103,7 +117,7 @@ pub struct CreateReplicationGroupInput {
     ///
     /// Default: false
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub automatic_failover_enabled: ::std::option::Option<bool>,
+    pub automatic_failover_enabled: Option<bool>,
     /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
     /// [Minimizing Downtime:
     /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html).
@@ -111,7 +125,7 @@ pub struct CreateReplicationGroupInput {
         feature = "serde",
         serde(rename = "MultiAZEnabled", skip_serializing_if = "Option::is_none")
     )]
-    pub multi_az_enabled: ::std::option::Option<bool>,
+    pub multi_az_enabled: Option<bool>,
     /// The number of clusters this replication group initially has.
     ///
     /// This parameter is not used if there is more than one node group (shard). You should use
@@ -123,7 +137,7 @@ pub struct CreateReplicationGroupInput {
     ///
     /// The maximum permitted value for `NumCacheClusters` is 6 (1 primary plus 5 replicas).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub num_cache_clusters: ::std::option::Option<i32>,
+    pub num_cache_clusters: Option<i32>,
     /// A list of EC2 Availability Zones in which the replication group's clusters are created. The order of
     /// the Availability Zones in the list is the order in which clusters are allocated. The primary cluster
     /// is created in the first AZ in the list.
@@ -138,20 +152,18 @@ pub struct CreateReplicationGroupInput {
     ///
     /// Default: system chosen Availability Zones.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preferred_cache_cluster_a_zs: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub preferred_cache_cluster_a_zs: Option<Vec<String>>,
     /// An optional parameter that specifies the number of node groups (shards) for this Valkey or Redis OSS
     /// (cluster mode enabled) replication group. For Valkey or Redis OSS (cluster mode disabled) either
     /// omit this parameter or set it to 1.
     ///
     /// Default: 1
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub num_node_groups: ::std::option::Option<i32>,
+    pub num_node_groups: Option<i32>,
     /// An optional parameter that specifies the number of replica nodes in each node group (shard). Valid
     /// values are 0 to 5.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replicas_per_node_group: ::std::option::Option<i32>,
+    pub replicas_per_node_group: Option<i32>,
     /// A list of node group (shard) configuration options. Each node group (shard) configuration has the
     /// following members: `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`, and
     /// `Slots`.
@@ -162,9 +174,7 @@ pub struct CreateReplicationGroupInput {
     /// Redis OSS (cluster mode enabled) cluster from a S3 rdb file. You must configure each node group
     /// (shard) using this parameter because you must specify the slots for each node group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub node_group_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
-    >,
+    pub node_group_configuration: Option<Vec<crate::types::NodeGroupConfiguration>>,
     /// The compute and memory capacity of the nodes in the node group (shard).
     ///
     /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -243,11 +253,11 @@ pub struct CreateReplicationGroupInput {
     /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
     ///   Redis OSS version 2.8.22 and later.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_type: ::std::option::Option<::std::string::String>,
+    pub cache_node_type: Option<String>,
     /// The name of the cache engine to be used for the clusters in this replication group. The value must
     /// be set to `valkey` or `redis`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The version number of the cache engine to be used for the clusters in this replication group. To
     /// view the supported cache engine versions, use the `DescribeCacheEngineVersions` operation.
     ///
@@ -257,7 +267,7 @@ pub struct CreateReplicationGroupInput {
     /// to use an earlier engine version, you must delete the existing cluster or replication group and
     /// create it anew with the earlier engine version.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: Option<String>,
     /// The name of the parameter group to associate with this replication group. If this argument is
     /// omitted, the default cache parameter group for the specified engine is used.
     ///
@@ -269,33 +279,29 @@ pub struct CreateReplicationGroupInput {
     /// - To create a Valkey or Redis OSS (cluster mode enabled) replication group, use
     ///   `CacheParameterGroupName=default.redis3.2.cluster.on`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// The name of the cache subnet group to be used for the replication group.
     ///
     /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
     /// group before you start creating a cluster. For more information, see [Subnets and Subnet
     /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_subnet_group_name: Option<String>,
     /// A list of cache security group names to associate with this replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group_names: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_security_group_names: Option<Vec<String>>,
     /// One or more Amazon VPC security groups associated with this replication group.
     ///
     /// Use this parameter only when you are creating a replication group in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub security_group_ids: Option<Vec<String>>,
     /// A list of tags to be added to this resource. Tags are comma-separated key,value pairs (e.g.
     /// Key=`myKey`, Value=`myKeyValue`. You can include multiple tags as shown following: Key=`myKey`,
     /// Value=`myKeyValue` Key=`mySecondKey`, Value=`mySecondKeyValue`. Tags on replication groups will be
     /// replicated to all nodes.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// A list of Amazon Resource Names (ARN) that uniquely identify the Valkey or Redis OSS RDB snapshot
     /// files stored in Amazon S3. The snapshot files are used to populate the new replication group. The
     /// Amazon S3 object name in the ARN cannot contain any commas. The new replication group will have the
@@ -304,11 +310,11 @@ pub struct CreateReplicationGroupInput {
     ///
     /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub snapshot_arns: Option<Vec<String>>,
     /// The name of a snapshot from which to restore data into the new replication group. The snapshot
     /// status changes to `restoring` while the new replication group is being created.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_name: ::std::option::Option<::std::string::String>,
+    pub snapshot_name: Option<String>,
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
@@ -325,28 +331,28 @@ pub struct CreateReplicationGroupInput {
     ///
     /// Example: `sun:23:00-mon:01:30`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
+    pub preferred_maintenance_window: Option<String>,
     /// The port number on which each member of the replication group accepts connections.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub port: ::std::option::Option<i32>,
+    pub port: Option<i32>,
     /// The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS) topic to which
     /// notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub notification_topic_arn: ::std::option::Option<::std::string::String>,
+    pub notification_topic_arn: Option<String>,
     /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
     /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
     /// disabled for previous versions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auto_minor_version_upgrade: ::std::option::Option<bool>,
+    pub auto_minor_version_upgrade: Option<bool>,
     /// The number of days for which ElastiCache retains automatic snapshots before deleting them. For
     /// example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained for 5
     /// days before being deleted.
     ///
     /// Default: 0 (i.e., automatic backups are disabled for this cluster).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_retention_limit: ::std::option::Option<i32>,
+    pub snapshot_retention_limit: Option<i32>,
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
     /// group (shard).
     ///
@@ -354,7 +360,7 @@ pub struct CreateReplicationGroupInput {
     ///
     /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_window: ::std::option::Option<::std::string::String>,
+    pub snapshot_window: Option<String>,
     /// **Reserved parameter.** The password used to access a password protected server.
     ///
     /// `AuthToken` can be specified only on replication groups where `TransitEncryptionEnabled` is `true`.
@@ -372,7 +378,7 @@ pub struct CreateReplicationGroupInput {
     /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
     /// <http://redis.io/commands/AUTH>.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth_token: ::std::option::Option<::std::string::String>,
+    pub auth_token: Option<String>,
     /// A flag that enables in-transit encryption when set to `true`.
     ///
     /// This parameter is valid only if the `Engine` parameter is `redis`, the `EngineVersion` parameter is
@@ -388,7 +394,7 @@ pub struct CreateReplicationGroupInput {
     /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
     /// `AuthToken`, and a `CacheSubnetGroup`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transit_encryption_enabled: ::std::option::Option<bool>,
+    pub transit_encryption_enabled: Option<bool>,
     /// A flag that enables encryption at rest when set to `true`.
     ///
     /// You cannot modify the value of `AtRestEncryptionEnabled` after the replication group is created. To
@@ -400,34 +406,34 @@ pub struct CreateReplicationGroupInput {
     ///
     /// Default: `true` when using Valkey, `false` when using Redis OSS
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub at_rest_encryption_enabled: ::std::option::Option<bool>,
+    pub at_rest_encryption_enabled: Option<bool>,
     /// The ID of the KMS key used to encrypt the disk in the cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    pub kms_key_id: Option<String>,
     /// The user group to associate with the replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub user_group_ids: Option<Vec<String>>,
     /// Specifies the destination, format and type of the logs.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log_delivery_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+    pub log_delivery_configurations: Option<
+        Vec<crate::types::LogDeliveryConfigurationRequest>,
     >,
     /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
     /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
     /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub data_tiering_enabled: ::std::option::Option<bool>,
+    pub data_tiering_enabled: Option<bool>,
     /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
     /// and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine version 1.6.6 and above on all
     /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub network_type: ::std::option::Option<crate::types::NetworkType>,
+    pub network_type: Option<crate::types::NetworkType>,
     /// The network type you choose when creating a replication group, either `ipv4` \| `ipv6`. IPv6 is
     /// supported for workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached
     /// engine version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+    pub ip_discovery: Option<crate::types::IpDiscovery>,
     /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
     ///
     /// When setting `TransitEncryptionEnabled` to `true`, you can set your `TransitEncryptionMode` to
@@ -441,24 +447,22 @@ pub struct CreateReplicationGroupInput {
     ///
     /// This process will not trigger the replacement of the replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transit_encryption_mode: ::std::option::Option<
-        crate::types::TransitEncryptionMode,
-    >,
+    pub transit_encryption_mode: Option<crate::types::TransitEncryptionMode>,
     /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
     /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
     /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
     /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
     /// to Enabled.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+    pub cluster_mode: Option<crate::types::ClusterMode>,
     /// The name of the snapshot used to create a replication group. Available for Valkey, Redis OSS only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_snapshot_name: Option<String>,
 }
 impl CreateReplicationGroupInput {
     /// Creates a builder for [`CreateReplicationGroupInput`].
     pub fn builder() -> crate::operation::create_replication_group::builders::CreateReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateReplicationGroup` operation.
@@ -471,16 +475,16 @@ impl CreateReplicationGroupInput {
 pub struct CreateReplicationGroupOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+    pub replication_group: Option<crate::types::ReplicationGroup>,
 }
 impl CreateReplicationGroupOutput {
     /// Creates a builder for [`CreateReplicationGroupOutput`].
     pub fn builder() -> crate::operation::create_replication_group::builders::CreateReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer
             .member(
@@ -575,22 +579,13 @@ impl ::querygen_runtime::query::WriteQuery for CreateReplicationGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreateReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreateReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &CreateReplicationGroupInput) -> String {
+    QueryWriter::body("CreateReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
                     reader.read_into(&child, &mut out.replication_group)
@@ -598,28 +593,20 @@ impl ::querygen_runtime::xml::ReadXml for CreateReplicationGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateReplicationGroup` response: `<CreateReplicationGroupResponse><CreateReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateReplicationGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateReplicationGroup",
-    )?;
+) -> Result<QueryResponse<CreateReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateReplicationGroup")?;
     let output: CreateReplicationGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreateReplicationGroupOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -679,7 +666,7 @@ pub enum CreateReplicationGroupError {
     /// The service answered with [`crate::error::UserGroupNotFoundFault`].
     UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -687,13 +674,13 @@ impl CreateReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
@@ -718,12 +705,8 @@ impl CreateReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
@@ -747,12 +730,10 @@ impl ::querygen_runtime::query::OperationError for CreateReplicationGroupError {
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
             .or_else(|| error.read(Self::UserGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
@@ -777,26 +758,19 @@ impl ::querygen_runtime::query::OperationError for CreateReplicationGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateReplicationGroup` response into [`CreateReplicationGroupError`].
@@ -807,11 +781,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateReplicationGroupErro
 pub fn build_request(
     input: &CreateReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -819,61 +790,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateReplicationGroupOutput>,
-    CreateReplicationGroupError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CreateReplicationGroupOutput>, CreateReplicationGroupError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CreateReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateReplicationGroupInput,
     CreateReplicationGroupOutput,
     CreateReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -885,25 +847,22 @@ impl CreateReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        CreateReplicationGroupOutput,
-        ::querygen_client::SdkError<CreateReplicationGroupError>,
-    > {
+    ) -> Result<CreateReplicationGroupOutput, SdkError<CreateReplicationGroupError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateReplicationGroupOutput>,
-        ::querygen_client::SdkError<CreateReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<CreateReplicationGroupOutput>,
+        SdkError<CreateReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateReplicationGroup"),
                     ),
                 )
@@ -917,50 +876,32 @@ impl CreateReplicationGroupFluentBuilder {
     /// - A name must contain from 1 to 40 alphanumeric characters or hyphens.
     /// - The first character must be a letter.
     /// - A name cannot end with a hyphen or contain two consecutive hyphens.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
     /// A user-created description for the replication group.
-    pub fn replication_group_description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_description(input);
         self
     }
     /// Sets or clears the `ReplicationGroupDescription` member.
-    pub fn set_replication_group_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_description(input);
         self
     }
     /// The name of the Global datastore
-    pub fn global_replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.global_replication_group_id(input);
         self
     }
     /// Sets or clears the `GlobalReplicationGroupId` member.
-    pub fn set_global_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_global_replication_group_id(input);
         self
     }
@@ -969,18 +910,12 @@ impl CreateReplicationGroupFluentBuilder {
     ///
     /// This parameter is not required if `NumCacheClusters`, `NumNodeGroups`, or `ReplicasPerNodeGroup` is
     /// specified.
-    pub fn primary_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn primary_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.primary_cluster_id(input);
         self
     }
     /// Sets or clears the `PrimaryClusterId` member.
-    pub fn set_primary_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_primary_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_primary_cluster_id(input);
         self
     }
@@ -991,30 +926,24 @@ impl CreateReplicationGroupFluentBuilder {
     /// replication groups.
     ///
     /// Default: false
-    pub fn automatic_failover_enabled(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn automatic_failover_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.automatic_failover_enabled(input);
         self
     }
     /// Sets or clears the `AutomaticFailoverEnabled` member.
-    pub fn set_automatic_failover_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_automatic_failover_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_automatic_failover_enabled(input);
         self
     }
     /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
     /// [Minimizing Downtime:
     /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html).
-    pub fn multi_az_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn multi_az_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.multi_az_enabled(input);
         self
     }
     /// Sets or clears the `MultiAZEnabled` member.
-    pub fn set_multi_az_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_multi_az_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_multi_az_enabled(input);
         self
     }
@@ -1028,12 +957,12 @@ impl CreateReplicationGroupFluentBuilder {
     /// explicitly set it to a value between 2 and 6.
     ///
     /// The maximum permitted value for `NumCacheClusters` is 6 (1 primary plus 5 replicas).
-    pub fn num_cache_clusters(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn num_cache_clusters(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.num_cache_clusters(input);
         self
     }
     /// Sets or clears the `NumCacheClusters` member.
-    pub fn set_num_cache_clusters(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_num_cache_clusters(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_num_cache_clusters(input);
         self
     }
@@ -1052,17 +981,14 @@ impl CreateReplicationGroupFluentBuilder {
     /// The number of Availability Zones listed must equal the value of `NumCacheClusters`.
     ///
     /// Default: system chosen Availability Zones.
-    pub fn preferred_cache_cluster_a_zs(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn preferred_cache_cluster_a_zs(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_cache_cluster_a_zs(item);
         self
     }
     /// Sets or clears the `PreferredCacheClusterAZs` member.
     pub fn set_preferred_cache_cluster_a_zs(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        input: Option<Vec<String>>,
     ) -> Self {
         self.inner = self.inner.set_preferred_cache_cluster_a_zs(input);
         self
@@ -1072,29 +998,23 @@ impl CreateReplicationGroupFluentBuilder {
     /// omit this parameter or set it to 1.
     ///
     /// Default: 1
-    pub fn num_node_groups(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn num_node_groups(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.num_node_groups(input);
         self
     }
     /// Sets or clears the `NumNodeGroups` member.
-    pub fn set_num_node_groups(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_num_node_groups(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_num_node_groups(input);
         self
     }
     /// An optional parameter that specifies the number of replica nodes in each node group (shard). Valid
     /// values are 0 to 5.
-    pub fn replicas_per_node_group(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
+    pub fn replicas_per_node_group(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.replicas_per_node_group(input);
         self
     }
     /// Sets or clears the `ReplicasPerNodeGroup` member.
-    pub fn set_replicas_per_node_group(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_replicas_per_node_group(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_replicas_per_node_group(input);
         self
     }
@@ -1111,7 +1031,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// (shard) using this parameter because you must specify the slots for each node group.
     pub fn node_group_configuration(
         mut self,
-        item: impl ::std::convert::Into<crate::types::NodeGroupConfiguration>,
+        item: impl Into<crate::types::NodeGroupConfiguration>,
     ) -> Self {
         self.inner = self.inner.node_group_configuration(item);
         self
@@ -1119,9 +1039,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// Sets or clears the `NodeGroupConfiguration` member.
     pub fn set_node_group_configuration(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
-        >,
+        input: Option<Vec<crate::types::NodeGroupConfiguration>>,
     ) -> Self {
         self.inner = self.inner.set_node_group_configuration(input);
         self
@@ -1203,35 +1121,23 @@ impl CreateReplicationGroupFluentBuilder {
     /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
     /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
     ///   Redis OSS version 2.8.22 and later.
-    pub fn cache_node_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_type(input);
         self
     }
     /// Sets or clears the `CacheNodeType` member.
-    pub fn set_cache_node_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_node_type(input);
         self
     }
     /// The name of the cache engine to be used for the clusters in this replication group. The value must
     /// be set to `valkey` or `redis`.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -1243,18 +1149,12 @@ impl CreateReplicationGroupFluentBuilder {
     /// in the *ElastiCache User Guide*, but you cannot downgrade to an earlier engine version. If you want
     /// to use an earlier engine version, you must delete the existing cluster or replication group and
     /// create it anew with the earlier engine version.
-    pub fn engine_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
     }
     /// Sets or clears the `EngineVersion` member.
-    pub fn set_engine_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine_version(input);
         self
     }
@@ -1268,18 +1168,12 @@ impl CreateReplicationGroupFluentBuilder {
     ///   `CacheParameterGroupName=default.redis3.2`.
     /// - To create a Valkey or Redis OSS (cluster mode enabled) replication group, use
     ///   `CacheParameterGroupName=default.redis3.2.cluster.on`.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
@@ -1288,36 +1182,24 @@ impl CreateReplicationGroupFluentBuilder {
     /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
     /// group before you start creating a cluster. For more information, see [Subnets and Subnet
     /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
-    pub fn cache_subnet_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_name(input);
         self
     }
     /// Sets or clears the `CacheSubnetGroupName` member.
-    pub fn set_cache_subnet_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_subnet_group_name(input);
         self
     }
     /// Appends one item to the `CacheSecurityGroupNames` member.
     ///
     /// A list of cache security group names to associate with this replication group.
-    pub fn cache_security_group_names(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_names(item);
         self
     }
     /// Sets or clears the `CacheSecurityGroupNames` member.
-    pub fn set_cache_security_group_names(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_cache_security_group_names(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_cache_security_group_names(input);
         self
     }
@@ -1327,18 +1209,12 @@ impl CreateReplicationGroupFluentBuilder {
     ///
     /// Use this parameter only when you are creating a replication group in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
-    pub fn security_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.security_group_ids(item);
         self
     }
     /// Sets or clears the `SecurityGroupIds` member.
-    pub fn set_security_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_security_group_ids(input);
         self
     }
@@ -1348,15 +1224,12 @@ impl CreateReplicationGroupFluentBuilder {
     /// Key=`myKey`, Value=`myKeyValue`. You can include multiple tags as shown following: Key=`myKey`,
     /// Value=`myKeyValue` Key=`mySecondKey`, Value=`mySecondKeyValue`. Tags on replication groups will be
     /// replicated to all nodes.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
@@ -1369,35 +1242,23 @@ impl CreateReplicationGroupFluentBuilder {
     /// node groups configured by *NodeGroupConfiguration* regardless of the number of ARNs specified here.
     ///
     /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
-    pub fn snapshot_arns(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_arns(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_arns(item);
         self
     }
     /// Sets or clears the `SnapshotArns` member.
-    pub fn set_snapshot_arns(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_snapshot_arns(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_snapshot_arns(input);
         self
     }
     /// The name of a snapshot from which to restore data into the new replication group. The snapshot
     /// status changes to `restoring` while the new replication group is being created.
-    pub fn snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_name(input);
         self
     }
     /// Sets or clears the `SnapshotName` member.
-    pub fn set_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_name(input);
         self
     }
@@ -1416,28 +1277,22 @@ impl CreateReplicationGroupFluentBuilder {
     /// - `sat`
     ///
     /// Example: `sun:23:00-mon:01:30`
-    pub fn preferred_maintenance_window(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_maintenance_window(input);
         self
     }
     /// Sets or clears the `PreferredMaintenanceWindow` member.
-    pub fn set_preferred_maintenance_window(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_preferred_maintenance_window(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_preferred_maintenance_window(input);
         self
     }
     /// The port number on which each member of the replication group accepts connections.
-    pub fn port(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn port(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.port(input);
         self
     }
     /// Sets or clears the `Port` member.
-    pub fn set_port(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_port(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_port(input);
         self
     }
@@ -1445,36 +1300,24 @@ impl CreateReplicationGroupFluentBuilder {
     /// notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
-    pub fn notification_topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn notification_topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notification_topic_arn(input);
         self
     }
     /// Sets or clears the `NotificationTopicArn` member.
-    pub fn set_notification_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notification_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_notification_topic_arn(input);
         self
     }
     /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
     /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
     /// disabled for previous versions.
-    pub fn auto_minor_version_upgrade(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.auto_minor_version_upgrade(input);
         self
     }
     /// Sets or clears the `AutoMinorVersionUpgrade` member.
-    pub fn set_auto_minor_version_upgrade(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_auto_minor_version_upgrade(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_auto_minor_version_upgrade(input);
         self
     }
@@ -1483,18 +1326,12 @@ impl CreateReplicationGroupFluentBuilder {
     /// days before being deleted.
     ///
     /// Default: 0 (i.e., automatic backups are disabled for this cluster).
-    pub fn snapshot_retention_limit(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
+    pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
@@ -1504,18 +1341,12 @@ impl CreateReplicationGroupFluentBuilder {
     /// Example: `05:00-09:00`
     ///
     /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
-    pub fn snapshot_window(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_window(input);
         self
     }
     /// Sets or clears the `SnapshotWindow` member.
-    pub fn set_snapshot_window(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_window(input);
         self
     }
@@ -1535,18 +1366,12 @@ impl CreateReplicationGroupFluentBuilder {
     ///
     /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
     /// <http://redis.io/commands/AUTH>.
-    pub fn auth_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn auth_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.auth_token(input);
         self
     }
     /// Sets or clears the `AuthToken` member.
-    pub fn set_auth_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_auth_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_auth_token(input);
         self
     }
@@ -1564,18 +1389,12 @@ impl CreateReplicationGroupFluentBuilder {
     ///
     /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
     /// `AuthToken`, and a `CacheSubnetGroup`.
-    pub fn transit_encryption_enabled(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.transit_encryption_enabled(input);
         self
     }
     /// Sets or clears the `TransitEncryptionEnabled` member.
-    pub fn set_transit_encryption_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_transit_encryption_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_transit_encryption_enabled(input);
         self
     }
@@ -1589,52 +1408,34 @@ impl CreateReplicationGroupFluentBuilder {
     /// later, Redis OSS version `3.2.6`, or Redis OSS `4.x` and later.
     ///
     /// Default: `true` when using Valkey, `false` when using Redis OSS
-    pub fn at_rest_encryption_enabled(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.at_rest_encryption_enabled(input);
         self
     }
     /// Sets or clears the `AtRestEncryptionEnabled` member.
-    pub fn set_at_rest_encryption_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_at_rest_encryption_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_at_rest_encryption_enabled(input);
         self
     }
     /// The ID of the KMS key used to encrypt the disk in the cluster.
-    pub fn kms_key_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
     /// Appends one item to the `UserGroupIds` member.
     ///
     /// The user group to associate with the replication group.
-    pub fn user_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.user_group_ids(item);
         self
     }
     /// Sets or clears the `UserGroupIds` member.
-    pub fn set_user_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_user_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_user_group_ids(input);
         self
     }
@@ -1643,7 +1444,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// Specifies the destination, format and type of the logs.
     pub fn log_delivery_configurations(
         mut self,
-        item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+        item: impl Into<crate::types::LogDeliveryConfigurationRequest>,
     ) -> Self {
         self.inner = self.inner.log_delivery_configurations(item);
         self
@@ -1651,9 +1452,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// Sets or clears the `LogDeliveryConfigurations` member.
     pub fn set_log_delivery_configurations(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
+        input: Option<Vec<crate::types::LogDeliveryConfigurationRequest>>,
     ) -> Self {
         self.inner = self.inner.set_log_delivery_configurations(input);
         self
@@ -1661,36 +1460,24 @@ impl CreateReplicationGroupFluentBuilder {
     /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
     /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
     /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
-    pub fn data_tiering_enabled(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn data_tiering_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.data_tiering_enabled(input);
         self
     }
     /// Sets or clears the `DataTieringEnabled` member.
-    pub fn set_data_tiering_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_data_tiering_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_data_tiering_enabled(input);
         self
     }
     /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
     /// and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine version 1.6.6 and above on all
     /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
-    pub fn network_type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::NetworkType>,
-    ) -> Self {
+    pub fn network_type(mut self, input: impl Into<crate::types::NetworkType>) -> Self {
         self.inner = self.inner.network_type(input);
         self
     }
     /// Sets or clears the `NetworkType` member.
-    pub fn set_network_type(
-        mut self,
-        input: ::std::option::Option<crate::types::NetworkType>,
-    ) -> Self {
+    pub fn set_network_type(mut self, input: Option<crate::types::NetworkType>) -> Self {
         self.inner = self.inner.set_network_type(input);
         self
     }
@@ -1698,18 +1485,12 @@ impl CreateReplicationGroupFluentBuilder {
     /// supported for workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached
     /// engine version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
-    pub fn ip_discovery(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::IpDiscovery>,
-    ) -> Self {
+    pub fn ip_discovery(mut self, input: impl Into<crate::types::IpDiscovery>) -> Self {
         self.inner = self.inner.ip_discovery(input);
         self
     }
     /// Sets or clears the `IpDiscovery` member.
-    pub fn set_ip_discovery(
-        mut self,
-        input: ::std::option::Option<crate::types::IpDiscovery>,
-    ) -> Self {
+    pub fn set_ip_discovery(mut self, input: Option<crate::types::IpDiscovery>) -> Self {
         self.inner = self.inner.set_ip_discovery(input);
         self
     }
@@ -1727,7 +1508,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// This process will not trigger the replacement of the replication group.
     pub fn transit_encryption_mode(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TransitEncryptionMode>,
+        input: impl Into<crate::types::TransitEncryptionMode>,
     ) -> Self {
         self.inner = self.inner.transit_encryption_mode(input);
         self
@@ -1735,7 +1516,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// Sets or clears the `TransitEncryptionMode` member.
     pub fn set_transit_encryption_mode(
         mut self,
-        input: ::std::option::Option<crate::types::TransitEncryptionMode>,
+        input: Option<crate::types::TransitEncryptionMode>,
     ) -> Self {
         self.inner = self.inner.set_transit_encryption_mode(input);
         self
@@ -1745,43 +1526,29 @@ impl CreateReplicationGroupFluentBuilder {
     /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
     /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
     /// to Enabled.
-    pub fn cluster_mode(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::ClusterMode>,
-    ) -> Self {
+    pub fn cluster_mode(mut self, input: impl Into<crate::types::ClusterMode>) -> Self {
         self.inner = self.inner.cluster_mode(input);
         self
     }
     /// Sets or clears the `ClusterMode` member.
-    pub fn set_cluster_mode(
-        mut self,
-        input: ::std::option::Option<crate::types::ClusterMode>,
-    ) -> Self {
+    pub fn set_cluster_mode(mut self, input: Option<crate::types::ClusterMode>) -> Self {
         self.inner = self.inner.set_cluster_mode(input);
         self
     }
     /// The name of the snapshot used to create a replication group. Available for Valkey, Redis OSS only.
-    pub fn serverless_cache_snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_snapshot_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheSnapshotName` member.
-    pub fn set_serverless_cache_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_snapshot_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.replication_group_description = node.member("ReplicationGroupDescription")?;
@@ -1826,7 +1593,7 @@ impl ::querygen_runtime::server::ReadQuery for CreateReplicationGroupInput {
         out.transit_encryption_mode = node.member("TransitEncryptionMode")?;
         out.cluster_mode = node.member("ClusterMode")?;
         out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_id: out.replication_group_id,
             replication_group_description: out.replication_group_description,
             global_replication_group_id: out.global_replication_group_id,
@@ -1870,8 +1637,8 @@ impl ::querygen_runtime::server::ReadQuery for CreateReplicationGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
@@ -1879,10 +1646,7 @@ impl ::querygen_runtime::server::WriteXml for CreateReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CreateReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CreateReplicationGroup",
@@ -1894,84 +1658,63 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreateReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreateReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateReplicationGroupInput`](super::CreateReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateReplicationGroupInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) replication_group_description: ::std::option::Option<
-            ::std::string::String,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) replication_group_description: Option<String>,
+        pub(crate) global_replication_group_id: Option<String>,
+        pub(crate) primary_cluster_id: Option<String>,
+        pub(crate) automatic_failover_enabled: Option<bool>,
+        pub(crate) multi_az_enabled: Option<bool>,
+        pub(crate) num_cache_clusters: Option<i32>,
+        pub(crate) preferred_cache_cluster_a_zs: Option<Vec<String>>,
+        pub(crate) num_node_groups: Option<i32>,
+        pub(crate) replicas_per_node_group: Option<i32>,
+        pub(crate) node_group_configuration: Option<
+            Vec<crate::types::NodeGroupConfiguration>,
         >,
-        pub(crate) global_replication_group_id: ::std::option::Option<
-            ::std::string::String,
+        pub(crate) cache_node_type: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) engine_version: Option<String>,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) cache_subnet_group_name: Option<String>,
+        pub(crate) cache_security_group_names: Option<Vec<String>>,
+        pub(crate) security_group_ids: Option<Vec<String>>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
+        pub(crate) snapshot_arns: Option<Vec<String>>,
+        pub(crate) snapshot_name: Option<String>,
+        pub(crate) preferred_maintenance_window: Option<String>,
+        pub(crate) port: Option<i32>,
+        pub(crate) notification_topic_arn: Option<String>,
+        pub(crate) auto_minor_version_upgrade: Option<bool>,
+        pub(crate) snapshot_retention_limit: Option<i32>,
+        pub(crate) snapshot_window: Option<String>,
+        pub(crate) auth_token: Option<String>,
+        pub(crate) transit_encryption_enabled: Option<bool>,
+        pub(crate) at_rest_encryption_enabled: Option<bool>,
+        pub(crate) kms_key_id: Option<String>,
+        pub(crate) user_group_ids: Option<Vec<String>>,
+        pub(crate) log_delivery_configurations: Option<
+            Vec<crate::types::LogDeliveryConfigurationRequest>,
         >,
-        pub(crate) primary_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) automatic_failover_enabled: ::std::option::Option<bool>,
-        pub(crate) multi_az_enabled: ::std::option::Option<bool>,
-        pub(crate) num_cache_clusters: ::std::option::Option<i32>,
-        pub(crate) preferred_cache_cluster_a_zs: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) num_node_groups: ::std::option::Option<i32>,
-        pub(crate) replicas_per_node_group: ::std::option::Option<i32>,
-        pub(crate) node_group_configuration: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
-        >,
-        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_security_group_names: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        pub(crate) snapshot_arns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
-        pub(crate) preferred_maintenance_window: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) port: ::std::option::Option<i32>,
-        pub(crate) notification_topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
-        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-        pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
-        pub(crate) auth_token: ::std::option::Option<::std::string::String>,
-        pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
-        pub(crate) at_rest_encryption_enabled: ::std::option::Option<bool>,
-        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-        pub(crate) user_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
-        pub(crate) data_tiering_enabled: ::std::option::Option<bool>,
-        pub(crate) network_type: ::std::option::Option<crate::types::NetworkType>,
-        pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-        pub(crate) transit_encryption_mode: ::std::option::Option<
-            crate::types::TransitEncryptionMode,
-        >,
-        pub(crate) cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
-        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) data_tiering_enabled: Option<bool>,
+        pub(crate) network_type: Option<crate::types::NetworkType>,
+        pub(crate) ip_discovery: Option<crate::types::IpDiscovery>,
+        pub(crate) transit_encryption_mode: Option<crate::types::TransitEncryptionMode>,
+        pub(crate) cluster_mode: Option<crate::types::ClusterMode>,
+        pub(crate) serverless_cache_snapshot_name: Option<String>,
     }
     impl CreateReplicationGroupInputBuilder {
         /// The replication group identifier. This parameter is stored as a lowercase string.
@@ -1981,52 +1724,38 @@ pub mod builders {
         /// - A name must contain from 1 to 40 alphanumeric characters or hyphens.
         /// - The first character must be a letter.
         /// - A name cannot end with a hyphen or contain two consecutive hyphens.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
         /// A user-created description for the replication group.
         pub fn replication_group_description(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.replication_group_description = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.replication_group_description = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupDescription` member.
         pub fn set_replication_group_description(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.replication_group_description = input;
             self
         }
         /// The name of the Global datastore
-        pub fn global_replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.global_replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.global_replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupId` member.
-        pub fn set_global_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
             self.global_replication_group_id = input;
             self
         }
@@ -2035,18 +1764,12 @@ pub mod builders {
         ///
         /// This parameter is not required if `NumCacheClusters`, `NumNodeGroups`, or `ReplicasPerNodeGroup` is
         /// specified.
-        pub fn primary_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.primary_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn primary_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.primary_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `PrimaryClusterId` member.
-        pub fn set_primary_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_primary_cluster_id(mut self, input: Option<String>) -> Self {
             self.primary_cluster_id = input;
             self
         }
@@ -2057,36 +1780,24 @@ pub mod builders {
         /// replication groups.
         ///
         /// Default: false
-        pub fn automatic_failover_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.automatic_failover_enabled = ::std::option::Option::Some(input.into());
+        pub fn automatic_failover_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.automatic_failover_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `AutomaticFailoverEnabled` member.
-        pub fn set_automatic_failover_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_automatic_failover_enabled(mut self, input: Option<bool>) -> Self {
             self.automatic_failover_enabled = input;
             self
         }
         /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
         /// [Minimizing Downtime:
         /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html).
-        pub fn multi_az_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.multi_az_enabled = ::std::option::Option::Some(input.into());
+        pub fn multi_az_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.multi_az_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `MultiAZEnabled` member.
-        pub fn set_multi_az_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_multi_az_enabled(mut self, input: Option<bool>) -> Self {
             self.multi_az_enabled = input;
             self
         }
@@ -2100,18 +1811,12 @@ pub mod builders {
         /// explicitly set it to a value between 2 and 6.
         ///
         /// The maximum permitted value for `NumCacheClusters` is 6 (1 primary plus 5 replicas).
-        pub fn num_cache_clusters(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.num_cache_clusters = ::std::option::Option::Some(input.into());
+        pub fn num_cache_clusters(mut self, input: impl Into<i32>) -> Self {
+            self.num_cache_clusters = Some(input.into());
             self
         }
         /// Sets or clears the `NumCacheClusters` member.
-        pub fn set_num_cache_clusters(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_num_cache_clusters(mut self, input: Option<i32>) -> Self {
             self.num_cache_clusters = input;
             self
         }
@@ -2130,19 +1835,16 @@ pub mod builders {
         /// The number of Availability Zones listed must equal the value of `NumCacheClusters`.
         ///
         /// Default: system chosen Availability Zones.
-        pub fn preferred_cache_cluster_a_zs(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn preferred_cache_cluster_a_zs(mut self, item: impl Into<String>) -> Self {
             self.preferred_cache_cluster_a_zs
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `PreferredCacheClusterAZs` member.
         pub fn set_preferred_cache_cluster_a_zs(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.preferred_cache_cluster_a_zs = input;
             self
@@ -2152,29 +1854,23 @@ pub mod builders {
         /// omit this parameter or set it to 1.
         ///
         /// Default: 1
-        pub fn num_node_groups(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.num_node_groups = ::std::option::Option::Some(input.into());
+        pub fn num_node_groups(mut self, input: impl Into<i32>) -> Self {
+            self.num_node_groups = Some(input.into());
             self
         }
         /// Sets or clears the `NumNodeGroups` member.
-        pub fn set_num_node_groups(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_num_node_groups(mut self, input: Option<i32>) -> Self {
             self.num_node_groups = input;
             self
         }
         /// An optional parameter that specifies the number of replica nodes in each node group (shard). Valid
         /// values are 0 to 5.
-        pub fn replicas_per_node_group(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.replicas_per_node_group = ::std::option::Option::Some(input.into());
+        pub fn replicas_per_node_group(mut self, input: impl Into<i32>) -> Self {
+            self.replicas_per_node_group = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicasPerNodeGroup` member.
-        pub fn set_replicas_per_node_group(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_replicas_per_node_group(mut self, input: Option<i32>) -> Self {
             self.replicas_per_node_group = input;
             self
         }
@@ -2191,19 +1887,15 @@ pub mod builders {
         /// (shard) using this parameter because you must specify the slots for each node group.
         pub fn node_group_configuration(
             mut self,
-            item: impl ::std::convert::Into<crate::types::NodeGroupConfiguration>,
+            item: impl Into<crate::types::NodeGroupConfiguration>,
         ) -> Self {
-            self.node_group_configuration
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.node_group_configuration.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `NodeGroupConfiguration` member.
         pub fn set_node_group_configuration(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
-            >,
+            input: Option<Vec<crate::types::NodeGroupConfiguration>>,
         ) -> Self {
             self.node_group_configuration = input;
             self
@@ -2285,35 +1977,23 @@ pub mod builders {
         /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
-        pub fn cache_node_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_node_type = ::std::option::Option::Some(input.into());
+        pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+            self.cache_node_type = Some(input.into());
             self
         }
         /// Sets or clears the `CacheNodeType` member.
-        pub fn set_cache_node_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
             self.cache_node_type = input;
             self
         }
         /// The name of the cache engine to be used for the clusters in this replication group. The value must
         /// be set to `valkey` or `redis`.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
@@ -2325,18 +2005,12 @@ pub mod builders {
         /// in the *ElastiCache User Guide*, but you cannot downgrade to an earlier engine version. If you want
         /// to use an earlier engine version, you must delete the existing cluster or replication group and
         /// create it anew with the earlier engine version.
-        pub fn engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine_version = ::std::option::Option::Some(input.into());
+        pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+            self.engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `EngineVersion` member.
-        pub fn set_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine_version(mut self, input: Option<String>) -> Self {
             self.engine_version = input;
             self
         }
@@ -2350,18 +2024,12 @@ pub mod builders {
         ///   `CacheParameterGroupName=default.redis3.2`.
         /// - To create a Valkey or Redis OSS (cluster mode enabled) replication group, use
         ///   `CacheParameterGroupName=default.redis3.2.cluster.on`.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
@@ -2370,37 +2038,28 @@ pub mod builders {
         /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
         /// group before you start creating a cluster. For more information, see [Subnets and Subnet
         /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
-        pub fn cache_subnet_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_subnet_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_subnet_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSubnetGroupName` member.
-        pub fn set_cache_subnet_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
             self.cache_subnet_group_name = input;
             self
         }
         /// Appends one item to the `CacheSecurityGroupNames` member.
         ///
         /// A list of cache security group names to associate with this replication group.
-        pub fn cache_security_group_names(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
             self.cache_security_group_names
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroupNames` member.
         pub fn set_cache_security_group_names(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.cache_security_group_names = input;
             self
@@ -2411,20 +2070,12 @@ pub mod builders {
         ///
         /// Use this parameter only when you are creating a replication group in an Amazon Virtual Private Cloud
         /// (Amazon VPC).
-        pub fn security_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.security_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.security_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SecurityGroupIds` member.
-        pub fn set_security_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.security_group_ids = input;
             self
         }
@@ -2434,18 +2085,12 @@ pub mod builders {
         /// Key=`myKey`, Value=`myKeyValue`. You can include multiple tags as shown following: Key=`myKey`,
         /// Value=`myKeyValue` Key=`mySecondKey`, Value=`mySecondKeyValue`. Tags on replication groups will be
         /// replicated to all nodes.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
@@ -2458,37 +2103,23 @@ pub mod builders {
         /// node groups configured by *NodeGroupConfiguration* regardless of the number of ARNs specified here.
         ///
         /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
-        pub fn snapshot_arns(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_arns
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn snapshot_arns(mut self, item: impl Into<String>) -> Self {
+            self.snapshot_arns.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SnapshotArns` member.
-        pub fn set_snapshot_arns(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_snapshot_arns(mut self, input: Option<Vec<String>>) -> Self {
             self.snapshot_arns = input;
             self
         }
         /// The name of a snapshot from which to restore data into the new replication group. The snapshot
         /// status changes to `restoring` while the new replication group is being created.
-        pub fn snapshot_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_name = ::std::option::Option::Some(input.into());
+        pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotName` member.
-        pub fn set_snapshot_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
             self.snapshot_name = input;
             self
         }
@@ -2507,30 +2138,25 @@ pub mod builders {
         /// - `sat`
         ///
         /// Example: `sun:23:00-mon:01:30`
-        pub fn preferred_maintenance_window(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(
-                input.into(),
-            );
+        pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
+            self.preferred_maintenance_window = Some(input.into());
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
         pub fn set_preferred_maintenance_window(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.preferred_maintenance_window = input;
             self
         }
         /// The port number on which each member of the replication group accepts connections.
-        pub fn port(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.port = ::std::option::Option::Some(input.into());
+        pub fn port(mut self, input: impl Into<i32>) -> Self {
+            self.port = Some(input.into());
             self
         }
         /// Sets or clears the `Port` member.
-        pub fn set_port(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_port(mut self, input: Option<i32>) -> Self {
             self.port = input;
             self
         }
@@ -2538,36 +2164,24 @@ pub mod builders {
         /// notifications are sent.
         ///
         /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
-        pub fn notification_topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.notification_topic_arn = ::std::option::Option::Some(input.into());
+        pub fn notification_topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.notification_topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `NotificationTopicArn` member.
-        pub fn set_notification_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_notification_topic_arn(mut self, input: Option<String>) -> Self {
             self.notification_topic_arn = input;
             self
         }
         /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
         /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
         /// disabled for previous versions.
-        pub fn auto_minor_version_upgrade(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.auto_minor_version_upgrade = ::std::option::Option::Some(input.into());
+        pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
+            self.auto_minor_version_upgrade = Some(input.into());
             self
         }
         /// Sets or clears the `AutoMinorVersionUpgrade` member.
-        pub fn set_auto_minor_version_upgrade(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_auto_minor_version_upgrade(mut self, input: Option<bool>) -> Self {
             self.auto_minor_version_upgrade = input;
             self
         }
@@ -2576,18 +2190,12 @@ pub mod builders {
         /// days before being deleted.
         ///
         /// Default: 0 (i.e., automatic backups are disabled for this cluster).
-        pub fn snapshot_retention_limit(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+        pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+            self.snapshot_retention_limit = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -2597,18 +2205,12 @@ pub mod builders {
         /// Example: `05:00-09:00`
         ///
         /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
-        pub fn snapshot_window(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_window = ::std::option::Option::Some(input.into());
+        pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_window = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotWindow` member.
-        pub fn set_snapshot_window(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
             self.snapshot_window = input;
             self
         }
@@ -2628,18 +2230,12 @@ pub mod builders {
         ///
         /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
         /// <http://redis.io/commands/AUTH>.
-        pub fn auth_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.auth_token = ::std::option::Option::Some(input.into());
+        pub fn auth_token(mut self, input: impl Into<String>) -> Self {
+            self.auth_token = Some(input.into());
             self
         }
         /// Sets or clears the `AuthToken` member.
-        pub fn set_auth_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_auth_token(mut self, input: Option<String>) -> Self {
             self.auth_token = input;
             self
         }
@@ -2657,18 +2253,12 @@ pub mod builders {
         ///
         /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
         /// `AuthToken`, and a `CacheSubnetGroup`.
-        pub fn transit_encryption_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.transit_encryption_enabled = ::std::option::Option::Some(input.into());
+        pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.transit_encryption_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `TransitEncryptionEnabled` member.
-        pub fn set_transit_encryption_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_transit_encryption_enabled(mut self, input: Option<bool>) -> Self {
             self.transit_encryption_enabled = input;
             self
         }
@@ -2682,54 +2272,34 @@ pub mod builders {
         /// later, Redis OSS version `3.2.6`, or Redis OSS `4.x` and later.
         ///
         /// Default: `true` when using Valkey, `false` when using Redis OSS
-        pub fn at_rest_encryption_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.at_rest_encryption_enabled = ::std::option::Option::Some(input.into());
+        pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.at_rest_encryption_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `AtRestEncryptionEnabled` member.
-        pub fn set_at_rest_encryption_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_at_rest_encryption_enabled(mut self, input: Option<bool>) -> Self {
             self.at_rest_encryption_enabled = input;
             self
         }
         /// The ID of the KMS key used to encrypt the disk in the cluster.
-        pub fn kms_key_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.kms_key_id = ::std::option::Option::Some(input.into());
+        pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+            self.kms_key_id = Some(input.into());
             self
         }
         /// Sets or clears the `KmsKeyId` member.
-        pub fn set_kms_key_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
             self.kms_key_id = input;
             self
         }
         /// Appends one item to the `UserGroupIds` member.
         ///
         /// The user group to associate with the replication group.
-        pub fn user_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn user_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.user_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserGroupIds` member.
-        pub fn set_user_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_user_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.user_group_ids = input;
             self
         }
@@ -2738,21 +2308,17 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<
-                crate::types::LogDeliveryConfigurationRequest,
-            >,
+            item: impl Into<crate::types::LogDeliveryConfigurationRequest>,
         ) -> Self {
             self.log_delivery_configurations
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `LogDeliveryConfigurations` member.
         pub fn set_log_delivery_configurations(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-            >,
+            input: Option<Vec<crate::types::LogDeliveryConfigurationRequest>>,
         ) -> Self {
             self.log_delivery_configurations = input;
             self
@@ -2760,18 +2326,12 @@ pub mod builders {
         /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
         /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
         /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
-        pub fn data_tiering_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.data_tiering_enabled = ::std::option::Option::Some(input.into());
+        pub fn data_tiering_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.data_tiering_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `DataTieringEnabled` member.
-        pub fn set_data_tiering_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_data_tiering_enabled(mut self, input: Option<bool>) -> Self {
             self.data_tiering_enabled = input;
             self
         }
@@ -2780,15 +2340,15 @@ pub mod builders {
         /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
         pub fn network_type(
             mut self,
-            input: impl ::std::convert::Into<crate::types::NetworkType>,
+            input: impl Into<crate::types::NetworkType>,
         ) -> Self {
-            self.network_type = ::std::option::Option::Some(input.into());
+            self.network_type = Some(input.into());
             self
         }
         /// Sets or clears the `NetworkType` member.
         pub fn set_network_type(
             mut self,
-            input: ::std::option::Option<crate::types::NetworkType>,
+            input: Option<crate::types::NetworkType>,
         ) -> Self {
             self.network_type = input;
             self
@@ -2799,15 +2359,15 @@ pub mod builders {
         /// system](http://aws.amazon.com/ec2/nitro/).
         pub fn ip_discovery(
             mut self,
-            input: impl ::std::convert::Into<crate::types::IpDiscovery>,
+            input: impl Into<crate::types::IpDiscovery>,
         ) -> Self {
-            self.ip_discovery = ::std::option::Option::Some(input.into());
+            self.ip_discovery = Some(input.into());
             self
         }
         /// Sets or clears the `IpDiscovery` member.
         pub fn set_ip_discovery(
             mut self,
-            input: ::std::option::Option<crate::types::IpDiscovery>,
+            input: Option<crate::types::IpDiscovery>,
         ) -> Self {
             self.ip_discovery = input;
             self
@@ -2826,15 +2386,15 @@ pub mod builders {
         /// This process will not trigger the replacement of the replication group.
         pub fn transit_encryption_mode(
             mut self,
-            input: impl ::std::convert::Into<crate::types::TransitEncryptionMode>,
+            input: impl Into<crate::types::TransitEncryptionMode>,
         ) -> Self {
-            self.transit_encryption_mode = ::std::option::Option::Some(input.into());
+            self.transit_encryption_mode = Some(input.into());
             self
         }
         /// Sets or clears the `TransitEncryptionMode` member.
         pub fn set_transit_encryption_mode(
             mut self,
-            input: ::std::option::Option<crate::types::TransitEncryptionMode>,
+            input: Option<crate::types::TransitEncryptionMode>,
         ) -> Self {
             self.transit_encryption_mode = input;
             self
@@ -2846,15 +2406,15 @@ pub mod builders {
         /// to Enabled.
         pub fn cluster_mode(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ClusterMode>,
+            input: impl Into<crate::types::ClusterMode>,
         ) -> Self {
-            self.cluster_mode = ::std::option::Option::Some(input.into());
+            self.cluster_mode = Some(input.into());
             self
         }
         /// Sets or clears the `ClusterMode` member.
         pub fn set_cluster_mode(
             mut self,
-            input: ::std::option::Option<crate::types::ClusterMode>,
+            input: Option<crate::types::ClusterMode>,
         ) -> Self {
             self.cluster_mode = input;
             self
@@ -2862,17 +2422,15 @@ pub mod builders {
         /// The name of the snapshot used to create a replication group. Available for Valkey, Redis OSS only.
         pub fn serverless_cache_snapshot_name(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.serverless_cache_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
         pub fn set_serverless_cache_snapshot_name(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.serverless_cache_snapshot_name = input;
             self
@@ -2880,11 +2438,11 @@ pub mod builders {
         /// Builds the [`CreateReplicationGroupInput`](super::CreateReplicationGroupInput), failing if any required member (`replication_group_id`, `replication_group_description`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_replication_group::CreateReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.replication_group_id.is_none() {
                 missing.push("replication_group_id");
             }
@@ -2892,14 +2450,11 @@ pub mod builders {
                 missing.push("replication_group_description");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CreateReplicationGroupInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("CreateReplicationGroupInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_replication_group::CreateReplicationGroupInput {
+            Ok(crate::operation::create_replication_group::CreateReplicationGroupInput {
                 replication_group_id: self.replication_group_id,
                 replication_group_description: self.replication_group_description,
                 global_replication_group_id: self.global_replication_group_id,
@@ -2945,23 +2500,21 @@ pub mod builders {
     /// A builder for [`CreateReplicationGroupOutput`](super::CreateReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateReplicationGroupOutputBuilder {
-        pub(crate) replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        >,
+        pub(crate) replication_group: Option<crate::types::ReplicationGroup>,
     }
     impl CreateReplicationGroupOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReplicationGroup>,
+            input: impl Into<crate::types::ReplicationGroup>,
         ) -> Self {
-            self.replication_group = ::std::option::Option::Some(input.into());
+            self.replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroup` member.
         pub fn set_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::ReplicationGroup>,
+            input: Option<crate::types::ReplicationGroup>,
         ) -> Self {
             self.replication_group = input;
             self

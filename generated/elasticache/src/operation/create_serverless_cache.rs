@@ -18,6 +18,20 @@
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
 //! - [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `CreateServerlessCache` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheRequest`.
@@ -30,66 +44,62 @@ pub struct CreateServerlessCacheInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_name: Option<String>,
     /// User-provided description for the serverless cache. The default is NULL, i.e. if no description is
     /// provided then an empty string will be returned. The maximum length is 255 characters.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The name of the cache engine to be used for creating the serverless cache.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The version of the cache engine that will be used to create the serverless cache.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub major_engine_version: ::std::option::Option<::std::string::String>,
+    pub major_engine_version: Option<String>,
     /// Sets the cache usage limits for storage and ElastiCache Processing Units for the cache.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
+    pub cache_usage_limits: Option<crate::types::CacheUsageLimits>,
     /// ARN of the customer managed key for encrypting the data at rest. If no KMS key is provided, a
     /// default service key is used.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    pub kms_key_id: Option<String>,
     /// A list of the one or more VPC security groups to be associated with the serverless cache. The
     /// security group will authorize traffic access for the VPC end-point (private-link). If no other
     /// information is given this will be the VPC’s Default Security Group that is associated with the
     /// cluster VPC end-point.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub security_group_ids: Option<Vec<String>>,
     /// The ARN(s) of the snapshot that the new serverless cache will be created from. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_arns_to_restore: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub snapshot_arns_to_restore: Option<Vec<String>>,
     /// The list of tags (key, value) pairs to be added to the serverless cache resource. Default is NULL.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// The identifier of the UserGroup to be associated with the serverless cache. Available for Valkey and
     /// Redis OSS only. Default is NULL.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_id: ::std::option::Option<::std::string::String>,
+    pub user_group_id: Option<String>,
     /// A list of the identifiers of the subnets where the VPC endpoint for the serverless cache will be
     /// deployed. All the subnetIds must belong to the same VPC.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub subnet_ids: Option<Vec<String>>,
     /// The number of snapshots that will be retained for the serverless cache that is being created. As new
     /// snapshots beyond this limit are added, the oldest snapshots will be deleted on a rolling basis.
     /// Available for Valkey, Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_retention_limit: ::std::option::Option<i32>,
+    pub snapshot_retention_limit: Option<i32>,
     /// The daily time that snapshots will be created from the new serverless cache. By default this number
     /// is populated with 0, i.e. no snapshots will be created on an automatic daily basis. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub daily_snapshot_time: ::std::option::Option<::std::string::String>,
+    pub daily_snapshot_time: Option<String>,
 }
 impl CreateServerlessCacheInput {
     /// Creates a builder for [`CreateServerlessCacheInput`].
     pub fn builder() -> crate::operation::create_serverless_cache::builders::CreateServerlessCacheInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateServerlessCache` operation.
@@ -102,16 +112,16 @@ impl CreateServerlessCacheInput {
 pub struct CreateServerlessCacheOutput {
     /// The response for the attempt to create the serverless cache.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache: ::std::option::Option<crate::types::ServerlessCache>,
+    pub serverless_cache: Option<crate::types::ServerlessCache>,
 }
 impl CreateServerlessCacheOutput {
     /// Creates a builder for [`CreateServerlessCacheOutput`].
     pub fn builder() -> crate::operation::create_serverless_cache::builders::CreateServerlessCacheOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateServerlessCacheInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateServerlessCacheInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
         writer.member("Description", self.description.as_ref());
         writer.member("Engine", self.engine.as_ref());
@@ -138,49 +148,32 @@ impl ::querygen_runtime::query::WriteQuery for CreateServerlessCacheInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateServerlessCache&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreateServerlessCacheInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreateServerlessCache",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &CreateServerlessCacheInput) -> String {
+    QueryWriter::body("CreateServerlessCache", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateServerlessCacheOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateServerlessCacheOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCache" => reader.read_into(&child, &mut out.serverless_cache),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateServerlessCache` response: `<CreateServerlessCacheResponse><CreateServerlessCacheResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateServerlessCacheOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateServerlessCache",
-    )?;
+) -> Result<QueryResponse<CreateServerlessCacheOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateServerlessCache")?;
     let output: CreateServerlessCacheOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreateServerlessCacheOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateServerlessCacheOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -216,7 +209,7 @@ pub enum CreateServerlessCacheError {
     /// The service answered with [`crate::error::UserGroupNotFoundFault`].
     UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateServerlessCacheError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -224,13 +217,13 @@ impl CreateServerlessCacheError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidCredentialsException(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -247,12 +240,8 @@ impl CreateServerlessCacheError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateServerlessCacheError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateServerlessCacheError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidCredentialsException)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
@@ -266,12 +255,10 @@ impl ::querygen_runtime::query::OperationError for CreateServerlessCacheError {
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
             .or_else(|| error.read(Self::UserGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidCredentialsException(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -288,26 +275,19 @@ impl ::querygen_runtime::query::OperationError for CreateServerlessCacheError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateServerlessCacheError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateServerlessCacheError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateServerlessCacheError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateServerlessCacheError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateServerlessCache` response into [`CreateServerlessCacheError`].
@@ -318,11 +298,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateServerlessCacheError
 pub fn build_request(
     input: &CreateServerlessCacheInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -330,61 +307,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateServerlessCache`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateServerlessCacheOutput>,
-    CreateServerlessCacheError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CreateServerlessCacheOutput>, CreateServerlessCacheError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CreateServerlessCacheError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateServerlessCacheInput,
     CreateServerlessCacheOutput,
     CreateServerlessCacheError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateServerlessCache",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateServerlessCache` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateServerlessCacheFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateServerlessCacheInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateServerlessCacheFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -396,25 +364,22 @@ impl CreateServerlessCacheFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        CreateServerlessCacheOutput,
-        ::querygen_client::SdkError<CreateServerlessCacheError>,
-    > {
+    ) -> Result<CreateServerlessCacheOutput, SdkError<CreateServerlessCacheError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateServerlessCacheOutput>,
-        ::querygen_client::SdkError<CreateServerlessCacheError>,
+    ) -> Result<
+        QueryResponse<CreateServerlessCacheOutput>,
+        SdkError<CreateServerlessCacheError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateServerlessCache"),
                     ),
                 )
@@ -422,74 +387,50 @@ impl CreateServerlessCacheFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// User-provided identifier for the serverless cache. This parameter is stored as a lowercase string.
-    pub fn serverless_cache_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheName` member.
-    pub fn set_serverless_cache_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_name(input);
         self
     }
     /// User-provided description for the serverless cache. The default is NULL, i.e. if no description is
     /// provided then an empty string will be returned. The maximum length is 255 characters.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears the `Description` member.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The name of the cache engine to be used for creating the serverless cache.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
     /// The version of the cache engine that will be used to create the serverless cache.
-    pub fn major_engine_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn major_engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.major_engine_version(input);
         self
     }
     /// Sets or clears the `MajorEngineVersion` member.
-    pub fn set_major_engine_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_major_engine_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_major_engine_version(input);
         self
     }
     /// Sets the cache usage limits for storage and ElastiCache Processing Units for the cache.
     pub fn cache_usage_limits(
         mut self,
-        input: impl ::std::convert::Into<crate::types::CacheUsageLimits>,
+        input: impl Into<crate::types::CacheUsageLimits>,
     ) -> Self {
         self.inner = self.inner.cache_usage_limits(input);
         self
@@ -497,25 +438,19 @@ impl CreateServerlessCacheFluentBuilder {
     /// Sets or clears the `CacheUsageLimits` member.
     pub fn set_cache_usage_limits(
         mut self,
-        input: ::std::option::Option<crate::types::CacheUsageLimits>,
+        input: Option<crate::types::CacheUsageLimits>,
     ) -> Self {
         self.inner = self.inner.set_cache_usage_limits(input);
         self
     }
     /// ARN of the customer managed key for encrypting the data at rest. If no KMS key is provided, a
     /// default service key is used.
-    pub fn kms_key_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
@@ -525,18 +460,12 @@ impl CreateServerlessCacheFluentBuilder {
     /// security group will authorize traffic access for the VPC end-point (private-link). If no other
     /// information is given this will be the VPC’s Default Security Group that is associated with the
     /// cluster VPC end-point.
-    pub fn security_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.security_group_ids(item);
         self
     }
     /// Sets or clears the `SecurityGroupIds` member.
-    pub fn set_security_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_security_group_ids(input);
         self
     }
@@ -544,50 +473,35 @@ impl CreateServerlessCacheFluentBuilder {
     ///
     /// The ARN(s) of the snapshot that the new serverless cache will be created from. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
-    pub fn snapshot_arns_to_restore(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_arns_to_restore(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_arns_to_restore(item);
         self
     }
     /// Sets or clears the `SnapshotArnsToRestore` member.
-    pub fn set_snapshot_arns_to_restore(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_snapshot_arns_to_restore(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_snapshot_arns_to_restore(input);
         self
     }
     /// Appends one item to the `Tags` member.
     ///
     /// The list of tags (key, value) pairs to be added to the serverless cache resource. Default is NULL.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The identifier of the UserGroup to be associated with the serverless cache. Available for Valkey and
     /// Redis OSS only. Default is NULL.
-    pub fn user_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.user_group_id(input);
         self
     }
     /// Sets or clears the `UserGroupId` member.
-    pub fn set_user_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_user_group_id(input);
         self
     }
@@ -595,63 +509,43 @@ impl CreateServerlessCacheFluentBuilder {
     ///
     /// A list of the identifiers of the subnets where the VPC endpoint for the serverless cache will be
     /// deployed. All the subnetIds must belong to the same VPC.
-    pub fn subnet_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subnet_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.subnet_ids(item);
         self
     }
     /// Sets or clears the `SubnetIds` member.
-    pub fn set_subnet_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_subnet_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_subnet_ids(input);
         self
     }
     /// The number of snapshots that will be retained for the serverless cache that is being created. As new
     /// snapshots beyond this limit are added, the oldest snapshots will be deleted on a rolling basis.
     /// Available for Valkey, Redis OSS and Serverless Memcached only.
-    pub fn snapshot_retention_limit(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
+    pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
     /// The daily time that snapshots will be created from the new serverless cache. By default this number
     /// is populated with 0, i.e. no snapshots will be created on an automatic daily basis. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
-    pub fn daily_snapshot_time(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn daily_snapshot_time(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.daily_snapshot_time(input);
         self
     }
     /// Sets or clears the `DailySnapshotTime` member.
-    pub fn set_daily_snapshot_time(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_daily_snapshot_time(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_daily_snapshot_time(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateServerlessCacheInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateServerlessCacheInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.serverless_cache_name = node.member("ServerlessCacheName")?;
         out.description = node.member("Description")?;
@@ -667,7 +561,7 @@ impl ::querygen_runtime::server::ReadQuery for CreateServerlessCacheInput {
         out.subnet_ids = node.list("SubnetIds", "SubnetId")?;
         out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
         out.daily_snapshot_time = node.member("DailySnapshotTime")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             serverless_cache_name: out.serverless_cache_name,
             description: out.description,
             engine: out.engine,
@@ -685,8 +579,8 @@ impl ::querygen_runtime::server::ReadQuery for CreateServerlessCacheInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateServerlessCacheOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateServerlessCacheOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ServerlessCache", self.serverless_cache.as_ref());
     }
 }
@@ -694,10 +588,7 @@ impl ::querygen_runtime::server::WriteXml for CreateServerlessCacheOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateServerlessCacheInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CreateServerlessCacheInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "CreateServerlessCache", "2015-02-02")
 }
 /// Server side: the `<CreateServerlessCacheResponse>` document for `output`.
@@ -705,137 +596,100 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreateServerlessCacheOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreateServerlessCache",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateServerlessCacheInput`](super::CreateServerlessCacheInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateServerlessCacheInputBuilder {
-        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
-        pub(crate) description: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) major_engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_usage_limits: ::std::option::Option<
-            crate::types::CacheUsageLimits,
-        >,
-        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-        pub(crate) security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) snapshot_arns_to_restore: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) subnet_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-        pub(crate) daily_snapshot_time: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_name: Option<String>,
+        pub(crate) description: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) major_engine_version: Option<String>,
+        pub(crate) cache_usage_limits: Option<crate::types::CacheUsageLimits>,
+        pub(crate) kms_key_id: Option<String>,
+        pub(crate) security_group_ids: Option<Vec<String>>,
+        pub(crate) snapshot_arns_to_restore: Option<Vec<String>>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
+        pub(crate) user_group_id: Option<String>,
+        pub(crate) subnet_ids: Option<Vec<String>>,
+        pub(crate) snapshot_retention_limit: Option<i32>,
+        pub(crate) daily_snapshot_time: Option<String>,
     }
     impl CreateServerlessCacheInputBuilder {
         /// User-provided identifier for the serverless cache. This parameter is stored as a lowercase string.
-        pub fn serverless_cache_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.serverless_cache_name = ::std::option::Option::Some(input.into());
+        pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
+            self.serverless_cache_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheName` member.
-        pub fn set_serverless_cache_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
             self.serverless_cache_name = input;
             self
         }
         /// User-provided description for the serverless cache. The default is NULL, i.e. if no description is
         /// provided then an empty string will be returned. The maximum length is 255 characters.
-        pub fn description(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.description = ::std::option::Option::Some(input.into());
+        pub fn description(mut self, input: impl Into<String>) -> Self {
+            self.description = Some(input.into());
             self
         }
         /// Sets or clears the `Description` member.
-        pub fn set_description(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_description(mut self, input: Option<String>) -> Self {
             self.description = input;
             self
         }
         /// The name of the cache engine to be used for creating the serverless cache.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// The version of the cache engine that will be used to create the serverless cache.
-        pub fn major_engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.major_engine_version = ::std::option::Option::Some(input.into());
+        pub fn major_engine_version(mut self, input: impl Into<String>) -> Self {
+            self.major_engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `MajorEngineVersion` member.
-        pub fn set_major_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_major_engine_version(mut self, input: Option<String>) -> Self {
             self.major_engine_version = input;
             self
         }
         /// Sets the cache usage limits for storage and ElastiCache Processing Units for the cache.
         pub fn cache_usage_limits(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheUsageLimits>,
+            input: impl Into<crate::types::CacheUsageLimits>,
         ) -> Self {
-            self.cache_usage_limits = ::std::option::Option::Some(input.into());
+            self.cache_usage_limits = Some(input.into());
             self
         }
         /// Sets or clears the `CacheUsageLimits` member.
         pub fn set_cache_usage_limits(
             mut self,
-            input: ::std::option::Option<crate::types::CacheUsageLimits>,
+            input: Option<crate::types::CacheUsageLimits>,
         ) -> Self {
             self.cache_usage_limits = input;
             self
         }
         /// ARN of the customer managed key for encrypting the data at rest. If no KMS key is provided, a
         /// default service key is used.
-        pub fn kms_key_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.kms_key_id = ::std::option::Option::Some(input.into());
+        pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+            self.kms_key_id = Some(input.into());
             self
         }
         /// Sets or clears the `KmsKeyId` member.
-        pub fn set_kms_key_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
             self.kms_key_id = input;
             self
         }
@@ -845,20 +699,12 @@ pub mod builders {
         /// security group will authorize traffic access for the VPC end-point (private-link). If no other
         /// information is given this will be the VPC’s Default Security Group that is associated with the
         /// cluster VPC end-point.
-        pub fn security_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.security_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.security_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SecurityGroupIds` member.
-        pub fn set_security_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.security_group_ids = input;
             self
         }
@@ -866,19 +712,14 @@ pub mod builders {
         ///
         /// The ARN(s) of the snapshot that the new serverless cache will be created from. Available for Valkey,
         /// Redis OSS and Serverless Memcached only.
-        pub fn snapshot_arns_to_restore(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_arns_to_restore
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn snapshot_arns_to_restore(mut self, item: impl Into<String>) -> Self {
+            self.snapshot_arns_to_restore.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SnapshotArnsToRestore` member.
         pub fn set_snapshot_arns_to_restore(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.snapshot_arns_to_restore = input;
             self
@@ -886,35 +727,23 @@ pub mod builders {
         /// Appends one item to the `Tags` member.
         ///
         /// The list of tags (key, value) pairs to be added to the serverless cache resource. Default is NULL.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// The identifier of the UserGroup to be associated with the serverless cache. Available for Valkey and
         /// Redis OSS only. Default is NULL.
-        pub fn user_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_id = ::std::option::Option::Some(input.into());
+        pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
+            self.user_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserGroupId` member.
-        pub fn set_user_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
             self.user_group_id = input;
             self
         }
@@ -922,65 +751,47 @@ pub mod builders {
         ///
         /// A list of the identifiers of the subnets where the VPC endpoint for the serverless cache will be
         /// deployed. All the subnetIds must belong to the same VPC.
-        pub fn subnet_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subnet_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn subnet_ids(mut self, item: impl Into<String>) -> Self {
+            self.subnet_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SubnetIds` member.
-        pub fn set_subnet_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_subnet_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.subnet_ids = input;
             self
         }
         /// The number of snapshots that will be retained for the serverless cache that is being created. As new
         /// snapshots beyond this limit are added, the oldest snapshots will be deleted on a rolling basis.
         /// Available for Valkey, Redis OSS and Serverless Memcached only.
-        pub fn snapshot_retention_limit(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+        pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+            self.snapshot_retention_limit = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
         /// The daily time that snapshots will be created from the new serverless cache. By default this number
         /// is populated with 0, i.e. no snapshots will be created on an automatic daily basis. Available for
         /// Valkey, Redis OSS and Serverless Memcached only.
-        pub fn daily_snapshot_time(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.daily_snapshot_time = ::std::option::Option::Some(input.into());
+        pub fn daily_snapshot_time(mut self, input: impl Into<String>) -> Self {
+            self.daily_snapshot_time = Some(input.into());
             self
         }
         /// Sets or clears the `DailySnapshotTime` member.
-        pub fn set_daily_snapshot_time(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_daily_snapshot_time(mut self, input: Option<String>) -> Self {
             self.daily_snapshot_time = input;
             self
         }
         /// Builds the [`CreateServerlessCacheInput`](super::CreateServerlessCacheInput), failing if any required member (`serverless_cache_name`, `engine`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_serverless_cache::CreateServerlessCacheInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.serverless_cache_name.is_none() {
                 missing.push("serverless_cache_name");
             }
@@ -988,14 +799,11 @@ pub mod builders {
                 missing.push("engine");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CreateServerlessCacheInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("CreateServerlessCacheInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_serverless_cache::CreateServerlessCacheInput {
+            Ok(crate::operation::create_serverless_cache::CreateServerlessCacheInput {
                 serverless_cache_name: self.serverless_cache_name,
                 description: self.description,
                 engine: self.engine,
@@ -1015,23 +823,21 @@ pub mod builders {
     /// A builder for [`CreateServerlessCacheOutput`](super::CreateServerlessCacheOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateServerlessCacheOutputBuilder {
-        pub(crate) serverless_cache: ::std::option::Option<
-            crate::types::ServerlessCache,
-        >,
+        pub(crate) serverless_cache: Option<crate::types::ServerlessCache>,
     }
     impl CreateServerlessCacheOutputBuilder {
         /// The response for the attempt to create the serverless cache.
         pub fn serverless_cache(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ServerlessCache>,
+            input: impl Into<crate::types::ServerlessCache>,
         ) -> Self {
-            self.serverless_cache = ::std::option::Option::Some(input.into());
+            self.serverless_cache = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCache` member.
         pub fn set_serverless_cache(
             mut self,
-            input: ::std::option::Option<crate::types::ServerlessCache>,
+            input: Option<crate::types::ServerlessCache>,
         ) -> Self {
             self.serverless_cache = input;
             self

@@ -16,6 +16,20 @@
 //! - [`ServerlessCacheSnapshotQuotaExceededFault`](crate::error::ServerlessCacheSnapshotQuotaExceededFault)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `CreateServerlessCacheSnapshot` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateServerlessCacheSnapshotRequest`.
@@ -29,26 +43,26 @@ pub struct CreateServerlessCacheSnapshotInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_snapshot_name: Option<String>,
     /// The name of an existing serverless cache. The snapshot is created from this cache. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_name: Option<String>,
     /// The ID of the KMS key used to encrypt the snapshot. Available for Valkey, Redis OSS and Serverless
     /// Memcached only. Default: NULL
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    pub kms_key_id: Option<String>,
     /// A list of tags to be added to the snapshot resource. A tag is a key-value pair. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CreateServerlessCacheSnapshotInput {
     /// Creates a builder for [`CreateServerlessCacheSnapshotInput`].
     pub fn builder() -> crate::operation::create_serverless_cache_snapshot::builders::CreateServerlessCacheSnapshotInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateServerlessCacheSnapshot` operation.
@@ -62,18 +76,16 @@ pub struct CreateServerlessCacheSnapshotOutput {
     /// The state of a serverless cache snapshot at a specific point in time, to the millisecond. Available
     /// for Valkey, Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshot: ::std::option::Option<
-        crate::types::ServerlessCacheSnapshot,
-    >,
+    pub serverless_cache_snapshot: Option<crate::types::ServerlessCacheSnapshot>,
 }
 impl CreateServerlessCacheSnapshotOutput {
     /// Creates a builder for [`CreateServerlessCacheSnapshotOutput`].
     pub fn builder() -> crate::operation::create_serverless_cache_snapshot::builders::CreateServerlessCacheSnapshotOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateServerlessCacheSnapshotInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateServerlessCacheSnapshotInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "ServerlessCacheSnapshotName",
@@ -85,22 +97,13 @@ impl ::querygen_runtime::query::WriteQuery for CreateServerlessCacheSnapshotInpu
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreateServerlessCacheSnapshotInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreateServerlessCacheSnapshot",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &CreateServerlessCacheSnapshotInput) -> String {
+    QueryWriter::body("CreateServerlessCacheSnapshot", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateServerlessCacheSnapshotOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateServerlessCacheSnapshotOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCacheSnapshot" => {
                     reader.read_into(&child, &mut out.serverless_cache_snapshot)
@@ -108,30 +111,20 @@ impl ::querygen_runtime::xml::ReadXml for CreateServerlessCacheSnapshotOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateServerlessCacheSnapshot` response: `<CreateServerlessCacheSnapshotResponse><CreateServerlessCacheSnapshotResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateServerlessCacheSnapshotOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateServerlessCacheSnapshot",
-    )?;
+) -> Result<QueryResponse<CreateServerlessCacheSnapshotOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateServerlessCacheSnapshot")?;
     let output: CreateServerlessCacheSnapshotOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            CreateServerlessCacheSnapshotOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateServerlessCacheSnapshotOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -163,7 +156,7 @@ pub enum CreateServerlessCacheSnapshotError {
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateServerlessCacheSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -171,13 +164,13 @@ impl CreateServerlessCacheSnapshotError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidServerlessCacheStateFault(error) => error,
@@ -191,12 +184,8 @@ impl CreateServerlessCacheSnapshotError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateServerlessCacheSnapshotError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateServerlessCacheSnapshotError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
@@ -207,12 +196,10 @@ impl ::querygen_runtime::query::OperationError for CreateServerlessCacheSnapshot
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -226,26 +213,19 @@ impl ::querygen_runtime::query::OperationError for CreateServerlessCacheSnapshot
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateServerlessCacheSnapshotError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateServerlessCacheSnapshotError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateServerlessCacheSnapshotError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateServerlessCacheSnapshot` response into [`CreateServerlessCacheSnapshotError`].
@@ -259,11 +239,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &CreateServerlessCacheSnapshotInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -271,10 +248,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateServerlessCacheSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheSnapshotError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateServerlessCacheSnapshotOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<CreateServerlessCacheSnapshotOutput>,
     CreateServerlessCacheSnapshotError,
 > {
     let status = response.status().as_u16();
@@ -283,49 +260,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CreateServerlessCacheSnapshotError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateServerlessCacheSnapshotInput,
     CreateServerlessCacheSnapshotOutput,
     CreateServerlessCacheSnapshotError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateServerlessCacheSnapshotFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -337,25 +308,25 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CreateServerlessCacheSnapshotOutput,
-        ::querygen_client::SdkError<CreateServerlessCacheSnapshotError>,
+        SdkError<CreateServerlessCacheSnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateServerlessCacheSnapshotOutput>,
-        ::querygen_client::SdkError<CreateServerlessCacheSnapshotError>,
+    ) -> Result<
+        QueryResponse<CreateServerlessCacheSnapshotOutput>,
+        SdkError<CreateServerlessCacheSnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateServerlessCacheSnapshot"),
                     ),
                 )
@@ -364,52 +335,34 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
     }
     /// The name for the snapshot being created. Must be unique for the customer account. Available for
     /// Valkey, Redis OSS and Serverless Memcached only. Must be between 1 and 255 characters.
-    pub fn serverless_cache_snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_snapshot_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheSnapshotName` member.
-    pub fn set_serverless_cache_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_snapshot_name(input);
         self
     }
     /// The name of an existing serverless cache. The snapshot is created from this cache. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
-    pub fn serverless_cache_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheName` member.
-    pub fn set_serverless_cache_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_name(input);
         self
     }
     /// The ID of the KMS key used to encrypt the snapshot. Available for Valkey, Redis OSS and Serverless
     /// Memcached only. Default: NULL
-    pub fn kms_key_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
@@ -417,30 +370,25 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
     ///
     /// A list of tags to be added to the snapshot resource. A tag is a key-value pair. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateServerlessCacheSnapshotInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateServerlessCacheSnapshotInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
         out.serverless_cache_name = node.member("ServerlessCacheName")?;
         out.kms_key_id = node.member("KmsKeyId")?;
         out.tags = node.list("Tags", "Tag")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
             serverless_cache_name: out.serverless_cache_name,
             kms_key_id: out.kms_key_id,
@@ -449,8 +397,8 @@ impl ::querygen_runtime::server::ReadQuery for CreateServerlessCacheSnapshotInpu
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateServerlessCacheSnapshotOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateServerlessCacheSnapshotOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .member("ServerlessCacheSnapshot", self.serverless_cache_snapshot.as_ref());
     }
@@ -459,10 +407,7 @@ impl ::querygen_runtime::server::WriteXml for CreateServerlessCacheSnapshotOutpu
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateServerlessCacheSnapshotInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CreateServerlessCacheSnapshotInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CreateServerlessCacheSnapshot",
@@ -474,77 +419,62 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreateServerlessCacheSnapshotOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreateServerlessCacheSnapshot",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateServerlessCacheSnapshotInput`](super::CreateServerlessCacheSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateServerlessCacheSnapshotInputBuilder {
-        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
-        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) serverless_cache_snapshot_name: Option<String>,
+        pub(crate) serverless_cache_name: Option<String>,
+        pub(crate) kms_key_id: Option<String>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl CreateServerlessCacheSnapshotInputBuilder {
         /// The name for the snapshot being created. Must be unique for the customer account. Available for
         /// Valkey, Redis OSS and Serverless Memcached only. Must be between 1 and 255 characters.
         pub fn serverless_cache_snapshot_name(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.serverless_cache_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
         pub fn set_serverless_cache_snapshot_name(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.serverless_cache_snapshot_name = input;
             self
         }
         /// The name of an existing serverless cache. The snapshot is created from this cache. Available for
         /// Valkey, Redis OSS and Serverless Memcached only.
-        pub fn serverless_cache_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.serverless_cache_name = ::std::option::Option::Some(input.into());
+        pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
+            self.serverless_cache_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheName` member.
-        pub fn set_serverless_cache_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
             self.serverless_cache_name = input;
             self
         }
         /// The ID of the KMS key used to encrypt the snapshot. Available for Valkey, Redis OSS and Serverless
         /// Memcached only. Default: NULL
-        pub fn kms_key_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.kms_key_id = ::std::option::Option::Some(input.into());
+        pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+            self.kms_key_id = Some(input.into());
             self
         }
         /// Sets or clears the `KmsKeyId` member.
-        pub fn set_kms_key_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
             self.kms_key_id = input;
             self
         }
@@ -552,29 +482,23 @@ pub mod builders {
         ///
         /// A list of tags to be added to the snapshot resource. A tag is a key-value pair. Available for
         /// Valkey, Redis OSS and Serverless Memcached only.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`CreateServerlessCacheSnapshotInput`](super::CreateServerlessCacheSnapshotInput), failing if any required member (`serverless_cache_snapshot_name`, `serverless_cache_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.serverless_cache_snapshot_name.is_none() {
                 missing.push("serverless_cache_snapshot_name");
             }
@@ -582,14 +506,14 @@ pub mod builders {
                 missing.push("serverless_cache_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "CreateServerlessCacheSnapshotInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotInput {
+            Ok(crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotInput {
                 serverless_cache_snapshot_name: self.serverless_cache_snapshot_name,
                 serverless_cache_name: self.serverless_cache_name,
                 kms_key_id: self.kms_key_id,
@@ -600,7 +524,7 @@ pub mod builders {
     /// A builder for [`CreateServerlessCacheSnapshotOutput`](super::CreateServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateServerlessCacheSnapshotOutputBuilder {
-        pub(crate) serverless_cache_snapshot: ::std::option::Option<
+        pub(crate) serverless_cache_snapshot: Option<
             crate::types::ServerlessCacheSnapshot,
         >,
     }
@@ -609,15 +533,15 @@ pub mod builders {
         /// for Valkey, Redis OSS and Serverless Memcached only.
         pub fn serverless_cache_snapshot(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ServerlessCacheSnapshot>,
+            input: impl Into<crate::types::ServerlessCacheSnapshot>,
         ) -> Self {
-            self.serverless_cache_snapshot = ::std::option::Option::Some(input.into());
+            self.serverless_cache_snapshot = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshot` member.
         pub fn set_serverless_cache_snapshot(
             mut self,
-            input: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+            input: Option<crate::types::ServerlessCacheSnapshot>,
         ) -> Self {
             self.serverless_cache_snapshot = input;
             self

@@ -19,6 +19,20 @@
 //! - [`SnapshotFeatureNotSupportedFault`](crate::error::SnapshotFeatureNotSupportedFault)
 //! - [`SnapshotQuotaExceededFault`](crate::error::SnapshotQuotaExceededFault)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `CreateSnapshot` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateSnapshotMessage`.
@@ -30,27 +44,27 @@ pub struct CreateSnapshotInput {
     /// The identifier of an existing replication group. The snapshot is created from this replication
     /// group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// The identifier of an existing cluster. The snapshot is created from this cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+    pub cache_cluster_id: Option<String>,
     /// A name for the snapshot being created.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_name: ::std::option::Option<::std::string::String>,
+    pub snapshot_name: Option<String>,
     /// The ID of the KMS key used to encrypt the snapshot.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    pub kms_key_id: Option<String>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CreateSnapshotInput {
     /// Creates a builder for [`CreateSnapshotInput`].
     pub fn builder() -> crate::operation::create_snapshot::builders::CreateSnapshotInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateSnapshot` operation.
@@ -64,16 +78,16 @@ pub struct CreateSnapshotOutput {
     /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
     /// taken.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot: ::std::option::Option<crate::types::Snapshot>,
+    pub snapshot: Option<crate::types::Snapshot>,
 }
 impl CreateSnapshotOutput {
     /// Creates a builder for [`CreateSnapshotOutput`].
     pub fn builder() -> crate::operation::create_snapshot::builders::CreateSnapshotOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateSnapshotInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateSnapshotInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
         writer.member("SnapshotName", self.snapshot_name.as_ref());
@@ -82,43 +96,32 @@ impl ::querygen_runtime::query::WriteQuery for CreateSnapshotInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateSnapshotInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("CreateSnapshot", "2015-02-02", input)
+pub fn serialize_query_body(input: &CreateSnapshotInput) -> String {
+    QueryWriter::body("CreateSnapshot", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateSnapshotOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateSnapshotOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Snapshot" => reader.read_into(&child, &mut out.snapshot),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateSnapshot` response: `<CreateSnapshotResponse><CreateSnapshotResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateSnapshotOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateSnapshot",
-    )?;
+) -> Result<QueryResponse<CreateSnapshotOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateSnapshot")?;
     let output: CreateSnapshotOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreateSnapshotOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateSnapshotOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -150,7 +153,7 @@ pub enum CreateSnapshotError {
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -158,13 +161,13 @@ impl CreateSnapshotError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -180,12 +183,8 @@ impl CreateSnapshotError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateSnapshotError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateSnapshotError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
@@ -198,12 +197,10 @@ impl ::querygen_runtime::query::OperationError for CreateSnapshotError {
             .or_else(|| error.read(Self::SnapshotQuotaExceededFault))
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
@@ -219,26 +216,19 @@ impl ::querygen_runtime::query::OperationError for CreateSnapshotError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateSnapshotError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateSnapshotError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateSnapshotError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateSnapshot` response into [`CreateSnapshotError`].
@@ -249,11 +239,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateSnapshotError {
 pub fn build_request(
     input: &CreateSnapshotInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -261,61 +248,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateSnapshotError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateSnapshotOutput>,
-    CreateSnapshotError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CreateSnapshotOutput>, CreateSnapshotError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CreateSnapshotError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateSnapshotInput,
     CreateSnapshotOutput,
     CreateSnapshotError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateSnapshotFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -327,25 +305,19 @@ impl CreateSnapshotFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        CreateSnapshotOutput,
-        ::querygen_client::SdkError<CreateSnapshotError>,
-    > {
+    ) -> Result<CreateSnapshotOutput, SdkError<CreateSnapshotError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateSnapshotOutput>,
-        ::querygen_client::SdkError<CreateSnapshotError>,
-    > {
+    ) -> Result<QueryResponse<CreateSnapshotOutput>, SdkError<CreateSnapshotError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateSnapshot"),
                     ),
                 )
@@ -354,66 +326,42 @@ impl CreateSnapshotFluentBuilder {
     }
     /// The identifier of an existing replication group. The snapshot is created from this replication
     /// group.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
     /// The identifier of an existing cluster. The snapshot is created from this cluster.
-    pub fn cache_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
     }
     /// Sets or clears the `CacheClusterId` member.
-    pub fn set_cache_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_cluster_id(input);
         self
     }
     /// A name for the snapshot being created.
-    pub fn snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_name(input);
         self
     }
     /// Sets or clears the `SnapshotName` member.
-    pub fn set_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_name(input);
         self
     }
     /// The ID of the KMS key used to encrypt the snapshot.
-    pub fn kms_key_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
@@ -421,31 +369,26 @@ impl CreateSnapshotFluentBuilder {
     ///
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateSnapshotInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateSnapshotInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.cache_cluster_id = node.member("CacheClusterId")?;
         out.snapshot_name = node.member("SnapshotName")?;
         out.kms_key_id = node.member("KmsKeyId")?;
         out.tags = node.list("Tags", "Tag")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_id: out.replication_group_id,
             cache_cluster_id: out.cache_cluster_id,
             snapshot_name: out.snapshot_name,
@@ -455,105 +398,77 @@ impl ::querygen_runtime::server::ReadQuery for CreateSnapshotInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateSnapshotOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateSnapshotOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Snapshot", self.snapshot.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<CreateSnapshotInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<CreateSnapshotInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "CreateSnapshot", "2015-02-02")
 }
 /// Server side: the `<CreateSnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &CreateSnapshotOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &CreateSnapshotOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "CreateSnapshot",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateSnapshotInput`](super::CreateSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateSnapshotInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
-        pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) cache_cluster_id: Option<String>,
+        pub(crate) snapshot_name: Option<String>,
+        pub(crate) kms_key_id: Option<String>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl CreateSnapshotInputBuilder {
         /// The identifier of an existing replication group. The snapshot is created from this replication
         /// group.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
         /// The identifier of an existing cluster. The snapshot is created from this cluster.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.cache_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
             self.cache_cluster_id = input;
             self
         }
         /// A name for the snapshot being created.
-        pub fn snapshot_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_name = ::std::option::Option::Some(input.into());
+        pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotName` member.
-        pub fn set_snapshot_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
             self.snapshot_name = input;
             self
         }
         /// The ID of the KMS key used to encrypt the snapshot.
-        pub fn kms_key_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.kms_key_id = ::std::option::Option::Some(input.into());
+        pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+            self.kms_key_id = Some(input.into());
             self
         }
         /// Sets or clears the `KmsKeyId` member.
-        pub fn set_kms_key_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
             self.kms_key_id = input;
             self
         }
@@ -561,41 +476,27 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`CreateSnapshotInput`](super::CreateSnapshotInput), failing if any required member (`snapshot_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::create_snapshot::CreateSnapshotInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::create_snapshot::CreateSnapshotInput, BuildError> {
+            let mut missing = Vec::new();
             if self.snapshot_name.is_none() {
                 missing.push("snapshot_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CreateSnapshotInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("CreateSnapshotInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::create_snapshot::CreateSnapshotInput {
+            Ok(crate::operation::create_snapshot::CreateSnapshotInput {
                 replication_group_id: self.replication_group_id,
                 cache_cluster_id: self.cache_cluster_id,
                 snapshot_name: self.snapshot_name,
@@ -607,23 +508,17 @@ pub mod builders {
     /// A builder for [`CreateSnapshotOutput`](super::CreateSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateSnapshotOutputBuilder {
-        pub(crate) snapshot: ::std::option::Option<crate::types::Snapshot>,
+        pub(crate) snapshot: Option<crate::types::Snapshot>,
     }
     impl CreateSnapshotOutputBuilder {
         /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
         /// taken.
-        pub fn snapshot(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Snapshot>,
-        ) -> Self {
-            self.snapshot = ::std::option::Option::Some(input.into());
+        pub fn snapshot(mut self, input: impl Into<crate::types::Snapshot>) -> Self {
+            self.snapshot = Some(input.into());
             self
         }
         /// Sets or clears the `Snapshot` member.
-        pub fn set_snapshot(
-            mut self,
-            input: ::std::option::Option<crate::types::Snapshot>,
-        ) -> Self {
+        pub fn set_snapshot(mut self, input: Option<crate::types::Snapshot>) -> Self {
             self.snapshot = input;
             self
         }

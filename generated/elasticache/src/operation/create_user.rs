@@ -16,6 +16,20 @@
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
 //! - [`UserAlreadyExistsFault`](crate::error::UserAlreadyExistsFault)
 //! - [`UserQuotaExceededFault`](crate::error::UserQuotaExceededFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `CreateUser` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateUserMessage`.
@@ -28,40 +42,40 @@ pub struct CreateUserInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The username of the user.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_name: ::std::option::Option<::std::string::String>,
+    pub user_name: Option<String>,
     /// The options are valkey or redis.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// Passwords used for this user. You can create up to two passwords for each user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub passwords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub passwords: Option<Vec<String>>,
     /// Access permissions string used for this user.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_string: ::std::option::Option<::std::string::String>,
+    pub access_string: Option<String>,
     /// Indicates a password is not required for this user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub no_password_required: ::std::option::Option<bool>,
+    pub no_password_required: Option<bool>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// Specifies how to authenticate the user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub authentication_mode: ::std::option::Option<crate::types::AuthenticationMode>,
+    pub authentication_mode: Option<crate::types::AuthenticationMode>,
 }
 impl CreateUserInput {
     /// Creates a builder for [`CreateUserInput`].
     pub fn builder() -> crate::operation::create_user::builders::CreateUserInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateUser` operation.
@@ -74,43 +88,43 @@ impl CreateUserInput {
 pub struct CreateUserOutput {
     /// The ID of the user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The username of the user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_name: ::std::option::Option<::std::string::String>,
+    pub user_name: Option<String>,
     /// Indicates the user status. Can be "active", "modifying" or "deleting".
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The options are valkey or redis.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The minimum engine version required, which is Redis OSS 6.0
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum_engine_version: ::std::option::Option<::std::string::String>,
+    pub minimum_engine_version: Option<String>,
     /// Access permissions string used for this user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_string: ::std::option::Option<::std::string::String>,
+    pub access_string: Option<String>,
     /// Returns a list of the user group IDs the user belongs to.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub user_group_ids: Option<Vec<String>>,
     /// Denotes whether the user requires a password to authenticate.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub authentication: ::std::option::Option<crate::types::Authentication>,
+    pub authentication: Option<crate::types::Authentication>,
     /// The Amazon Resource Name (ARN) of the user.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "ARN", skip_serializing_if = "Option::is_none")
     )]
-    pub arn: ::std::option::Option<::std::string::String>,
+    pub arn: Option<String>,
 }
 impl CreateUserOutput {
     /// Creates a builder for [`CreateUserOutput`].
     pub fn builder() -> crate::operation::create_user::builders::CreateUserOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateUserInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateUserInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("UserId", self.user_id.as_ref());
         writer.member("UserName", self.user_name.as_ref());
         writer.member("Engine", self.engine.as_ref());
@@ -122,16 +136,13 @@ impl ::querygen_runtime::query::WriteQuery for CreateUserInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateUser&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateUserInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("CreateUser", "2015-02-02", input)
+pub fn serialize_query_body(input: &CreateUserInput) -> String {
+    QueryWriter::body("CreateUser", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateUserOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateUserOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserId" => reader.read_into(&child, &mut out.user_id),
                 "UserName" => reader.read_into(&child, &mut out.user_name),
@@ -149,28 +160,20 @@ impl ::querygen_runtime::xml::ReadXml for CreateUserOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateUser` response: `<CreateUserResponse><CreateUserResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateUserOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateUser",
-    )?;
+) -> Result<QueryResponse<CreateUserOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateUser")?;
     let output: CreateUserOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreateUserOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateUserOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -196,7 +199,7 @@ pub enum CreateUserError {
     /// The service answered with [`crate::error::UserQuotaExceededFault`].
     UserQuotaExceededFault(crate::error::UserQuotaExceededFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateUserError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -204,13 +207,13 @@ impl CreateUserError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::DuplicateUserNameFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -223,12 +226,8 @@ impl CreateUserError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateUserError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateUserError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::DuplicateUserNameFault)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
@@ -238,12 +237,10 @@ impl ::querygen_runtime::query::OperationError for CreateUserError {
             .or_else(|| error.read(Self::UserAlreadyExistsFault))
             .or_else(|| error.read(Self::UserQuotaExceededFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::DuplicateUserNameFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -256,26 +253,19 @@ impl ::querygen_runtime::query::OperationError for CreateUserError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateUserError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateUserError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateUserError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateUserError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateUser` response into [`CreateUserError`].
@@ -286,11 +276,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateUserError {
 pub fn build_request(
     input: &CreateUserInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -298,61 +285,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateUser`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateUserOutput>,
-    CreateUserError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CreateUserOutput>, CreateUserError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CreateUserError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateUserInput,
     CreateUserOutput,
     CreateUserError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateUser",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateUser` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateUserFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateUserInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateUserFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -362,128 +340,82 @@ impl CreateUserFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        CreateUserOutput,
-        ::querygen_client::SdkError<CreateUserError>,
-    > {
+    pub async fn send(self) -> Result<CreateUserOutput, SdkError<CreateUserError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateUserOutput>,
-        ::querygen_client::SdkError<CreateUserError>,
-    > {
+    ) -> Result<QueryResponse<CreateUserOutput>, SdkError<CreateUserError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
-                        ::std::format!("{}: {problem}", "CreateUser"),
-                    ),
+                SdkError::Construction(
+                    ConstructionError::new(::std::format!("{}: {problem}", "CreateUser")),
                 )
             })?;
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user.
-    pub fn user_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.user_id(input);
         self
     }
     /// Sets or clears the `UserId` member.
-    pub fn set_user_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_user_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_user_id(input);
         self
     }
     /// The username of the user.
-    pub fn user_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.user_name(input);
         self
     }
     /// Sets or clears the `UserName` member.
-    pub fn set_user_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_user_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_user_name(input);
         self
     }
     /// The options are valkey or redis.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
     /// Appends one item to the `Passwords` member.
     ///
     /// Passwords used for this user. You can create up to two passwords for each user.
-    pub fn passwords(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn passwords(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.passwords(item);
         self
     }
     /// Sets or clears the `Passwords` member.
-    pub fn set_passwords(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_passwords(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_passwords(input);
         self
     }
     /// Access permissions string used for this user.
-    pub fn access_string(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn access_string(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.access_string(input);
         self
     }
     /// Sets or clears the `AccessString` member.
-    pub fn set_access_string(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_access_string(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_access_string(input);
         self
     }
     /// Indicates a password is not required for this user.
-    pub fn no_password_required(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn no_password_required(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.no_password_required(input);
         self
     }
     /// Sets or clears the `NoPasswordRequired` member.
-    pub fn set_no_password_required(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_no_password_required(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_no_password_required(input);
         self
     }
@@ -491,22 +423,19 @@ impl CreateUserFluentBuilder {
     ///
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// Specifies how to authenticate the user.
     pub fn authentication_mode(
         mut self,
-        input: impl ::std::convert::Into<crate::types::AuthenticationMode>,
+        input: impl Into<crate::types::AuthenticationMode>,
     ) -> Self {
         self.inner = self.inner.authentication_mode(input);
         self
@@ -514,17 +443,15 @@ impl CreateUserFluentBuilder {
     /// Sets or clears the `AuthenticationMode` member.
     pub fn set_authentication_mode(
         mut self,
-        input: ::std::option::Option<crate::types::AuthenticationMode>,
+        input: Option<crate::types::AuthenticationMode>,
     ) -> Self {
         self.inner = self.inner.set_authentication_mode(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateUserInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateUserInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.user_id = node.member("UserId")?;
         out.user_name = node.member("UserName")?;
@@ -534,7 +461,7 @@ impl ::querygen_runtime::server::ReadQuery for CreateUserInput {
         out.no_password_required = node.member("NoPasswordRequired")?;
         out.tags = node.list("Tags", "Tag")?;
         out.authentication_mode = node.member("AuthenticationMode")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_id: out.user_id,
             user_name: out.user_name,
             engine: out.engine,
@@ -547,8 +474,8 @@ impl ::querygen_runtime::server::ReadQuery for CreateUserInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateUserOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateUserOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("UserId", self.user_id.as_ref());
         writer.member("UserName", self.user_name.as_ref());
         writer.member("Status", self.status.as_ref());
@@ -562,138 +489,94 @@ impl ::querygen_runtime::server::WriteXml for CreateUserOutput {
 }
 /// Server side: parses the request body of `CreateUser` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<CreateUserInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<CreateUserInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "CreateUser", "2015-02-02")
 }
 /// Server side: the `<CreateUserResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &CreateUserOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &CreateUserOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "CreateUser",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateUserInput`](super::CreateUserInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateUserInputBuilder {
-        pub(crate) user_id: ::std::option::Option<::std::string::String>,
-        pub(crate) user_name: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) passwords: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) access_string: ::std::option::Option<::std::string::String>,
-        pub(crate) no_password_required: ::std::option::Option<bool>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        pub(crate) authentication_mode: ::std::option::Option<
-            crate::types::AuthenticationMode,
-        >,
+        pub(crate) user_id: Option<String>,
+        pub(crate) user_name: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) passwords: Option<Vec<String>>,
+        pub(crate) access_string: Option<String>,
+        pub(crate) no_password_required: Option<bool>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
+        pub(crate) authentication_mode: Option<crate::types::AuthenticationMode>,
     }
     impl CreateUserInputBuilder {
         /// The ID of the user.
-        pub fn user_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(input.into());
+        pub fn user_id(mut self, input: impl Into<String>) -> Self {
+            self.user_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_id(mut self, input: Option<String>) -> Self {
             self.user_id = input;
             self
         }
         /// The username of the user.
-        pub fn user_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_name = ::std::option::Option::Some(input.into());
+        pub fn user_name(mut self, input: impl Into<String>) -> Self {
+            self.user_name = Some(input.into());
             self
         }
         /// Sets or clears the `UserName` member.
-        pub fn set_user_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_name(mut self, input: Option<String>) -> Self {
             self.user_name = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// Appends one item to the `Passwords` member.
         ///
         /// Passwords used for this user. You can create up to two passwords for each user.
-        pub fn passwords(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.passwords.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn passwords(mut self, item: impl Into<String>) -> Self {
+            self.passwords.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Passwords` member.
-        pub fn set_passwords(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_passwords(mut self, input: Option<Vec<String>>) -> Self {
             self.passwords = input;
             self
         }
         /// Access permissions string used for this user.
-        pub fn access_string(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.access_string = ::std::option::Option::Some(input.into());
+        pub fn access_string(mut self, input: impl Into<String>) -> Self {
+            self.access_string = Some(input.into());
             self
         }
         /// Sets or clears the `AccessString` member.
-        pub fn set_access_string(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_access_string(mut self, input: Option<String>) -> Self {
             self.access_string = input;
             self
         }
         /// Indicates a password is not required for this user.
-        pub fn no_password_required(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.no_password_required = ::std::option::Option::Some(input.into());
+        pub fn no_password_required(mut self, input: impl Into<bool>) -> Self {
+            self.no_password_required = Some(input.into());
             self
         }
         /// Sets or clears the `NoPasswordRequired` member.
-        pub fn set_no_password_required(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_no_password_required(mut self, input: Option<bool>) -> Self {
             self.no_password_required = input;
             self
         }
@@ -701,33 +584,27 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Specifies how to authenticate the user.
         pub fn authentication_mode(
             mut self,
-            input: impl ::std::convert::Into<crate::types::AuthenticationMode>,
+            input: impl Into<crate::types::AuthenticationMode>,
         ) -> Self {
-            self.authentication_mode = ::std::option::Option::Some(input.into());
+            self.authentication_mode = Some(input.into());
             self
         }
         /// Sets or clears the `AuthenticationMode` member.
         pub fn set_authentication_mode(
             mut self,
-            input: ::std::option::Option<crate::types::AuthenticationMode>,
+            input: Option<crate::types::AuthenticationMode>,
         ) -> Self {
             self.authentication_mode = input;
             self
@@ -735,11 +612,8 @@ pub mod builders {
         /// Builds the [`CreateUserInput`](super::CreateUserInput), failing if any required member (`user_id`, `user_name`, `engine`, `access_string`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::create_user::CreateUserInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::create_user::CreateUserInput, BuildError> {
+            let mut missing = Vec::new();
             if self.user_id.is_none() {
                 missing.push("user_id");
             }
@@ -753,14 +627,9 @@ pub mod builders {
                 missing.push("access_string");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CreateUserInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("CreateUserInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::create_user::CreateUserInput {
+            Ok(crate::operation::create_user::CreateUserInput {
                 user_id: self.user_id,
                 user_name: self.user_name,
                 engine: self.engine,
@@ -775,164 +644,112 @@ pub mod builders {
     /// A builder for [`CreateUserOutput`](super::CreateUserOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateUserOutputBuilder {
-        pub(crate) user_id: ::std::option::Option<::std::string::String>,
-        pub(crate) user_name: ::std::option::Option<::std::string::String>,
-        pub(crate) status: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) minimum_engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) access_string: ::std::option::Option<::std::string::String>,
-        pub(crate) user_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) authentication: ::std::option::Option<crate::types::Authentication>,
-        pub(crate) arn: ::std::option::Option<::std::string::String>,
+        pub(crate) user_id: Option<String>,
+        pub(crate) user_name: Option<String>,
+        pub(crate) status: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) minimum_engine_version: Option<String>,
+        pub(crate) access_string: Option<String>,
+        pub(crate) user_group_ids: Option<Vec<String>>,
+        pub(crate) authentication: Option<crate::types::Authentication>,
+        pub(crate) arn: Option<String>,
     }
     impl CreateUserOutputBuilder {
         /// The ID of the user.
-        pub fn user_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(input.into());
+        pub fn user_id(mut self, input: impl Into<String>) -> Self {
+            self.user_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_id(mut self, input: Option<String>) -> Self {
             self.user_id = input;
             self
         }
         /// The username of the user.
-        pub fn user_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_name = ::std::option::Option::Some(input.into());
+        pub fn user_name(mut self, input: impl Into<String>) -> Self {
+            self.user_name = Some(input.into());
             self
         }
         /// Sets or clears the `UserName` member.
-        pub fn set_user_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_name(mut self, input: Option<String>) -> Self {
             self.user_name = input;
             self
         }
         /// Indicates the user status. Can be "active", "modifying" or "deleting".
-        pub fn status(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.status = ::std::option::Option::Some(input.into());
+        pub fn status(mut self, input: impl Into<String>) -> Self {
+            self.status = Some(input.into());
             self
         }
         /// Sets or clears the `Status` member.
-        pub fn set_status(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_status(mut self, input: Option<String>) -> Self {
             self.status = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// The minimum engine version required, which is Redis OSS 6.0
-        pub fn minimum_engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.minimum_engine_version = ::std::option::Option::Some(input.into());
+        pub fn minimum_engine_version(mut self, input: impl Into<String>) -> Self {
+            self.minimum_engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `MinimumEngineVersion` member.
-        pub fn set_minimum_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_minimum_engine_version(mut self, input: Option<String>) -> Self {
             self.minimum_engine_version = input;
             self
         }
         /// Access permissions string used for this user.
-        pub fn access_string(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.access_string = ::std::option::Option::Some(input.into());
+        pub fn access_string(mut self, input: impl Into<String>) -> Self {
+            self.access_string = Some(input.into());
             self
         }
         /// Sets or clears the `AccessString` member.
-        pub fn set_access_string(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_access_string(mut self, input: Option<String>) -> Self {
             self.access_string = input;
             self
         }
         /// Appends one item to the `UserGroupIds` member.
         ///
         /// Returns a list of the user group IDs the user belongs to.
-        pub fn user_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn user_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.user_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserGroupIds` member.
-        pub fn set_user_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_user_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.user_group_ids = input;
             self
         }
         /// Denotes whether the user requires a password to authenticate.
         pub fn authentication(
             mut self,
-            input: impl ::std::convert::Into<crate::types::Authentication>,
+            input: impl Into<crate::types::Authentication>,
         ) -> Self {
-            self.authentication = ::std::option::Option::Some(input.into());
+            self.authentication = Some(input.into());
             self
         }
         /// Sets or clears the `Authentication` member.
         pub fn set_authentication(
             mut self,
-            input: ::std::option::Option<crate::types::Authentication>,
+            input: Option<crate::types::Authentication>,
         ) -> Self {
             self.authentication = input;
             self
         }
         /// The Amazon Resource Name (ARN) of the user.
-        pub fn arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.arn = ::std::option::Option::Some(input.into());
+        pub fn arn(mut self, input: impl Into<String>) -> Self {
+            self.arn = Some(input.into());
             self
         }
         /// Sets or clears the `ARN` member.
-        pub fn set_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_arn(mut self, input: Option<String>) -> Self {
             self.arn = input;
             self
         }

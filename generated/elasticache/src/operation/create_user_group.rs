@@ -17,6 +17,20 @@
 //! - [`UserGroupAlreadyExistsFault`](crate::error::UserGroupAlreadyExistsFault)
 //! - [`UserGroupQuotaExceededFault`](crate::error::UserGroupQuotaExceededFault)
 //! - [`UserNotFoundFault`](crate::error::UserNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `CreateUserGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CreateUserGroupMessage`.
@@ -29,24 +43,24 @@ pub struct CreateUserGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_id: ::std::option::Option<::std::string::String>,
+    pub user_group_id: Option<String>,
     /// Sets the engine listed in a user group. The options are valkey or redis.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The list of user IDs that belong to the user group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub user_ids: Option<Vec<String>>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted. Available for Valkey and Redis OSS only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CreateUserGroupInput {
     /// Creates a builder for [`CreateUserGroupInput`].
     pub fn builder() -> crate::operation::create_user_group::builders::CreateUserGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `CreateUserGroup` operation.
@@ -59,46 +73,44 @@ impl CreateUserGroupInput {
 pub struct CreateUserGroupOutput {
     /// The ID of the user group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_id: ::std::option::Option<::std::string::String>,
+    pub user_group_id: Option<String>,
     /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The options are valkey or redis.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The list of user IDs that belong to the user group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub user_ids: Option<Vec<String>>,
     /// The minimum engine version required, which is Redis OSS 6.0
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum_engine_version: ::std::option::Option<::std::string::String>,
+    pub minimum_engine_version: Option<String>,
     /// A list of updates being applied to the user group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
+    pub pending_changes: Option<crate::types::UserGroupPendingChanges>,
     /// A list of replication groups that the user group can access.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_groups: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub replication_groups: Option<Vec<String>>,
     /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub serverless_caches: Option<Vec<String>>,
     /// The Amazon Resource Name (ARN) of the user group.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "ARN", skip_serializing_if = "Option::is_none")
     )]
-    pub arn: ::std::option::Option<::std::string::String>,
+    pub arn: Option<String>,
 }
 impl CreateUserGroupOutput {
     /// Creates a builder for [`CreateUserGroupOutput`].
     pub fn builder() -> crate::operation::create_user_group::builders::CreateUserGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateUserGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateUserGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("UserGroupId", self.user_group_id.as_ref());
         writer.member("Engine", self.engine.as_ref());
         writer.list("UserIds", "member", self.user_ids.as_deref());
@@ -106,16 +118,13 @@ impl ::querygen_runtime::query::WriteQuery for CreateUserGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateUserGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateUserGroupInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("CreateUserGroup", "2015-02-02", input)
+pub fn serialize_query_body(input: &CreateUserGroupInput) -> String {
+    QueryWriter::body("CreateUserGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateUserGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateUserGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserGroupId" => reader.read_into(&child, &mut out.user_group_id),
                 "Status" => reader.read_into(&child, &mut out.status),
@@ -135,28 +144,20 @@ impl ::querygen_runtime::xml::ReadXml for CreateUserGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateUserGroup` response: `<CreateUserGroupResponse><CreateUserGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateUserGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateUserGroup",
-    )?;
+) -> Result<QueryResponse<CreateUserGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateUserGroup")?;
     let output: CreateUserGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreateUserGroupOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateUserGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -182,7 +183,7 @@ pub enum CreateUserGroupError {
     /// The service answered with [`crate::error::UserNotFoundFault`].
     UserNotFoundFault(crate::error::UserNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateUserGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -190,13 +191,13 @@ impl CreateUserGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::DefaultUserRequired(error) => error,
             Self::DuplicateUserNameFault(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -210,12 +211,8 @@ impl CreateUserGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateUserGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateUserGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::DefaultUserRequired)
             .or_else(|| error.read(Self::DuplicateUserNameFault))
@@ -226,12 +223,10 @@ impl ::querygen_runtime::query::OperationError for CreateUserGroupError {
             .or_else(|| error.read(Self::UserGroupQuotaExceededFault))
             .or_else(|| error.read(Self::UserNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::DefaultUserRequired(error) => error,
             Self::DuplicateUserNameFault(error) => error,
@@ -245,26 +240,19 @@ impl ::querygen_runtime::query::OperationError for CreateUserGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateUserGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateUserGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateUserGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateUserGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateUserGroup` response into [`CreateUserGroupError`].
@@ -275,11 +263,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateUserGroupError {
 pub fn build_request(
     input: &CreateUserGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -287,61 +272,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateUserGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateUserGroupOutput>,
-    CreateUserGroupError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CreateUserGroupOutput>, CreateUserGroupError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CreateUserGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateUserGroupInput,
     CreateUserGroupOutput,
     CreateUserGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateUserGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateUserGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateUserGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateUserGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateUserGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -353,25 +329,19 @@ impl CreateUserGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        CreateUserGroupOutput,
-        ::querygen_client::SdkError<CreateUserGroupError>,
-    > {
+    ) -> Result<CreateUserGroupOutput, SdkError<CreateUserGroupError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateUserGroupOutput>,
-        ::querygen_client::SdkError<CreateUserGroupError>,
-    > {
+    ) -> Result<QueryResponse<CreateUserGroupOutput>, SdkError<CreateUserGroupError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateUserGroup"),
                     ),
                 )
@@ -379,52 +349,34 @@ impl CreateUserGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user group.
-    pub fn user_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.user_group_id(input);
         self
     }
     /// Sets or clears the `UserGroupId` member.
-    pub fn set_user_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_user_group_id(input);
         self
     }
     /// Sets the engine listed in a user group. The options are valkey or redis.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
     /// Appends one item to the `UserIds` member.
     ///
     /// The list of user IDs that belong to the user group.
-    pub fn user_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.user_ids(item);
         self
     }
     /// Sets or clears the `UserIds` member.
-    pub fn set_user_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_user_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_user_ids(input);
         self
     }
@@ -432,30 +384,25 @@ impl CreateUserGroupFluentBuilder {
     ///
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted. Available for Valkey and Redis OSS only.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateUserGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateUserGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.user_group_id = node.member("UserGroupId")?;
         out.engine = node.member("Engine")?;
         out.user_ids = node.list("UserIds", "member")?;
         out.tags = node.list("Tags", "Tag")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_group_id: out.user_group_id,
             engine: out.engine,
             user_ids: out.user_ids,
@@ -464,8 +411,8 @@ impl ::querygen_runtime::server::ReadQuery for CreateUserGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateUserGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateUserGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("UserGroupId", self.user_group_id.as_ref());
         writer.member("Status", self.status.as_ref());
         writer.member("Engine", self.engine.as_ref());
@@ -479,87 +426,60 @@ impl ::querygen_runtime::server::WriteXml for CreateUserGroupOutput {
 }
 /// Server side: parses the request body of `CreateUserGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    CreateUserGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<CreateUserGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "CreateUserGroup", "2015-02-02")
 }
 /// Server side: the `<CreateUserGroupResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &CreateUserGroupOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &CreateUserGroupOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "CreateUserGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`CreateUserGroupInput`](super::CreateUserGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateUserGroupInputBuilder {
-        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) user_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) user_group_id: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) user_ids: Option<Vec<String>>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl CreateUserGroupInputBuilder {
         /// The ID of the user group.
-        pub fn user_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_id = ::std::option::Option::Some(input.into());
+        pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
+            self.user_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserGroupId` member.
-        pub fn set_user_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
             self.user_group_id = input;
             self
         }
         /// Sets the engine listed in a user group. The options are valkey or redis.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// Appends one item to the `UserIds` member.
         ///
         /// The list of user IDs that belong to the user group.
-        pub fn user_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn user_ids(mut self, item: impl Into<String>) -> Self {
+            self.user_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserIds` member.
-        pub fn set_user_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_user_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.user_ids = input;
             self
         }
@@ -567,29 +487,23 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted. Available for Valkey and Redis OSS only.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`CreateUserGroupInput`](super::CreateUserGroupInput), failing if any required member (`user_group_id`, `engine`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_user_group::CreateUserGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.user_group_id.is_none() {
                 missing.push("user_group_id");
             }
@@ -597,14 +511,9 @@ pub mod builders {
                 missing.push("engine");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CreateUserGroupInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("CreateUserGroupInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::create_user_group::CreateUserGroupInput {
+            Ok(crate::operation::create_user_group::CreateUserGroupInput {
                 user_group_id: self.user_group_id,
                 engine: self.engine,
                 user_ids: self.user_ids,
@@ -615,119 +524,81 @@ pub mod builders {
     /// A builder for [`CreateUserGroupOutput`](super::CreateUserGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateUserGroupOutputBuilder {
-        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) status: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) user_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) minimum_engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) pending_changes: ::std::option::Option<
-            crate::types::UserGroupPendingChanges,
-        >,
-        pub(crate) replication_groups: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) serverless_caches: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) arn: ::std::option::Option<::std::string::String>,
+        pub(crate) user_group_id: Option<String>,
+        pub(crate) status: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) user_ids: Option<Vec<String>>,
+        pub(crate) minimum_engine_version: Option<String>,
+        pub(crate) pending_changes: Option<crate::types::UserGroupPendingChanges>,
+        pub(crate) replication_groups: Option<Vec<String>>,
+        pub(crate) serverless_caches: Option<Vec<String>>,
+        pub(crate) arn: Option<String>,
     }
     impl CreateUserGroupOutputBuilder {
         /// The ID of the user group.
-        pub fn user_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_id = ::std::option::Option::Some(input.into());
+        pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
+            self.user_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserGroupId` member.
-        pub fn set_user_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
             self.user_group_id = input;
             self
         }
         /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
-        pub fn status(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.status = ::std::option::Option::Some(input.into());
+        pub fn status(mut self, input: impl Into<String>) -> Self {
+            self.status = Some(input.into());
             self
         }
         /// Sets or clears the `Status` member.
-        pub fn set_status(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_status(mut self, input: Option<String>) -> Self {
             self.status = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// Appends one item to the `UserIds` member.
         ///
         /// The list of user IDs that belong to the user group.
-        pub fn user_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn user_ids(mut self, item: impl Into<String>) -> Self {
+            self.user_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserIds` member.
-        pub fn set_user_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_user_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.user_ids = input;
             self
         }
         /// The minimum engine version required, which is Redis OSS 6.0
-        pub fn minimum_engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.minimum_engine_version = ::std::option::Option::Some(input.into());
+        pub fn minimum_engine_version(mut self, input: impl Into<String>) -> Self {
+            self.minimum_engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `MinimumEngineVersion` member.
-        pub fn set_minimum_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_minimum_engine_version(mut self, input: Option<String>) -> Self {
             self.minimum_engine_version = input;
             self
         }
         /// A list of updates being applied to the user group.
         pub fn pending_changes(
             mut self,
-            input: impl ::std::convert::Into<crate::types::UserGroupPendingChanges>,
+            input: impl Into<crate::types::UserGroupPendingChanges>,
         ) -> Self {
-            self.pending_changes = ::std::option::Option::Some(input.into());
+            self.pending_changes = Some(input.into());
             self
         }
         /// Sets or clears the `PendingChanges` member.
         pub fn set_pending_changes(
             mut self,
-            input: ::std::option::Option<crate::types::UserGroupPendingChanges>,
+            input: Option<crate::types::UserGroupPendingChanges>,
         ) -> Self {
             self.pending_changes = input;
             self
@@ -735,20 +606,12 @@ pub mod builders {
         /// Appends one item to the `ReplicationGroups` member.
         ///
         /// A list of replication groups that the user group can access.
-        pub fn replication_groups(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_groups
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn replication_groups(mut self, item: impl Into<String>) -> Self {
+            self.replication_groups.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ReplicationGroups` member.
-        pub fn set_replication_groups(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_replication_groups(mut self, input: Option<Vec<String>>) -> Self {
             self.replication_groups = input;
             self
         }
@@ -756,36 +619,22 @@ pub mod builders {
         ///
         /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
         /// Redis OSS and Serverless Memcached only.
-        pub fn serverless_caches(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.serverless_caches
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn serverless_caches(mut self, item: impl Into<String>) -> Self {
+            self.serverless_caches.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ServerlessCaches` member.
-        pub fn set_serverless_caches(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_serverless_caches(mut self, input: Option<Vec<String>>) -> Self {
             self.serverless_caches = input;
             self
         }
         /// The Amazon Resource Name (ARN) of the user group.
-        pub fn arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.arn = ::std::option::Option::Some(input.into());
+        pub fn arn(mut self, input: impl Into<String>) -> Self {
+            self.arn = Some(input.into());
             self
         }
         /// Sets or clears the `ARN` member.
-        pub fn set_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_arn(mut self, input: Option<String>) -> Self {
             self.arn = input;
             self
         }

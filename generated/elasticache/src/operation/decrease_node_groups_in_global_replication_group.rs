@@ -11,6 +11,20 @@
 //! - [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DecreaseNodeGroupsInGlobalReplicationGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DecreaseNodeGroupsInGlobalReplicationGroupMessage`.
@@ -23,39 +37,35 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_id: Option<String>,
     /// The number of node groups (shards) that results from the modification of the shard configuration
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub node_group_count: ::std::option::Option<i32>,
+    pub node_group_count: Option<i32>,
     /// If the value of NodeGroupCount is less than the current number of node groups (shards), then either
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRemove is a list of
     /// NodeGroupIds to remove from the cluster. ElastiCache will attempt to remove all node groups listed
     /// by GlobalNodeGroupsToRemove from the cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_node_groups_to_remove: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub global_node_groups_to_remove: Option<Vec<String>>,
     /// If the value of NodeGroupCount is less than the current number of node groups (shards), then either
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRetain is a list of
     /// NodeGroupIds to retain from the cluster. ElastiCache will attempt to retain all node groups listed
     /// by GlobalNodeGroupsToRetain from the cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_node_groups_to_retain: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub global_node_groups_to_retain: Option<Vec<String>>,
     /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
     /// value for this parameter is true.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub apply_immediately: ::std::option::Option<bool>,
+    pub apply_immediately: Option<bool>,
 }
 impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
     /// Creates a builder for [`DecreaseNodeGroupsInGlobalReplicationGroupInput`].
     pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DecreaseNodeGroupsInGlobalReplicationGroup` operation.
@@ -73,19 +83,16 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group: ::std::option::Option<
-        crate::types::GlobalReplicationGroup,
-    >,
+    pub global_replication_group: Option<crate::types::GlobalReplicationGroup>,
 }
 impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// Creates a builder for [`DecreaseNodeGroupsInGlobalReplicationGroupOutput`].
     pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery
-for DecreaseNodeGroupsInGlobalReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DecreaseNodeGroupsInGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "GlobalReplicationGroupId",
@@ -110,21 +117,13 @@ for DecreaseNodeGroupsInGlobalReplicationGroupInput {
 /// Serializes the input as the awsQuery request body: `Action=DecreaseNodeGroupsInGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &DecreaseNodeGroupsInGlobalReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DecreaseNodeGroupsInGlobalReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+) -> String {
+    QueryWriter::body("DecreaseNodeGroupsInGlobalReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml
-for DecreaseNodeGroupsInGlobalReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DecreaseNodeGroupsInGlobalReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
                     reader.read_into(&child, &mut out.global_replication_group)
@@ -132,34 +131,25 @@ for DecreaseNodeGroupsInGlobalReplicationGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DecreaseNodeGroupsInGlobalReplicationGroup` response: `<DecreaseNodeGroupsInGlobalReplicationGroupResponse><DecreaseNodeGroupsInGlobalReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        DecreaseNodeGroupsInGlobalReplicationGroupOutput,
-    >,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
+) -> Result<QueryResponse<DecreaseNodeGroupsInGlobalReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(
         body,
         "DecreaseNodeGroupsInGlobalReplicationGroup",
     )?;
     let output: DecreaseNodeGroupsInGlobalReplicationGroupOutput = match document
         .result()?
     {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DecreaseNodeGroupsInGlobalReplicationGroupOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DecreaseNodeGroupsInGlobalReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -183,7 +173,7 @@ pub enum DecreaseNodeGroupsInGlobalReplicationGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DecreaseNodeGroupsInGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -191,13 +181,13 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -207,25 +197,18 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for DecreaseNodeGroupsInGlobalReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DecreaseNodeGroupsInGlobalReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::GlobalReplicationGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
@@ -235,27 +218,19 @@ for DecreaseNodeGroupsInGlobalReplicationGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode
-for DecreaseNodeGroupsInGlobalReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DecreaseNodeGroupsInGlobalReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DecreaseNodeGroupsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DecreaseNodeGroupsInGlobalReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DecreaseNodeGroupsInGlobalReplicationGroup` response into [`DecreaseNodeGroupsInGlobalReplicationGroupError`].
@@ -269,11 +244,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &DecreaseNodeGroupsInGlobalReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -281,12 +253,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DecreaseNodeGroupsInGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecreaseNodeGroupsInGlobalReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        DecreaseNodeGroupsInGlobalReplicationGroupOutput,
-    >,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DecreaseNodeGroupsInGlobalReplicationGroupOutput>,
     DecreaseNodeGroupsInGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
@@ -295,49 +265,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DecreaseNodeGroupsInGlobalReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DecreaseNodeGroupsInGlobalReplicationGroupInput,
     DecreaseNodeGroupsInGlobalReplicationGroupOutput,
     DecreaseNodeGroupsInGlobalReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DecreaseNodeGroupsInGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DecreaseNodeGroupsInGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -351,27 +315,25 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DecreaseNodeGroupsInGlobalReplicationGroupOutput,
-        ::querygen_client::SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
+        SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<
-            DecreaseNodeGroupsInGlobalReplicationGroupOutput,
-        >,
-        ::querygen_client::SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<DecreaseNodeGroupsInGlobalReplicationGroupOutput>,
+        SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "DecreaseNodeGroupsInGlobalReplicationGroup"
                         ),
@@ -381,28 +343,22 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
-    pub fn global_replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.global_replication_group_id(input);
         self
     }
     /// Sets or clears the `GlobalReplicationGroupId` member.
-    pub fn set_global_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_global_replication_group_id(input);
         self
     }
     /// The number of node groups (shards) that results from the modification of the shard configuration
-    pub fn node_group_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn node_group_count(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.node_group_count(input);
         self
     }
     /// Sets or clears the `NodeGroupCount` member.
-    pub fn set_node_group_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_node_group_count(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_node_group_count(input);
         self
     }
@@ -412,17 +368,14 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRemove is a list of
     /// NodeGroupIds to remove from the cluster. ElastiCache will attempt to remove all node groups listed
     /// by GlobalNodeGroupsToRemove from the cluster.
-    pub fn global_node_groups_to_remove(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_node_groups_to_remove(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.global_node_groups_to_remove(item);
         self
     }
     /// Sets or clears the `GlobalNodeGroupsToRemove` member.
     pub fn set_global_node_groups_to_remove(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        input: Option<Vec<String>>,
     ) -> Self {
         self.inner = self.inner.set_global_node_groups_to_remove(input);
         self
@@ -433,39 +386,33 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRetain is a list of
     /// NodeGroupIds to retain from the cluster. ElastiCache will attempt to retain all node groups listed
     /// by GlobalNodeGroupsToRetain from the cluster.
-    pub fn global_node_groups_to_retain(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_node_groups_to_retain(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.global_node_groups_to_retain(item);
         self
     }
     /// Sets or clears the `GlobalNodeGroupsToRetain` member.
     pub fn set_global_node_groups_to_retain(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        input: Option<Vec<String>>,
     ) -> Self {
         self.inner = self.inner.set_global_node_groups_to_retain(input);
         self
     }
     /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
     /// value for this parameter is true.
-    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
     }
     /// Sets or clears the `ApplyImmediately` member.
-    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_apply_immediately(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery
-for DecreaseNodeGroupsInGlobalReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DecreaseNodeGroupsInGlobalReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
         out.node_group_count = node.member("NodeGroupCount")?;
@@ -474,7 +421,7 @@ for DecreaseNodeGroupsInGlobalReplicationGroupInput {
         out.global_node_groups_to_retain = node
             .list("GlobalNodeGroupsToRetain", "GlobalNodeGroupId")?;
         out.apply_immediately = node.member("ApplyImmediately")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             global_replication_group_id: out.global_replication_group_id,
             node_group_count: out.node_group_count,
             global_node_groups_to_remove: out.global_node_groups_to_remove,
@@ -484,9 +431,8 @@ for DecreaseNodeGroupsInGlobalReplicationGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml
-for DecreaseNodeGroupsInGlobalReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DecreaseNodeGroupsInGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
@@ -494,10 +440,7 @@ for DecreaseNodeGroupsInGlobalReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DecreaseNodeGroupsInGlobalReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DecreaseNodeGroupsInGlobalReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DecreaseNodeGroupsInGlobalReplicationGroup",
@@ -509,61 +452,44 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DecreaseNodeGroupsInGlobalReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DecreaseNodeGroupsInGlobalReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DecreaseNodeGroupsInGlobalReplicationGroupInput`](super::DecreaseNodeGroupsInGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
-        pub(crate) global_replication_group_id: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) node_group_count: ::std::option::Option<i32>,
-        pub(crate) global_node_groups_to_remove: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) global_node_groups_to_retain: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) apply_immediately: ::std::option::Option<bool>,
+        pub(crate) global_replication_group_id: Option<String>,
+        pub(crate) node_group_count: Option<i32>,
+        pub(crate) global_node_groups_to_remove: Option<Vec<String>>,
+        pub(crate) global_node_groups_to_retain: Option<Vec<String>>,
+        pub(crate) apply_immediately: Option<bool>,
     }
     impl DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         /// The name of the Global datastore
-        pub fn global_replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.global_replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.global_replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupId` member.
-        pub fn set_global_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
             self.global_replication_group_id = input;
             self
         }
         /// The number of node groups (shards) that results from the modification of the shard configuration
-        pub fn node_group_count(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.node_group_count = ::std::option::Option::Some(input.into());
+        pub fn node_group_count(mut self, input: impl Into<i32>) -> Self {
+            self.node_group_count = Some(input.into());
             self
         }
         /// Sets or clears the `NodeGroupCount` member.
-        pub fn set_node_group_count(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_node_group_count(mut self, input: Option<i32>) -> Self {
             self.node_group_count = input;
             self
         }
@@ -573,19 +499,16 @@ pub mod builders {
         /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRemove is a list of
         /// NodeGroupIds to remove from the cluster. ElastiCache will attempt to remove all node groups listed
         /// by GlobalNodeGroupsToRemove from the cluster.
-        pub fn global_node_groups_to_remove(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn global_node_groups_to_remove(mut self, item: impl Into<String>) -> Self {
             self.global_node_groups_to_remove
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `GlobalNodeGroupsToRemove` member.
         pub fn set_global_node_groups_to_remove(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.global_node_groups_to_remove = input;
             self
@@ -596,48 +519,39 @@ pub mod builders {
         /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRetain is a list of
         /// NodeGroupIds to retain from the cluster. ElastiCache will attempt to retain all node groups listed
         /// by GlobalNodeGroupsToRetain from the cluster.
-        pub fn global_node_groups_to_retain(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn global_node_groups_to_retain(mut self, item: impl Into<String>) -> Self {
             self.global_node_groups_to_retain
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `GlobalNodeGroupsToRetain` member.
         pub fn set_global_node_groups_to_retain(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.global_node_groups_to_retain = input;
             self
         }
         /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
         /// value for this parameter is true.
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.apply_immediately = ::std::option::Option::Some(input.into());
+        pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
+            self.apply_immediately = Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
         /// Builds the [`DecreaseNodeGroupsInGlobalReplicationGroupInput`](super::DecreaseNodeGroupsInGlobalReplicationGroupInput), failing if any required member (`global_replication_group_id`, `node_group_count`, `apply_immediately`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
             }
@@ -648,14 +562,14 @@ pub mod builders {
                 missing.push("apply_immediately");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "DecreaseNodeGroupsInGlobalReplicationGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupInput {
+            Ok(crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupInput {
                 global_replication_group_id: self.global_replication_group_id,
                 node_group_count: self.node_group_count,
                 global_node_groups_to_remove: self.global_node_groups_to_remove,
@@ -667,7 +581,7 @@ pub mod builders {
     /// A builder for [`DecreaseNodeGroupsInGlobalReplicationGroupOutput`](super::DecreaseNodeGroupsInGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        pub(crate) global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: Option<
             crate::types::GlobalReplicationGroup,
         >,
     }
@@ -680,15 +594,15 @@ pub mod builders {
         ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,
+            input: impl Into<crate::types::GlobalReplicationGroup>,
         ) -> Self {
-            self.global_replication_group = ::std::option::Option::Some(input.into());
+            self.global_replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroup` member.
         pub fn set_global_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+            input: Option<crate::types::GlobalReplicationGroup>,
         ) -> Self {
             self.global_replication_group = input;
             self

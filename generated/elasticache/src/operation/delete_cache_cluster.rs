@@ -27,6 +27,20 @@
 //! - [`SnapshotAlreadyExistsFault`](crate::error::SnapshotAlreadyExistsFault)
 //! - [`SnapshotFeatureNotSupportedFault`](crate::error::SnapshotFeatureNotSupportedFault)
 //! - [`SnapshotQuotaExceededFault`](crate::error::SnapshotQuotaExceededFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DeleteCacheCluster` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheClusterMessage`.
@@ -39,16 +53,16 @@ pub struct DeleteCacheClusterInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+    pub cache_cluster_id: Option<String>,
     /// The user-supplied name of a final cluster snapshot. This is the unique name that identifies the
     /// snapshot. ElastiCache creates the snapshot, and then deletes the cluster immediately afterward.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub final_snapshot_identifier: ::std::option::Option<::std::string::String>,
+    pub final_snapshot_identifier: Option<String>,
 }
 impl DeleteCacheClusterInput {
     /// Creates a builder for [`DeleteCacheClusterInput`].
     pub fn builder() -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteCacheCluster` operation.
@@ -61,63 +75,48 @@ impl DeleteCacheClusterInput {
 pub struct DeleteCacheClusterOutput {
     /// Contains all of the attributes of a specific cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+    pub cache_cluster: Option<crate::types::CacheCluster>,
 }
 impl DeleteCacheClusterOutput {
     /// Creates a builder for [`DeleteCacheClusterOutput`].
     pub fn builder() -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteCacheClusterInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteCacheClusterInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
         writer
             .member("FinalSnapshotIdentifier", self.final_snapshot_identifier.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteCacheClusterInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeleteCacheCluster",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DeleteCacheClusterInput) -> String {
+    QueryWriter::body("DeleteCacheCluster", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteCacheClusterOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteCacheClusterOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteCacheCluster` response: `<DeleteCacheClusterResponse><DeleteCacheClusterResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteCacheClusterOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DeleteCacheCluster",
-    )?;
+) -> Result<QueryResponse<DeleteCacheClusterOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DeleteCacheCluster")?;
     let output: DeleteCacheClusterOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DeleteCacheClusterOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DeleteCacheClusterOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -143,7 +142,7 @@ pub enum DeleteCacheClusterError {
     /// The service answered with [`crate::error::SnapshotQuotaExceededFault`].
     SnapshotQuotaExceededFault(crate::error::SnapshotQuotaExceededFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteCacheClusterError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -151,13 +150,13 @@ impl DeleteCacheClusterError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -170,12 +169,8 @@ impl DeleteCacheClusterError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteCacheClusterError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteCacheClusterError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
@@ -185,12 +180,10 @@ impl ::querygen_runtime::query::OperationError for DeleteCacheClusterError {
             .or_else(|| error.read(Self::SnapshotFeatureNotSupportedFault))
             .or_else(|| error.read(Self::SnapshotQuotaExceededFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
@@ -203,26 +196,19 @@ impl ::querygen_runtime::query::OperationError for DeleteCacheClusterError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteCacheClusterError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteCacheClusterError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteCacheClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteCacheCluster` response into [`DeleteCacheClusterError`].
@@ -233,11 +219,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheClusterError {
 pub fn build_request(
     input: &DeleteCacheClusterInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -245,61 +228,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteCacheCluster`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheClusterError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteCacheClusterOutput>,
-    DeleteCacheClusterError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DeleteCacheClusterOutput>, DeleteCacheClusterError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteCacheClusterError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteCacheClusterInput,
     DeleteCacheClusterOutput,
     DeleteCacheClusterError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteCacheCluster",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteCacheCluster` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheClusterFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteCacheClusterInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteCacheClusterFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -311,25 +285,22 @@ impl DeleteCacheClusterFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DeleteCacheClusterOutput,
-        ::querygen_client::SdkError<DeleteCacheClusterError>,
-    > {
+    ) -> Result<DeleteCacheClusterOutput, SdkError<DeleteCacheClusterError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteCacheClusterOutput>,
-        ::querygen_client::SdkError<DeleteCacheClusterError>,
+    ) -> Result<
+        QueryResponse<DeleteCacheClusterOutput>,
+        SdkError<DeleteCacheClusterError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteCacheCluster"),
                     ),
                 )
@@ -337,67 +308,48 @@ impl DeleteCacheClusterFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The cluster identifier for the cluster to be deleted. This parameter is not case sensitive.
-    pub fn cache_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
     }
     /// Sets or clears the `CacheClusterId` member.
-    pub fn set_cache_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_cluster_id(input);
         self
     }
     /// The user-supplied name of a final cluster snapshot. This is the unique name that identifies the
     /// snapshot. ElastiCache creates the snapshot, and then deletes the cluster immediately afterward.
-    pub fn final_snapshot_identifier(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn final_snapshot_identifier(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.final_snapshot_identifier(input);
         self
     }
     /// Sets or clears the `FinalSnapshotIdentifier` member.
-    pub fn set_final_snapshot_identifier(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_final_snapshot_identifier(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_final_snapshot_identifier(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteCacheClusterInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteCacheClusterInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_cluster_id = node.member("CacheClusterId")?;
         out.final_snapshot_identifier = node.member("FinalSnapshotIdentifier")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_cluster_id: out.cache_cluster_id,
             final_snapshot_identifier: out.final_snapshot_identifier,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteCacheClusterOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DeleteCacheClusterOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("CacheCluster", self.cache_cluster.as_ref());
     }
 }
 /// Server side: parses the request body of `DeleteCacheCluster` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    DeleteCacheClusterInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<DeleteCacheClusterInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DeleteCacheCluster", "2015-02-02")
 }
 /// Server side: the `<DeleteCacheClusterResponse>` document for `output`.
@@ -405,78 +357,62 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeleteCacheClusterOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeleteCacheCluster",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteCacheClusterInput`](super::DeleteCacheClusterInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteCacheClusterInputBuilder {
-        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) final_snapshot_identifier: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) cache_cluster_id: Option<String>,
+        pub(crate) final_snapshot_identifier: Option<String>,
     }
     impl DeleteCacheClusterInputBuilder {
         /// The cluster identifier for the cluster to be deleted. This parameter is not case sensitive.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.cache_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
             self.cache_cluster_id = input;
             self
         }
         /// The user-supplied name of a final cluster snapshot. This is the unique name that identifies the
         /// snapshot. ElastiCache creates the snapshot, and then deletes the cluster immediately afterward.
-        pub fn final_snapshot_identifier(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.final_snapshot_identifier = ::std::option::Option::Some(input.into());
+        pub fn final_snapshot_identifier(mut self, input: impl Into<String>) -> Self {
+            self.final_snapshot_identifier = Some(input.into());
             self
         }
         /// Sets or clears the `FinalSnapshotIdentifier` member.
-        pub fn set_final_snapshot_identifier(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_final_snapshot_identifier(mut self, input: Option<String>) -> Self {
             self.final_snapshot_identifier = input;
             self
         }
         /// Builds the [`DeleteCacheClusterInput`](super::DeleteCacheClusterInput), failing if any required member (`cache_cluster_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_cache_cluster::DeleteCacheClusterInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_cluster_id.is_none() {
                 missing.push("cache_cluster_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DeleteCacheClusterInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("DeleteCacheClusterInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_cache_cluster::DeleteCacheClusterInput {
+            Ok(crate::operation::delete_cache_cluster::DeleteCacheClusterInput {
                 cache_cluster_id: self.cache_cluster_id,
                 final_snapshot_identifier: self.final_snapshot_identifier,
             })
@@ -485,21 +421,21 @@ pub mod builders {
     /// A builder for [`DeleteCacheClusterOutput`](super::DeleteCacheClusterOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteCacheClusterOutputBuilder {
-        pub(crate) cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+        pub(crate) cache_cluster: Option<crate::types::CacheCluster>,
     }
     impl DeleteCacheClusterOutputBuilder {
         /// Contains all of the attributes of a specific cluster.
         pub fn cache_cluster(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheCluster>,
+            input: impl Into<crate::types::CacheCluster>,
         ) -> Self {
-            self.cache_cluster = ::std::option::Option::Some(input.into());
+            self.cache_cluster = Some(input.into());
             self
         }
         /// Sets or clears the `CacheCluster` member.
         pub fn set_cache_cluster(
             mut self,
-            input: ::std::option::Option<crate::types::CacheCluster>,
+            input: Option<crate::types::CacheCluster>,
         ) -> Self {
             self.cache_cluster = input;
             self

@@ -13,6 +13,20 @@
 //! - [`InvalidCacheParameterGroupStateFault`](crate::error::InvalidCacheParameterGroupStateFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DeleteCacheParameterGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheParameterGroupMessage`.
@@ -27,12 +41,12 @@ pub struct DeleteCacheParameterGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
 }
 impl DeleteCacheParameterGroupInput {
     /// Creates a builder for [`DeleteCacheParameterGroupInput`].
     pub fn builder() -> crate::operation::delete_cache_parameter_group::builders::DeleteCacheParameterGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteCacheParameterGroup` operation.
@@ -45,51 +59,35 @@ pub struct DeleteCacheParameterGroupOutput {}
 impl DeleteCacheParameterGroupOutput {
     /// Creates a builder for [`DeleteCacheParameterGroupOutput`].
     pub fn builder() -> crate::operation::delete_cache_parameter_group::builders::DeleteCacheParameterGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteCacheParameterGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteCacheParameterGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DeleteCacheParameterGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeleteCacheParameterGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DeleteCacheParameterGroupInput) -> String {
+    QueryWriter::body("DeleteCacheParameterGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteCacheParameterGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteCacheParameterGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `DeleteCacheParameterGroup` response: `<DeleteCacheParameterGroupResponse><DeleteCacheParameterGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteCacheParameterGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<DeleteCacheParameterGroupOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "DeleteCacheParameterGroup",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "DeleteCacheParameterGroup")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: DeleteCacheParameterGroupOutput::builder().build(),
         request_id,
     })
@@ -111,7 +109,7 @@ pub enum DeleteCacheParameterGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteCacheParameterGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -119,13 +117,13 @@ impl DeleteCacheParameterGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidCacheParameterGroupStateFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -135,24 +133,18 @@ impl DeleteCacheParameterGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteCacheParameterGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteCacheParameterGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheParameterGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidCacheParameterGroupStateFault))
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidCacheParameterGroupStateFault(error) => error,
@@ -162,26 +154,19 @@ impl ::querygen_runtime::query::OperationError for DeleteCacheParameterGroupErro
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteCacheParameterGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteCacheParameterGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteCacheParameterGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteCacheParameterGroup` response into [`DeleteCacheParameterGroupError`].
@@ -192,11 +177,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheParameterGroupE
 pub fn build_request(
     input: &DeleteCacheParameterGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -204,10 +186,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteCacheParameterGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheParameterGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteCacheParameterGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DeleteCacheParameterGroupOutput>,
     DeleteCacheParameterGroupError,
 > {
     let status = response.status().as_u16();
@@ -216,49 +198,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteCacheParameterGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteCacheParameterGroupInput,
     DeleteCacheParameterGroupOutput,
     DeleteCacheParameterGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteCacheParameterGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheParameterGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -270,25 +246,25 @@ impl DeleteCacheParameterGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteCacheParameterGroupOutput,
-        ::querygen_client::SdkError<DeleteCacheParameterGroupError>,
+        SdkError<DeleteCacheParameterGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteCacheParameterGroupOutput>,
-        ::querygen_client::SdkError<DeleteCacheParameterGroupError>,
+    ) -> Result<
+        QueryResponse<DeleteCacheParameterGroupOutput>,
+        SdkError<DeleteCacheParameterGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteCacheParameterGroup"),
                     ),
                 )
@@ -298,46 +274,35 @@ impl DeleteCacheParameterGroupFluentBuilder {
     /// The name of the cache parameter group to delete.
     ///
     /// **Note:** The specified cache security group must not be associated with any clusters.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteCacheParameterGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteCacheParameterGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_parameter_group_name: out.cache_parameter_group_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteCacheParameterGroupOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for DeleteCacheParameterGroupOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `DeleteCacheParameterGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeleteCacheParameterGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DeleteCacheParameterGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DeleteCacheParameterGroup",
@@ -349,62 +314,55 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeleteCacheParameterGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeleteCacheParameterGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteCacheParameterGroupInput`](super::DeleteCacheParameterGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteCacheParameterGroupInputBuilder {
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) cache_parameter_group_name: Option<String>,
     }
     impl DeleteCacheParameterGroupInputBuilder {
         /// The name of the cache parameter group to delete.
         ///
         /// **Note:** The specified cache security group must not be associated with any clusters.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
         /// Builds the [`DeleteCacheParameterGroupInput`](super::DeleteCacheParameterGroupInput), failing if any required member (`cache_parameter_group_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_parameter_group_name.is_none() {
                 missing.push("cache_parameter_group_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "DeleteCacheParameterGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupInput {
+            Ok(crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupInput {
                 cache_parameter_group_name: self.cache_parameter_group_name,
             })
         }

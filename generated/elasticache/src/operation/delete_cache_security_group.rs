@@ -13,6 +13,20 @@
 //! - [`InvalidCacheSecurityGroupStateFault`](crate::error::InvalidCacheSecurityGroupStateFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DeleteCacheSecurityGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheSecurityGroupMessage`.
@@ -27,12 +41,12 @@ pub struct DeleteCacheSecurityGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_security_group_name: Option<String>,
 }
 impl DeleteCacheSecurityGroupInput {
     /// Creates a builder for [`DeleteCacheSecurityGroupInput`].
     pub fn builder() -> crate::operation::delete_cache_security_group::builders::DeleteCacheSecurityGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteCacheSecurityGroup` operation.
@@ -45,50 +59,34 @@ pub struct DeleteCacheSecurityGroupOutput {}
 impl DeleteCacheSecurityGroupOutput {
     /// Creates a builder for [`DeleteCacheSecurityGroupOutput`].
     pub fn builder() -> crate::operation::delete_cache_security_group::builders::DeleteCacheSecurityGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteCacheSecurityGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteCacheSecurityGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheSecurityGroupName", self.cache_security_group_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheSecurityGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DeleteCacheSecurityGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeleteCacheSecurityGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DeleteCacheSecurityGroupInput) -> String {
+    QueryWriter::body("DeleteCacheSecurityGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteCacheSecurityGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteCacheSecurityGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `DeleteCacheSecurityGroup` response: `<DeleteCacheSecurityGroupResponse><DeleteCacheSecurityGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteCacheSecurityGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<DeleteCacheSecurityGroupOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "DeleteCacheSecurityGroup",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "DeleteCacheSecurityGroup")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: DeleteCacheSecurityGroupOutput::builder().build(),
         request_id,
     })
@@ -110,7 +108,7 @@ pub enum DeleteCacheSecurityGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteCacheSecurityGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -118,13 +116,13 @@ impl DeleteCacheSecurityGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheSecurityGroupNotFoundFault(error) => error,
             Self::InvalidCacheSecurityGroupStateFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -134,24 +132,18 @@ impl DeleteCacheSecurityGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteCacheSecurityGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteCacheSecurityGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheSecurityGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidCacheSecurityGroupStateFault))
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheSecurityGroupNotFoundFault(error) => error,
             Self::InvalidCacheSecurityGroupStateFault(error) => error,
@@ -161,26 +153,19 @@ impl ::querygen_runtime::query::OperationError for DeleteCacheSecurityGroupError
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteCacheSecurityGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteCacheSecurityGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteCacheSecurityGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteCacheSecurityGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteCacheSecurityGroup` response into [`DeleteCacheSecurityGroupError`].
@@ -191,11 +176,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheSecurityGroupEr
 pub fn build_request(
     input: &DeleteCacheSecurityGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -203,10 +185,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteCacheSecurityGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheSecurityGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteCacheSecurityGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DeleteCacheSecurityGroupOutput>,
     DeleteCacheSecurityGroupError,
 > {
     let status = response.status().as_u16();
@@ -215,49 +197,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteCacheSecurityGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteCacheSecurityGroupInput,
     DeleteCacheSecurityGroupOutput,
     DeleteCacheSecurityGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteCacheSecurityGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteCacheSecurityGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheSecurityGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteCacheSecurityGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteCacheSecurityGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -269,25 +245,25 @@ impl DeleteCacheSecurityGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteCacheSecurityGroupOutput,
-        ::querygen_client::SdkError<DeleteCacheSecurityGroupError>,
+        SdkError<DeleteCacheSecurityGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteCacheSecurityGroupOutput>,
-        ::querygen_client::SdkError<DeleteCacheSecurityGroupError>,
+    ) -> Result<
+        QueryResponse<DeleteCacheSecurityGroupOutput>,
+        SdkError<DeleteCacheSecurityGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteCacheSecurityGroup"),
                     ),
                 )
@@ -297,46 +273,35 @@ impl DeleteCacheSecurityGroupFluentBuilder {
     /// The name of the cache security group to delete.
     ///
     /// **Note:** You cannot delete the default security group.
-    pub fn cache_security_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_name(input);
         self
     }
     /// Sets or clears the `CacheSecurityGroupName` member.
-    pub fn set_cache_security_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_security_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_security_group_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteCacheSecurityGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteCacheSecurityGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_security_group_name: out.cache_security_group_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteCacheSecurityGroupOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for DeleteCacheSecurityGroupOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `DeleteCacheSecurityGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeleteCacheSecurityGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DeleteCacheSecurityGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DeleteCacheSecurityGroup",
@@ -348,62 +313,52 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeleteCacheSecurityGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeleteCacheSecurityGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteCacheSecurityGroupInput`](super::DeleteCacheSecurityGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteCacheSecurityGroupInputBuilder {
-        pub(crate) cache_security_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) cache_security_group_name: Option<String>,
     }
     impl DeleteCacheSecurityGroupInputBuilder {
         /// The name of the cache security group to delete.
         ///
         /// **Note:** You cannot delete the default security group.
-        pub fn cache_security_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_security_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_security_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroupName` member.
-        pub fn set_cache_security_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_security_group_name(mut self, input: Option<String>) -> Self {
             self.cache_security_group_name = input;
             self
         }
         /// Builds the [`DeleteCacheSecurityGroupInput`](super::DeleteCacheSecurityGroupInput), failing if any required member (`cache_security_group_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_security_group_name.is_none() {
                 missing.push("cache_security_group_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DeleteCacheSecurityGroupInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("DeleteCacheSecurityGroupInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupInput {
+            Ok(crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupInput {
                 cache_security_group_name: self.cache_security_group_name,
             })
         }

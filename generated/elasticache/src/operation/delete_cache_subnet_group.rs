@@ -12,6 +12,20 @@
 //!
 //! - [`CacheSubnetGroupInUse`](crate::error::CacheSubnetGroupInUse)
 //! - [`CacheSubnetGroupNotFoundFault`](crate::error::CacheSubnetGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DeleteCacheSubnetGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteCacheSubnetGroupMessage`.
@@ -26,12 +40,12 @@ pub struct DeleteCacheSubnetGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_subnet_group_name: Option<String>,
 }
 impl DeleteCacheSubnetGroupInput {
     /// Creates a builder for [`DeleteCacheSubnetGroupInput`].
     pub fn builder() -> crate::operation::delete_cache_subnet_group::builders::DeleteCacheSubnetGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteCacheSubnetGroup` operation.
@@ -44,50 +58,34 @@ pub struct DeleteCacheSubnetGroupOutput {}
 impl DeleteCacheSubnetGroupOutput {
     /// Creates a builder for [`DeleteCacheSubnetGroupOutput`].
     pub fn builder() -> crate::operation::delete_cache_subnet_group::builders::DeleteCacheSubnetGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteCacheSubnetGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteCacheSubnetGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheSubnetGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DeleteCacheSubnetGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeleteCacheSubnetGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DeleteCacheSubnetGroupInput) -> String {
+    QueryWriter::body("DeleteCacheSubnetGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteCacheSubnetGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteCacheSubnetGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `DeleteCacheSubnetGroup` response: `<DeleteCacheSubnetGroupResponse><DeleteCacheSubnetGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteCacheSubnetGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<DeleteCacheSubnetGroupOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "DeleteCacheSubnetGroup",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "DeleteCacheSubnetGroup")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: DeleteCacheSubnetGroupOutput::builder().build(),
         request_id,
     })
@@ -101,7 +99,7 @@ pub enum DeleteCacheSubnetGroupError {
     /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
     CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteCacheSubnetGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -109,13 +107,13 @@ impl DeleteCacheSubnetGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheSubnetGroupInUse(error) => error,
             Self::CacheSubnetGroupNotFoundFault(error) => error,
             Self::Unhandled(error) => &**error,
@@ -123,22 +121,16 @@ impl DeleteCacheSubnetGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteCacheSubnetGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteCacheSubnetGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheSubnetGroupInUse)
             .or_else(|| error.read(Self::CacheSubnetGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheSubnetGroupInUse(error) => error,
             Self::CacheSubnetGroupNotFoundFault(error) => error,
@@ -146,26 +138,19 @@ impl ::querygen_runtime::query::OperationError for DeleteCacheSubnetGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteCacheSubnetGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteCacheSubnetGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteCacheSubnetGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteCacheSubnetGroup` response into [`DeleteCacheSubnetGroupError`].
@@ -176,11 +161,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheSubnetGroupErro
 pub fn build_request(
     input: &DeleteCacheSubnetGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -188,61 +170,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteCacheSubnetGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheSubnetGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteCacheSubnetGroupOutput>,
-    DeleteCacheSubnetGroupError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DeleteCacheSubnetGroupOutput>, DeleteCacheSubnetGroupError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteCacheSubnetGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteCacheSubnetGroupInput,
     DeleteCacheSubnetGroupOutput,
     DeleteCacheSubnetGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteCacheSubnetGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteCacheSubnetGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheSubnetGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteCacheSubnetGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteCacheSubnetGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -254,25 +227,22 @@ impl DeleteCacheSubnetGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DeleteCacheSubnetGroupOutput,
-        ::querygen_client::SdkError<DeleteCacheSubnetGroupError>,
-    > {
+    ) -> Result<DeleteCacheSubnetGroupOutput, SdkError<DeleteCacheSubnetGroupError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteCacheSubnetGroupOutput>,
-        ::querygen_client::SdkError<DeleteCacheSubnetGroupError>,
+    ) -> Result<
+        QueryResponse<DeleteCacheSubnetGroupOutput>,
+        SdkError<DeleteCacheSubnetGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteCacheSubnetGroup"),
                     ),
                 )
@@ -282,46 +252,35 @@ impl DeleteCacheSubnetGroupFluentBuilder {
     /// The name of the cache subnet group to delete.
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
-    pub fn cache_subnet_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_name(input);
         self
     }
     /// Sets or clears the `CacheSubnetGroupName` member.
-    pub fn set_cache_subnet_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_subnet_group_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteCacheSubnetGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteCacheSubnetGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_subnet_group_name: out.cache_subnet_group_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteCacheSubnetGroupOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for DeleteCacheSubnetGroupOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `DeleteCacheSubnetGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeleteCacheSubnetGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DeleteCacheSubnetGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DeleteCacheSubnetGroup",
@@ -333,60 +292,52 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeleteCacheSubnetGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeleteCacheSubnetGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteCacheSubnetGroupInput`](super::DeleteCacheSubnetGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteCacheSubnetGroupInputBuilder {
-        pub(crate) cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_subnet_group_name: Option<String>,
     }
     impl DeleteCacheSubnetGroupInputBuilder {
         /// The name of the cache subnet group to delete.
         ///
         /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
-        pub fn cache_subnet_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_subnet_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_subnet_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSubnetGroupName` member.
-        pub fn set_cache_subnet_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
             self.cache_subnet_group_name = input;
             self
         }
         /// Builds the [`DeleteCacheSubnetGroupInput`](super::DeleteCacheSubnetGroupInput), failing if any required member (`cache_subnet_group_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_subnet_group_name.is_none() {
                 missing.push("cache_subnet_group_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DeleteCacheSubnetGroupInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("DeleteCacheSubnetGroupInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupInput {
+            Ok(crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupInput {
                 cache_subnet_group_name: self.cache_subnet_group_name,
             })
         }

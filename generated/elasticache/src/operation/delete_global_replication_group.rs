@@ -24,6 +24,20 @@
 //! - [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault)
 //! - [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DeleteGlobalReplicationGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteGlobalReplicationGroupMessage`.
@@ -36,17 +50,17 @@ pub struct DeleteGlobalReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_id: Option<String>,
     /// The primary replication group is retained as a standalone replication group.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub retain_primary_replication_group: ::std::option::Option<bool>,
+    pub retain_primary_replication_group: Option<bool>,
 }
 impl DeleteGlobalReplicationGroupInput {
     /// Creates a builder for [`DeleteGlobalReplicationGroupInput`].
     pub fn builder() -> crate::operation::delete_global_replication_group::builders::DeleteGlobalReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteGlobalReplicationGroup` operation.
@@ -64,18 +78,16 @@ pub struct DeleteGlobalReplicationGroupOutput {
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group: ::std::option::Option<
-        crate::types::GlobalReplicationGroup,
-    >,
+    pub global_replication_group: Option<crate::types::GlobalReplicationGroup>,
 }
 impl DeleteGlobalReplicationGroupOutput {
     /// Creates a builder for [`DeleteGlobalReplicationGroupOutput`].
     pub fn builder() -> crate::operation::delete_global_replication_group::builders::DeleteGlobalReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteGlobalReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "GlobalReplicationGroupId",
@@ -89,22 +101,13 @@ impl ::querygen_runtime::query::WriteQuery for DeleteGlobalReplicationGroupInput
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DeleteGlobalReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeleteGlobalReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DeleteGlobalReplicationGroupInput) -> String {
+    QueryWriter::body("DeleteGlobalReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteGlobalReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteGlobalReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
                     reader.read_into(&child, &mut out.global_replication_group)
@@ -112,30 +115,20 @@ impl ::querygen_runtime::xml::ReadXml for DeleteGlobalReplicationGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteGlobalReplicationGroup` response: `<DeleteGlobalReplicationGroupResponse><DeleteGlobalReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteGlobalReplicationGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DeleteGlobalReplicationGroup",
-    )?;
+) -> Result<QueryResponse<DeleteGlobalReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DeleteGlobalReplicationGroup")?;
     let output: DeleteGlobalReplicationGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DeleteGlobalReplicationGroupOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DeleteGlobalReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -155,7 +148,7 @@ pub enum DeleteGlobalReplicationGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -163,13 +156,13 @@ impl DeleteGlobalReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -178,23 +171,17 @@ impl DeleteGlobalReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteGlobalReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteGlobalReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::GlobalReplicationGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
@@ -203,26 +190,19 @@ impl ::querygen_runtime::query::OperationError for DeleteGlobalReplicationGroupE
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteGlobalReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteGlobalReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteGlobalReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteGlobalReplicationGroup` response into [`DeleteGlobalReplicationGroupError`].
@@ -233,11 +213,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteGlobalReplicationGro
 pub fn build_request(
     input: &DeleteGlobalReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -245,10 +222,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteGlobalReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteGlobalReplicationGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DeleteGlobalReplicationGroupOutput>,
     DeleteGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
@@ -257,49 +234,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteGlobalReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteGlobalReplicationGroupInput,
     DeleteGlobalReplicationGroupOutput,
     DeleteGlobalReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteGlobalReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -311,25 +282,25 @@ impl DeleteGlobalReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteGlobalReplicationGroupOutput,
-        ::querygen_client::SdkError<DeleteGlobalReplicationGroupError>,
+        SdkError<DeleteGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteGlobalReplicationGroupOutput>,
-        ::querygen_client::SdkError<DeleteGlobalReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<DeleteGlobalReplicationGroupOutput>,
+        SdkError<DeleteGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteGlobalReplicationGroup"),
                     ),
                 )
@@ -337,56 +308,42 @@ impl DeleteGlobalReplicationGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
-    pub fn global_replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.global_replication_group_id(input);
         self
     }
     /// Sets or clears the `GlobalReplicationGroupId` member.
-    pub fn set_global_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_global_replication_group_id(input);
         self
     }
     /// The primary replication group is retained as a standalone replication group.
-    pub fn retain_primary_replication_group(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn retain_primary_replication_group(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.retain_primary_replication_group(input);
         self
     }
     /// Sets or clears the `RetainPrimaryReplicationGroup` member.
-    pub fn set_retain_primary_replication_group(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_retain_primary_replication_group(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_retain_primary_replication_group(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteGlobalReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteGlobalReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
         out.retain_primary_replication_group = node
             .member("RetainPrimaryReplicationGroup")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             global_replication_group_id: out.global_replication_group_id,
             retain_primary_replication_group: out.retain_primary_replication_group,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteGlobalReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DeleteGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
@@ -394,10 +351,7 @@ impl ::querygen_runtime::server::WriteXml for DeleteGlobalReplicationGroupOutput
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeleteGlobalReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DeleteGlobalReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DeleteGlobalReplicationGroup",
@@ -409,55 +363,46 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeleteGlobalReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeleteGlobalReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteGlobalReplicationGroupInput`](super::DeleteGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteGlobalReplicationGroupInputBuilder {
-        pub(crate) global_replication_group_id: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) retain_primary_replication_group: ::std::option::Option<bool>,
+        pub(crate) global_replication_group_id: Option<String>,
+        pub(crate) retain_primary_replication_group: Option<bool>,
     }
     impl DeleteGlobalReplicationGroupInputBuilder {
         /// The name of the Global datastore
-        pub fn global_replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.global_replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.global_replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupId` member.
-        pub fn set_global_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
             self.global_replication_group_id = input;
             self
         }
         /// The primary replication group is retained as a standalone replication group.
         pub fn retain_primary_replication_group(
             mut self,
-            input: impl ::std::convert::Into<bool>,
+            input: impl Into<bool>,
         ) -> Self {
-            self.retain_primary_replication_group = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.retain_primary_replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `RetainPrimaryReplicationGroup` member.
         pub fn set_retain_primary_replication_group(
             mut self,
-            input: ::std::option::Option<bool>,
+            input: Option<bool>,
         ) -> Self {
             self.retain_primary_replication_group = input;
             self
@@ -465,11 +410,11 @@ pub mod builders {
         /// Builds the [`DeleteGlobalReplicationGroupInput`](super::DeleteGlobalReplicationGroupInput), failing if any required member (`global_replication_group_id`, `retain_primary_replication_group`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
             }
@@ -477,14 +422,14 @@ pub mod builders {
                 missing.push("retain_primary_replication_group");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "DeleteGlobalReplicationGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupInput {
+            Ok(crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupInput {
                 global_replication_group_id: self.global_replication_group_id,
                 retain_primary_replication_group: self.retain_primary_replication_group,
             })
@@ -493,7 +438,7 @@ pub mod builders {
     /// A builder for [`DeleteGlobalReplicationGroupOutput`](super::DeleteGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteGlobalReplicationGroupOutputBuilder {
-        pub(crate) global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: Option<
             crate::types::GlobalReplicationGroup,
         >,
     }
@@ -506,15 +451,15 @@ pub mod builders {
         ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,
+            input: impl Into<crate::types::GlobalReplicationGroup>,
         ) -> Self {
-            self.global_replication_group = ::std::option::Option::Some(input.into());
+            self.global_replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroup` member.
         pub fn set_global_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+            input: Option<crate::types::GlobalReplicationGroup>,
         ) -> Self {
             self.global_replication_group = input;
             self

@@ -26,6 +26,20 @@
 //! - [`SnapshotAlreadyExistsFault`](crate::error::SnapshotAlreadyExistsFault)
 //! - [`SnapshotFeatureNotSupportedFault`](crate::error::SnapshotFeatureNotSupportedFault)
 //! - [`SnapshotQuotaExceededFault`](crate::error::SnapshotQuotaExceededFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DeleteReplicationGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteReplicationGroupMessage`.
@@ -38,20 +52,20 @@ pub struct DeleteReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// If set to `true`, all of the read replicas are deleted, but the primary node is retained.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub retain_primary_cluster: ::std::option::Option<bool>,
+    pub retain_primary_cluster: Option<bool>,
     /// The name of a final node group (shard) snapshot. ElastiCache creates the snapshot from the primary
     /// node in the cluster, rather than one of the replicas; this is to ensure that it captures the
     /// freshest data. After the final snapshot is taken, the replication group is immediately deleted.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub final_snapshot_identifier: ::std::option::Option<::std::string::String>,
+    pub final_snapshot_identifier: Option<String>,
 }
 impl DeleteReplicationGroupInput {
     /// Creates a builder for [`DeleteReplicationGroupInput`].
     pub fn builder() -> crate::operation::delete_replication_group::builders::DeleteReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteReplicationGroup` operation.
@@ -64,16 +78,16 @@ impl DeleteReplicationGroupInput {
 pub struct DeleteReplicationGroupOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+    pub replication_group: Option<crate::types::ReplicationGroup>,
 }
 impl DeleteReplicationGroupOutput {
     /// Creates a builder for [`DeleteReplicationGroupOutput`].
     pub fn builder() -> crate::operation::delete_replication_group::builders::DeleteReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer.member("RetainPrimaryCluster", self.retain_primary_cluster.as_ref());
         writer
@@ -81,22 +95,13 @@ impl ::querygen_runtime::query::WriteQuery for DeleteReplicationGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DeleteReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeleteReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DeleteReplicationGroupInput) -> String {
+    QueryWriter::body("DeleteReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
                     reader.read_into(&child, &mut out.replication_group)
@@ -104,28 +109,20 @@ impl ::querygen_runtime::xml::ReadXml for DeleteReplicationGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteReplicationGroup` response: `<DeleteReplicationGroupResponse><DeleteReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteReplicationGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DeleteReplicationGroup",
-    )?;
+) -> Result<QueryResponse<DeleteReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DeleteReplicationGroup")?;
     let output: DeleteReplicationGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DeleteReplicationGroupOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DeleteReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -151,7 +148,7 @@ pub enum DeleteReplicationGroupError {
     /// The service answered with [`crate::error::SnapshotQuotaExceededFault`].
     SnapshotQuotaExceededFault(crate::error::SnapshotQuotaExceededFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -159,13 +156,13 @@ impl DeleteReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidReplicationGroupStateFault(error) => error,
@@ -178,12 +175,8 @@ impl DeleteReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
@@ -193,12 +186,10 @@ impl ::querygen_runtime::query::OperationError for DeleteReplicationGroupError {
             .or_else(|| error.read(Self::SnapshotFeatureNotSupportedFault))
             .or_else(|| error.read(Self::SnapshotQuotaExceededFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -211,26 +202,19 @@ impl ::querygen_runtime::query::OperationError for DeleteReplicationGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteReplicationGroup` response into [`DeleteReplicationGroupError`].
@@ -241,11 +225,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteReplicationGroupErro
 pub fn build_request(
     input: &DeleteReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -253,61 +234,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteReplicationGroupOutput>,
-    DeleteReplicationGroupError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DeleteReplicationGroupOutput>, DeleteReplicationGroupError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteReplicationGroupInput,
     DeleteReplicationGroupOutput,
     DeleteReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -319,25 +291,22 @@ impl DeleteReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DeleteReplicationGroupOutput,
-        ::querygen_client::SdkError<DeleteReplicationGroupError>,
-    > {
+    ) -> Result<DeleteReplicationGroupOutput, SdkError<DeleteReplicationGroupError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteReplicationGroupOutput>,
-        ::querygen_client::SdkError<DeleteReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<DeleteReplicationGroupOutput>,
+        SdkError<DeleteReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteReplicationGroup"),
                     ),
                 )
@@ -345,66 +314,46 @@ impl DeleteReplicationGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier for the cluster to be deleted. This parameter is not case sensitive.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
     /// If set to `true`, all of the read replicas are deleted, but the primary node is retained.
-    pub fn retain_primary_cluster(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn retain_primary_cluster(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.retain_primary_cluster(input);
         self
     }
     /// Sets or clears the `RetainPrimaryCluster` member.
-    pub fn set_retain_primary_cluster(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_retain_primary_cluster(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_retain_primary_cluster(input);
         self
     }
     /// The name of a final node group (shard) snapshot. ElastiCache creates the snapshot from the primary
     /// node in the cluster, rather than one of the replicas; this is to ensure that it captures the
     /// freshest data. After the final snapshot is taken, the replication group is immediately deleted.
-    pub fn final_snapshot_identifier(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn final_snapshot_identifier(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.final_snapshot_identifier(input);
         self
     }
     /// Sets or clears the `FinalSnapshotIdentifier` member.
-    pub fn set_final_snapshot_identifier(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_final_snapshot_identifier(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_final_snapshot_identifier(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.retain_primary_cluster = node.member("RetainPrimaryCluster")?;
         out.final_snapshot_identifier = node.member("FinalSnapshotIdentifier")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_id: out.replication_group_id,
             retain_primary_cluster: out.retain_primary_cluster,
             final_snapshot_identifier: out.final_snapshot_identifier,
@@ -412,8 +361,8 @@ impl ::querygen_runtime::server::ReadQuery for DeleteReplicationGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DeleteReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
@@ -421,10 +370,7 @@ impl ::querygen_runtime::server::WriteXml for DeleteReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeleteReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DeleteReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DeleteReplicationGroup",
@@ -436,96 +382,74 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeleteReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeleteReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteReplicationGroupInput`](super::DeleteReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteReplicationGroupInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) retain_primary_cluster: ::std::option::Option<bool>,
-        pub(crate) final_snapshot_identifier: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) retain_primary_cluster: Option<bool>,
+        pub(crate) final_snapshot_identifier: Option<String>,
     }
     impl DeleteReplicationGroupInputBuilder {
         /// The identifier for the cluster to be deleted. This parameter is not case sensitive.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
         /// If set to `true`, all of the read replicas are deleted, but the primary node is retained.
-        pub fn retain_primary_cluster(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.retain_primary_cluster = ::std::option::Option::Some(input.into());
+        pub fn retain_primary_cluster(mut self, input: impl Into<bool>) -> Self {
+            self.retain_primary_cluster = Some(input.into());
             self
         }
         /// Sets or clears the `RetainPrimaryCluster` member.
-        pub fn set_retain_primary_cluster(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_retain_primary_cluster(mut self, input: Option<bool>) -> Self {
             self.retain_primary_cluster = input;
             self
         }
         /// The name of a final node group (shard) snapshot. ElastiCache creates the snapshot from the primary
         /// node in the cluster, rather than one of the replicas; this is to ensure that it captures the
         /// freshest data. After the final snapshot is taken, the replication group is immediately deleted.
-        pub fn final_snapshot_identifier(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.final_snapshot_identifier = ::std::option::Option::Some(input.into());
+        pub fn final_snapshot_identifier(mut self, input: impl Into<String>) -> Self {
+            self.final_snapshot_identifier = Some(input.into());
             self
         }
         /// Sets or clears the `FinalSnapshotIdentifier` member.
-        pub fn set_final_snapshot_identifier(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_final_snapshot_identifier(mut self, input: Option<String>) -> Self {
             self.final_snapshot_identifier = input;
             self
         }
         /// Builds the [`DeleteReplicationGroupInput`](super::DeleteReplicationGroupInput), failing if any required member (`replication_group_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_replication_group::DeleteReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.replication_group_id.is_none() {
                 missing.push("replication_group_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DeleteReplicationGroupInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("DeleteReplicationGroupInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_replication_group::DeleteReplicationGroupInput {
+            Ok(crate::operation::delete_replication_group::DeleteReplicationGroupInput {
                 replication_group_id: self.replication_group_id,
                 retain_primary_cluster: self.retain_primary_cluster,
                 final_snapshot_identifier: self.final_snapshot_identifier,
@@ -535,23 +459,21 @@ pub mod builders {
     /// A builder for [`DeleteReplicationGroupOutput`](super::DeleteReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteReplicationGroupOutputBuilder {
-        pub(crate) replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        >,
+        pub(crate) replication_group: Option<crate::types::ReplicationGroup>,
     }
     impl DeleteReplicationGroupOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReplicationGroup>,
+            input: impl Into<crate::types::ReplicationGroup>,
         ) -> Self {
-            self.replication_group = ::std::option::Option::Some(input.into());
+            self.replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroup` member.
         pub fn set_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::ReplicationGroup>,
+            input: Option<crate::types::ReplicationGroup>,
         ) -> Self {
             self.replication_group = input;
             self

@@ -17,6 +17,20 @@
 //! - [`ServerlessCacheNotFoundFault`](crate::error::ServerlessCacheNotFoundFault)
 //! - [`ServerlessCacheSnapshotAlreadyExistsFault`](crate::error::ServerlessCacheSnapshotAlreadyExistsFault)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DeleteServerlessCache` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteServerlessCacheRequest`.
@@ -29,16 +43,16 @@ pub struct DeleteServerlessCacheInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_name: Option<String>,
     /// Name of the final snapshot to be taken before the serverless cache is deleted. Available for Valkey,
     /// Redis OSS and Serverless Memcached only. Default: NULL, i.e. a final snapshot is not taken.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub final_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub final_snapshot_name: Option<String>,
 }
 impl DeleteServerlessCacheInput {
     /// Creates a builder for [`DeleteServerlessCacheInput`].
     pub fn builder() -> crate::operation::delete_serverless_cache::builders::DeleteServerlessCacheInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteServerlessCache` operation.
@@ -51,64 +65,47 @@ impl DeleteServerlessCacheInput {
 pub struct DeleteServerlessCacheOutput {
     /// Provides the details of the specified serverless cache that is about to be deleted.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache: ::std::option::Option<crate::types::ServerlessCache>,
+    pub serverless_cache: Option<crate::types::ServerlessCache>,
 }
 impl DeleteServerlessCacheOutput {
     /// Creates a builder for [`DeleteServerlessCacheOutput`].
     pub fn builder() -> crate::operation::delete_serverless_cache::builders::DeleteServerlessCacheOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteServerlessCacheInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteServerlessCacheInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
         writer.member("FinalSnapshotName", self.final_snapshot_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteServerlessCache&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DeleteServerlessCacheInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeleteServerlessCache",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DeleteServerlessCacheInput) -> String {
+    QueryWriter::body("DeleteServerlessCache", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteServerlessCacheOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteServerlessCacheOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCache" => reader.read_into(&child, &mut out.serverless_cache),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteServerlessCache` response: `<DeleteServerlessCacheResponse><DeleteServerlessCacheResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DeleteServerlessCache",
-    )?;
+) -> Result<QueryResponse<DeleteServerlessCacheOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DeleteServerlessCache")?;
     let output: DeleteServerlessCacheOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DeleteServerlessCacheOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DeleteServerlessCacheOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -136,7 +133,7 @@ pub enum DeleteServerlessCacheError {
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteServerlessCacheError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -144,13 +141,13 @@ impl DeleteServerlessCacheError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidCredentialsException(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -163,12 +160,8 @@ impl DeleteServerlessCacheError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteServerlessCacheError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteServerlessCacheError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidCredentialsException)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
@@ -178,12 +171,10 @@ impl ::querygen_runtime::query::OperationError for DeleteServerlessCacheError {
             .or_else(|| error.read(Self::ServerlessCacheSnapshotAlreadyExistsFault))
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidCredentialsException(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -196,26 +187,19 @@ impl ::querygen_runtime::query::OperationError for DeleteServerlessCacheError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteServerlessCacheError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteServerlessCacheError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteServerlessCacheError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteServerlessCacheError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteServerlessCache` response into [`DeleteServerlessCacheError`].
@@ -226,11 +210,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteServerlessCacheError
 pub fn build_request(
     input: &DeleteServerlessCacheInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -238,61 +219,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteServerlessCache`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteServerlessCacheError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheOutput>,
-    DeleteServerlessCacheError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DeleteServerlessCacheOutput>, DeleteServerlessCacheError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteServerlessCacheError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteServerlessCacheInput,
     DeleteServerlessCacheOutput,
     DeleteServerlessCacheError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteServerlessCache",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteServerlessCache` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteServerlessCacheFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteServerlessCacheInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteServerlessCacheFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -304,25 +276,22 @@ impl DeleteServerlessCacheFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DeleteServerlessCacheOutput,
-        ::querygen_client::SdkError<DeleteServerlessCacheError>,
-    > {
+    ) -> Result<DeleteServerlessCacheOutput, SdkError<DeleteServerlessCacheError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheOutput>,
-        ::querygen_client::SdkError<DeleteServerlessCacheError>,
+    ) -> Result<
+        QueryResponse<DeleteServerlessCacheOutput>,
+        SdkError<DeleteServerlessCacheError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteServerlessCache"),
                     ),
                 )
@@ -330,56 +299,42 @@ impl DeleteServerlessCacheFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier of the serverless cache to be deleted.
-    pub fn serverless_cache_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheName` member.
-    pub fn set_serverless_cache_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_name(input);
         self
     }
     /// Name of the final snapshot to be taken before the serverless cache is deleted. Available for Valkey,
     /// Redis OSS and Serverless Memcached only. Default: NULL, i.e. a final snapshot is not taken.
-    pub fn final_snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn final_snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.final_snapshot_name(input);
         self
     }
     /// Sets or clears the `FinalSnapshotName` member.
-    pub fn set_final_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_final_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_final_snapshot_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteServerlessCacheInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteServerlessCacheInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.serverless_cache_name = node.member("ServerlessCacheName")?;
         out.final_snapshot_name = node.member("FinalSnapshotName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             serverless_cache_name: out.serverless_cache_name,
             final_snapshot_name: out.final_snapshot_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteServerlessCacheOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DeleteServerlessCacheOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ServerlessCache", self.serverless_cache.as_ref());
     }
 }
@@ -387,10 +342,7 @@ impl ::querygen_runtime::server::WriteXml for DeleteServerlessCacheOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeleteServerlessCacheInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DeleteServerlessCacheInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DeleteServerlessCache", "2015-02-02")
 }
 /// Server side: the `<DeleteServerlessCacheResponse>` document for `output`.
@@ -398,76 +350,62 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeleteServerlessCacheOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeleteServerlessCache",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteServerlessCacheInput`](super::DeleteServerlessCacheInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteServerlessCacheInputBuilder {
-        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
-        pub(crate) final_snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_name: Option<String>,
+        pub(crate) final_snapshot_name: Option<String>,
     }
     impl DeleteServerlessCacheInputBuilder {
         /// The identifier of the serverless cache to be deleted.
-        pub fn serverless_cache_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.serverless_cache_name = ::std::option::Option::Some(input.into());
+        pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
+            self.serverless_cache_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheName` member.
-        pub fn set_serverless_cache_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
             self.serverless_cache_name = input;
             self
         }
         /// Name of the final snapshot to be taken before the serverless cache is deleted. Available for Valkey,
         /// Redis OSS and Serverless Memcached only. Default: NULL, i.e. a final snapshot is not taken.
-        pub fn final_snapshot_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.final_snapshot_name = ::std::option::Option::Some(input.into());
+        pub fn final_snapshot_name(mut self, input: impl Into<String>) -> Self {
+            self.final_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `FinalSnapshotName` member.
-        pub fn set_final_snapshot_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_final_snapshot_name(mut self, input: Option<String>) -> Self {
             self.final_snapshot_name = input;
             self
         }
         /// Builds the [`DeleteServerlessCacheInput`](super::DeleteServerlessCacheInput), failing if any required member (`serverless_cache_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_serverless_cache::DeleteServerlessCacheInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.serverless_cache_name.is_none() {
                 missing.push("serverless_cache_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DeleteServerlessCacheInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("DeleteServerlessCacheInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_serverless_cache::DeleteServerlessCacheInput {
+            Ok(crate::operation::delete_serverless_cache::DeleteServerlessCacheInput {
                 serverless_cache_name: self.serverless_cache_name,
                 final_snapshot_name: self.final_snapshot_name,
             })
@@ -476,23 +414,21 @@ pub mod builders {
     /// A builder for [`DeleteServerlessCacheOutput`](super::DeleteServerlessCacheOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteServerlessCacheOutputBuilder {
-        pub(crate) serverless_cache: ::std::option::Option<
-            crate::types::ServerlessCache,
-        >,
+        pub(crate) serverless_cache: Option<crate::types::ServerlessCache>,
     }
     impl DeleteServerlessCacheOutputBuilder {
         /// Provides the details of the specified serverless cache that is about to be deleted.
         pub fn serverless_cache(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ServerlessCache>,
+            input: impl Into<crate::types::ServerlessCache>,
         ) -> Self {
-            self.serverless_cache = ::std::option::Option::Some(input.into());
+            self.serverless_cache = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCache` member.
         pub fn set_serverless_cache(
             mut self,
-            input: ::std::option::Option<crate::types::ServerlessCache>,
+            input: Option<crate::types::ServerlessCache>,
         ) -> Self {
             self.serverless_cache = input;
             self

@@ -12,6 +12,20 @@
 //! - [`InvalidServerlessCacheSnapshotStateFault`](crate::error::InvalidServerlessCacheSnapshotStateFault)
 //! - [`ServerlessCacheSnapshotNotFoundFault`](crate::error::ServerlessCacheSnapshotNotFoundFault)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DeleteServerlessCacheSnapshot` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteServerlessCacheSnapshotRequest`.
@@ -25,12 +39,12 @@ pub struct DeleteServerlessCacheSnapshotInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_snapshot_name: Option<String>,
 }
 impl DeleteServerlessCacheSnapshotInput {
     /// Creates a builder for [`DeleteServerlessCacheSnapshotInput`].
     pub fn builder() -> crate::operation::delete_serverless_cache_snapshot::builders::DeleteServerlessCacheSnapshotInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteServerlessCacheSnapshot` operation.
@@ -43,18 +57,16 @@ impl DeleteServerlessCacheSnapshotInput {
 pub struct DeleteServerlessCacheSnapshotOutput {
     /// The snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshot: ::std::option::Option<
-        crate::types::ServerlessCacheSnapshot,
-    >,
+    pub serverless_cache_snapshot: Option<crate::types::ServerlessCacheSnapshot>,
 }
 impl DeleteServerlessCacheSnapshotOutput {
     /// Creates a builder for [`DeleteServerlessCacheSnapshotOutput`].
     pub fn builder() -> crate::operation::delete_serverless_cache_snapshot::builders::DeleteServerlessCacheSnapshotOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteServerlessCacheSnapshotInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteServerlessCacheSnapshotInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "ServerlessCacheSnapshotName",
@@ -63,22 +75,13 @@ impl ::querygen_runtime::query::WriteQuery for DeleteServerlessCacheSnapshotInpu
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DeleteServerlessCacheSnapshotInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeleteServerlessCacheSnapshot",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DeleteServerlessCacheSnapshotInput) -> String {
+    QueryWriter::body("DeleteServerlessCacheSnapshot", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteServerlessCacheSnapshotOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteServerlessCacheSnapshotOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCacheSnapshot" => {
                     reader.read_into(&child, &mut out.serverless_cache_snapshot)
@@ -86,30 +89,20 @@ impl ::querygen_runtime::xml::ReadXml for DeleteServerlessCacheSnapshotOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteServerlessCacheSnapshot` response: `<DeleteServerlessCacheSnapshotResponse><DeleteServerlessCacheSnapshotResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheSnapshotOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DeleteServerlessCacheSnapshot",
-    )?;
+) -> Result<QueryResponse<DeleteServerlessCacheSnapshotOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DeleteServerlessCacheSnapshot")?;
     let output: DeleteServerlessCacheSnapshotOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DeleteServerlessCacheSnapshotOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DeleteServerlessCacheSnapshotOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -131,7 +124,7 @@ pub enum DeleteServerlessCacheSnapshotError {
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteServerlessCacheSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -139,13 +132,13 @@ impl DeleteServerlessCacheSnapshotError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
             Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
@@ -155,24 +148,18 @@ impl DeleteServerlessCacheSnapshotError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteServerlessCacheSnapshotError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteServerlessCacheSnapshotError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterValueException)
             .or_else(|| error.read(Self::InvalidServerlessCacheSnapshotStateFault))
             .or_else(|| error.read(Self::ServerlessCacheSnapshotNotFoundFault))
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
@@ -182,26 +169,19 @@ impl ::querygen_runtime::query::OperationError for DeleteServerlessCacheSnapshot
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteServerlessCacheSnapshotError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteServerlessCacheSnapshotError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteServerlessCacheSnapshotError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteServerlessCacheSnapshot` response into [`DeleteServerlessCacheSnapshotError`].
@@ -215,11 +195,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &DeleteServerlessCacheSnapshotInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -227,10 +204,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteServerlessCacheSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteServerlessCacheSnapshotError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheSnapshotOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DeleteServerlessCacheSnapshotOutput>,
     DeleteServerlessCacheSnapshotError,
 > {
     let status = response.status().as_u16();
@@ -239,49 +216,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteServerlessCacheSnapshotError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteServerlessCacheSnapshotInput,
     DeleteServerlessCacheSnapshotOutput,
     DeleteServerlessCacheSnapshotError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteServerlessCacheSnapshotFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -293,25 +264,25 @@ impl DeleteServerlessCacheSnapshotFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteServerlessCacheSnapshotOutput,
-        ::querygen_client::SdkError<DeleteServerlessCacheSnapshotError>,
+        SdkError<DeleteServerlessCacheSnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheSnapshotOutput>,
-        ::querygen_client::SdkError<DeleteServerlessCacheSnapshotError>,
+    ) -> Result<
+        QueryResponse<DeleteServerlessCacheSnapshotOutput>,
+        SdkError<DeleteServerlessCacheSnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteServerlessCacheSnapshot"),
                     ),
                 )
@@ -320,37 +291,29 @@ impl DeleteServerlessCacheSnapshotFluentBuilder {
     }
     /// Idenfitier of the snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached
     /// only.
-    pub fn serverless_cache_snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_snapshot_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheSnapshotName` member.
-    pub fn set_serverless_cache_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_snapshot_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteServerlessCacheSnapshotInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteServerlessCacheSnapshotInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteServerlessCacheSnapshotOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DeleteServerlessCacheSnapshotOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .member("ServerlessCacheSnapshot", self.serverless_cache_snapshot.as_ref());
     }
@@ -359,10 +322,7 @@ impl ::querygen_runtime::server::WriteXml for DeleteServerlessCacheSnapshotOutpu
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeleteServerlessCacheSnapshotInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DeleteServerlessCacheSnapshotInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DeleteServerlessCacheSnapshot",
@@ -374,39 +334,36 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeleteServerlessCacheSnapshotOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeleteServerlessCacheSnapshot",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteServerlessCacheSnapshotInput`](super::DeleteServerlessCacheSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteServerlessCacheSnapshotInputBuilder {
-        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) serverless_cache_snapshot_name: Option<String>,
     }
     impl DeleteServerlessCacheSnapshotInputBuilder {
         /// Idenfitier of the snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached
         /// only.
         pub fn serverless_cache_snapshot_name(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.serverless_cache_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
         pub fn set_serverless_cache_snapshot_name(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.serverless_cache_snapshot_name = input;
             self
@@ -414,23 +371,23 @@ pub mod builders {
         /// Builds the [`DeleteServerlessCacheSnapshotInput`](super::DeleteServerlessCacheSnapshotInput), failing if any required member (`serverless_cache_snapshot_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.serverless_cache_snapshot_name.is_none() {
                 missing.push("serverless_cache_snapshot_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "DeleteServerlessCacheSnapshotInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotInput {
+            Ok(crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotInput {
                 serverless_cache_snapshot_name: self.serverless_cache_snapshot_name,
             })
         }
@@ -438,7 +395,7 @@ pub mod builders {
     /// A builder for [`DeleteServerlessCacheSnapshotOutput`](super::DeleteServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteServerlessCacheSnapshotOutputBuilder {
-        pub(crate) serverless_cache_snapshot: ::std::option::Option<
+        pub(crate) serverless_cache_snapshot: Option<
             crate::types::ServerlessCacheSnapshot,
         >,
     }
@@ -446,15 +403,15 @@ pub mod builders {
         /// The snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached only.
         pub fn serverless_cache_snapshot(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ServerlessCacheSnapshot>,
+            input: impl Into<crate::types::ServerlessCacheSnapshot>,
         ) -> Self {
-            self.serverless_cache_snapshot = ::std::option::Option::Some(input.into());
+            self.serverless_cache_snapshot = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshot` member.
         pub fn set_serverless_cache_snapshot(
             mut self,
-            input: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+            input: Option<crate::types::ServerlessCacheSnapshot>,
         ) -> Self {
             self.serverless_cache_snapshot = input;
             self

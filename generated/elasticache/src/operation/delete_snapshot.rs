@@ -14,6 +14,20 @@
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`InvalidSnapshotStateFault`](crate::error::InvalidSnapshotStateFault)
 //! - [`SnapshotNotFoundFault`](crate::error::SnapshotNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DeleteSnapshot` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteSnapshotMessage`.
@@ -26,12 +40,12 @@ pub struct DeleteSnapshotInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_name: ::std::option::Option<::std::string::String>,
+    pub snapshot_name: Option<String>,
 }
 impl DeleteSnapshotInput {
     /// Creates a builder for [`DeleteSnapshotInput`].
     pub fn builder() -> crate::operation::delete_snapshot::builders::DeleteSnapshotInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteSnapshot` operation.
@@ -45,57 +59,46 @@ pub struct DeleteSnapshotOutput {
     /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
     /// taken.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot: ::std::option::Option<crate::types::Snapshot>,
+    pub snapshot: Option<crate::types::Snapshot>,
 }
 impl DeleteSnapshotOutput {
     /// Creates a builder for [`DeleteSnapshotOutput`].
     pub fn builder() -> crate::operation::delete_snapshot::builders::DeleteSnapshotOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteSnapshotInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteSnapshotInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("SnapshotName", self.snapshot_name.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteSnapshotInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("DeleteSnapshot", "2015-02-02", input)
+pub fn serialize_query_body(input: &DeleteSnapshotInput) -> String {
+    QueryWriter::body("DeleteSnapshot", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteSnapshotOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteSnapshotOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Snapshot" => reader.read_into(&child, &mut out.snapshot),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteSnapshot` response: `<DeleteSnapshotResponse><DeleteSnapshotResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteSnapshotOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DeleteSnapshot",
-    )?;
+) -> Result<QueryResponse<DeleteSnapshotOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DeleteSnapshot")?;
     let output: DeleteSnapshotOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DeleteSnapshotOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DeleteSnapshotOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -115,7 +118,7 @@ pub enum DeleteSnapshotError {
     /// The service answered with [`crate::error::SnapshotNotFoundFault`].
     SnapshotNotFoundFault(crate::error::SnapshotNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -123,13 +126,13 @@ impl DeleteSnapshotError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidSnapshotStateFault(error) => error,
@@ -139,24 +142,18 @@ impl DeleteSnapshotError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteSnapshotError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteSnapshotError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::InvalidSnapshotStateFault))
             .or_else(|| error.read(Self::SnapshotNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -166,26 +163,19 @@ impl ::querygen_runtime::query::OperationError for DeleteSnapshotError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteSnapshotError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteSnapshotError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteSnapshotError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteSnapshot` response into [`DeleteSnapshotError`].
@@ -196,11 +186,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteSnapshotError {
 pub fn build_request(
     input: &DeleteSnapshotInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -208,61 +195,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteSnapshotError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteSnapshotOutput>,
-    DeleteSnapshotError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DeleteSnapshotOutput>, DeleteSnapshotError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteSnapshotError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteSnapshotInput,
     DeleteSnapshotOutput,
     DeleteSnapshotError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteSnapshotFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -274,25 +252,19 @@ impl DeleteSnapshotFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DeleteSnapshotOutput,
-        ::querygen_client::SdkError<DeleteSnapshotError>,
-    > {
+    ) -> Result<DeleteSnapshotOutput, SdkError<DeleteSnapshotError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteSnapshotOutput>,
-        ::querygen_client::SdkError<DeleteSnapshotError>,
-    > {
+    ) -> Result<QueryResponse<DeleteSnapshotOutput>, SdkError<DeleteSnapshotError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteSnapshot"),
                     ),
                 )
@@ -300,104 +272,78 @@ impl DeleteSnapshotFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the snapshot to be deleted.
-    pub fn snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_name(input);
         self
     }
     /// Sets or clears the `SnapshotName` member.
-    pub fn set_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteSnapshotInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteSnapshotInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.snapshot_name = node.member("SnapshotName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             snapshot_name: out.snapshot_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteSnapshotOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DeleteSnapshotOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Snapshot", self.snapshot.as_ref());
     }
 }
 /// Server side: parses the request body of `DeleteSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<DeleteSnapshotInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<DeleteSnapshotInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DeleteSnapshot", "2015-02-02")
 }
 /// Server side: the `<DeleteSnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &DeleteSnapshotOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &DeleteSnapshotOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "DeleteSnapshot",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteSnapshotInput`](super::DeleteSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteSnapshotInputBuilder {
-        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
+        pub(crate) snapshot_name: Option<String>,
     }
     impl DeleteSnapshotInputBuilder {
         /// The name of the snapshot to be deleted.
-        pub fn snapshot_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_name = ::std::option::Option::Some(input.into());
+        pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotName` member.
-        pub fn set_snapshot_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
             self.snapshot_name = input;
             self
         }
         /// Builds the [`DeleteSnapshotInput`](super::DeleteSnapshotInput), failing if any required member (`snapshot_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::delete_snapshot::DeleteSnapshotInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::delete_snapshot::DeleteSnapshotInput, BuildError> {
+            let mut missing = Vec::new();
             if self.snapshot_name.is_none() {
                 missing.push("snapshot_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DeleteSnapshotInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("DeleteSnapshotInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::delete_snapshot::DeleteSnapshotInput {
+            Ok(crate::operation::delete_snapshot::DeleteSnapshotInput {
                 snapshot_name: self.snapshot_name,
             })
         }
@@ -405,23 +351,17 @@ pub mod builders {
     /// A builder for [`DeleteSnapshotOutput`](super::DeleteSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteSnapshotOutputBuilder {
-        pub(crate) snapshot: ::std::option::Option<crate::types::Snapshot>,
+        pub(crate) snapshot: Option<crate::types::Snapshot>,
     }
     impl DeleteSnapshotOutputBuilder {
         /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
         /// taken.
-        pub fn snapshot(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Snapshot>,
-        ) -> Self {
-            self.snapshot = ::std::option::Option::Some(input.into());
+        pub fn snapshot(mut self, input: impl Into<crate::types::Snapshot>) -> Self {
+            self.snapshot = Some(input.into());
             self
         }
         /// Sets or clears the `Snapshot` member.
-        pub fn set_snapshot(
-            mut self,
-            input: ::std::option::Option<crate::types::Snapshot>,
-        ) -> Self {
+        pub fn set_snapshot(mut self, input: Option<crate::types::Snapshot>) -> Self {
             self.snapshot = input;
             self
         }

@@ -15,6 +15,20 @@
 //! - [`InvalidUserStateFault`](crate::error::InvalidUserStateFault)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
 //! - [`UserNotFoundFault`](crate::error::UserNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DeleteUser` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DeleteUserMessage`.
@@ -27,12 +41,12 @@ pub struct DeleteUserInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
 }
 impl DeleteUserInput {
     /// Creates a builder for [`DeleteUserInput`].
     pub fn builder() -> crate::operation::delete_user::builders::DeleteUserInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteUser` operation.
@@ -45,57 +59,54 @@ impl DeleteUserInput {
 pub struct DeleteUserOutput {
     /// The ID of the user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The username of the user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_name: ::std::option::Option<::std::string::String>,
+    pub user_name: Option<String>,
     /// Indicates the user status. Can be "active", "modifying" or "deleting".
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The options are valkey or redis.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The minimum engine version required, which is Redis OSS 6.0
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum_engine_version: ::std::option::Option<::std::string::String>,
+    pub minimum_engine_version: Option<String>,
     /// Access permissions string used for this user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_string: ::std::option::Option<::std::string::String>,
+    pub access_string: Option<String>,
     /// Returns a list of the user group IDs the user belongs to.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub user_group_ids: Option<Vec<String>>,
     /// Denotes whether the user requires a password to authenticate.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub authentication: ::std::option::Option<crate::types::Authentication>,
+    pub authentication: Option<crate::types::Authentication>,
     /// The Amazon Resource Name (ARN) of the user.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "ARN", skip_serializing_if = "Option::is_none")
     )]
-    pub arn: ::std::option::Option<::std::string::String>,
+    pub arn: Option<String>,
 }
 impl DeleteUserOutput {
     /// Creates a builder for [`DeleteUserOutput`].
     pub fn builder() -> crate::operation::delete_user::builders::DeleteUserOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteUserInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteUserInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("UserId", self.user_id.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteUser&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteUserInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("DeleteUser", "2015-02-02", input)
+pub fn serialize_query_body(input: &DeleteUserInput) -> String {
+    QueryWriter::body("DeleteUser", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteUserOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteUserOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserId" => reader.read_into(&child, &mut out.user_id),
                 "UserName" => reader.read_into(&child, &mut out.user_name),
@@ -113,28 +124,20 @@ impl ::querygen_runtime::xml::ReadXml for DeleteUserOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DeleteUser` response: `<DeleteUserResponse><DeleteUserResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteUserOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DeleteUser",
-    )?;
+) -> Result<QueryResponse<DeleteUserOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DeleteUser")?;
     let output: DeleteUserOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DeleteUserOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DeleteUserOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -156,7 +159,7 @@ pub enum DeleteUserError {
     /// The service answered with [`crate::error::UserNotFoundFault`].
     UserNotFoundFault(crate::error::UserNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteUserError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -164,13 +167,13 @@ impl DeleteUserError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::DefaultUserAssociatedToUserGroupFault(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidUserStateFault(error) => error,
@@ -181,12 +184,8 @@ impl DeleteUserError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteUserError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteUserError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::DefaultUserAssociatedToUserGroupFault)
             .or_else(|| error.read(Self::InvalidParameterValueException))
@@ -194,12 +193,10 @@ impl ::querygen_runtime::query::OperationError for DeleteUserError {
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
             .or_else(|| error.read(Self::UserNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::DefaultUserAssociatedToUserGroupFault(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -210,26 +207,19 @@ impl ::querygen_runtime::query::OperationError for DeleteUserError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteUserError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteUserError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteUserError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteUserError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteUser` response into [`DeleteUserError`].
@@ -240,11 +230,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteUserError {
 pub fn build_request(
     input: &DeleteUserInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -252,61 +239,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteUser`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteUserOutput>,
-    DeleteUserError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DeleteUserOutput>, DeleteUserError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteUserError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteUserInput,
     DeleteUserOutput,
     DeleteUserError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteUser",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteUser` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteUserFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteUserInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteUserFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -316,63 +294,45 @@ impl DeleteUserFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        DeleteUserOutput,
-        ::querygen_client::SdkError<DeleteUserError>,
-    > {
+    pub async fn send(self) -> Result<DeleteUserOutput, SdkError<DeleteUserError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteUserOutput>,
-        ::querygen_client::SdkError<DeleteUserError>,
-    > {
+    ) -> Result<QueryResponse<DeleteUserOutput>, SdkError<DeleteUserError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
-                        ::std::format!("{}: {problem}", "DeleteUser"),
-                    ),
+                SdkError::Construction(
+                    ConstructionError::new(::std::format!("{}: {problem}", "DeleteUser")),
                 )
             })?;
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user.
-    pub fn user_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.user_id(input);
         self
     }
     /// Sets or clears the `UserId` member.
-    pub fn set_user_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_user_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_user_id(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteUserInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteUserInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.user_id = node.member("UserId")?;
-        ::std::result::Result::Ok(Self { user_id: out.user_id })
+        Ok(Self { user_id: out.user_id })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteUserOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DeleteUserOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("UserId", self.user_id.as_ref());
         writer.member("UserName", self.user_name.as_ref());
         writer.member("Status", self.status.as_ref());
@@ -386,68 +346,50 @@ impl ::querygen_runtime::server::WriteXml for DeleteUserOutput {
 }
 /// Server side: parses the request body of `DeleteUser` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<DeleteUserInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<DeleteUserInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DeleteUser", "2015-02-02")
 }
 /// Server side: the `<DeleteUserResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &DeleteUserOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &DeleteUserOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "DeleteUser",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteUserInput`](super::DeleteUserInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteUserInputBuilder {
-        pub(crate) user_id: ::std::option::Option<::std::string::String>,
+        pub(crate) user_id: Option<String>,
     }
     impl DeleteUserInputBuilder {
         /// The ID of the user.
-        pub fn user_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(input.into());
+        pub fn user_id(mut self, input: impl Into<String>) -> Self {
+            self.user_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_id(mut self, input: Option<String>) -> Self {
             self.user_id = input;
             self
         }
         /// Builds the [`DeleteUserInput`](super::DeleteUserInput), failing if any required member (`user_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::delete_user::DeleteUserInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::delete_user::DeleteUserInput, BuildError> {
+            let mut missing = Vec::new();
             if self.user_id.is_none() {
                 missing.push("user_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DeleteUserInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("DeleteUserInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::delete_user::DeleteUserInput {
+            Ok(crate::operation::delete_user::DeleteUserInput {
                 user_id: self.user_id,
             })
         }
@@ -455,164 +397,112 @@ pub mod builders {
     /// A builder for [`DeleteUserOutput`](super::DeleteUserOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteUserOutputBuilder {
-        pub(crate) user_id: ::std::option::Option<::std::string::String>,
-        pub(crate) user_name: ::std::option::Option<::std::string::String>,
-        pub(crate) status: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) minimum_engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) access_string: ::std::option::Option<::std::string::String>,
-        pub(crate) user_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) authentication: ::std::option::Option<crate::types::Authentication>,
-        pub(crate) arn: ::std::option::Option<::std::string::String>,
+        pub(crate) user_id: Option<String>,
+        pub(crate) user_name: Option<String>,
+        pub(crate) status: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) minimum_engine_version: Option<String>,
+        pub(crate) access_string: Option<String>,
+        pub(crate) user_group_ids: Option<Vec<String>>,
+        pub(crate) authentication: Option<crate::types::Authentication>,
+        pub(crate) arn: Option<String>,
     }
     impl DeleteUserOutputBuilder {
         /// The ID of the user.
-        pub fn user_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(input.into());
+        pub fn user_id(mut self, input: impl Into<String>) -> Self {
+            self.user_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_id(mut self, input: Option<String>) -> Self {
             self.user_id = input;
             self
         }
         /// The username of the user.
-        pub fn user_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_name = ::std::option::Option::Some(input.into());
+        pub fn user_name(mut self, input: impl Into<String>) -> Self {
+            self.user_name = Some(input.into());
             self
         }
         /// Sets or clears the `UserName` member.
-        pub fn set_user_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_name(mut self, input: Option<String>) -> Self {
             self.user_name = input;
             self
         }
         /// Indicates the user status. Can be "active", "modifying" or "deleting".
-        pub fn status(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.status = ::std::option::Option::Some(input.into());
+        pub fn status(mut self, input: impl Into<String>) -> Self {
+            self.status = Some(input.into());
             self
         }
         /// Sets or clears the `Status` member.
-        pub fn set_status(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_status(mut self, input: Option<String>) -> Self {
             self.status = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// The minimum engine version required, which is Redis OSS 6.0
-        pub fn minimum_engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.minimum_engine_version = ::std::option::Option::Some(input.into());
+        pub fn minimum_engine_version(mut self, input: impl Into<String>) -> Self {
+            self.minimum_engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `MinimumEngineVersion` member.
-        pub fn set_minimum_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_minimum_engine_version(mut self, input: Option<String>) -> Self {
             self.minimum_engine_version = input;
             self
         }
         /// Access permissions string used for this user.
-        pub fn access_string(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.access_string = ::std::option::Option::Some(input.into());
+        pub fn access_string(mut self, input: impl Into<String>) -> Self {
+            self.access_string = Some(input.into());
             self
         }
         /// Sets or clears the `AccessString` member.
-        pub fn set_access_string(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_access_string(mut self, input: Option<String>) -> Self {
             self.access_string = input;
             self
         }
         /// Appends one item to the `UserGroupIds` member.
         ///
         /// Returns a list of the user group IDs the user belongs to.
-        pub fn user_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn user_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.user_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserGroupIds` member.
-        pub fn set_user_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_user_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.user_group_ids = input;
             self
         }
         /// Denotes whether the user requires a password to authenticate.
         pub fn authentication(
             mut self,
-            input: impl ::std::convert::Into<crate::types::Authentication>,
+            input: impl Into<crate::types::Authentication>,
         ) -> Self {
-            self.authentication = ::std::option::Option::Some(input.into());
+            self.authentication = Some(input.into());
             self
         }
         /// Sets or clears the `Authentication` member.
         pub fn set_authentication(
             mut self,
-            input: ::std::option::Option<crate::types::Authentication>,
+            input: Option<crate::types::Authentication>,
         ) -> Self {
             self.authentication = input;
             self
         }
         /// The Amazon Resource Name (ARN) of the user.
-        pub fn arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.arn = ::std::option::Option::Some(input.into());
+        pub fn arn(mut self, input: impl Into<String>) -> Self {
+            self.arn = Some(input.into());
             self
         }
         /// Sets or clears the `ARN` member.
-        pub fn set_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_arn(mut self, input: Option<String>) -> Self {
             self.arn = input;
             self
         }

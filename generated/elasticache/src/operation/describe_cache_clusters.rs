@@ -27,6 +27,21 @@
 //! - [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeCacheClusters` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheClustersMessage`.
@@ -38,7 +53,7 @@ pub struct DescribeCacheClustersInput {
     /// The user-supplied cluster identifier. If this parameter is specified, only information about that
     /// specific cluster is returned. This parameter isn't case sensitive.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+    pub cache_cluster_id: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -47,26 +62,26 @@ pub struct DescribeCacheClustersInput {
     ///
     /// Constraints: minimum 20; maximum 100.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
     /// about the individual cache nodes.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub show_cache_node_info: ::std::option::Option<bool>,
+    pub show_cache_node_info: Option<bool>,
     /// An optional flag that can be included in the `DescribeCacheCluster` request to show only nodes
     /// (API/CLI: clusters) that are not members of a replication group. In practice, this means Memcached
     /// and single node Valkey or Redis OSS clusters.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub show_cache_clusters_not_in_replication_groups: ::std::option::Option<bool>,
+    pub show_cache_clusters_not_in_replication_groups: Option<bool>,
 }
 impl DescribeCacheClustersInput {
     /// Creates a builder for [`DescribeCacheClustersInput`].
     pub fn builder() -> crate::operation::describe_cache_clusters::builders::DescribeCacheClustersInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of a `DescribeCacheClusters` operation.
@@ -79,32 +94,27 @@ impl DescribeCacheClustersInput {
 pub struct DescribeCacheClustersOutput {
     /// Provides an identifier to allow retrieval of paginated results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of clusters. Each item in the list contains detailed information about one cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_clusters: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CacheCluster>,
-    >,
+    pub cache_clusters: Option<Vec<crate::types::CacheCluster>>,
 }
 impl DescribeCacheClustersOutput {
     /// Creates a builder for [`DescribeCacheClustersOutput`].
     pub fn builder() -> crate::operation::describe_cache_clusters::builders::DescribeCacheClustersOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeCacheClustersInput {
     /// `DescribeCacheClusters` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeCacheClustersOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeCacheClustersOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -114,12 +124,12 @@ impl DescribeCacheClustersOutput {
         self.cache_clusters.as_deref().unwrap_or_default()
     }
     /// This page's items (`CacheClusters`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::CacheCluster> {
+    pub fn into_page_items(self) -> Vec<crate::types::CacheCluster> {
         self.cache_clusters.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeCacheClustersInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeCacheClustersInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
         writer.member("MaxRecords", self.max_records.as_ref());
         writer.member("Marker", self.marker.as_ref());
@@ -132,22 +142,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeCacheClustersInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheClusters&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeCacheClustersInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeCacheClusters",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeCacheClustersInput) -> String {
+    QueryWriter::body("DescribeCacheClusters", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeCacheClustersOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeCacheClustersOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "CacheClusters" => {
@@ -157,28 +158,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeCacheClustersOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeCacheClusters` response: `<DescribeCacheClustersResponse><DescribeCacheClustersResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheClustersOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeCacheClusters",
-    )?;
+) -> Result<QueryResponse<DescribeCacheClustersOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeCacheClusters")?;
     let output: DescribeCacheClustersOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeCacheClustersOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeCacheClustersOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -196,7 +189,7 @@ pub enum DescribeCacheClustersError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeCacheClustersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -204,13 +197,13 @@ impl DescribeCacheClustersError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -219,23 +212,17 @@ impl DescribeCacheClustersError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeCacheClustersError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeCacheClustersError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -244,26 +231,19 @@ impl ::querygen_runtime::query::OperationError for DescribeCacheClustersError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeCacheClustersError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeCacheClustersError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeCacheClustersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeCacheClustersError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeCacheClusters` response into [`DescribeCacheClustersError`].
@@ -274,11 +254,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheClustersError
 pub fn build_request(
     input: &DescribeCacheClustersInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -286,61 +263,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeCacheClusters`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheClustersError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheClustersOutput>,
-    DescribeCacheClustersError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DescribeCacheClustersOutput>, DescribeCacheClustersError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeCacheClustersError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeCacheClustersInput,
     DescribeCacheClustersOutput,
     DescribeCacheClustersError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeCacheClusters",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeCacheClusters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheClustersFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeCacheClustersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheClustersFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -352,36 +320,27 @@ impl DescribeCacheClustersFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DescribeCacheClustersOutput,
-        ::querygen_client::SdkError<DescribeCacheClustersError>,
-    > {
+    ) -> Result<DescribeCacheClustersOutput, SdkError<DescribeCacheClustersError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeCacheClustersOutput>,
-        ::querygen_client::SdkError<DescribeCacheClustersError>,
+    ) -> Result<
+        QueryResponse<DescribeCacheClustersOutput>,
+        SdkError<DescribeCacheClustersError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The user-supplied cluster identifier. If this parameter is specified, only information about that
     /// specific cluster is returned. This parameter isn't case sensitive.
-    pub fn cache_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
     }
     /// Sets or clears the `CacheClusterId` member.
-    pub fn set_cache_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_cluster_id(input);
         self
     }
@@ -392,47 +351,35 @@ impl DescribeCacheClustersFluentBuilder {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
     /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
     /// about the individual cache nodes.
-    pub fn show_cache_node_info(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn show_cache_node_info(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.show_cache_node_info(input);
         self
     }
     /// Sets or clears the `ShowCacheNodeInfo` member.
-    pub fn set_show_cache_node_info(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_show_cache_node_info(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_show_cache_node_info(input);
         self
     }
@@ -441,7 +388,7 @@ impl DescribeCacheClustersFluentBuilder {
     /// and single node Valkey or Redis OSS clusters.
     pub fn show_cache_clusters_not_in_replication_groups(
         mut self,
-        input: impl ::std::convert::Into<bool>,
+        input: impl Into<bool>,
     ) -> Self {
         self.inner = self.inner.show_cache_clusters_not_in_replication_groups(input);
         self
@@ -449,23 +396,22 @@ impl DescribeCacheClustersFluentBuilder {
     /// Sets or clears the `ShowCacheClustersNotInReplicationGroups` member.
     pub fn set_show_cache_clusters_not_in_replication_groups(
         mut self,
-        input: ::std::option::Option<bool>,
+        input: Option<bool>,
     ) -> Self {
         self.inner = self.inner.set_show_cache_clusters_not_in_replication_groups(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeCacheClustersInput,
     DescribeCacheClustersOutput,
     crate::types::CacheCluster,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeCacheClustersInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeCacheClustersInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeCacheClustersInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeCacheClustersOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -473,21 +419,19 @@ impl DescribeCacheClustersFluentBuilder {
     /// Pages through `DescribeCacheClusters`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `CacheClusters` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeCacheClustersInput,
         DescribeCacheClustersOutput,
         DescribeCacheClustersError,
         crate::types::CacheCluster,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeCacheClustersInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeCacheClustersInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_cluster_id = node.member("CacheClusterId")?;
         out.max_records = node.member("MaxRecords")?;
@@ -495,12 +439,12 @@ impl ::querygen_runtime::server::ReadQuery for DescribeCacheClustersInput {
         out.show_cache_node_info = node.member("ShowCacheNodeInfo")?;
         out.show_cache_clusters_not_in_replication_groups = node
             .member("ShowCacheClustersNotInReplicationGroups")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeCacheClustersOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeCacheClustersOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer.list("CacheClusters", "CacheCluster", self.cache_clusters.as_deref());
     }
@@ -509,10 +453,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeCacheClustersOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeCacheClustersInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeCacheClustersInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DescribeCacheClusters", "2015-02-02")
 }
 /// Server side: the `<DescribeCacheClustersResponse>` document for `output`.
@@ -520,10 +461,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeCacheClustersOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeCacheClusters",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -533,29 +474,21 @@ pub mod builders {
     /// A builder for [`DescribeCacheClustersInput`](super::DescribeCacheClustersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheClustersInputBuilder {
-        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) show_cache_node_info: ::std::option::Option<bool>,
-        pub(crate) show_cache_clusters_not_in_replication_groups: ::std::option::Option<
-            bool,
-        >,
+        pub(crate) cache_cluster_id: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
+        pub(crate) show_cache_node_info: Option<bool>,
+        pub(crate) show_cache_clusters_not_in_replication_groups: Option<bool>,
     }
     impl DescribeCacheClustersInputBuilder {
         /// The user-supplied cluster identifier. If this parameter is specified, only information about that
         /// specific cluster is returned. This parameter isn't case sensitive.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.cache_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
             self.cache_cluster_id = input;
             self
         }
@@ -566,47 +499,35 @@ pub mod builders {
         /// Default: 100
         ///
         /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
         /// about the individual cache nodes.
-        pub fn show_cache_node_info(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.show_cache_node_info = ::std::option::Option::Some(input.into());
+        pub fn show_cache_node_info(mut self, input: impl Into<bool>) -> Self {
+            self.show_cache_node_info = Some(input.into());
             self
         }
         /// Sets or clears the `ShowCacheNodeInfo` member.
-        pub fn set_show_cache_node_info(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_show_cache_node_info(mut self, input: Option<bool>) -> Self {
             self.show_cache_node_info = input;
             self
         }
@@ -615,17 +536,15 @@ pub mod builders {
         /// and single node Valkey or Redis OSS clusters.
         pub fn show_cache_clusters_not_in_replication_groups(
             mut self,
-            input: impl ::std::convert::Into<bool>,
+            input: impl Into<bool>,
         ) -> Self {
-            self.show_cache_clusters_not_in_replication_groups = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.show_cache_clusters_not_in_replication_groups = Some(input.into());
             self
         }
         /// Sets or clears the `ShowCacheClustersNotInReplicationGroups` member.
         pub fn set_show_cache_clusters_not_in_replication_groups(
             mut self,
-            input: ::std::option::Option<bool>,
+            input: Option<bool>,
         ) -> Self {
             self.show_cache_clusters_not_in_replication_groups = input;
             self
@@ -647,25 +566,17 @@ pub mod builders {
     /// A builder for [`DescribeCacheClustersOutput`](super::DescribeCacheClustersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheClustersOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_clusters: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheCluster>,
-        >,
+        pub(crate) marker: Option<String>,
+        pub(crate) cache_clusters: Option<Vec<crate::types::CacheCluster>>,
     }
     impl DescribeCacheClustersOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -674,17 +585,15 @@ pub mod builders {
         /// A list of clusters. Each item in the list contains detailed information about one cluster.
         pub fn cache_clusters(
             mut self,
-            item: impl ::std::convert::Into<crate::types::CacheCluster>,
+            item: impl Into<crate::types::CacheCluster>,
         ) -> Self {
-            self.cache_clusters
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.cache_clusters.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `CacheClusters` member.
         pub fn set_cache_clusters(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::CacheCluster>>,
+            input: Option<Vec<crate::types::CacheCluster>>,
         ) -> Self {
             self.cache_clusters = input;
             self

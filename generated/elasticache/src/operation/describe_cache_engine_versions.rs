@@ -4,6 +4,21 @@
 //! Returns a list of the available cache engines and their versions.
 //!
 //! Smithy operation: `com.amazonaws.elasticache#DescribeCacheEngineVersions`.
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeCacheEngineVersions` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheEngineVersionsMessage`.
@@ -14,12 +29,12 @@
 pub struct DescribeCacheEngineVersionsInput {
     /// The cache engine to return. Valid values: `memcached` \| `redis`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The cache engine version to return.
     ///
     /// Example: `1.4.14`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: Option<String>,
     /// The name of a specific cache parameter group family to return details for.
     ///
     /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
@@ -31,7 +46,7 @@ pub struct DescribeCacheEngineVersionsInput {
     /// - First character must be a letter
     /// - Cannot end with a hyphen or contain two consecutive hyphens
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_family: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -40,21 +55,21 @@ pub struct DescribeCacheEngineVersionsInput {
     ///
     /// Constraints: minimum 20; maximum 100.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// If `true`, specifies that only the default version of the specified engine or engine and major
     /// version combination is to be returned.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub default_only: ::std::option::Option<bool>,
+    pub default_only: Option<bool>,
 }
 impl DescribeCacheEngineVersionsInput {
     /// Creates a builder for [`DescribeCacheEngineVersionsInput`].
     pub fn builder() -> crate::operation::describe_cache_engine_versions::builders::DescribeCacheEngineVersionsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of a DescribeCacheEngineVersions operation.
@@ -67,18 +82,16 @@ impl DescribeCacheEngineVersionsInput {
 pub struct DescribeCacheEngineVersionsOutput {
     /// Provides an identifier to allow retrieval of paginated results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of cache engine version details. Each element in the list contains detailed information about
     /// one cache engine version.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_engine_versions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CacheEngineVersion>,
-    >,
+    pub cache_engine_versions: Option<Vec<crate::types::CacheEngineVersion>>,
 }
 impl DescribeCacheEngineVersionsOutput {
     /// Creates a builder for [`DescribeCacheEngineVersionsOutput`].
     pub fn builder() -> crate::operation::describe_cache_engine_versions::builders::DescribeCacheEngineVersionsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeCacheEngineVersionsInput {
@@ -88,12 +101,12 @@ impl DescribeCacheEngineVersionsInput {
     pub fn next_page(
         &self,
         output: &DescribeCacheEngineVersionsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    ) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -103,12 +116,12 @@ impl DescribeCacheEngineVersionsOutput {
         self.cache_engine_versions.as_deref().unwrap_or_default()
     }
     /// This page's items (`CacheEngineVersions`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::CacheEngineVersion> {
+    pub fn into_page_items(self) -> Vec<crate::types::CacheEngineVersion> {
         self.cache_engine_versions.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeCacheEngineVersionsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeCacheEngineVersionsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("Engine", self.engine.as_ref());
         writer.member("EngineVersion", self.engine_version.as_ref());
         writer
@@ -122,22 +135,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeCacheEngineVersionsInput 
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheEngineVersions&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeCacheEngineVersionsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeCacheEngineVersions",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeCacheEngineVersionsInput) -> String {
+    QueryWriter::body("DescribeCacheEngineVersions", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeCacheEngineVersionsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeCacheEngineVersionsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "CacheEngineVersions" => {
@@ -151,30 +155,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeCacheEngineVersionsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeCacheEngineVersions` response: `<DescribeCacheEngineVersionsResponse><DescribeCacheEngineVersionsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheEngineVersionsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeCacheEngineVersions",
-    )?;
+) -> Result<QueryResponse<DescribeCacheEngineVersionsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeCacheEngineVersions")?;
     let output: DescribeCacheEngineVersionsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DescribeCacheEngineVersionsOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeCacheEngineVersionsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -184,7 +178,7 @@ pub fn deserialize_response(
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeCacheEngineVersionsError {
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeCacheEngineVersionsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -192,57 +186,44 @@ impl DescribeCacheEngineVersionsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeCacheEngineVersionsError {
-    fn read_modeled(
-        _error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
-        ::std::option::Option::None
+impl OperationError for DescribeCacheEngineVersionsError {
+    fn read_modeled(_error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeCacheEngineVersionsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeCacheEngineVersionsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeCacheEngineVersionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeCacheEngineVersionsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeCacheEngineVersions` response into [`DescribeCacheEngineVersionsError`].
@@ -253,11 +234,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheEngineVersion
 pub fn build_request(
     input: &DescribeCacheEngineVersionsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -265,10 +243,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeCacheEngineVersions`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheEngineVersionsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheEngineVersionsOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DescribeCacheEngineVersionsOutput>,
     DescribeCacheEngineVersionsError,
 > {
     let status = response.status().as_u16();
@@ -277,49 +255,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeCacheEngineVersionsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeCacheEngineVersionsInput,
     DescribeCacheEngineVersionsOutput,
     DescribeCacheEngineVersionsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeCacheEngineVersions",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeCacheEngineVersions` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheEngineVersionsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeCacheEngineVersionsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheEngineVersionsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -331,53 +303,41 @@ impl DescribeCacheEngineVersionsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeCacheEngineVersionsOutput,
-        ::querygen_client::SdkError<DescribeCacheEngineVersionsError>,
+        SdkError<DescribeCacheEngineVersionsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeCacheEngineVersionsOutput>,
-        ::querygen_client::SdkError<DescribeCacheEngineVersionsError>,
+    ) -> Result<
+        QueryResponse<DescribeCacheEngineVersionsOutput>,
+        SdkError<DescribeCacheEngineVersionsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The cache engine to return. Valid values: `memcached` \| `redis`
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
     /// The cache engine version to return.
     ///
     /// Example: `1.4.14`
-    pub fn engine_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
     }
     /// Sets or clears the `EngineVersion` member.
-    pub fn set_engine_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine_version(input);
         self
     }
@@ -391,18 +351,12 @@ impl DescribeCacheEngineVersionsFluentBuilder {
     /// - Must be 1 to 255 alphanumeric characters
     /// - First character must be a letter
     /// - Cannot end with a hyphen or contain two consecutive hyphens
-    pub fn cache_parameter_group_family(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_family(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_family(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupFamily` member.
-    pub fn set_cache_parameter_group_family(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_family(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_family(input);
         self
     }
@@ -413,56 +367,49 @@ impl DescribeCacheEngineVersionsFluentBuilder {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
     /// If `true`, specifies that only the default version of the specified engine or engine and major
     /// version combination is to be returned.
-    pub fn default_only(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn default_only(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.default_only(input);
         self
     }
     /// Sets or clears the `DefaultOnly` member.
-    pub fn set_default_only(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_default_only(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_default_only(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeCacheEngineVersionsInput,
     DescribeCacheEngineVersionsOutput,
     crate::types::CacheEngineVersion,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeCacheEngineVersionsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeCacheEngineVersionsInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeCacheEngineVersionsInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeCacheEngineVersionsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -470,21 +417,19 @@ impl DescribeCacheEngineVersionsFluentBuilder {
     /// Pages through `DescribeCacheEngineVersions`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `CacheEngineVersions` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeCacheEngineVersionsInput,
         DescribeCacheEngineVersionsOutput,
         DescribeCacheEngineVersionsError,
         crate::types::CacheEngineVersion,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeCacheEngineVersionsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeCacheEngineVersionsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.engine = node.member("Engine")?;
         out.engine_version = node.member("EngineVersion")?;
@@ -492,12 +437,12 @@ impl ::querygen_runtime::server::ReadQuery for DescribeCacheEngineVersionsInput 
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
         out.default_only = node.member("DefaultOnly")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeCacheEngineVersionsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeCacheEngineVersionsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer
             .list(
@@ -511,10 +456,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeCacheEngineVersionsOutput 
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeCacheEngineVersionsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeCacheEngineVersionsInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeCacheEngineVersions",
@@ -526,10 +468,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeCacheEngineVersionsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeCacheEngineVersions",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -539,47 +481,33 @@ pub mod builders {
     /// A builder for [`DescribeCacheEngineVersionsInput`](super::DescribeCacheEngineVersionsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheEngineVersionsInputBuilder {
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_parameter_group_family: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) default_only: ::std::option::Option<bool>,
+        pub(crate) engine: Option<String>,
+        pub(crate) engine_version: Option<String>,
+        pub(crate) cache_parameter_group_family: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
+        pub(crate) default_only: Option<bool>,
     }
     impl DescribeCacheEngineVersionsInputBuilder {
         /// The cache engine to return. Valid values: `memcached` \| `redis`
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// The cache engine version to return.
         ///
         /// Example: `1.4.14`
-        pub fn engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine_version = ::std::option::Option::Some(input.into());
+        pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+            self.engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `EngineVersion` member.
-        pub fn set_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine_version(mut self, input: Option<String>) -> Self {
             self.engine_version = input;
             self
         }
@@ -593,19 +521,14 @@ pub mod builders {
         /// - Must be 1 to 255 alphanumeric characters
         /// - First character must be a letter
         /// - Cannot end with a hyphen or contain two consecutive hyphens
-        pub fn cache_parameter_group_family(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_family = ::std::option::Option::Some(
-                input.into(),
-            );
+        pub fn cache_parameter_group_family(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_family = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupFamily` member.
         pub fn set_cache_parameter_group_family(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.cache_parameter_group_family = input;
             self
@@ -617,41 +540,35 @@ pub mod builders {
         /// Default: 100
         ///
         /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// If `true`, specifies that only the default version of the specified engine or engine and major
         /// version combination is to be returned.
-        pub fn default_only(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.default_only = ::std::option::Option::Some(input.into());
+        pub fn default_only(mut self, input: impl Into<bool>) -> Self {
+            self.default_only = Some(input.into());
             self
         }
         /// Sets or clears the `DefaultOnly` member.
-        pub fn set_default_only(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_default_only(mut self, input: Option<bool>) -> Self {
             self.default_only = input;
             self
         }
@@ -672,25 +589,17 @@ pub mod builders {
     /// A builder for [`DescribeCacheEngineVersionsOutput`](super::DescribeCacheEngineVersionsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheEngineVersionsOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_engine_versions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheEngineVersion>,
-        >,
+        pub(crate) marker: Option<String>,
+        pub(crate) cache_engine_versions: Option<Vec<crate::types::CacheEngineVersion>>,
     }
     impl DescribeCacheEngineVersionsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -700,19 +609,15 @@ pub mod builders {
         /// one cache engine version.
         pub fn cache_engine_versions(
             mut self,
-            item: impl ::std::convert::Into<crate::types::CacheEngineVersion>,
+            item: impl Into<crate::types::CacheEngineVersion>,
         ) -> Self {
-            self.cache_engine_versions
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.cache_engine_versions.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `CacheEngineVersions` member.
         pub fn set_cache_engine_versions(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheEngineVersion>,
-            >,
+            input: Option<Vec<crate::types::CacheEngineVersion>>,
         ) -> Self {
             self.cache_engine_versions = input;
             self

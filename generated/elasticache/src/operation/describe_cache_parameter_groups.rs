@@ -11,6 +11,21 @@
 //! - [`CacheParameterGroupNotFoundFault`](crate::error::CacheParameterGroupNotFoundFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeCacheParameterGroups` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheParameterGroupsMessage`.
@@ -21,7 +36,7 @@
 pub struct DescribeCacheParameterGroupsInput {
     /// The name of a specific cache parameter group to return details for.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -30,17 +45,17 @@ pub struct DescribeCacheParameterGroupsInput {
     ///
     /// Constraints: minimum 20; maximum 100.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeCacheParameterGroupsInput {
     /// Creates a builder for [`DescribeCacheParameterGroupsInput`].
     pub fn builder() -> crate::operation::describe_cache_parameter_groups::builders::DescribeCacheParameterGroupsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of a `DescribeCacheParameterGroups` operation.
@@ -53,18 +68,16 @@ impl DescribeCacheParameterGroupsInput {
 pub struct DescribeCacheParameterGroupsOutput {
     /// Provides an identifier to allow retrieval of paginated results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of cache parameter groups. Each element in the list contains detailed information about one
     /// cache parameter group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_groups: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CacheParameterGroup>,
-    >,
+    pub cache_parameter_groups: Option<Vec<crate::types::CacheParameterGroup>>,
 }
 impl DescribeCacheParameterGroupsOutput {
     /// Creates a builder for [`DescribeCacheParameterGroupsOutput`].
     pub fn builder() -> crate::operation::describe_cache_parameter_groups::builders::DescribeCacheParameterGroupsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeCacheParameterGroupsInput {
@@ -74,12 +87,12 @@ impl DescribeCacheParameterGroupsInput {
     pub fn next_page(
         &self,
         output: &DescribeCacheParameterGroupsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    ) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -89,12 +102,12 @@ impl DescribeCacheParameterGroupsOutput {
         self.cache_parameter_groups.as_deref().unwrap_or_default()
     }
     /// This page's items (`CacheParameterGroups`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::CacheParameterGroup> {
+    pub fn into_page_items(self) -> Vec<crate::types::CacheParameterGroup> {
         self.cache_parameter_groups.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeCacheParameterGroupsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeCacheParameterGroupsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
         writer.member("MaxRecords", self.max_records.as_ref());
@@ -102,22 +115,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeCacheParameterGroupsInput
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheParameterGroups&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeCacheParameterGroupsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeCacheParameterGroups",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeCacheParameterGroupsInput) -> String {
+    QueryWriter::body("DescribeCacheParameterGroups", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeCacheParameterGroupsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeCacheParameterGroupsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "CacheParameterGroups" => {
@@ -131,30 +135,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeCacheParameterGroupsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeCacheParameterGroups` response: `<DescribeCacheParameterGroupsResponse><DescribeCacheParameterGroupsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheParameterGroupsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeCacheParameterGroups",
-    )?;
+) -> Result<QueryResponse<DescribeCacheParameterGroupsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeCacheParameterGroups")?;
     let output: DescribeCacheParameterGroupsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DescribeCacheParameterGroupsOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeCacheParameterGroupsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -172,7 +166,7 @@ pub enum DescribeCacheParameterGroupsError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeCacheParameterGroupsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -180,13 +174,13 @@ impl DescribeCacheParameterGroupsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -195,23 +189,17 @@ impl DescribeCacheParameterGroupsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeCacheParameterGroupsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeCacheParameterGroupsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheParameterGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -220,26 +208,19 @@ impl ::querygen_runtime::query::OperationError for DescribeCacheParameterGroupsE
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeCacheParameterGroupsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeCacheParameterGroupsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeCacheParameterGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeCacheParameterGroupsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeCacheParameterGroups` response into [`DescribeCacheParameterGroupsError`].
@@ -250,11 +231,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheParameterGrou
 pub fn build_request(
     input: &DescribeCacheParameterGroupsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -262,10 +240,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeCacheParameterGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParameterGroupsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheParameterGroupsOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DescribeCacheParameterGroupsOutput>,
     DescribeCacheParameterGroupsError,
 > {
     let status = response.status().as_u16();
@@ -274,49 +252,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeCacheParameterGroupsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeCacheParameterGroupsInput,
     DescribeCacheParameterGroupsOutput,
     DescribeCacheParameterGroupsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeCacheParameterGroups",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeCacheParameterGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheParameterGroupsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeCacheParameterGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheParameterGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -328,35 +300,29 @@ impl DescribeCacheParameterGroupsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeCacheParameterGroupsOutput,
-        ::querygen_client::SdkError<DescribeCacheParameterGroupsError>,
+        SdkError<DescribeCacheParameterGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeCacheParameterGroupsOutput>,
-        ::querygen_client::SdkError<DescribeCacheParameterGroupsError>,
+    ) -> Result<
+        QueryResponse<DescribeCacheParameterGroupsOutput>,
+        SdkError<DescribeCacheParameterGroupsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of a specific cache parameter group to return details for.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
@@ -367,45 +333,38 @@ impl DescribeCacheParameterGroupsFluentBuilder {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeCacheParameterGroupsInput,
     DescribeCacheParameterGroupsOutput,
     crate::types::CacheParameterGroup,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeCacheParameterGroupsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeCacheParameterGroupsInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeCacheParameterGroupsInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeCacheParameterGroupsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -413,31 +372,29 @@ impl DescribeCacheParameterGroupsFluentBuilder {
     /// Pages through `DescribeCacheParameterGroups`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `CacheParameterGroups` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeCacheParameterGroupsInput,
         DescribeCacheParameterGroupsOutput,
         DescribeCacheParameterGroupsError,
         crate::types::CacheParameterGroup,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeCacheParameterGroupsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeCacheParameterGroupsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeCacheParameterGroupsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeCacheParameterGroupsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer
             .list(
@@ -451,10 +408,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeCacheParameterGroupsOutput
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeCacheParameterGroupsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeCacheParameterGroupsInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeCacheParameterGroups",
@@ -466,10 +420,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeCacheParameterGroupsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeCacheParameterGroups",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -479,26 +433,18 @@ pub mod builders {
     /// A builder for [`DescribeCacheParameterGroupsInput`](super::DescribeCacheParameterGroupsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheParameterGroupsInputBuilder {
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeCacheParameterGroupsInputBuilder {
         /// The name of a specific cache parameter group to return details for.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
@@ -509,30 +455,24 @@ pub mod builders {
         /// Default: 100
         ///
         /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -550,25 +490,19 @@ pub mod builders {
     /// A builder for [`DescribeCacheParameterGroupsOutput`](super::DescribeCacheParameterGroupsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheParameterGroupsOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_parameter_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheParameterGroup>,
+        pub(crate) marker: Option<String>,
+        pub(crate) cache_parameter_groups: Option<
+            Vec<crate::types::CacheParameterGroup>,
         >,
     }
     impl DescribeCacheParameterGroupsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -578,19 +512,15 @@ pub mod builders {
         /// cache parameter group.
         pub fn cache_parameter_groups(
             mut self,
-            item: impl ::std::convert::Into<crate::types::CacheParameterGroup>,
+            item: impl Into<crate::types::CacheParameterGroup>,
         ) -> Self {
-            self.cache_parameter_groups
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.cache_parameter_groups.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `CacheParameterGroups` member.
         pub fn set_cache_parameter_groups(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheParameterGroup>,
-            >,
+            input: Option<Vec<crate::types::CacheParameterGroup>>,
         ) -> Self {
             self.cache_parameter_groups = input;
             self

@@ -10,6 +10,22 @@
 //! - [`CacheParameterGroupNotFoundFault`](crate::error::CacheParameterGroupNotFoundFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, Pagination, Paginator,
+    ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeCacheParameters` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheParametersMessage`.
@@ -22,12 +38,12 @@ pub struct DescribeCacheParametersInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// The parameter types to return.
     ///
     /// Valid values: `user` \| `system` \| `engine-default`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -36,17 +52,17 @@ pub struct DescribeCacheParametersInput {
     ///
     /// Constraints: minimum 20; maximum 100.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeCacheParametersInput {
     /// Creates a builder for [`DescribeCacheParametersInput`].
     pub fn builder() -> crate::operation::describe_cache_parameters::builders::DescribeCacheParametersInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of a `DescribeCacheParameters` operation.
@@ -59,36 +75,33 @@ impl DescribeCacheParametersInput {
 pub struct DescribeCacheParametersOutput {
     /// Provides an identifier to allow retrieval of paginated results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of Parameter instances.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
+    pub parameters: Option<Vec<crate::types::Parameter>>,
     /// A list of parameters specific to a particular cache node type. Each element in the list contains
     /// detailed information about one parameter.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_type_specific_parameters: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
+    pub cache_node_type_specific_parameters: Option<
+        Vec<crate::types::CacheNodeTypeSpecificParameter>,
     >,
 }
 impl DescribeCacheParametersOutput {
     /// Creates a builder for [`DescribeCacheParametersOutput`].
     pub fn builder() -> crate::operation::describe_cache_parameters::builders::DescribeCacheParametersOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeCacheParametersInput {
     /// `DescribeCacheParameters` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeCacheParametersOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeCacheParametersOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -98,12 +111,12 @@ impl DescribeCacheParametersOutput {
         self.parameters.as_deref().unwrap_or_default()
     }
     /// This page's items (`Parameters`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Parameter> {
+    pub fn into_page_items(self) -> Vec<crate::types::Parameter> {
         self.parameters.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeCacheParametersInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeCacheParametersInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
         writer.member("Source", self.source.as_ref());
@@ -112,22 +125,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeCacheParametersInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheParameters&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeCacheParametersInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeCacheParameters",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeCacheParametersInput) -> String {
+    QueryWriter::body("DescribeCacheParameters", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeCacheParametersOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeCacheParametersOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "Parameters" => {
@@ -144,28 +148,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeCacheParametersOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeCacheParameters` response: `<DescribeCacheParametersResponse><DescribeCacheParametersResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheParametersOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeCacheParameters",
-    )?;
+) -> Result<QueryResponse<DescribeCacheParametersOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeCacheParameters")?;
     let output: DescribeCacheParametersOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeCacheParametersOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeCacheParametersOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -183,7 +179,7 @@ pub enum DescribeCacheParametersError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeCacheParametersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -191,13 +187,13 @@ impl DescribeCacheParametersError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -206,23 +202,17 @@ impl DescribeCacheParametersError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeCacheParametersError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeCacheParametersError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheParameterGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -231,26 +221,19 @@ impl ::querygen_runtime::query::OperationError for DescribeCacheParametersError 
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeCacheParametersError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeCacheParametersError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeCacheParametersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeCacheParametersError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeCacheParameters` response into [`DescribeCacheParametersError`].
@@ -261,11 +244,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheParametersErr
 pub fn build_request(
     input: &DescribeCacheParametersInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -273,61 +253,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeCacheParameters`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParametersError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheParametersOutput>,
-    DescribeCacheParametersError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DescribeCacheParametersOutput>, DescribeCacheParametersError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeCacheParametersError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeCacheParametersInput,
     DescribeCacheParametersOutput,
     DescribeCacheParametersError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeCacheParameters",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeCacheParameters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheParametersFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeCacheParametersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheParametersFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -339,25 +310,22 @@ impl DescribeCacheParametersFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DescribeCacheParametersOutput,
-        ::querygen_client::SdkError<DescribeCacheParametersError>,
-    > {
+    ) -> Result<DescribeCacheParametersOutput, SdkError<DescribeCacheParametersError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeCacheParametersOutput>,
-        ::querygen_client::SdkError<DescribeCacheParametersError>,
+    ) -> Result<
+        QueryResponse<DescribeCacheParametersOutput>,
+        SdkError<DescribeCacheParametersError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DescribeCacheParameters"),
                     ),
                 )
@@ -365,36 +333,24 @@ impl DescribeCacheParametersFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of a specific cache parameter group to return details for.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
     /// The parameter types to return.
     ///
     /// Valid values: `user` \| `system` \| `engine-default`
-    pub fn source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source(input);
         self
     }
     /// Sets or clears the `Source` member.
-    pub fn set_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_source(input);
         self
     }
@@ -405,45 +361,38 @@ impl DescribeCacheParametersFluentBuilder {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeCacheParametersInput,
     DescribeCacheParametersOutput,
     crate::types::Parameter,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeCacheParametersInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeCacheParametersInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeCacheParametersInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeCacheParametersOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -451,7 +400,7 @@ impl DescribeCacheParametersFluentBuilder {
     /// Pages through `DescribeCacheParameters`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `Parameters` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeCacheParametersInput,
         DescribeCacheParametersOutput,
         DescribeCacheParametersError,
@@ -460,23 +409,21 @@ impl DescribeCacheParametersFluentBuilder {
         let input = self
             .inner
             .build()
-            .map_err(|problem| ::querygen_client::ConstructionError::new(
+            .map_err(|problem| ConstructionError::new(
                 ::std::format!("{}: {problem}", "DescribeCacheParameters"),
             ));
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeCacheParametersInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeCacheParametersInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
         out.source = node.member("Source")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_parameter_group_name: out.cache_parameter_group_name,
             source: out.source,
             max_records: out.max_records,
@@ -485,8 +432,8 @@ impl ::querygen_runtime::server::ReadQuery for DescribeCacheParametersInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeCacheParametersOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeCacheParametersOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer.list("Parameters", "Parameter", self.parameters.as_deref());
         writer
@@ -501,10 +448,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeCacheParametersOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeCacheParametersInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeCacheParametersInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeCacheParameters",
@@ -516,58 +460,45 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeCacheParametersOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeCacheParameters",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DescribeCacheParametersInput`](super::DescribeCacheParametersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheParametersInputBuilder {
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) source: ::std::option::Option<::std::string::String>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) source: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeCacheParametersInputBuilder {
         /// The name of a specific cache parameter group to return details for.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
         /// The parameter types to return.
         ///
         /// Valid values: `user` \| `system` \| `engine-default`
-        pub fn source(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.source = ::std::option::Option::Some(input.into());
+        pub fn source(mut self, input: impl Into<String>) -> Self {
+            self.source = Some(input.into());
             self
         }
         /// Sets or clears the `Source` member.
-        pub fn set_source(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source(mut self, input: Option<String>) -> Self {
             self.source = input;
             self
         }
@@ -578,53 +509,44 @@ pub mod builders {
         /// Default: 100
         ///
         /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeCacheParametersInput`](super::DescribeCacheParametersInput), failing if any required member (`cache_parameter_group_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::describe_cache_parameters::DescribeCacheParametersInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_parameter_group_name.is_none() {
                 missing.push("cache_parameter_group_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DescribeCacheParametersInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("DescribeCacheParametersInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::describe_cache_parameters::DescribeCacheParametersInput {
+            Ok(crate::operation::describe_cache_parameters::DescribeCacheParametersInput {
                 cache_parameter_group_name: self.cache_parameter_group_name,
                 source: self.source,
                 max_records: self.max_records,
@@ -635,45 +557,34 @@ pub mod builders {
     /// A builder for [`DescribeCacheParametersOutput`](super::DescribeCacheParametersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheParametersOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) parameters: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Parameter>,
-        >,
-        pub(crate) cache_node_type_specific_parameters: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
+        pub(crate) marker: Option<String>,
+        pub(crate) parameters: Option<Vec<crate::types::Parameter>>,
+        pub(crate) cache_node_type_specific_parameters: Option<
+            Vec<crate::types::CacheNodeTypeSpecificParameter>,
         >,
     }
     impl DescribeCacheParametersOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// Appends one item to the `Parameters` member.
         ///
         /// A list of Parameter instances.
-        pub fn parameters(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Parameter>,
-        ) -> Self {
-            self.parameters.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn parameters(mut self, item: impl Into<crate::types::Parameter>) -> Self {
+            self.parameters.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Parameters` member.
         pub fn set_parameters(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
+            input: Option<Vec<crate::types::Parameter>>,
         ) -> Self {
             self.parameters = input;
             self
@@ -684,19 +595,17 @@ pub mod builders {
         /// detailed information about one parameter.
         pub fn cache_node_type_specific_parameters(
             mut self,
-            item: impl ::std::convert::Into<crate::types::CacheNodeTypeSpecificParameter>,
+            item: impl Into<crate::types::CacheNodeTypeSpecificParameter>,
         ) -> Self {
             self.cache_node_type_specific_parameters
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `CacheNodeTypeSpecificParameters` member.
         pub fn set_cache_node_type_specific_parameters(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
-            >,
+            input: Option<Vec<crate::types::CacheNodeTypeSpecificParameter>>,
         ) -> Self {
             self.cache_node_type_specific_parameters = input;
             self

@@ -10,6 +10,21 @@
 //! Errors it may return:
 //!
 //! - [`CacheSubnetGroupNotFoundFault`](crate::error::CacheSubnetGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeCacheSubnetGroups` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeCacheSubnetGroupsMessage`.
@@ -20,7 +35,7 @@
 pub struct DescribeCacheSubnetGroupsInput {
     /// The name of the cache subnet group to return details for.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_subnet_group_name: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -29,17 +44,17 @@ pub struct DescribeCacheSubnetGroupsInput {
     ///
     /// Constraints: minimum 20; maximum 100.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeCacheSubnetGroupsInput {
     /// Creates a builder for [`DescribeCacheSubnetGroupsInput`].
     pub fn builder() -> crate::operation::describe_cache_subnet_groups::builders::DescribeCacheSubnetGroupsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of a `DescribeCacheSubnetGroups` operation.
@@ -52,33 +67,28 @@ impl DescribeCacheSubnetGroupsInput {
 pub struct DescribeCacheSubnetGroupsOutput {
     /// Provides an identifier to allow retrieval of paginated results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of cache subnet groups. Each element in the list contains detailed information about one
     /// group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_subnet_groups: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CacheSubnetGroup>,
-    >,
+    pub cache_subnet_groups: Option<Vec<crate::types::CacheSubnetGroup>>,
 }
 impl DescribeCacheSubnetGroupsOutput {
     /// Creates a builder for [`DescribeCacheSubnetGroupsOutput`].
     pub fn builder() -> crate::operation::describe_cache_subnet_groups::builders::DescribeCacheSubnetGroupsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeCacheSubnetGroupsInput {
     /// `DescribeCacheSubnetGroups` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeCacheSubnetGroupsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeCacheSubnetGroupsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -88,34 +98,25 @@ impl DescribeCacheSubnetGroupsOutput {
         self.cache_subnet_groups.as_deref().unwrap_or_default()
     }
     /// This page's items (`CacheSubnetGroups`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::CacheSubnetGroup> {
+    pub fn into_page_items(self) -> Vec<crate::types::CacheSubnetGroup> {
         self.cache_subnet_groups.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeCacheSubnetGroupsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeCacheSubnetGroupsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
         writer.member("MaxRecords", self.max_records.as_ref());
         writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheSubnetGroups&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeCacheSubnetGroupsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeCacheSubnetGroups",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeCacheSubnetGroupsInput) -> String {
+    QueryWriter::body("DescribeCacheSubnetGroups", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeCacheSubnetGroupsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeCacheSubnetGroupsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "CacheSubnetGroups" => {
@@ -129,28 +130,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeCacheSubnetGroupsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeCacheSubnetGroups` response: `<DescribeCacheSubnetGroupsResponse><DescribeCacheSubnetGroupsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheSubnetGroupsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeCacheSubnetGroups",
-    )?;
+) -> Result<QueryResponse<DescribeCacheSubnetGroupsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeCacheSubnetGroups")?;
     let output: DescribeCacheSubnetGroupsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeCacheSubnetGroupsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeCacheSubnetGroupsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -162,7 +155,7 @@ pub enum DescribeCacheSubnetGroupsError {
     /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
     CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeCacheSubnetGroupsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -170,59 +163,46 @@ impl DescribeCacheSubnetGroupsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheSubnetGroupNotFoundFault(error) => error,
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeCacheSubnetGroupsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeCacheSubnetGroupsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error.read(Self::CacheSubnetGroupNotFoundFault)
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheSubnetGroupNotFoundFault(error) => error,
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeCacheSubnetGroupsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeCacheSubnetGroupsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeCacheSubnetGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeCacheSubnetGroupsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeCacheSubnetGroups` response into [`DescribeCacheSubnetGroupsError`].
@@ -233,11 +213,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheSubnetGroupsE
 pub fn build_request(
     input: &DescribeCacheSubnetGroupsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -245,10 +222,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeCacheSubnetGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheSubnetGroupsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeCacheSubnetGroupsOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DescribeCacheSubnetGroupsOutput>,
     DescribeCacheSubnetGroupsError,
 > {
     let status = response.status().as_u16();
@@ -257,49 +234,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeCacheSubnetGroupsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeCacheSubnetGroupsInput,
     DescribeCacheSubnetGroupsOutput,
     DescribeCacheSubnetGroupsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeCacheSubnetGroups",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeCacheSubnetGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheSubnetGroupsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeCacheSubnetGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheSubnetGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -311,35 +282,29 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeCacheSubnetGroupsOutput,
-        ::querygen_client::SdkError<DescribeCacheSubnetGroupsError>,
+        SdkError<DescribeCacheSubnetGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeCacheSubnetGroupsOutput>,
-        ::querygen_client::SdkError<DescribeCacheSubnetGroupsError>,
+    ) -> Result<
+        QueryResponse<DescribeCacheSubnetGroupsOutput>,
+        SdkError<DescribeCacheSubnetGroupsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache subnet group to return details for.
-    pub fn cache_subnet_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_name(input);
         self
     }
     /// Sets or clears the `CacheSubnetGroupName` member.
-    pub fn set_cache_subnet_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_subnet_group_name(input);
         self
     }
@@ -350,45 +315,38 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeCacheSubnetGroupsInput,
     DescribeCacheSubnetGroupsOutput,
     crate::types::CacheSubnetGroup,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeCacheSubnetGroupsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeCacheSubnetGroupsInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeCacheSubnetGroupsInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeCacheSubnetGroupsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -396,31 +354,29 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
     /// Pages through `DescribeCacheSubnetGroups`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `CacheSubnetGroups` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeCacheSubnetGroupsInput,
         DescribeCacheSubnetGroupsOutput,
         DescribeCacheSubnetGroupsError,
         crate::types::CacheSubnetGroup,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeCacheSubnetGroupsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeCacheSubnetGroupsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeCacheSubnetGroupsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeCacheSubnetGroupsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer
             .list(
@@ -434,10 +390,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeCacheSubnetGroupsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeCacheSubnetGroupsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeCacheSubnetGroupsInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeCacheSubnetGroups",
@@ -449,10 +402,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeCacheSubnetGroupsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeCacheSubnetGroups",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -462,24 +415,18 @@ pub mod builders {
     /// A builder for [`DescribeCacheSubnetGroupsInput`](super::DescribeCacheSubnetGroupsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheSubnetGroupsInputBuilder {
-        pub(crate) cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_subnet_group_name: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeCacheSubnetGroupsInputBuilder {
         /// The name of the cache subnet group to return details for.
-        pub fn cache_subnet_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_subnet_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_subnet_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSubnetGroupName` member.
-        pub fn set_cache_subnet_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
             self.cache_subnet_group_name = input;
             self
         }
@@ -490,30 +437,24 @@ pub mod builders {
         /// Default: 100
         ///
         /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -531,25 +472,17 @@ pub mod builders {
     /// A builder for [`DescribeCacheSubnetGroupsOutput`](super::DescribeCacheSubnetGroupsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheSubnetGroupsOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_subnet_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CacheSubnetGroup>,
-        >,
+        pub(crate) marker: Option<String>,
+        pub(crate) cache_subnet_groups: Option<Vec<crate::types::CacheSubnetGroup>>,
     }
     impl DescribeCacheSubnetGroupsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -559,17 +492,15 @@ pub mod builders {
         /// group.
         pub fn cache_subnet_groups(
             mut self,
-            item: impl ::std::convert::Into<crate::types::CacheSubnetGroup>,
+            item: impl Into<crate::types::CacheSubnetGroup>,
         ) -> Self {
-            self.cache_subnet_groups
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.cache_subnet_groups.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `CacheSubnetGroups` member.
         pub fn set_cache_subnet_groups(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::CacheSubnetGroup>>,
+            input: Option<Vec<crate::types::CacheSubnetGroup>>,
         ) -> Self {
             self.cache_subnet_groups = input;
             self

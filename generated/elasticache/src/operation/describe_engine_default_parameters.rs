@@ -9,6 +9,22 @@
 //!
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, Pagination, Paginator,
+    ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeEngineDefaultParameters` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeEngineDefaultParametersMessage`.
@@ -24,7 +40,7 @@ pub struct DescribeEngineDefaultParametersInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_family: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_family: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -33,17 +49,17 @@ pub struct DescribeEngineDefaultParametersInput {
     ///
     /// Constraints: minimum 20; maximum 100.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeEngineDefaultParametersInput {
     /// Creates a builder for [`DescribeEngineDefaultParametersInput`].
     pub fn builder() -> crate::operation::describe_engine_default_parameters::builders::DescribeEngineDefaultParametersInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DescribeEngineDefaultParameters` operation.
@@ -56,12 +72,12 @@ impl DescribeEngineDefaultParametersInput {
 pub struct DescribeEngineDefaultParametersOutput {
     /// Represents the output of a `DescribeEngineDefaultParameters` operation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine_defaults: ::std::option::Option<crate::types::EngineDefaults>,
+    pub engine_defaults: Option<crate::types::EngineDefaults>,
 }
 impl DescribeEngineDefaultParametersOutput {
     /// Creates a builder for [`DescribeEngineDefaultParametersOutput`].
     pub fn builder() -> crate::operation::describe_engine_default_parameters::builders::DescribeEngineDefaultParametersOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeEngineDefaultParametersInput {
@@ -71,12 +87,12 @@ impl DescribeEngineDefaultParametersInput {
     pub fn next_page(
         &self,
         output: &DescribeEngineDefaultParametersOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    ) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.engine_defaults.as_ref().and_then(|v| v.marker.as_deref()),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -89,12 +105,12 @@ impl DescribeEngineDefaultParametersOutput {
             .unwrap_or_default()
     }
     /// This page's items (`EngineDefaults.Parameters`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Parameter> {
+    pub fn into_page_items(self) -> Vec<crate::types::Parameter> {
         self.engine_defaults.and_then(|v| v.parameters).unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeEngineDefaultParametersInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeEngineDefaultParametersInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "CacheParameterGroupFamily",
@@ -105,51 +121,32 @@ impl ::querygen_runtime::query::WriteQuery for DescribeEngineDefaultParametersIn
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeEngineDefaultParameters&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeEngineDefaultParametersInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeEngineDefaultParameters",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeEngineDefaultParametersInput) -> String {
+    QueryWriter::body("DescribeEngineDefaultParameters", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeEngineDefaultParametersOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeEngineDefaultParametersOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "EngineDefaults" => reader.read_into(&child, &mut out.engine_defaults),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeEngineDefaultParameters` response: `<DescribeEngineDefaultParametersResponse><DescribeEngineDefaultParametersResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeEngineDefaultParametersOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeEngineDefaultParameters",
-    )?;
+) -> Result<QueryResponse<DescribeEngineDefaultParametersOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeEngineDefaultParameters")?;
     let output: DescribeEngineDefaultParametersOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DescribeEngineDefaultParametersOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeEngineDefaultParametersOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -165,7 +162,7 @@ pub enum DescribeEngineDefaultParametersError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeEngineDefaultParametersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -173,13 +170,13 @@ impl DescribeEngineDefaultParametersError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::Unhandled(error) => &**error,
@@ -187,22 +184,16 @@ impl DescribeEngineDefaultParametersError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeEngineDefaultParametersError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeEngineDefaultParametersError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -210,26 +201,19 @@ impl ::querygen_runtime::query::OperationError for DescribeEngineDefaultParamete
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeEngineDefaultParametersError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeEngineDefaultParametersError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeEngineDefaultParametersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeEngineDefaultParametersError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeEngineDefaultParameters` response into [`DescribeEngineDefaultParametersError`].
@@ -243,11 +227,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &DescribeEngineDefaultParametersInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -255,10 +236,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeEngineDefaultParameters`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEngineDefaultParametersError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeEngineDefaultParametersOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DescribeEngineDefaultParametersOutput>,
     DescribeEngineDefaultParametersError,
 > {
     let status = response.status().as_u16();
@@ -267,49 +248,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeEngineDefaultParametersError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeEngineDefaultParametersInput,
     DescribeEngineDefaultParametersOutput,
     DescribeEngineDefaultParametersError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeEngineDefaultParameters",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeEngineDefaultParameters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeEngineDefaultParametersFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeEngineDefaultParametersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeEngineDefaultParametersFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -321,25 +296,25 @@ impl DescribeEngineDefaultParametersFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeEngineDefaultParametersOutput,
-        ::querygen_client::SdkError<DescribeEngineDefaultParametersError>,
+        SdkError<DescribeEngineDefaultParametersError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeEngineDefaultParametersOutput>,
-        ::querygen_client::SdkError<DescribeEngineDefaultParametersError>,
+    ) -> Result<
+        QueryResponse<DescribeEngineDefaultParametersOutput>,
+        SdkError<DescribeEngineDefaultParametersError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "DescribeEngineDefaultParameters"
                         ),
@@ -352,18 +327,12 @@ impl DescribeEngineDefaultParametersFluentBuilder {
     ///
     /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
     /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis6.2` \| `redis7`
-    pub fn cache_parameter_group_family(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_family(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_family(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupFamily` member.
-    pub fn set_cache_parameter_group_family(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_family(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_family(input);
         self
     }
@@ -374,45 +343,38 @@ impl DescribeEngineDefaultParametersFluentBuilder {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeEngineDefaultParametersInput,
     DescribeEngineDefaultParametersOutput,
     crate::types::Parameter,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeEngineDefaultParametersInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeEngineDefaultParametersInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeEngineDefaultParametersInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeEngineDefaultParametersOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -420,7 +382,7 @@ impl DescribeEngineDefaultParametersFluentBuilder {
     /// Pages through `DescribeEngineDefaultParameters`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `EngineDefaults.Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `EngineDefaults.Parameters` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeEngineDefaultParametersInput,
         DescribeEngineDefaultParametersOutput,
         DescribeEngineDefaultParametersError,
@@ -429,22 +391,20 @@ impl DescribeEngineDefaultParametersFluentBuilder {
         let input = self
             .inner
             .build()
-            .map_err(|problem| ::querygen_client::ConstructionError::new(
+            .map_err(|problem| ConstructionError::new(
                 ::std::format!("{}: {problem}", "DescribeEngineDefaultParameters"),
             ));
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeEngineDefaultParametersInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeEngineDefaultParametersInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_parameter_group_family = node.member("CacheParameterGroupFamily")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_parameter_group_family: out.cache_parameter_group_family,
             max_records: out.max_records,
             marker: out.marker,
@@ -452,8 +412,8 @@ impl ::querygen_runtime::server::ReadQuery for DescribeEngineDefaultParametersIn
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeEngineDefaultParametersOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeEngineDefaultParametersOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("EngineDefaults", self.engine_defaults.as_ref());
     }
 }
@@ -461,10 +421,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeEngineDefaultParametersOut
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeEngineDefaultParametersInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeEngineDefaultParametersInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeEngineDefaultParameters",
@@ -476,43 +433,37 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeEngineDefaultParametersOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeEngineDefaultParameters",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DescribeEngineDefaultParametersInput`](super::DescribeEngineDefaultParametersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeEngineDefaultParametersInputBuilder {
-        pub(crate) cache_parameter_group_family: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_parameter_group_family: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeEngineDefaultParametersInputBuilder {
         /// The name of the cache parameter group family.
         ///
         /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
         /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis6.2` \| `redis7`
-        pub fn cache_parameter_group_family(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_family = ::std::option::Option::Some(
-                input.into(),
-            );
+        pub fn cache_parameter_group_family(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_family = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupFamily` member.
         pub fn set_cache_parameter_group_family(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.cache_parameter_group_family = input;
             self
@@ -524,53 +475,47 @@ pub mod builders {
         /// Default: 100
         ///
         /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeEngineDefaultParametersInput`](super::DescribeEngineDefaultParametersInput), failing if any required member (`cache_parameter_group_family`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_parameter_group_family.is_none() {
                 missing.push("cache_parameter_group_family");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "DescribeEngineDefaultParametersInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersInput {
+            Ok(crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersInput {
                 cache_parameter_group_family: self.cache_parameter_group_family,
                 max_records: self.max_records,
                 marker: self.marker,
@@ -580,21 +525,21 @@ pub mod builders {
     /// A builder for [`DescribeEngineDefaultParametersOutput`](super::DescribeEngineDefaultParametersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeEngineDefaultParametersOutputBuilder {
-        pub(crate) engine_defaults: ::std::option::Option<crate::types::EngineDefaults>,
+        pub(crate) engine_defaults: Option<crate::types::EngineDefaults>,
     }
     impl DescribeEngineDefaultParametersOutputBuilder {
         /// Represents the output of a `DescribeEngineDefaultParameters` operation.
         pub fn engine_defaults(
             mut self,
-            input: impl ::std::convert::Into<crate::types::EngineDefaults>,
+            input: impl Into<crate::types::EngineDefaults>,
         ) -> Self {
-            self.engine_defaults = ::std::option::Option::Some(input.into());
+            self.engine_defaults = Some(input.into());
             self
         }
         /// Sets or clears the `EngineDefaults` member.
         pub fn set_engine_defaults(
             mut self,
-            input: ::std::option::Option<crate::types::EngineDefaults>,
+            input: Option<crate::types::EngineDefaults>,
         ) -> Self {
             self.engine_defaults = input;
             self

@@ -14,6 +14,22 @@
 //!
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::DateTime;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeEvents` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeEventsMessage`.
@@ -25,23 +41,23 @@ pub struct DescribeEventsInput {
     /// The identifier of the event source for which events are returned. If not specified, all sources are
     /// included in the response.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_identifier: ::std::option::Option<::std::string::String>,
+    pub source_identifier: Option<String>,
     /// The event source to retrieve events for. If no value is specified, all events are returned.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_type: ::std::option::Option<crate::types::SourceType>,
+    pub source_type: Option<crate::types::SourceType>,
     /// The beginning of the time interval to retrieve events for, specified in ISO 8601 format.
     ///
     /// **Example:** 2017-03-30T07:03:49.555Z
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub start_time: ::std::option::Option<::querygen_runtime::DateTime>,
+    pub start_time: Option<DateTime>,
     /// The end of the time interval for which to retrieve events, specified in ISO 8601 format.
     ///
     /// **Example:** 2017-03-30T07:03:49.555Z
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub end_time: ::std::option::Option<::querygen_runtime::DateTime>,
+    pub end_time: Option<DateTime>,
     /// The number of minutes worth of events to retrieve.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration: ::std::option::Option<i32>,
+    pub duration: Option<i32>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -50,17 +66,17 @@ pub struct DescribeEventsInput {
     ///
     /// Constraints: minimum 20; maximum 100.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeEventsInput {
     /// Creates a builder for [`DescribeEventsInput`].
     pub fn builder() -> crate::operation::describe_events::builders::DescribeEventsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of a `DescribeEvents` operation.
@@ -73,30 +89,27 @@ impl DescribeEventsInput {
 pub struct DescribeEventsOutput {
     /// Provides an identifier to allow retrieval of paginated results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of events. Each element in the list contains detailed information about one event.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    pub events: Option<Vec<crate::types::Event>>,
 }
 impl DescribeEventsOutput {
     /// Creates a builder for [`DescribeEventsOutput`].
     pub fn builder() -> crate::operation::describe_events::builders::DescribeEventsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeEventsInput {
     /// `DescribeEvents` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeEventsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeEventsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -106,12 +119,12 @@ impl DescribeEventsOutput {
         self.events.as_deref().unwrap_or_default()
     }
     /// This page's items (`Events`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Event> {
+    pub fn into_page_items(self) -> Vec<crate::types::Event> {
         self.events.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeEventsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeEventsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("SourceIdentifier", self.source_identifier.as_ref());
         writer.member("SourceType", self.source_type.as_ref());
         writer.member("StartTime", self.start_time.as_ref());
@@ -122,44 +135,33 @@ impl ::querygen_runtime::query::WriteQuery for DescribeEventsInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeEvents&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeEventsInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("DescribeEvents", "2015-02-02", input)
+pub fn serialize_query_body(input: &DescribeEventsInput) -> String {
+    QueryWriter::body("DescribeEvents", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeEventsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeEventsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "Events" => reader.read_list_into(&child, "Event", &mut out.events),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeEvents` response: `<DescribeEventsResponse><DescribeEventsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeEventsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeEvents",
-    )?;
+) -> Result<QueryResponse<DescribeEventsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeEvents")?;
     let output: DescribeEventsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeEventsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeEventsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -175,7 +177,7 @@ pub enum DescribeEventsError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeEventsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -183,13 +185,13 @@ impl DescribeEventsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::Unhandled(error) => &**error,
@@ -197,22 +199,16 @@ impl DescribeEventsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeEventsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeEventsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -220,26 +216,19 @@ impl ::querygen_runtime::query::OperationError for DescribeEventsError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeEventsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeEventsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeEventsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeEventsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeEvents` response into [`DescribeEventsError`].
@@ -250,11 +239,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeEventsError {
 pub fn build_request(
     input: &DescribeEventsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -262,61 +248,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeEvents`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEventsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeEventsOutput>,
-    DescribeEventsError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DescribeEventsOutput>, DescribeEventsError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeEventsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeEventsInput,
     DescribeEventsOutput,
     DescribeEventsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeEvents",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeEvents` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeEventsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeEventsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeEventsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -328,98 +305,68 @@ impl DescribeEventsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DescribeEventsOutput,
-        ::querygen_client::SdkError<DescribeEventsError>,
-    > {
+    ) -> Result<DescribeEventsOutput, SdkError<DescribeEventsError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeEventsOutput>,
-        ::querygen_client::SdkError<DescribeEventsError>,
-    > {
+    ) -> Result<QueryResponse<DescribeEventsOutput>, SdkError<DescribeEventsError>> {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier of the event source for which events are returned. If not specified, all sources are
     /// included in the response.
-    pub fn source_identifier(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn source_identifier(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source_identifier(input);
         self
     }
     /// Sets or clears the `SourceIdentifier` member.
-    pub fn set_source_identifier(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_identifier(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_source_identifier(input);
         self
     }
     /// The event source to retrieve events for. If no value is specified, all events are returned.
-    pub fn source_type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::SourceType>,
-    ) -> Self {
+    pub fn source_type(mut self, input: impl Into<crate::types::SourceType>) -> Self {
         self.inner = self.inner.source_type(input);
         self
     }
     /// Sets or clears the `SourceType` member.
-    pub fn set_source_type(
-        mut self,
-        input: ::std::option::Option<crate::types::SourceType>,
-    ) -> Self {
+    pub fn set_source_type(mut self, input: Option<crate::types::SourceType>) -> Self {
         self.inner = self.inner.set_source_type(input);
         self
     }
     /// The beginning of the time interval to retrieve events for, specified in ISO 8601 format.
     ///
     /// **Example:** 2017-03-30T07:03:49.555Z
-    pub fn start_time(
-        mut self,
-        input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-    ) -> Self {
+    pub fn start_time(mut self, input: impl Into<DateTime>) -> Self {
         self.inner = self.inner.start_time(input);
         self
     }
     /// Sets or clears the `StartTime` member.
-    pub fn set_start_time(
-        mut self,
-        input: ::std::option::Option<::querygen_runtime::DateTime>,
-    ) -> Self {
+    pub fn set_start_time(mut self, input: Option<DateTime>) -> Self {
         self.inner = self.inner.set_start_time(input);
         self
     }
     /// The end of the time interval for which to retrieve events, specified in ISO 8601 format.
     ///
     /// **Example:** 2017-03-30T07:03:49.555Z
-    pub fn end_time(
-        mut self,
-        input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-    ) -> Self {
+    pub fn end_time(mut self, input: impl Into<DateTime>) -> Self {
         self.inner = self.inner.end_time(input);
         self
     }
     /// Sets or clears the `EndTime` member.
-    pub fn set_end_time(
-        mut self,
-        input: ::std::option::Option<::querygen_runtime::DateTime>,
-    ) -> Self {
+    pub fn set_end_time(mut self, input: Option<DateTime>) -> Self {
         self.inner = self.inner.set_end_time(input);
         self
     }
     /// The number of minutes worth of events to retrieve.
-    pub fn duration(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn duration(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.duration(input);
         self
     }
     /// Sets or clears the `Duration` member.
-    pub fn set_duration(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_duration(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_duration(input);
         self
     }
@@ -430,45 +377,38 @@ impl DescribeEventsFluentBuilder {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeEventsInput,
     DescribeEventsOutput,
     crate::types::Event,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeEventsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeEventsInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeEventsInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeEventsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -476,21 +416,19 @@ impl DescribeEventsFluentBuilder {
     /// Pages through `DescribeEvents`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `Events` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeEventsInput,
         DescribeEventsOutput,
         DescribeEventsError,
         crate::types::Event,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeEventsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeEventsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.source_identifier = node.member("SourceIdentifier")?;
         out.source_type = node.member("SourceType")?;
@@ -499,79 +437,69 @@ impl ::querygen_runtime::server::ReadQuery for DescribeEventsInput {
         out.duration = node.member("Duration")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeEventsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeEventsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer.list("Events", "Event", self.events.as_deref());
     }
 }
 /// Server side: parses the request body of `DescribeEvents` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<DescribeEventsInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<DescribeEventsInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DescribeEvents", "2015-02-02")
 }
 /// Server side: the `<DescribeEventsResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &DescribeEventsOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &DescribeEventsOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "DescribeEvents",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::DateTime;
     /// A builder for [`DescribeEventsInput`](super::DescribeEventsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeEventsInputBuilder {
-        pub(crate) source_identifier: ::std::option::Option<::std::string::String>,
-        pub(crate) source_type: ::std::option::Option<crate::types::SourceType>,
-        pub(crate) start_time: ::std::option::Option<::querygen_runtime::DateTime>,
-        pub(crate) end_time: ::std::option::Option<::querygen_runtime::DateTime>,
-        pub(crate) duration: ::std::option::Option<i32>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) source_identifier: Option<String>,
+        pub(crate) source_type: Option<crate::types::SourceType>,
+        pub(crate) start_time: Option<DateTime>,
+        pub(crate) end_time: Option<DateTime>,
+        pub(crate) duration: Option<i32>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeEventsInputBuilder {
         /// The identifier of the event source for which events are returned. If not specified, all sources are
         /// included in the response.
-        pub fn source_identifier(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.source_identifier = ::std::option::Option::Some(input.into());
+        pub fn source_identifier(mut self, input: impl Into<String>) -> Self {
+            self.source_identifier = Some(input.into());
             self
         }
         /// Sets or clears the `SourceIdentifier` member.
-        pub fn set_source_identifier(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source_identifier(mut self, input: Option<String>) -> Self {
             self.source_identifier = input;
             self
         }
         /// The event source to retrieve events for. If no value is specified, all events are returned.
         pub fn source_type(
             mut self,
-            input: impl ::std::convert::Into<crate::types::SourceType>,
+            input: impl Into<crate::types::SourceType>,
         ) -> Self {
-            self.source_type = ::std::option::Option::Some(input.into());
+            self.source_type = Some(input.into());
             self
         }
         /// Sets or clears the `SourceType` member.
         pub fn set_source_type(
             mut self,
-            input: ::std::option::Option<crate::types::SourceType>,
+            input: Option<crate::types::SourceType>,
         ) -> Self {
             self.source_type = input;
             self
@@ -579,46 +507,34 @@ pub mod builders {
         /// The beginning of the time interval to retrieve events for, specified in ISO 8601 format.
         ///
         /// **Example:** 2017-03-30T07:03:49.555Z
-        pub fn start_time(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.start_time = ::std::option::Option::Some(input.into());
+        pub fn start_time(mut self, input: impl Into<DateTime>) -> Self {
+            self.start_time = Some(input.into());
             self
         }
         /// Sets or clears the `StartTime` member.
-        pub fn set_start_time(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::DateTime>,
-        ) -> Self {
+        pub fn set_start_time(mut self, input: Option<DateTime>) -> Self {
             self.start_time = input;
             self
         }
         /// The end of the time interval for which to retrieve events, specified in ISO 8601 format.
         ///
         /// **Example:** 2017-03-30T07:03:49.555Z
-        pub fn end_time(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.end_time = ::std::option::Option::Some(input.into());
+        pub fn end_time(mut self, input: impl Into<DateTime>) -> Self {
+            self.end_time = Some(input.into());
             self
         }
         /// Sets or clears the `EndTime` member.
-        pub fn set_end_time(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::DateTime>,
-        ) -> Self {
+        pub fn set_end_time(mut self, input: Option<DateTime>) -> Self {
             self.end_time = input;
             self
         }
         /// The number of minutes worth of events to retrieve.
-        pub fn duration(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.duration = ::std::option::Option::Some(input.into());
+        pub fn duration(mut self, input: impl Into<i32>) -> Self {
+            self.duration = Some(input.into());
             self
         }
         /// Sets or clears the `Duration` member.
-        pub fn set_duration(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_duration(mut self, input: Option<i32>) -> Self {
             self.duration = input;
             self
         }
@@ -629,30 +545,24 @@ pub mod builders {
         /// Default: 100
         ///
         /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -672,41 +582,29 @@ pub mod builders {
     /// A builder for [`DescribeEventsOutput`](super::DescribeEventsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeEventsOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+        pub(crate) marker: Option<String>,
+        pub(crate) events: Option<Vec<crate::types::Event>>,
     }
     impl DescribeEventsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// Appends one item to the `Events` member.
         ///
         /// A list of events. Each element in the list contains detailed information about one event.
-        pub fn events(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Event>,
-        ) -> Self {
-            self.events.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn events(mut self, item: impl Into<crate::types::Event>) -> Self {
+            self.events.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Events` member.
-        pub fn set_events(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-        ) -> Self {
+        pub fn set_events(mut self, input: Option<Vec<crate::types::Event>>) -> Self {
             self.events = input;
             self
         }

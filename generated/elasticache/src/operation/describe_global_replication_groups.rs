@@ -11,6 +11,21 @@
 //! - [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DescribeGlobalReplicationGroups` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeGlobalReplicationGroupsMessage`.
@@ -21,25 +36,25 @@
 pub struct DescribeGlobalReplicationGroupsInput {
     /// The name of the Global datastore
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_id: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// MaxRecords value, a marker is included in the response so that the remaining results can be
     /// retrieved.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// Returns the list of members that comprise the Global datastore.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub show_member_info: ::std::option::Option<bool>,
+    pub show_member_info: Option<bool>,
 }
 impl DescribeGlobalReplicationGroupsInput {
     /// Creates a builder for [`DescribeGlobalReplicationGroupsInput`].
     pub fn builder() -> crate::operation::describe_global_replication_groups::builders::DescribeGlobalReplicationGroupsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DescribeGlobalReplicationGroups` operation.
@@ -54,17 +69,15 @@ pub struct DescribeGlobalReplicationGroupsOutput {
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords. \>
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// Indicates the slot configuration and global identifier for each slice group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_groups: ::std::option::Option<
-        ::std::vec::Vec<crate::types::GlobalReplicationGroup>,
-    >,
+    pub global_replication_groups: Option<Vec<crate::types::GlobalReplicationGroup>>,
 }
 impl DescribeGlobalReplicationGroupsOutput {
     /// Creates a builder for [`DescribeGlobalReplicationGroupsOutput`].
     pub fn builder() -> crate::operation::describe_global_replication_groups::builders::DescribeGlobalReplicationGroupsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeGlobalReplicationGroupsInput {
@@ -74,12 +87,12 @@ impl DescribeGlobalReplicationGroupsInput {
     pub fn next_page(
         &self,
         output: &DescribeGlobalReplicationGroupsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    ) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -89,14 +102,12 @@ impl DescribeGlobalReplicationGroupsOutput {
         self.global_replication_groups.as_deref().unwrap_or_default()
     }
     /// This page's items (`GlobalReplicationGroups`), taken out of it.
-    pub fn into_page_items(
-        self,
-    ) -> ::std::vec::Vec<crate::types::GlobalReplicationGroup> {
+    pub fn into_page_items(self) -> Vec<crate::types::GlobalReplicationGroup> {
         self.global_replication_groups.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeGlobalReplicationGroupsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeGlobalReplicationGroupsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "GlobalReplicationGroupId",
@@ -108,22 +119,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeGlobalReplicationGroupsIn
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeGlobalReplicationGroups&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeGlobalReplicationGroupsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeGlobalReplicationGroups",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeGlobalReplicationGroupsInput) -> String {
+    QueryWriter::body("DescribeGlobalReplicationGroups", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeGlobalReplicationGroupsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeGlobalReplicationGroupsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "GlobalReplicationGroups" => {
@@ -137,30 +139,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeGlobalReplicationGroupsOutput 
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeGlobalReplicationGroups` response: `<DescribeGlobalReplicationGroupsResponse><DescribeGlobalReplicationGroupsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeGlobalReplicationGroupsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeGlobalReplicationGroups",
-    )?;
+) -> Result<QueryResponse<DescribeGlobalReplicationGroupsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeGlobalReplicationGroups")?;
     let output: DescribeGlobalReplicationGroupsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DescribeGlobalReplicationGroupsOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeGlobalReplicationGroupsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -180,7 +172,7 @@ pub enum DescribeGlobalReplicationGroupsError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeGlobalReplicationGroupsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -188,13 +180,13 @@ impl DescribeGlobalReplicationGroupsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -203,23 +195,17 @@ impl DescribeGlobalReplicationGroupsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeGlobalReplicationGroupsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeGlobalReplicationGroupsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::GlobalReplicationGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -228,26 +214,19 @@ impl ::querygen_runtime::query::OperationError for DescribeGlobalReplicationGrou
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeGlobalReplicationGroupsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeGlobalReplicationGroupsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeGlobalReplicationGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeGlobalReplicationGroupsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeGlobalReplicationGroups` response into [`DescribeGlobalReplicationGroupsError`].
@@ -261,11 +240,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &DescribeGlobalReplicationGroupsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -273,10 +249,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeGlobalReplicationGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeGlobalReplicationGroupsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeGlobalReplicationGroupsOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DescribeGlobalReplicationGroupsOutput>,
     DescribeGlobalReplicationGroupsError,
 > {
     let status = response.status().as_u16();
@@ -285,49 +261,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeGlobalReplicationGroupsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeGlobalReplicationGroupsInput,
     DescribeGlobalReplicationGroupsOutput,
     DescribeGlobalReplicationGroupsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeGlobalReplicationGroups",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeGlobalReplicationGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeGlobalReplicationGroupsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeGlobalReplicationGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeGlobalReplicationGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -339,90 +309,77 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeGlobalReplicationGroupsOutput,
-        ::querygen_client::SdkError<DescribeGlobalReplicationGroupsError>,
+        SdkError<DescribeGlobalReplicationGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeGlobalReplicationGroupsOutput>,
-        ::querygen_client::SdkError<DescribeGlobalReplicationGroupsError>,
+    ) -> Result<
+        QueryResponse<DescribeGlobalReplicationGroupsOutput>,
+        SdkError<DescribeGlobalReplicationGroupsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
-    pub fn global_replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.global_replication_group_id(input);
         self
     }
     /// Sets or clears the `GlobalReplicationGroupId` member.
-    pub fn set_global_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_global_replication_group_id(input);
         self
     }
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// MaxRecords value, a marker is included in the response so that the remaining results can be
     /// retrieved.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
     /// Returns the list of members that comprise the Global datastore.
-    pub fn show_member_info(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn show_member_info(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.show_member_info(input);
         self
     }
     /// Sets or clears the `ShowMemberInfo` member.
-    pub fn set_show_member_info(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_show_member_info(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_show_member_info(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeGlobalReplicationGroupsInput,
     DescribeGlobalReplicationGroupsOutput,
     crate::types::GlobalReplicationGroup,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeGlobalReplicationGroupsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeGlobalReplicationGroupsInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeGlobalReplicationGroupsInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeGlobalReplicationGroupsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -430,32 +387,30 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
     /// Pages through `DescribeGlobalReplicationGroups`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `GlobalReplicationGroups` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeGlobalReplicationGroupsInput,
         DescribeGlobalReplicationGroupsOutput,
         DescribeGlobalReplicationGroupsError,
         crate::types::GlobalReplicationGroup,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeGlobalReplicationGroupsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeGlobalReplicationGroupsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
         out.show_member_info = node.member("ShowMemberInfo")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeGlobalReplicationGroupsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeGlobalReplicationGroupsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer
             .list(
@@ -469,10 +424,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeGlobalReplicationGroupsOut
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeGlobalReplicationGroupsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeGlobalReplicationGroupsInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeGlobalReplicationGroups",
@@ -484,10 +436,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeGlobalReplicationGroupsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeGlobalReplicationGroups",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -497,73 +449,53 @@ pub mod builders {
     /// A builder for [`DescribeGlobalReplicationGroupsInput`](super::DescribeGlobalReplicationGroupsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeGlobalReplicationGroupsInputBuilder {
-        pub(crate) global_replication_group_id: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) show_member_info: ::std::option::Option<bool>,
+        pub(crate) global_replication_group_id: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
+        pub(crate) show_member_info: Option<bool>,
     }
     impl DescribeGlobalReplicationGroupsInputBuilder {
         /// The name of the Global datastore
-        pub fn global_replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.global_replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.global_replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupId` member.
-        pub fn set_global_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
             self.global_replication_group_id = input;
             self
         }
         /// The maximum number of records to include in the response. If more records exist than the specified
         /// MaxRecords value, a marker is included in the response so that the remaining results can be
         /// retrieved.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// Returns the list of members that comprise the Global datastore.
-        pub fn show_member_info(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.show_member_info = ::std::option::Option::Some(input.into());
+        pub fn show_member_info(mut self, input: impl Into<bool>) -> Self {
+            self.show_member_info = Some(input.into());
             self
         }
         /// Sets or clears the `ShowMemberInfo` member.
-        pub fn set_show_member_info(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_show_member_info(mut self, input: Option<bool>) -> Self {
             self.show_member_info = input;
             self
         }
@@ -582,27 +514,21 @@ pub mod builders {
     /// A builder for [`DescribeGlobalReplicationGroupsOutput`](super::DescribeGlobalReplicationGroupsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeGlobalReplicationGroupsOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) global_replication_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::GlobalReplicationGroup>,
+        pub(crate) marker: Option<String>,
+        pub(crate) global_replication_groups: Option<
+            Vec<crate::types::GlobalReplicationGroup>,
         >,
     }
     impl DescribeGlobalReplicationGroupsOutputBuilder {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by MaxRecords. \>
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -611,19 +537,17 @@ pub mod builders {
         /// Indicates the slot configuration and global identifier for each slice group.
         pub fn global_replication_groups(
             mut self,
-            item: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,
+            item: impl Into<crate::types::GlobalReplicationGroup>,
         ) -> Self {
             self.global_replication_groups
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroups` member.
         pub fn set_global_replication_groups(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::GlobalReplicationGroup>,
-            >,
+            input: Option<Vec<crate::types::GlobalReplicationGroup>>,
         ) -> Self {
             self.global_replication_groups = input;
             self

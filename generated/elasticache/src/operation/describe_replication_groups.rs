@@ -13,6 +13,21 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeReplicationGroups` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeReplicationGroupsMessage`.
@@ -25,7 +40,7 @@ pub struct DescribeReplicationGroupsInput {
     ///
     /// If you do not specify this parameter, information about all replication groups is returned.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -34,17 +49,17 @@ pub struct DescribeReplicationGroupsInput {
     ///
     /// Constraints: minimum 20; maximum 100.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeReplicationGroupsInput {
     /// Creates a builder for [`DescribeReplicationGroupsInput`].
     pub fn builder() -> crate::operation::describe_replication_groups::builders::DescribeReplicationGroupsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of a `DescribeReplicationGroups` operation.
@@ -57,33 +72,28 @@ impl DescribeReplicationGroupsInput {
 pub struct DescribeReplicationGroupsOutput {
     /// Provides an identifier to allow retrieval of paginated results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of replication groups. Each item in the list contains detailed information about one
     /// replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_groups: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ReplicationGroup>,
-    >,
+    pub replication_groups: Option<Vec<crate::types::ReplicationGroup>>,
 }
 impl DescribeReplicationGroupsOutput {
     /// Creates a builder for [`DescribeReplicationGroupsOutput`].
     pub fn builder() -> crate::operation::describe_replication_groups::builders::DescribeReplicationGroupsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeReplicationGroupsInput {
     /// `DescribeReplicationGroups` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeReplicationGroupsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeReplicationGroupsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -93,34 +103,25 @@ impl DescribeReplicationGroupsOutput {
         self.replication_groups.as_deref().unwrap_or_default()
     }
     /// This page's items (`ReplicationGroups`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::ReplicationGroup> {
+    pub fn into_page_items(self) -> Vec<crate::types::ReplicationGroup> {
         self.replication_groups.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeReplicationGroupsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeReplicationGroupsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer.member("MaxRecords", self.max_records.as_ref());
         writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeReplicationGroups&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeReplicationGroupsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeReplicationGroups",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeReplicationGroupsInput) -> String {
+    QueryWriter::body("DescribeReplicationGroups", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeReplicationGroupsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeReplicationGroupsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "ReplicationGroups" => {
@@ -134,28 +135,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeReplicationGroupsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeReplicationGroups` response: `<DescribeReplicationGroupsResponse><DescribeReplicationGroupsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeReplicationGroupsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeReplicationGroups",
-    )?;
+) -> Result<QueryResponse<DescribeReplicationGroupsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeReplicationGroups")?;
     let output: DescribeReplicationGroupsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeReplicationGroupsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeReplicationGroupsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -173,7 +166,7 @@ pub enum DescribeReplicationGroupsError {
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeReplicationGroupsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -181,13 +174,13 @@ impl DescribeReplicationGroupsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::ReplicationGroupNotFoundFault(error) => error,
@@ -196,23 +189,17 @@ impl DescribeReplicationGroupsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeReplicationGroupsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeReplicationGroupsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -221,26 +208,19 @@ impl ::querygen_runtime::query::OperationError for DescribeReplicationGroupsErro
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeReplicationGroupsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeReplicationGroupsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeReplicationGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeReplicationGroupsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeReplicationGroups` response into [`DescribeReplicationGroupsError`].
@@ -251,11 +231,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeReplicationGroupsE
 pub fn build_request(
     input: &DescribeReplicationGroupsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -263,10 +240,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeReplicationGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReplicationGroupsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeReplicationGroupsOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DescribeReplicationGroupsOutput>,
     DescribeReplicationGroupsError,
 > {
     let status = response.status().as_u16();
@@ -275,49 +252,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeReplicationGroupsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeReplicationGroupsInput,
     DescribeReplicationGroupsOutput,
     DescribeReplicationGroupsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeReplicationGroups",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeReplicationGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReplicationGroupsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeReplicationGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeReplicationGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -329,18 +300,18 @@ impl DescribeReplicationGroupsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeReplicationGroupsOutput,
-        ::querygen_client::SdkError<DescribeReplicationGroupsError>,
+        SdkError<DescribeReplicationGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeReplicationGroupsOutput>,
-        ::querygen_client::SdkError<DescribeReplicationGroupsError>,
+    ) -> Result<
+        QueryResponse<DescribeReplicationGroupsOutput>,
+        SdkError<DescribeReplicationGroupsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
@@ -348,18 +319,12 @@ impl DescribeReplicationGroupsFluentBuilder {
     /// The identifier for the replication group to be described. This parameter is not case sensitive.
     ///
     /// If you do not specify this parameter, information about all replication groups is returned.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
@@ -370,45 +335,38 @@ impl DescribeReplicationGroupsFluentBuilder {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeReplicationGroupsInput,
     DescribeReplicationGroupsOutput,
     crate::types::ReplicationGroup,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeReplicationGroupsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeReplicationGroupsInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeReplicationGroupsInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeReplicationGroupsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -416,31 +374,29 @@ impl DescribeReplicationGroupsFluentBuilder {
     /// Pages through `DescribeReplicationGroups`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `ReplicationGroups` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeReplicationGroupsInput,
         DescribeReplicationGroupsOutput,
         DescribeReplicationGroupsError,
         crate::types::ReplicationGroup,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeReplicationGroupsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeReplicationGroupsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeReplicationGroupsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeReplicationGroupsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer
             .list(
@@ -454,10 +410,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeReplicationGroupsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeReplicationGroupsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeReplicationGroupsInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeReplicationGroups",
@@ -469,10 +422,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeReplicationGroupsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeReplicationGroups",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -482,26 +435,20 @@ pub mod builders {
     /// A builder for [`DescribeReplicationGroupsInput`](super::DescribeReplicationGroupsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReplicationGroupsInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeReplicationGroupsInputBuilder {
         /// The identifier for the replication group to be described. This parameter is not case sensitive.
         ///
         /// If you do not specify this parameter, information about all replication groups is returned.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
@@ -512,30 +459,24 @@ pub mod builders {
         /// Default: 100
         ///
         /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -553,25 +494,17 @@ pub mod builders {
     /// A builder for [`DescribeReplicationGroupsOutput`](super::DescribeReplicationGroupsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReplicationGroupsOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) replication_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ReplicationGroup>,
-        >,
+        pub(crate) marker: Option<String>,
+        pub(crate) replication_groups: Option<Vec<crate::types::ReplicationGroup>>,
     }
     impl DescribeReplicationGroupsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -581,17 +514,15 @@ pub mod builders {
         /// replication group.
         pub fn replication_groups(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ReplicationGroup>,
+            item: impl Into<crate::types::ReplicationGroup>,
         ) -> Self {
-            self.replication_groups
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.replication_groups.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ReplicationGroups` member.
         pub fn set_replication_groups(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ReplicationGroup>>,
+            input: Option<Vec<crate::types::ReplicationGroup>>,
         ) -> Self {
             self.replication_groups = input;
             self

@@ -10,6 +10,21 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`ReservedCacheNodesOfferingNotFoundFault`](crate::error::ReservedCacheNodesOfferingNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeReservedCacheNodesOfferings` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeReservedCacheNodesOfferingsMessage`.
@@ -23,7 +38,7 @@ pub struct DescribeReservedCacheNodesOfferingsInput {
     ///
     /// Example: `438012d3-4052-4cc7-b2e3-8d3372e0e706`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
+    pub reserved_cache_nodes_offering_id: Option<String>,
     /// The cache node type filter value. Use this parameter to show only the available offerings matching
     /// the specified cache node type.
     ///
@@ -103,24 +118,24 @@ pub struct DescribeReservedCacheNodesOfferingsInput {
     /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
     ///   Redis OSS version 2.8.22 and later.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_type: ::std::option::Option<::std::string::String>,
+    pub cache_node_type: Option<String>,
     /// Duration filter value, specified in years or seconds. Use this parameter to show only reservations
     /// for a given duration.
     ///
     /// Valid Values: `1 | 3 | 31536000 | 94608000`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration: ::std::option::Option<::std::string::String>,
+    pub duration: Option<String>,
     /// The product description filter value. Use this parameter to show only the available offerings
     /// matching the specified product description.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product_description: ::std::option::Option<::std::string::String>,
+    pub product_description: Option<String>,
     /// The offering type filter value. Use this parameter to show only the available offerings matching the
     /// specified offering type.
     ///
     /// Valid Values: `"Light Utilization"|"Medium Utilization"|"Heavy Utilization" |"All Upfront"|"Partial
     /// Upfront"| "No Upfront"`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub offering_type: ::std::option::Option<::std::string::String>,
+    pub offering_type: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -129,17 +144,17 @@ pub struct DescribeReservedCacheNodesOfferingsInput {
     ///
     /// Constraints: minimum 20; maximum 100.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeReservedCacheNodesOfferingsInput {
     /// Creates a builder for [`DescribeReservedCacheNodesOfferingsInput`].
     pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of a `DescribeReservedCacheNodesOfferings` operation.
@@ -152,18 +167,18 @@ impl DescribeReservedCacheNodesOfferingsInput {
 pub struct DescribeReservedCacheNodesOfferingsOutput {
     /// Provides an identifier to allow retrieval of paginated results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of reserved cache node offerings. Each element in the list contains detailed information
     /// about one offering.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reserved_cache_nodes_offerings: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
+    pub reserved_cache_nodes_offerings: Option<
+        Vec<crate::types::ReservedCacheNodesOffering>,
     >,
 }
 impl DescribeReservedCacheNodesOfferingsOutput {
     /// Creates a builder for [`DescribeReservedCacheNodesOfferingsOutput`].
     pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeReservedCacheNodesOfferingsInput {
@@ -173,12 +188,12 @@ impl DescribeReservedCacheNodesOfferingsInput {
     pub fn next_page(
         &self,
         output: &DescribeReservedCacheNodesOfferingsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    ) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -188,14 +203,12 @@ impl DescribeReservedCacheNodesOfferingsOutput {
         self.reserved_cache_nodes_offerings.as_deref().unwrap_or_default()
     }
     /// This page's items (`ReservedCacheNodesOfferings`), taken out of it.
-    pub fn into_page_items(
-        self,
-    ) -> ::std::vec::Vec<crate::types::ReservedCacheNodesOffering> {
+    pub fn into_page_items(self) -> Vec<crate::types::ReservedCacheNodesOffering> {
         self.reserved_cache_nodes_offerings.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeReservedCacheNodesOfferingsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeReservedCacheNodesOfferingsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "ReservedCacheNodesOfferingId",
@@ -210,22 +223,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeReservedCacheNodesOfferin
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeReservedCacheNodesOfferings&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeReservedCacheNodesOfferingsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeReservedCacheNodesOfferings",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeReservedCacheNodesOfferingsInput) -> String {
+    QueryWriter::body("DescribeReservedCacheNodesOfferings", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeReservedCacheNodesOfferingsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeReservedCacheNodesOfferingsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "ReservedCacheNodesOfferings" => {
@@ -239,30 +243,23 @@ impl ::querygen_runtime::xml::ReadXml for DescribeReservedCacheNodesOfferingsOut
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeReservedCacheNodesOfferings` response: `<DescribeReservedCacheNodesOfferingsResponse><DescribeReservedCacheNodesOfferingsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeReservedCacheNodesOfferingsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
+) -> Result<QueryResponse<DescribeReservedCacheNodesOfferingsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(
         body,
         "DescribeReservedCacheNodesOfferings",
     )?;
     let output: DescribeReservedCacheNodesOfferingsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DescribeReservedCacheNodesOfferingsOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeReservedCacheNodesOfferingsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -282,7 +279,7 @@ pub enum DescribeReservedCacheNodesOfferingsError {
         crate::error::ReservedCacheNodesOfferingNotFoundFault,
     ),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeReservedCacheNodesOfferingsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -290,13 +287,13 @@ impl DescribeReservedCacheNodesOfferingsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => error,
@@ -305,24 +302,17 @@ impl DescribeReservedCacheNodesOfferingsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for DescribeReservedCacheNodesOfferingsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeReservedCacheNodesOfferingsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::ReservedCacheNodesOfferingNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -331,26 +321,19 @@ for DescribeReservedCacheNodesOfferingsError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeReservedCacheNodesOfferingsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeReservedCacheNodesOfferingsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeReservedCacheNodesOfferingsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeReservedCacheNodesOfferingsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeReservedCacheNodesOfferings` response into [`DescribeReservedCacheNodesOfferingsError`].
@@ -364,11 +347,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &DescribeReservedCacheNodesOfferingsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -376,10 +356,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeReservedCacheNodesOfferings`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesOfferingsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeReservedCacheNodesOfferingsOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DescribeReservedCacheNodesOfferingsOutput>,
     DescribeReservedCacheNodesOfferingsError,
 > {
     let status = response.status().as_u16();
@@ -388,49 +368,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeReservedCacheNodesOfferingsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeReservedCacheNodesOfferingsInput,
     DescribeReservedCacheNodesOfferingsOutput,
     DescribeReservedCacheNodesOfferingsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeReservedCacheNodesOfferings",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeReservedCacheNodesOfferings` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReservedCacheNodesOfferingsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeReservedCacheNodesOfferingsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeReservedCacheNodesOfferingsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -444,20 +418,18 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeReservedCacheNodesOfferingsOutput,
-        ::querygen_client::SdkError<DescribeReservedCacheNodesOfferingsError>,
+        SdkError<DescribeReservedCacheNodesOfferingsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<
-            DescribeReservedCacheNodesOfferingsOutput,
-        >,
-        ::querygen_client::SdkError<DescribeReservedCacheNodesOfferingsError>,
+    ) -> Result<
+        QueryResponse<DescribeReservedCacheNodesOfferingsOutput>,
+        SdkError<DescribeReservedCacheNodesOfferingsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
@@ -466,17 +438,14 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     /// matches the specified reservation identifier.
     ///
     /// Example: `438012d3-4052-4cc7-b2e3-8d3372e0e706`
-    pub fn reserved_cache_nodes_offering_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn reserved_cache_nodes_offering_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.reserved_cache_nodes_offering_id(input);
         self
     }
     /// Sets or clears the `ReservedCacheNodesOfferingId` member.
     pub fn set_reserved_cache_nodes_offering_id(
         mut self,
-        input: ::std::option::Option<::std::string::String>,
+        input: Option<String>,
     ) -> Self {
         self.inner = self.inner.set_reserved_cache_nodes_offering_id(input);
         self
@@ -559,18 +528,12 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
     /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
     ///   Redis OSS version 2.8.22 and later.
-    pub fn cache_node_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_type(input);
         self
     }
     /// Sets or clears the `CacheNodeType` member.
-    pub fn set_cache_node_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_node_type(input);
         self
     }
@@ -578,35 +541,23 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     /// for a given duration.
     ///
     /// Valid Values: `1 | 3 | 31536000 | 94608000`
-    pub fn duration(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn duration(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.duration(input);
         self
     }
     /// Sets or clears the `Duration` member.
-    pub fn set_duration(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_duration(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_duration(input);
         self
     }
     /// The product description filter value. Use this parameter to show only the available offerings
     /// matching the specified product description.
-    pub fn product_description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn product_description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.product_description(input);
         self
     }
     /// Sets or clears the `ProductDescription` member.
-    pub fn set_product_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_product_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_product_description(input);
         self
     }
@@ -615,18 +566,12 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     ///
     /// Valid Values: `"Light Utilization"|"Medium Utilization"|"Heavy Utilization" |"All Upfront"|"Partial
     /// Upfront"| "No Upfront"`
-    pub fn offering_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offering_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.offering_type(input);
         self
     }
     /// Sets or clears the `OfferingType` member.
-    pub fn set_offering_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_offering_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_offering_type(input);
         self
     }
@@ -637,45 +582,39 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     /// Default: 100
     ///
     /// Constraints: minimum 20; maximum 100.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeReservedCacheNodesOfferingsInput,
     DescribeReservedCacheNodesOfferingsOutput,
     crate::types::ReservedCacheNodesOffering,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeReservedCacheNodesOfferingsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
+    set_page_size: Some(|
         input: &mut DescribeReservedCacheNodesOfferingsInput,
         size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    { input.max_records = Some(size) }),
     items: DescribeReservedCacheNodesOfferingsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -683,21 +622,19 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     /// Pages through `DescribeReservedCacheNodesOfferings`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `ReservedCacheNodesOfferings` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeReservedCacheNodesOfferingsInput,
         DescribeReservedCacheNodesOfferingsOutput,
         DescribeReservedCacheNodesOfferingsError,
         crate::types::ReservedCacheNodesOffering,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeReservedCacheNodesOfferingsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeReservedCacheNodesOfferingsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.reserved_cache_nodes_offering_id = node
             .member("ReservedCacheNodesOfferingId")?;
@@ -707,12 +644,12 @@ impl ::querygen_runtime::server::ReadQuery for DescribeReservedCacheNodesOfferin
         out.offering_type = node.member("OfferingType")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeReservedCacheNodesOfferingsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeReservedCacheNodesOfferingsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer
             .list(
@@ -726,10 +663,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeReservedCacheNodesOffering
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeReservedCacheNodesOfferingsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeReservedCacheNodesOfferingsInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeReservedCacheNodesOfferings",
@@ -741,10 +675,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeReservedCacheNodesOfferingsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeReservedCacheNodesOfferings",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -754,15 +688,13 @@ pub mod builders {
     /// A builder for [`DescribeReservedCacheNodesOfferingsInput`](super::DescribeReservedCacheNodesOfferingsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReservedCacheNodesOfferingsInputBuilder {
-        pub(crate) reserved_cache_nodes_offering_id: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-        pub(crate) duration: ::std::option::Option<::std::string::String>,
-        pub(crate) product_description: ::std::option::Option<::std::string::String>,
-        pub(crate) offering_type: ::std::option::Option<::std::string::String>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) reserved_cache_nodes_offering_id: Option<String>,
+        pub(crate) cache_node_type: Option<String>,
+        pub(crate) duration: Option<String>,
+        pub(crate) product_description: Option<String>,
+        pub(crate) offering_type: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeReservedCacheNodesOfferingsInputBuilder {
         /// The offering identifier filter value. Use this parameter to show only the available offering that
@@ -771,17 +703,15 @@ pub mod builders {
         /// Example: `438012d3-4052-4cc7-b2e3-8d3372e0e706`
         pub fn reserved_cache_nodes_offering_id(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.reserved_cache_nodes_offering_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReservedCacheNodesOfferingId` member.
         pub fn set_reserved_cache_nodes_offering_id(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.reserved_cache_nodes_offering_id = input;
             self
@@ -864,18 +794,12 @@ pub mod builders {
         /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
         /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
         ///   Redis OSS version 2.8.22 and later.
-        pub fn cache_node_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_node_type = ::std::option::Option::Some(input.into());
+        pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+            self.cache_node_type = Some(input.into());
             self
         }
         /// Sets or clears the `CacheNodeType` member.
-        pub fn set_cache_node_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
             self.cache_node_type = input;
             self
         }
@@ -883,35 +807,23 @@ pub mod builders {
         /// for a given duration.
         ///
         /// Valid Values: `1 | 3 | 31536000 | 94608000`
-        pub fn duration(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.duration = ::std::option::Option::Some(input.into());
+        pub fn duration(mut self, input: impl Into<String>) -> Self {
+            self.duration = Some(input.into());
             self
         }
         /// Sets or clears the `Duration` member.
-        pub fn set_duration(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_duration(mut self, input: Option<String>) -> Self {
             self.duration = input;
             self
         }
         /// The product description filter value. Use this parameter to show only the available offerings
         /// matching the specified product description.
-        pub fn product_description(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.product_description = ::std::option::Option::Some(input.into());
+        pub fn product_description(mut self, input: impl Into<String>) -> Self {
+            self.product_description = Some(input.into());
             self
         }
         /// Sets or clears the `ProductDescription` member.
-        pub fn set_product_description(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_product_description(mut self, input: Option<String>) -> Self {
             self.product_description = input;
             self
         }
@@ -920,18 +832,12 @@ pub mod builders {
         ///
         /// Valid Values: `"Light Utilization"|"Medium Utilization"|"Heavy Utilization" |"All Upfront"|"Partial
         /// Upfront"| "No Upfront"`
-        pub fn offering_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.offering_type = ::std::option::Option::Some(input.into());
+        pub fn offering_type(mut self, input: impl Into<String>) -> Self {
+            self.offering_type = Some(input.into());
             self
         }
         /// Sets or clears the `OfferingType` member.
-        pub fn set_offering_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_offering_type(mut self, input: Option<String>) -> Self {
             self.offering_type = input;
             self
         }
@@ -942,30 +848,24 @@ pub mod builders {
         /// Default: 100
         ///
         /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -987,25 +887,19 @@ pub mod builders {
     /// A builder for [`DescribeReservedCacheNodesOfferingsOutput`](super::DescribeReservedCacheNodesOfferingsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReservedCacheNodesOfferingsOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) reserved_cache_nodes_offerings: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
+        pub(crate) marker: Option<String>,
+        pub(crate) reserved_cache_nodes_offerings: Option<
+            Vec<crate::types::ReservedCacheNodesOffering>,
         >,
     }
     impl DescribeReservedCacheNodesOfferingsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -1015,19 +909,17 @@ pub mod builders {
         /// about one offering.
         pub fn reserved_cache_nodes_offerings(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ReservedCacheNodesOffering>,
+            item: impl Into<crate::types::ReservedCacheNodesOffering>,
         ) -> Self {
             self.reserved_cache_nodes_offerings
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `ReservedCacheNodesOfferings` member.
         pub fn set_reserved_cache_nodes_offerings(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
-            >,
+            input: Option<Vec<crate::types::ReservedCacheNodesOffering>>,
         ) -> Self {
             self.reserved_cache_nodes_offerings = input;
             self

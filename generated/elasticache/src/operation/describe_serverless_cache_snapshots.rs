@@ -14,6 +14,21 @@
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`ServerlessCacheNotFoundFault`](crate::error::ServerlessCacheNotFoundFault)
 //! - [`ServerlessCacheSnapshotNotFoundFault`](crate::error::ServerlessCacheSnapshotNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DescribeServerlessCacheSnapshots` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCacheSnapshotsRequest`.
@@ -26,32 +41,32 @@ pub struct DescribeServerlessCacheSnapshotsInput {
     /// that specific serverless cache are described. Available for Valkey, Redis OSS and Serverless
     /// Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_name: Option<String>,
     /// The identifier of the serverless cache’s snapshot. If this parameter is specified, only this
     /// snapshot is described. Available for Valkey, Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_snapshot_name: Option<String>,
     /// The type of snapshot that is being described. Available for Valkey, Redis OSS and Serverless
     /// Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_type: ::std::option::Option<::std::string::String>,
+    pub snapshot_type: Option<String>,
     /// An optional marker returned from a prior request to support pagination of results from this
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by max-results. Available for Valkey, Redis OSS and Serverless Memcached
     /// only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// max-results value, a market is included in the response so that remaining results can be retrieved.
     /// Available for Valkey, Redis OSS and Serverless Memcached only.The default is 50. The Validation
     /// Constraints are a maximum of 50.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
 }
 impl DescribeServerlessCacheSnapshotsInput {
     /// Creates a builder for [`DescribeServerlessCacheSnapshotsInput`].
     pub fn builder() -> crate::operation::describe_serverless_cache_snapshots::builders::DescribeServerlessCacheSnapshotsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DescribeServerlessCacheSnapshots` operation.
@@ -67,18 +82,16 @@ pub struct DescribeServerlessCacheSnapshotsOutput {
     /// to the value specified by max-results. Available for Valkey, Redis OSS and Serverless Memcached
     /// only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The serverless caches snapshots associated with a given description request. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshots: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
-    >,
+    pub serverless_cache_snapshots: Option<Vec<crate::types::ServerlessCacheSnapshot>>,
 }
 impl DescribeServerlessCacheSnapshotsOutput {
     /// Creates a builder for [`DescribeServerlessCacheSnapshotsOutput`].
     pub fn builder() -> crate::operation::describe_serverless_cache_snapshots::builders::DescribeServerlessCacheSnapshotsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeServerlessCacheSnapshotsInput {
@@ -88,12 +101,12 @@ impl DescribeServerlessCacheSnapshotsInput {
     pub fn next_page(
         &self,
         output: &DescribeServerlessCacheSnapshotsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    ) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
@@ -103,14 +116,12 @@ impl DescribeServerlessCacheSnapshotsOutput {
         self.serverless_cache_snapshots.as_deref().unwrap_or_default()
     }
     /// This page's items (`ServerlessCacheSnapshots`), taken out of it.
-    pub fn into_page_items(
-        self,
-    ) -> ::std::vec::Vec<crate::types::ServerlessCacheSnapshot> {
+    pub fn into_page_items(self) -> Vec<crate::types::ServerlessCacheSnapshot> {
         self.serverless_cache_snapshots.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeServerlessCacheSnapshotsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeServerlessCacheSnapshotsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
         writer
             .member(
@@ -123,22 +134,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeServerlessCacheSnapshotsI
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeServerlessCacheSnapshots&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeServerlessCacheSnapshotsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeServerlessCacheSnapshots",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeServerlessCacheSnapshotsInput) -> String {
+    QueryWriter::body("DescribeServerlessCacheSnapshots", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeServerlessCacheSnapshotsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeServerlessCacheSnapshotsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "NextToken" => reader.read_into(&child, &mut out.next_token),
                 "ServerlessCacheSnapshots" => {
@@ -152,30 +154,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeServerlessCacheSnapshotsOutput
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeServerlessCacheSnapshots` response: `<DescribeServerlessCacheSnapshotsResponse><DescribeServerlessCacheSnapshotsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeServerlessCacheSnapshotsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeServerlessCacheSnapshots",
-    )?;
+) -> Result<QueryResponse<DescribeServerlessCacheSnapshotsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeServerlessCacheSnapshots")?;
     let output: DescribeServerlessCacheSnapshotsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DescribeServerlessCacheSnapshotsOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeServerlessCacheSnapshotsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -197,7 +189,7 @@ pub enum DescribeServerlessCacheSnapshotsError {
         crate::error::ServerlessCacheSnapshotNotFoundFault,
     ),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeServerlessCacheSnapshotsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -205,13 +197,13 @@ impl DescribeServerlessCacheSnapshotsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::ServerlessCacheNotFoundFault(error) => error,
@@ -221,25 +213,18 @@ impl DescribeServerlessCacheSnapshotsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for DescribeServerlessCacheSnapshotsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeServerlessCacheSnapshotsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::ServerlessCacheNotFoundFault))
             .or_else(|| error.read(Self::ServerlessCacheSnapshotNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -249,26 +234,19 @@ for DescribeServerlessCacheSnapshotsError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeServerlessCacheSnapshotsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeServerlessCacheSnapshotsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeServerlessCacheSnapshotsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeServerlessCacheSnapshotsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeServerlessCacheSnapshots` response into [`DescribeServerlessCacheSnapshotsError`].
@@ -282,11 +260,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &DescribeServerlessCacheSnapshotsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -294,10 +269,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeServerlessCacheSnapshots`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCacheSnapshotsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeServerlessCacheSnapshotsOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DescribeServerlessCacheSnapshotsOutput>,
     DescribeServerlessCacheSnapshotsError,
 > {
     let status = response.status().as_u16();
@@ -306,49 +281,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeServerlessCacheSnapshotsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeServerlessCacheSnapshotsInput,
     DescribeServerlessCacheSnapshotsOutput,
     DescribeServerlessCacheSnapshotsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeServerlessCacheSnapshots",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeServerlessCacheSnapshots` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCacheSnapshotsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeServerlessCacheSnapshotsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServerlessCacheSnapshotsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -360,18 +329,18 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeServerlessCacheSnapshotsOutput,
-        ::querygen_client::SdkError<DescribeServerlessCacheSnapshotsError>,
+        SdkError<DescribeServerlessCacheSnapshotsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeServerlessCacheSnapshotsOutput>,
-        ::querygen_client::SdkError<DescribeServerlessCacheSnapshotsError>,
+    ) -> Result<
+        QueryResponse<DescribeServerlessCacheSnapshotsOutput>,
+        SdkError<DescribeServerlessCacheSnapshotsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
@@ -379,52 +348,34 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
     /// The identifier of serverless cache. If this parameter is specified, only snapshots associated with
     /// that specific serverless cache are described. Available for Valkey, Redis OSS and Serverless
     /// Memcached only.
-    pub fn serverless_cache_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheName` member.
-    pub fn set_serverless_cache_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_name(input);
         self
     }
     /// The identifier of the serverless cache’s snapshot. If this parameter is specified, only this
     /// snapshot is described. Available for Valkey, Redis OSS and Serverless Memcached only.
-    pub fn serverless_cache_snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_snapshot_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheSnapshotName` member.
-    pub fn set_serverless_cache_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_snapshot_name(input);
         self
     }
     /// The type of snapshot that is being described. Available for Valkey, Redis OSS and Serverless
     /// Memcached only.
-    pub fn snapshot_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_type(input);
         self
     }
     /// Sets or clears the `SnapshotType` member.
-    pub fn set_snapshot_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_type(input);
         self
     }
@@ -432,18 +383,12 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by max-results. Available for Valkey, Redis OSS and Serverless Memcached
     /// only.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
@@ -451,27 +396,26 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
     /// max-results value, a market is included in the response so that remaining results can be retrieved.
     /// Available for Valkey, Redis OSS and Serverless Memcached only.The default is 50. The Validation
     /// Constraints are a maximum of 50.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets or clears the `MaxResults` member.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeServerlessCacheSnapshotsInput,
     DescribeServerlessCacheSnapshotsOutput,
     crate::types::ServerlessCacheSnapshot,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeServerlessCacheSnapshotsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeServerlessCacheSnapshotsInput,
-        size: i32|
-    { input.max_results = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeServerlessCacheSnapshotsInput, size: i32| {
+        input.max_results = Some(size)
+    }),
     items: DescribeServerlessCacheSnapshotsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -479,33 +423,31 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
     /// Pages through `DescribeServerlessCacheSnapshots`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxResults` on every request. `items()` streams the `ServerlessCacheSnapshots` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeServerlessCacheSnapshotsInput,
         DescribeServerlessCacheSnapshotsOutput,
         DescribeServerlessCacheSnapshotsError,
         crate::types::ServerlessCacheSnapshot,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeServerlessCacheSnapshotsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeServerlessCacheSnapshotsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.serverless_cache_name = node.member("ServerlessCacheName")?;
         out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
         out.snapshot_type = node.member("SnapshotType")?;
         out.next_token = node.member("NextToken")?;
         out.max_results = node.member("MaxResults")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeServerlessCacheSnapshotsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeServerlessCacheSnapshotsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("NextToken", self.next_token.as_ref());
         writer
             .list(
@@ -519,10 +461,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeServerlessCacheSnapshotsOu
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeServerlessCacheSnapshotsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeServerlessCacheSnapshotsInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeServerlessCacheSnapshots",
@@ -534,10 +473,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeServerlessCacheSnapshotsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeServerlessCacheSnapshots",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -547,30 +486,22 @@ pub mod builders {
     /// A builder for [`DescribeServerlessCacheSnapshotsInput`](super::DescribeServerlessCacheSnapshotsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServerlessCacheSnapshotsInputBuilder {
-        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
-        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) snapshot_type: ::std::option::Option<::std::string::String>,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
-        pub(crate) max_results: ::std::option::Option<i32>,
+        pub(crate) serverless_cache_name: Option<String>,
+        pub(crate) serverless_cache_snapshot_name: Option<String>,
+        pub(crate) snapshot_type: Option<String>,
+        pub(crate) next_token: Option<String>,
+        pub(crate) max_results: Option<i32>,
     }
     impl DescribeServerlessCacheSnapshotsInputBuilder {
         /// The identifier of serverless cache. If this parameter is specified, only snapshots associated with
         /// that specific serverless cache are described. Available for Valkey, Redis OSS and Serverless
         /// Memcached only.
-        pub fn serverless_cache_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.serverless_cache_name = ::std::option::Option::Some(input.into());
+        pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
+            self.serverless_cache_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheName` member.
-        pub fn set_serverless_cache_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
             self.serverless_cache_name = input;
             self
         }
@@ -578,35 +509,27 @@ pub mod builders {
         /// snapshot is described. Available for Valkey, Redis OSS and Serverless Memcached only.
         pub fn serverless_cache_snapshot_name(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.serverless_cache_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
         pub fn set_serverless_cache_snapshot_name(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.serverless_cache_snapshot_name = input;
             self
         }
         /// The type of snapshot that is being described. Available for Valkey, Redis OSS and Serverless
         /// Memcached only.
-        pub fn snapshot_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_type = ::std::option::Option::Some(input.into());
+        pub fn snapshot_type(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_type = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotType` member.
-        pub fn set_snapshot_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_type(mut self, input: Option<String>) -> Self {
             self.snapshot_type = input;
             self
         }
@@ -614,18 +537,12 @@ pub mod builders {
         /// operation. If this parameter is specified, the response includes only records beyond the marker, up
         /// to the value specified by max-results. Available for Valkey, Redis OSS and Serverless Memcached
         /// only.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -633,12 +550,12 @@ pub mod builders {
         /// max-results value, a market is included in the response so that remaining results can be retrieved.
         /// Available for Valkey, Redis OSS and Serverless Memcached only.The default is 50. The Validation
         /// Constraints are a maximum of 50.
-        pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_results = ::std::option::Option::Some(input.into());
+        pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+            self.max_results = Some(input.into());
             self
         }
         /// Sets or clears the `MaxResults` member.
-        pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
         }
@@ -658,9 +575,9 @@ pub mod builders {
     /// A builder for [`DescribeServerlessCacheSnapshotsOutput`](super::DescribeServerlessCacheSnapshotsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServerlessCacheSnapshotsOutputBuilder {
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
-        pub(crate) serverless_cache_snapshots: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
+        pub(crate) next_token: Option<String>,
+        pub(crate) serverless_cache_snapshots: Option<
+            Vec<crate::types::ServerlessCacheSnapshot>,
         >,
     }
     impl DescribeServerlessCacheSnapshotsOutputBuilder {
@@ -668,18 +585,12 @@ pub mod builders {
         /// operation. If this parameter is specified, the response includes only records beyond the marker, up
         /// to the value specified by max-results. Available for Valkey, Redis OSS and Serverless Memcached
         /// only.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -689,19 +600,17 @@ pub mod builders {
         /// Redis OSS and Serverless Memcached only.
         pub fn serverless_cache_snapshots(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ServerlessCacheSnapshot>,
+            item: impl Into<crate::types::ServerlessCacheSnapshot>,
         ) -> Self {
             self.serverless_cache_snapshots
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshots` member.
         pub fn set_serverless_cache_snapshots(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
-            >,
+            input: Option<Vec<crate::types::ServerlessCacheSnapshot>>,
         ) -> Self {
             self.serverless_cache_snapshots = input;
             self

@@ -11,6 +11,21 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`ServerlessCacheNotFoundFault`](crate::error::ServerlessCacheNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DescribeServerlessCaches` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeServerlessCachesRequest`.
@@ -22,22 +37,22 @@ pub struct DescribeServerlessCachesInput {
     /// The identifier for the serverless cache. If this parameter is specified, only information about that
     /// specific serverless cache is returned. Default: NULL
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_name: Option<String>,
     /// The maximum number of records in the response. If more records exist than the specified max-records
     /// value, the next token is included in the response so that remaining results can be retrieved. The
     /// default is 50.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// An optional marker returned from a prior request to support pagination of results from this
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by MaxResults.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl DescribeServerlessCachesInput {
     /// Creates a builder for [`DescribeServerlessCachesInput`].
     pub fn builder() -> crate::operation::describe_serverless_caches::builders::DescribeServerlessCachesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DescribeServerlessCaches` operation.
@@ -52,32 +67,27 @@ pub struct DescribeServerlessCachesOutput {
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by MaxResults.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The serverless caches associated with a given description request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_caches: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ServerlessCache>,
-    >,
+    pub serverless_caches: Option<Vec<crate::types::ServerlessCache>>,
 }
 impl DescribeServerlessCachesOutput {
     /// Creates a builder for [`DescribeServerlessCachesOutput`].
     pub fn builder() -> crate::operation::describe_serverless_caches::builders::DescribeServerlessCachesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeServerlessCachesInput {
     /// `DescribeServerlessCaches` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `NextToken` set to the answer's `NextToken`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeServerlessCachesOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeServerlessCachesOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
@@ -87,34 +97,25 @@ impl DescribeServerlessCachesOutput {
         self.serverless_caches.as_deref().unwrap_or_default()
     }
     /// This page's items (`ServerlessCaches`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::ServerlessCache> {
+    pub fn into_page_items(self) -> Vec<crate::types::ServerlessCache> {
         self.serverless_caches.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeServerlessCachesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeServerlessCachesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
         writer.member("MaxResults", self.max_results.as_ref());
         writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeServerlessCaches&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeServerlessCachesInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeServerlessCaches",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeServerlessCachesInput) -> String {
+    QueryWriter::body("DescribeServerlessCaches", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeServerlessCachesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeServerlessCachesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "NextToken" => reader.read_into(&child, &mut out.next_token),
                 "ServerlessCaches" => {
@@ -123,28 +124,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeServerlessCachesOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeServerlessCaches` response: `<DescribeServerlessCachesResponse><DescribeServerlessCachesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeServerlessCachesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeServerlessCaches",
-    )?;
+) -> Result<QueryResponse<DescribeServerlessCachesOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeServerlessCaches")?;
     let output: DescribeServerlessCachesOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeServerlessCachesOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeServerlessCachesOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -162,7 +155,7 @@ pub enum DescribeServerlessCachesError {
     /// The service answered with [`crate::error::ServerlessCacheNotFoundFault`].
     ServerlessCacheNotFoundFault(crate::error::ServerlessCacheNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeServerlessCachesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -170,13 +163,13 @@ impl DescribeServerlessCachesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::ServerlessCacheNotFoundFault(error) => error,
@@ -185,23 +178,17 @@ impl DescribeServerlessCachesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeServerlessCachesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeServerlessCachesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::ServerlessCacheNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -210,26 +197,19 @@ impl ::querygen_runtime::query::OperationError for DescribeServerlessCachesError
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeServerlessCachesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeServerlessCachesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeServerlessCachesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeServerlessCachesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeServerlessCaches` response into [`DescribeServerlessCachesError`].
@@ -240,11 +220,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeServerlessCachesEr
 pub fn build_request(
     input: &DescribeServerlessCachesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -252,10 +229,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeServerlessCaches`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCachesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeServerlessCachesOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DescribeServerlessCachesOutput>,
     DescribeServerlessCachesError,
 > {
     let status = response.status().as_u16();
@@ -264,49 +241,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeServerlessCachesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeServerlessCachesInput,
     DescribeServerlessCachesOutput,
     DescribeServerlessCachesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeServerlessCaches",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeServerlessCaches` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCachesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeServerlessCachesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServerlessCachesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -318,81 +289,68 @@ impl DescribeServerlessCachesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeServerlessCachesOutput,
-        ::querygen_client::SdkError<DescribeServerlessCachesError>,
+        SdkError<DescribeServerlessCachesError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeServerlessCachesOutput>,
-        ::querygen_client::SdkError<DescribeServerlessCachesError>,
+    ) -> Result<
+        QueryResponse<DescribeServerlessCachesOutput>,
+        SdkError<DescribeServerlessCachesError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier for the serverless cache. If this parameter is specified, only information about that
     /// specific serverless cache is returned. Default: NULL
-    pub fn serverless_cache_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheName` member.
-    pub fn set_serverless_cache_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_name(input);
         self
     }
     /// The maximum number of records in the response. If more records exist than the specified max-records
     /// value, the next token is included in the response so that remaining results can be retrieved. The
     /// default is 50.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets or clears the `MaxResults` member.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// An optional marker returned from a prior request to support pagination of results from this
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by MaxResults.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeServerlessCachesInput,
     DescribeServerlessCachesOutput,
     crate::types::ServerlessCache,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeServerlessCachesInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeServerlessCachesInput,
-        size: i32|
-    { input.max_results = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeServerlessCachesInput, size: i32| {
+        input.max_results = Some(size)
+    }),
     items: DescribeServerlessCachesOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -400,31 +358,29 @@ impl DescribeServerlessCachesFluentBuilder {
     /// Pages through `DescribeServerlessCaches`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxResults` on every request. `items()` streams the `ServerlessCaches` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeServerlessCachesInput,
         DescribeServerlessCachesOutput,
         DescribeServerlessCachesError,
         crate::types::ServerlessCache,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeServerlessCachesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeServerlessCachesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.serverless_cache_name = node.member("ServerlessCacheName")?;
         out.max_results = node.member("MaxResults")?;
         out.next_token = node.member("NextToken")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeServerlessCachesOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeServerlessCachesOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("NextToken", self.next_token.as_ref());
         writer.list("ServerlessCaches", "member", self.serverless_caches.as_deref());
     }
@@ -433,10 +389,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeServerlessCachesOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeServerlessCachesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeServerlessCachesInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeServerlessCaches",
@@ -448,10 +401,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeServerlessCachesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeServerlessCaches",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -461,55 +414,43 @@ pub mod builders {
     /// A builder for [`DescribeServerlessCachesInput`](super::DescribeServerlessCachesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServerlessCachesInputBuilder {
-        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
-        pub(crate) max_results: ::std::option::Option<i32>,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_name: Option<String>,
+        pub(crate) max_results: Option<i32>,
+        pub(crate) next_token: Option<String>,
     }
     impl DescribeServerlessCachesInputBuilder {
         /// The identifier for the serverless cache. If this parameter is specified, only information about that
         /// specific serverless cache is returned. Default: NULL
-        pub fn serverless_cache_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.serverless_cache_name = ::std::option::Option::Some(input.into());
+        pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
+            self.serverless_cache_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheName` member.
-        pub fn set_serverless_cache_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
             self.serverless_cache_name = input;
             self
         }
         /// The maximum number of records in the response. If more records exist than the specified max-records
         /// value, the next token is included in the response so that remaining results can be retrieved. The
         /// default is 50.
-        pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_results = ::std::option::Option::Some(input.into());
+        pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+            self.max_results = Some(input.into());
             self
         }
         /// Sets or clears the `MaxResults` member.
-        pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
         }
         /// An optional marker returned from a prior request to support pagination of results from this
         /// operation. If this parameter is specified, the response includes only records beyond the marker, up
         /// to the value specified by MaxResults.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -527,27 +468,19 @@ pub mod builders {
     /// A builder for [`DescribeServerlessCachesOutput`](super::DescribeServerlessCachesOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServerlessCachesOutputBuilder {
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
-        pub(crate) serverless_caches: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ServerlessCache>,
-        >,
+        pub(crate) next_token: Option<String>,
+        pub(crate) serverless_caches: Option<Vec<crate::types::ServerlessCache>>,
     }
     impl DescribeServerlessCachesOutputBuilder {
         /// An optional marker returned from a prior request to support pagination of results from this
         /// operation. If this parameter is specified, the response includes only records beyond the marker, up
         /// to the value specified by MaxResults.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -556,17 +489,15 @@ pub mod builders {
         /// The serverless caches associated with a given description request.
         pub fn serverless_caches(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ServerlessCache>,
+            item: impl Into<crate::types::ServerlessCache>,
         ) -> Self {
-            self.serverless_caches
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.serverless_caches.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ServerlessCaches` member.
         pub fn set_serverless_caches(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ServerlessCache>>,
+            input: Option<Vec<crate::types::ServerlessCache>>,
         ) -> Self {
             self.serverless_caches = input;
             self

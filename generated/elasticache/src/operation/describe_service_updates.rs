@@ -10,6 +10,21 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`ServiceUpdateNotFoundFault`](crate::error::ServiceUpdateNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DescribeServiceUpdates` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeServiceUpdatesMessage`.
@@ -20,25 +35,23 @@
 pub struct DescribeServiceUpdatesInput {
     /// The unique ID of the service update
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_update_name: ::std::option::Option<::std::string::String>,
+    pub service_update_name: Option<String>,
     /// The status of the service update
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_update_status: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
-    >,
+    pub service_update_status: Option<Vec<crate::types::ServiceUpdateStatus>>,
     /// The maximum number of records to include in the response
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeServiceUpdatesInput {
     /// Creates a builder for [`DescribeServiceUpdatesInput`].
     pub fn builder() -> crate::operation::describe_service_updates::builders::DescribeServiceUpdatesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DescribeServiceUpdates` operation.
@@ -53,32 +66,27 @@ pub struct DescribeServiceUpdatesOutput {
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of service updates
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_updates: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ServiceUpdate>,
-    >,
+    pub service_updates: Option<Vec<crate::types::ServiceUpdate>>,
 }
 impl DescribeServiceUpdatesOutput {
     /// Creates a builder for [`DescribeServiceUpdatesOutput`].
     pub fn builder() -> crate::operation::describe_service_updates::builders::DescribeServiceUpdatesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeServiceUpdatesInput {
     /// `DescribeServiceUpdates` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeServiceUpdatesOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeServiceUpdatesOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -88,12 +96,12 @@ impl DescribeServiceUpdatesOutput {
         self.service_updates.as_deref().unwrap_or_default()
     }
     /// This page's items (`ServiceUpdates`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::ServiceUpdate> {
+    pub fn into_page_items(self) -> Vec<crate::types::ServiceUpdate> {
         self.service_updates.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeServiceUpdatesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeServiceUpdatesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ServiceUpdateName", self.service_update_name.as_ref());
         writer
             .list(
@@ -106,22 +114,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeServiceUpdatesInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeServiceUpdates&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeServiceUpdatesInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeServiceUpdates",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeServiceUpdatesInput) -> String {
+    QueryWriter::body("DescribeServiceUpdates", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeServiceUpdatesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeServiceUpdatesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "ServiceUpdates" => {
@@ -135,28 +134,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeServiceUpdatesOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeServiceUpdates` response: `<DescribeServiceUpdatesResponse><DescribeServiceUpdatesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeServiceUpdatesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeServiceUpdates",
-    )?;
+) -> Result<QueryResponse<DescribeServiceUpdatesOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeServiceUpdates")?;
     let output: DescribeServiceUpdatesOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeServiceUpdatesOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeServiceUpdatesOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -174,7 +165,7 @@ pub enum DescribeServiceUpdatesError {
     /// The service answered with [`crate::error::ServiceUpdateNotFoundFault`].
     ServiceUpdateNotFoundFault(crate::error::ServiceUpdateNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeServiceUpdatesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -182,13 +173,13 @@ impl DescribeServiceUpdatesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::ServiceUpdateNotFoundFault(error) => error,
@@ -197,23 +188,17 @@ impl DescribeServiceUpdatesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeServiceUpdatesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeServiceUpdatesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::ServiceUpdateNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -222,26 +207,19 @@ impl ::querygen_runtime::query::OperationError for DescribeServiceUpdatesError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeServiceUpdatesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeServiceUpdatesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeServiceUpdatesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeServiceUpdatesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeServiceUpdates` response into [`DescribeServiceUpdatesError`].
@@ -252,11 +230,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeServiceUpdatesErro
 pub fn build_request(
     input: &DescribeServiceUpdatesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -264,61 +239,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeServiceUpdates`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServiceUpdatesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeServiceUpdatesOutput>,
-    DescribeServiceUpdatesError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DescribeServiceUpdatesOutput>, DescribeServiceUpdatesError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeServiceUpdatesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeServiceUpdatesInput,
     DescribeServiceUpdatesOutput,
     DescribeServiceUpdatesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeServiceUpdates",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeServiceUpdates` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServiceUpdatesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeServiceUpdatesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServiceUpdatesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -330,35 +296,26 @@ impl DescribeServiceUpdatesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DescribeServiceUpdatesOutput,
-        ::querygen_client::SdkError<DescribeServiceUpdatesError>,
-    > {
+    ) -> Result<DescribeServiceUpdatesOutput, SdkError<DescribeServiceUpdatesError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeServiceUpdatesOutput>,
-        ::querygen_client::SdkError<DescribeServiceUpdatesError>,
+    ) -> Result<
+        QueryResponse<DescribeServiceUpdatesOutput>,
+        SdkError<DescribeServiceUpdatesError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The unique ID of the service update
-    pub fn service_update_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.service_update_name(input);
         self
     }
     /// Sets or clears the `ServiceUpdateName` member.
-    pub fn set_service_update_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_service_update_name(input);
         self
     }
@@ -367,7 +324,7 @@ impl DescribeServiceUpdatesFluentBuilder {
     /// The status of the service update
     pub fn service_update_status(
         mut self,
-        item: impl ::std::convert::Into<crate::types::ServiceUpdateStatus>,
+        item: impl Into<crate::types::ServiceUpdateStatus>,
     ) -> Self {
         self.inner = self.inner.service_update_status(item);
         self
@@ -375,51 +332,44 @@ impl DescribeServiceUpdatesFluentBuilder {
     /// Sets or clears the `ServiceUpdateStatus` member.
     pub fn set_service_update_status(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::ServiceUpdateStatus>>,
+        input: Option<Vec<crate::types::ServiceUpdateStatus>>,
     ) -> Self {
         self.inner = self.inner.set_service_update_status(input);
         self
     }
     /// The maximum number of records to include in the response
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeServiceUpdatesInput,
     DescribeServiceUpdatesOutput,
     crate::types::ServiceUpdate,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeServiceUpdatesInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeServiceUpdatesInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeServiceUpdatesInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeServiceUpdatesOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -427,32 +377,30 @@ impl DescribeServiceUpdatesFluentBuilder {
     /// Pages through `DescribeServiceUpdates`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `ServiceUpdates` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeServiceUpdatesInput,
         DescribeServiceUpdatesOutput,
         DescribeServiceUpdatesError,
         crate::types::ServiceUpdate,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeServiceUpdatesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeServiceUpdatesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.service_update_name = node.member("ServiceUpdateName")?;
         out.service_update_status = node.list("ServiceUpdateStatus", "member")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeServiceUpdatesOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeServiceUpdatesOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer.list("ServiceUpdates", "ServiceUpdate", self.service_updates.as_deref());
     }
@@ -461,10 +409,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeServiceUpdatesOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeServiceUpdatesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeServiceUpdatesInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DescribeServiceUpdates",
@@ -476,10 +421,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeServiceUpdatesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeServiceUpdates",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -489,27 +434,19 @@ pub mod builders {
     /// A builder for [`DescribeServiceUpdatesInput`](super::DescribeServiceUpdatesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServiceUpdatesInputBuilder {
-        pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
-        pub(crate) service_update_status: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
-        >,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) service_update_name: Option<String>,
+        pub(crate) service_update_status: Option<Vec<crate::types::ServiceUpdateStatus>>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeServiceUpdatesInputBuilder {
         /// The unique ID of the service update
-        pub fn service_update_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.service_update_name = ::std::option::Option::Some(input.into());
+        pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
+            self.service_update_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServiceUpdateName` member.
-        pub fn set_service_update_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
             self.service_update_name = input;
             self
         }
@@ -518,48 +455,38 @@ pub mod builders {
         /// The status of the service update
         pub fn service_update_status(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ServiceUpdateStatus>,
+            item: impl Into<crate::types::ServiceUpdateStatus>,
         ) -> Self {
-            self.service_update_status
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.service_update_status.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ServiceUpdateStatus` member.
         pub fn set_service_update_status(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
-            >,
+            input: Option<Vec<crate::types::ServiceUpdateStatus>>,
         ) -> Self {
             self.service_update_status = input;
             self
         }
         /// The maximum number of records to include in the response
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -578,27 +505,19 @@ pub mod builders {
     /// A builder for [`DescribeServiceUpdatesOutput`](super::DescribeServiceUpdatesOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServiceUpdatesOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) service_updates: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ServiceUpdate>,
-        >,
+        pub(crate) marker: Option<String>,
+        pub(crate) service_updates: Option<Vec<crate::types::ServiceUpdate>>,
     }
     impl DescribeServiceUpdatesOutputBuilder {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -607,17 +526,15 @@ pub mod builders {
         /// A list of service updates
         pub fn service_updates(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ServiceUpdate>,
+            item: impl Into<crate::types::ServiceUpdate>,
         ) -> Self {
-            self.service_updates
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.service_updates.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ServiceUpdates` member.
         pub fn set_service_updates(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ServiceUpdate>>,
+            input: Option<Vec<crate::types::ServiceUpdate>>,
         ) -> Self {
             self.service_updates = input;
             self

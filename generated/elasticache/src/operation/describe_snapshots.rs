@@ -15,6 +15,21 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`SnapshotNotFoundFault`](crate::error::SnapshotNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `DescribeSnapshotsMessage` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeSnapshotsMessage`.
@@ -26,25 +41,25 @@ pub struct DescribeSnapshotsInput {
     /// A user-supplied replication group identifier. If this parameter is specified, only snapshots
     /// associated with that specific replication group are described.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// A user-supplied cluster identifier. If this parameter is specified, only snapshots associated with
     /// that specific cluster are described.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+    pub cache_cluster_id: Option<String>,
     /// A user-supplied name of the snapshot. If this parameter is specified, only this snapshot are
     /// described.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_name: ::std::option::Option<::std::string::String>,
+    pub snapshot_name: Option<String>,
     /// If set to `system`, the output shows snapshots that were automatically created by ElastiCache. If
     /// set to `user` the output shows snapshots that were manually created. If omitted, the output shows
     /// both automatically and manually created snapshots.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_source: ::std::option::Option<::std::string::String>,
+    pub snapshot_source: Option<String>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
@@ -53,16 +68,16 @@ pub struct DescribeSnapshotsInput {
     ///
     /// Constraints: minimum 20; maximum 50.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// A Boolean value which if true, the node group (shard) configuration is included in the snapshot
     /// description.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub show_node_group_config: ::std::option::Option<bool>,
+    pub show_node_group_config: Option<bool>,
 }
 impl DescribeSnapshotsInput {
     /// Creates a builder for [`DescribeSnapshotsInput`].
     pub fn builder() -> crate::operation::describe_snapshots::builders::DescribeSnapshotsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of a `DescribeSnapshots` operation.
@@ -77,30 +92,27 @@ pub struct DescribeSnapshotsOutput {
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// A list of snapshots. Each item in the list contains detailed information about one snapshot.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshots: ::std::option::Option<::std::vec::Vec<crate::types::Snapshot>>,
+    pub snapshots: Option<Vec<crate::types::Snapshot>>,
 }
 impl DescribeSnapshotsOutput {
     /// Creates a builder for [`DescribeSnapshotsOutput`].
     pub fn builder() -> crate::operation::describe_snapshots::builders::DescribeSnapshotsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeSnapshotsInput {
     /// `DescribeSnapshots` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeSnapshotsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeSnapshotsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -110,12 +122,12 @@ impl DescribeSnapshotsOutput {
         self.snapshots.as_deref().unwrap_or_default()
     }
     /// This page's items (`Snapshots`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Snapshot> {
+    pub fn into_page_items(self) -> Vec<crate::types::Snapshot> {
         self.snapshots.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeSnapshotsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeSnapshotsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
         writer.member("SnapshotName", self.snapshot_name.as_ref());
@@ -126,20 +138,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeSnapshotsInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeSnapshots&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeSnapshotsInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeSnapshots",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeSnapshotsInput) -> String {
+    QueryWriter::body("DescribeSnapshots", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeSnapshotsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeSnapshotsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "Snapshots" => {
@@ -148,28 +153,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeSnapshotsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeSnapshots` response: `<DescribeSnapshotsResponse><DescribeSnapshotsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeSnapshotsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeSnapshots",
-    )?;
+) -> Result<QueryResponse<DescribeSnapshotsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeSnapshots")?;
     let output: DescribeSnapshotsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeSnapshotsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeSnapshotsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -189,7 +186,7 @@ pub enum DescribeSnapshotsError {
     /// The service answered with [`crate::error::SnapshotNotFoundFault`].
     SnapshotNotFoundFault(crate::error::SnapshotNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeSnapshotsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -197,13 +194,13 @@ impl DescribeSnapshotsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -213,24 +210,18 @@ impl DescribeSnapshotsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeSnapshotsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeSnapshotsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::SnapshotNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -240,26 +231,19 @@ impl ::querygen_runtime::query::OperationError for DescribeSnapshotsError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeSnapshotsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeSnapshotsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeSnapshotsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeSnapshotsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeSnapshots` response into [`DescribeSnapshotsError`].
@@ -270,11 +254,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeSnapshotsError {
 pub fn build_request(
     input: &DescribeSnapshotsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -282,61 +263,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeSnapshots`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeSnapshotsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeSnapshotsOutput>,
-    DescribeSnapshotsError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DescribeSnapshotsOutput>, DescribeSnapshotsError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeSnapshotsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeSnapshotsInput,
     DescribeSnapshotsOutput,
     DescribeSnapshotsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeSnapshots",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeSnapshots` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeSnapshotsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeSnapshotsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeSnapshotsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -348,106 +320,73 @@ impl DescribeSnapshotsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DescribeSnapshotsOutput,
-        ::querygen_client::SdkError<DescribeSnapshotsError>,
-    > {
+    ) -> Result<DescribeSnapshotsOutput, SdkError<DescribeSnapshotsError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeSnapshotsOutput>,
-        ::querygen_client::SdkError<DescribeSnapshotsError>,
+    ) -> Result<
+        QueryResponse<DescribeSnapshotsOutput>,
+        SdkError<DescribeSnapshotsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// A user-supplied replication group identifier. If this parameter is specified, only snapshots
     /// associated with that specific replication group are described.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
     /// A user-supplied cluster identifier. If this parameter is specified, only snapshots associated with
     /// that specific cluster are described.
-    pub fn cache_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
     }
     /// Sets or clears the `CacheClusterId` member.
-    pub fn set_cache_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_cluster_id(input);
         self
     }
     /// A user-supplied name of the snapshot. If this parameter is specified, only this snapshot are
     /// described.
-    pub fn snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_name(input);
         self
     }
     /// Sets or clears the `SnapshotName` member.
-    pub fn set_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_name(input);
         self
     }
     /// If set to `system`, the output shows snapshots that were automatically created by ElastiCache. If
     /// set to `user` the output shows snapshots that were manually created. If omitted, the output shows
     /// both automatically and manually created snapshots.
-    pub fn snapshot_source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_source(input);
         self
     }
     /// Sets or clears the `SnapshotSource` member.
-    pub fn set_snapshot_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_source(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_source(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -458,44 +397,37 @@ impl DescribeSnapshotsFluentBuilder {
     /// Default: 50
     ///
     /// Constraints: minimum 20; maximum 50.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// A Boolean value which if true, the node group (shard) configuration is included in the snapshot
     /// description.
-    pub fn show_node_group_config(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn show_node_group_config(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.show_node_group_config(input);
         self
     }
     /// Sets or clears the `ShowNodeGroupConfig` member.
-    pub fn set_show_node_group_config(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_show_node_group_config(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_show_node_group_config(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeSnapshotsInput,
     DescribeSnapshotsOutput,
     crate::types::Snapshot,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeSnapshotsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeSnapshotsInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeSnapshotsInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeSnapshotsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -503,21 +435,19 @@ impl DescribeSnapshotsFluentBuilder {
     /// Pages through `DescribeSnapshots`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `Snapshots` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeSnapshotsInput,
         DescribeSnapshotsOutput,
         DescribeSnapshotsError,
         crate::types::Snapshot,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeSnapshotsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeSnapshotsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.cache_cluster_id = node.member("CacheClusterId")?;
@@ -526,35 +456,27 @@ impl ::querygen_runtime::server::ReadQuery for DescribeSnapshotsInput {
         out.marker = node.member("Marker")?;
         out.max_records = node.member("MaxRecords")?;
         out.show_node_group_config = node.member("ShowNodeGroupConfig")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeSnapshotsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeSnapshotsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer.list("Snapshots", "Snapshot", self.snapshots.as_deref());
     }
 }
 /// Server side: parses the request body of `DescribeSnapshots` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    DescribeSnapshotsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<DescribeSnapshotsInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DescribeSnapshots", "2015-02-02")
 }
 /// Server side: the `<DescribeSnapshotsResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &DescribeSnapshotsOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &DescribeSnapshotsOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "DescribeSnapshots",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -564,99 +486,69 @@ pub mod builders {
     /// A builder for [`DescribeSnapshotsInput`](super::DescribeSnapshotsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeSnapshotsInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) snapshot_name: ::std::option::Option<::std::string::String>,
-        pub(crate) snapshot_source: ::std::option::Option<::std::string::String>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) show_node_group_config: ::std::option::Option<bool>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) cache_cluster_id: Option<String>,
+        pub(crate) snapshot_name: Option<String>,
+        pub(crate) snapshot_source: Option<String>,
+        pub(crate) marker: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) show_node_group_config: Option<bool>,
     }
     impl DescribeSnapshotsInputBuilder {
         /// A user-supplied replication group identifier. If this parameter is specified, only snapshots
         /// associated with that specific replication group are described.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
         /// A user-supplied cluster identifier. If this parameter is specified, only snapshots associated with
         /// that specific cluster are described.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.cache_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
             self.cache_cluster_id = input;
             self
         }
         /// A user-supplied name of the snapshot. If this parameter is specified, only this snapshot are
         /// described.
-        pub fn snapshot_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_name = ::std::option::Option::Some(input.into());
+        pub fn snapshot_name(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotName` member.
-        pub fn set_snapshot_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_name(mut self, input: Option<String>) -> Self {
             self.snapshot_name = input;
             self
         }
         /// If set to `system`, the output shows snapshots that were automatically created by ElastiCache. If
         /// set to `user` the output shows snapshots that were manually created. If omitted, the output shows
         /// both automatically and manually created snapshots.
-        pub fn snapshot_source(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_source = ::std::option::Option::Some(input.into());
+        pub fn snapshot_source(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_source = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotSource` member.
-        pub fn set_snapshot_source(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_source(mut self, input: Option<String>) -> Self {
             self.snapshot_source = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -667,29 +559,23 @@ pub mod builders {
         /// Default: 50
         ///
         /// Constraints: minimum 20; maximum 50.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// A Boolean value which if true, the node group (shard) configuration is included in the snapshot
         /// description.
-        pub fn show_node_group_config(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.show_node_group_config = ::std::option::Option::Some(input.into());
+        pub fn show_node_group_config(mut self, input: impl Into<bool>) -> Self {
+            self.show_node_group_config = Some(input.into());
             self
         }
         /// Sets or clears the `ShowNodeGroupConfig` member.
-        pub fn set_show_node_group_config(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_show_node_group_config(mut self, input: Option<bool>) -> Self {
             self.show_node_group_config = input;
             self
         }
@@ -711,44 +597,33 @@ pub mod builders {
     /// A builder for [`DescribeSnapshotsOutput`](super::DescribeSnapshotsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeSnapshotsOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) snapshots: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Snapshot>,
-        >,
+        pub(crate) marker: Option<String>,
+        pub(crate) snapshots: Option<Vec<crate::types::Snapshot>>,
     }
     impl DescribeSnapshotsOutputBuilder {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// Appends one item to the `Snapshots` member.
         ///
         /// A list of snapshots. Each item in the list contains detailed information about one snapshot.
-        pub fn snapshots(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Snapshot>,
-        ) -> Self {
-            self.snapshots.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn snapshots(mut self, item: impl Into<crate::types::Snapshot>) -> Self {
+            self.snapshots.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Snapshots` member.
         pub fn set_snapshots(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Snapshot>>,
+            input: Option<Vec<crate::types::Snapshot>>,
         ) -> Self {
             self.snapshots = input;
             self

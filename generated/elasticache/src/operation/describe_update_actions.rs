@@ -9,6 +9,21 @@
 //!
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DescribeUpdateActions` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeUpdateActionsMessage`.
@@ -19,47 +34,41 @@
 pub struct DescribeUpdateActionsInput {
     /// The unique ID of the service update
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_update_name: ::std::option::Option<::std::string::String>,
+    pub service_update_name: Option<String>,
     /// The replication group IDs
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub replication_group_ids: Option<Vec<String>>,
     /// The cache cluster IDs
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub cache_cluster_ids: Option<Vec<String>>,
     /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The status of the service update
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_update_status: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
-    >,
+    pub service_update_status: Option<Vec<crate::types::ServiceUpdateStatus>>,
     /// The range of time specified to search for service updates that are in available status
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_update_time_range: ::std::option::Option<crate::types::TimeRangeFilter>,
+    pub service_update_time_range: Option<crate::types::TimeRangeFilter>,
     /// The status of the update action.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub update_action_status: ::std::option::Option<
-        ::std::vec::Vec<crate::types::UpdateActionStatus>,
-    >,
+    pub update_action_status: Option<Vec<crate::types::UpdateActionStatus>>,
     /// Dictates whether to include node level update status in the response
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub show_node_level_update_status: ::std::option::Option<bool>,
+    pub show_node_level_update_status: Option<bool>,
     /// The maximum number of records to include in the response
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeUpdateActionsInput {
     /// Creates a builder for [`DescribeUpdateActionsInput`].
     pub fn builder() -> crate::operation::describe_update_actions::builders::DescribeUpdateActionsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DescribeUpdateActions` operation.
@@ -74,32 +83,27 @@ pub struct DescribeUpdateActionsOutput {
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// Returns a list of update actions
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub update_actions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::UpdateAction>,
-    >,
+    pub update_actions: Option<Vec<crate::types::UpdateAction>>,
 }
 impl DescribeUpdateActionsOutput {
     /// Creates a builder for [`DescribeUpdateActionsOutput`].
     pub fn builder() -> crate::operation::describe_update_actions::builders::DescribeUpdateActionsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeUpdateActionsInput {
     /// `DescribeUpdateActions` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeUpdateActionsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeUpdateActionsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -109,12 +113,12 @@ impl DescribeUpdateActionsOutput {
         self.update_actions.as_deref().unwrap_or_default()
     }
     /// This page's items (`UpdateActions`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::UpdateAction> {
+    pub fn into_page_items(self) -> Vec<crate::types::UpdateAction> {
         self.update_actions.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeUpdateActionsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeUpdateActionsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ServiceUpdateName", self.service_update_name.as_ref());
         writer
             .list(
@@ -143,22 +147,13 @@ impl ::querygen_runtime::query::WriteQuery for DescribeUpdateActionsInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeUpdateActions&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeUpdateActionsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeUpdateActions",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeUpdateActionsInput) -> String {
+    QueryWriter::body("DescribeUpdateActions", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeUpdateActionsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeUpdateActionsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 "UpdateActions" => {
@@ -168,28 +163,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeUpdateActionsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeUpdateActions` response: `<DescribeUpdateActionsResponse><DescribeUpdateActionsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeUpdateActionsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeUpdateActions",
-    )?;
+) -> Result<QueryResponse<DescribeUpdateActionsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeUpdateActions")?;
     let output: DescribeUpdateActionsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeUpdateActionsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeUpdateActionsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -205,7 +192,7 @@ pub enum DescribeUpdateActionsError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeUpdateActionsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -213,13 +200,13 @@ impl DescribeUpdateActionsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::Unhandled(error) => &**error,
@@ -227,22 +214,16 @@ impl DescribeUpdateActionsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeUpdateActionsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeUpdateActionsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -250,26 +231,19 @@ impl ::querygen_runtime::query::OperationError for DescribeUpdateActionsError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeUpdateActionsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeUpdateActionsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeUpdateActionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeUpdateActionsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeUpdateActions` response into [`DescribeUpdateActionsError`].
@@ -280,11 +254,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeUpdateActionsError
 pub fn build_request(
     input: &DescribeUpdateActionsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -292,61 +263,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeUpdateActions`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUpdateActionsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeUpdateActionsOutput>,
-    DescribeUpdateActionsError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DescribeUpdateActionsOutput>, DescribeUpdateActionsError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeUpdateActionsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeUpdateActionsInput,
     DescribeUpdateActionsOutput,
     DescribeUpdateActionsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeUpdateActions",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeUpdateActions` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUpdateActionsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeUpdateActionsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeUpdateActionsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -358,87 +320,60 @@ impl DescribeUpdateActionsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DescribeUpdateActionsOutput,
-        ::querygen_client::SdkError<DescribeUpdateActionsError>,
-    > {
+    ) -> Result<DescribeUpdateActionsOutput, SdkError<DescribeUpdateActionsError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeUpdateActionsOutput>,
-        ::querygen_client::SdkError<DescribeUpdateActionsError>,
+    ) -> Result<
+        QueryResponse<DescribeUpdateActionsOutput>,
+        SdkError<DescribeUpdateActionsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The unique ID of the service update
-    pub fn service_update_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.service_update_name(input);
         self
     }
     /// Sets or clears the `ServiceUpdateName` member.
-    pub fn set_service_update_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_service_update_name(input);
         self
     }
     /// Appends one item to the `ReplicationGroupIds` member.
     ///
     /// The replication group IDs
-    pub fn replication_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_ids(item);
         self
     }
     /// Sets or clears the `ReplicationGroupIds` member.
-    pub fn set_replication_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_replication_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_replication_group_ids(input);
         self
     }
     /// Appends one item to the `CacheClusterIds` member.
     ///
     /// The cache cluster IDs
-    pub fn cache_cluster_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_ids(item);
         self
     }
     /// Sets or clears the `CacheClusterIds` member.
-    pub fn set_cache_cluster_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_cache_cluster_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_cache_cluster_ids(input);
         self
     }
     /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -447,7 +382,7 @@ impl DescribeUpdateActionsFluentBuilder {
     /// The status of the service update
     pub fn service_update_status(
         mut self,
-        item: impl ::std::convert::Into<crate::types::ServiceUpdateStatus>,
+        item: impl Into<crate::types::ServiceUpdateStatus>,
     ) -> Self {
         self.inner = self.inner.service_update_status(item);
         self
@@ -455,7 +390,7 @@ impl DescribeUpdateActionsFluentBuilder {
     /// Sets or clears the `ServiceUpdateStatus` member.
     pub fn set_service_update_status(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::ServiceUpdateStatus>>,
+        input: Option<Vec<crate::types::ServiceUpdateStatus>>,
     ) -> Self {
         self.inner = self.inner.set_service_update_status(input);
         self
@@ -463,7 +398,7 @@ impl DescribeUpdateActionsFluentBuilder {
     /// The range of time specified to search for service updates that are in available status
     pub fn service_update_time_range(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TimeRangeFilter>,
+        input: impl Into<crate::types::TimeRangeFilter>,
     ) -> Self {
         self.inner = self.inner.service_update_time_range(input);
         self
@@ -471,7 +406,7 @@ impl DescribeUpdateActionsFluentBuilder {
     /// Sets or clears the `ServiceUpdateTimeRange` member.
     pub fn set_service_update_time_range(
         mut self,
-        input: ::std::option::Option<crate::types::TimeRangeFilter>,
+        input: Option<crate::types::TimeRangeFilter>,
     ) -> Self {
         self.inner = self.inner.set_service_update_time_range(input);
         self
@@ -481,7 +416,7 @@ impl DescribeUpdateActionsFluentBuilder {
     /// The status of the update action.
     pub fn update_action_status(
         mut self,
-        item: impl ::std::convert::Into<crate::types::UpdateActionStatus>,
+        item: impl Into<crate::types::UpdateActionStatus>,
     ) -> Self {
         self.inner = self.inner.update_action_status(item);
         self
@@ -489,67 +424,54 @@ impl DescribeUpdateActionsFluentBuilder {
     /// Sets or clears the `UpdateActionStatus` member.
     pub fn set_update_action_status(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::UpdateActionStatus>>,
+        input: Option<Vec<crate::types::UpdateActionStatus>>,
     ) -> Self {
         self.inner = self.inner.set_update_action_status(input);
         self
     }
     /// Dictates whether to include node level update status in the response
-    pub fn show_node_level_update_status(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn show_node_level_update_status(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.show_node_level_update_status(input);
         self
     }
     /// Sets or clears the `ShowNodeLevelUpdateStatus` member.
-    pub fn set_show_node_level_update_status(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_show_node_level_update_status(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_show_node_level_update_status(input);
         self
     }
     /// The maximum number of records to include in the response
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeUpdateActionsInput,
     DescribeUpdateActionsOutput,
     crate::types::UpdateAction,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeUpdateActionsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeUpdateActionsInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeUpdateActionsInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeUpdateActionsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -557,21 +479,19 @@ impl DescribeUpdateActionsFluentBuilder {
     /// Pages through `DescribeUpdateActions`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `UpdateActions` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeUpdateActionsInput,
         DescribeUpdateActionsOutput,
         DescribeUpdateActionsError,
         crate::types::UpdateAction,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeUpdateActionsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeUpdateActionsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.service_update_name = node.member("ServiceUpdateName")?;
         out.replication_group_ids = node.list("ReplicationGroupIds", "member")?;
@@ -583,12 +503,12 @@ impl ::querygen_runtime::server::ReadQuery for DescribeUpdateActionsInput {
         out.show_node_level_update_status = node.member("ShowNodeLevelUpdateStatus")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeUpdateActionsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeUpdateActionsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Marker", self.marker.as_ref());
         writer.list("UpdateActions", "UpdateAction", self.update_actions.as_deref());
     }
@@ -597,10 +517,7 @@ impl ::querygen_runtime::server::WriteXml for DescribeUpdateActionsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeUpdateActionsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DescribeUpdateActionsInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DescribeUpdateActions", "2015-02-02")
 }
 /// Server side: the `<DescribeUpdateActionsResponse>` document for `output`.
@@ -608,10 +525,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeUpdateActionsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeUpdateActions",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -621,97 +538,59 @@ pub mod builders {
     /// A builder for [`DescribeUpdateActionsInput`](super::DescribeUpdateActionsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUpdateActionsInputBuilder {
-        pub(crate) service_update_name: ::std::option::Option<::std::string::String>,
-        pub(crate) replication_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) cache_cluster_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) service_update_status: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
-        >,
-        pub(crate) service_update_time_range: ::std::option::Option<
-            crate::types::TimeRangeFilter,
-        >,
-        pub(crate) update_action_status: ::std::option::Option<
-            ::std::vec::Vec<crate::types::UpdateActionStatus>,
-        >,
-        pub(crate) show_node_level_update_status: ::std::option::Option<bool>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) service_update_name: Option<String>,
+        pub(crate) replication_group_ids: Option<Vec<String>>,
+        pub(crate) cache_cluster_ids: Option<Vec<String>>,
+        pub(crate) engine: Option<String>,
+        pub(crate) service_update_status: Option<Vec<crate::types::ServiceUpdateStatus>>,
+        pub(crate) service_update_time_range: Option<crate::types::TimeRangeFilter>,
+        pub(crate) update_action_status: Option<Vec<crate::types::UpdateActionStatus>>,
+        pub(crate) show_node_level_update_status: Option<bool>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeUpdateActionsInputBuilder {
         /// The unique ID of the service update
-        pub fn service_update_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.service_update_name = ::std::option::Option::Some(input.into());
+        pub fn service_update_name(mut self, input: impl Into<String>) -> Self {
+            self.service_update_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServiceUpdateName` member.
-        pub fn set_service_update_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_service_update_name(mut self, input: Option<String>) -> Self {
             self.service_update_name = input;
             self
         }
         /// Appends one item to the `ReplicationGroupIds` member.
         ///
         /// The replication group IDs
-        pub fn replication_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn replication_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.replication_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ReplicationGroupIds` member.
-        pub fn set_replication_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_replication_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.replication_group_ids = input;
             self
         }
         /// Appends one item to the `CacheClusterIds` member.
         ///
         /// The cache cluster IDs
-        pub fn cache_cluster_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn cache_cluster_ids(mut self, item: impl Into<String>) -> Self {
+            self.cache_cluster_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `CacheClusterIds` member.
-        pub fn set_cache_cluster_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_cache_cluster_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.cache_cluster_ids = input;
             self
         }
         /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
@@ -720,19 +599,15 @@ pub mod builders {
         /// The status of the service update
         pub fn service_update_status(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ServiceUpdateStatus>,
+            item: impl Into<crate::types::ServiceUpdateStatus>,
         ) -> Self {
-            self.service_update_status
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.service_update_status.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ServiceUpdateStatus` member.
         pub fn set_service_update_status(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
-            >,
+            input: Option<Vec<crate::types::ServiceUpdateStatus>>,
         ) -> Self {
             self.service_update_status = input;
             self
@@ -740,15 +615,15 @@ pub mod builders {
         /// The range of time specified to search for service updates that are in available status
         pub fn service_update_time_range(
             mut self,
-            input: impl ::std::convert::Into<crate::types::TimeRangeFilter>,
+            input: impl Into<crate::types::TimeRangeFilter>,
         ) -> Self {
-            self.service_update_time_range = ::std::option::Option::Some(input.into());
+            self.service_update_time_range = Some(input.into());
             self
         }
         /// Sets or clears the `ServiceUpdateTimeRange` member.
         pub fn set_service_update_time_range(
             mut self,
-            input: ::std::option::Option<crate::types::TimeRangeFilter>,
+            input: Option<crate::types::TimeRangeFilter>,
         ) -> Self {
             self.service_update_time_range = input;
             self
@@ -758,66 +633,48 @@ pub mod builders {
         /// The status of the update action.
         pub fn update_action_status(
             mut self,
-            item: impl ::std::convert::Into<crate::types::UpdateActionStatus>,
+            item: impl Into<crate::types::UpdateActionStatus>,
         ) -> Self {
-            self.update_action_status
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.update_action_status.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UpdateActionStatus` member.
         pub fn set_update_action_status(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::UpdateActionStatus>,
-            >,
+            input: Option<Vec<crate::types::UpdateActionStatus>>,
         ) -> Self {
             self.update_action_status = input;
             self
         }
         /// Dictates whether to include node level update status in the response
-        pub fn show_node_level_update_status(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.show_node_level_update_status = ::std::option::Option::Some(
-                input.into(),
-            );
+        pub fn show_node_level_update_status(mut self, input: impl Into<bool>) -> Self {
+            self.show_node_level_update_status = Some(input.into());
             self
         }
         /// Sets or clears the `ShowNodeLevelUpdateStatus` member.
-        pub fn set_show_node_level_update_status(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_show_node_level_update_status(mut self, input: Option<bool>) -> Self {
             self.show_node_level_update_status = input;
             self
         }
         /// The maximum number of records to include in the response
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -842,27 +699,19 @@ pub mod builders {
     /// A builder for [`DescribeUpdateActionsOutput`](super::DescribeUpdateActionsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUpdateActionsOutputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) update_actions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::UpdateAction>,
-        >,
+        pub(crate) marker: Option<String>,
+        pub(crate) update_actions: Option<Vec<crate::types::UpdateAction>>,
     }
     impl DescribeUpdateActionsOutputBuilder {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -871,17 +720,15 @@ pub mod builders {
         /// Returns a list of update actions
         pub fn update_actions(
             mut self,
-            item: impl ::std::convert::Into<crate::types::UpdateAction>,
+            item: impl Into<crate::types::UpdateAction>,
         ) -> Self {
-            self.update_actions
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.update_actions.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UpdateActions` member.
         pub fn set_update_actions(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::UpdateAction>>,
+            input: Option<Vec<crate::types::UpdateAction>>,
         ) -> Self {
             self.update_actions = input;
             self

@@ -10,6 +10,21 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
 //! - [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DescribeUserGroups` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeUserGroupsMessage`.
@@ -20,22 +35,22 @@
 pub struct DescribeUserGroupsInput {
     /// The ID of the user group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_id: ::std::option::Option<::std::string::String>,
+    pub user_group_id: Option<String>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// MaxRecords value, a marker is included in the response so that the remaining results can be
     /// retrieved.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords. \>
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeUserGroupsInput {
     /// Creates a builder for [`DescribeUserGroupsInput`].
     pub fn builder() -> crate::operation::describe_user_groups::builders::DescribeUserGroupsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DescribeUserGroups` operation.
@@ -48,32 +63,29 @@ impl DescribeUserGroupsInput {
 pub struct DescribeUserGroupsOutput {
     /// Returns a list of user groups.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_groups: ::std::option::Option<::std::vec::Vec<crate::types::UserGroup>>,
+    pub user_groups: Option<Vec<crate::types::UserGroup>>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords.\>
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeUserGroupsOutput {
     /// Creates a builder for [`DescribeUserGroupsOutput`].
     pub fn builder() -> crate::operation::describe_user_groups::builders::DescribeUserGroupsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeUserGroupsInput {
     /// `DescribeUserGroups` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeUserGroupsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeUserGroupsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -83,32 +95,25 @@ impl DescribeUserGroupsOutput {
         self.user_groups.as_deref().unwrap_or_default()
     }
     /// This page's items (`UserGroups`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::UserGroup> {
+    pub fn into_page_items(self) -> Vec<crate::types::UserGroup> {
         self.user_groups.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeUserGroupsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeUserGroupsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("UserGroupId", self.user_group_id.as_ref());
         writer.member("MaxRecords", self.max_records.as_ref());
         writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeUserGroups&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeUserGroupsInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DescribeUserGroups",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DescribeUserGroupsInput) -> String {
+    QueryWriter::body("DescribeUserGroups", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeUserGroupsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeUserGroupsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserGroups" => {
                     reader.read_list_into(&child, "member", &mut out.user_groups)
@@ -117,28 +122,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeUserGroupsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeUserGroups` response: `<DescribeUserGroupsResponse><DescribeUserGroupsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeUserGroupsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeUserGroups",
-    )?;
+) -> Result<QueryResponse<DescribeUserGroupsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeUserGroups")?;
     let output: DescribeUserGroupsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeUserGroupsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeUserGroupsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -156,7 +153,7 @@ pub enum DescribeUserGroupsError {
     /// The service answered with [`crate::error::UserGroupNotFoundFault`].
     UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeUserGroupsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -164,13 +161,13 @@ impl DescribeUserGroupsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::ServiceLinkedRoleNotFoundFault(error) => error,
             Self::UserGroupNotFoundFault(error) => error,
@@ -179,23 +176,17 @@ impl DescribeUserGroupsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeUserGroupsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeUserGroupsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
             .or_else(|| error.read(Self::UserGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::ServiceLinkedRoleNotFoundFault(error) => error,
@@ -204,26 +195,19 @@ impl ::querygen_runtime::query::OperationError for DescribeUserGroupsError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeUserGroupsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeUserGroupsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeUserGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeUserGroupsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeUserGroups` response into [`DescribeUserGroupsError`].
@@ -234,11 +218,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeUserGroupsError {
 pub fn build_request(
     input: &DescribeUserGroupsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -246,61 +227,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeUserGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUserGroupsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeUserGroupsOutput>,
-    DescribeUserGroupsError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DescribeUserGroupsOutput>, DescribeUserGroupsError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeUserGroupsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeUserGroupsInput,
     DescribeUserGroupsOutput,
     DescribeUserGroupsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeUserGroups",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeUserGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUserGroupsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeUserGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeUserGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -312,80 +284,64 @@ impl DescribeUserGroupsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DescribeUserGroupsOutput,
-        ::querygen_client::SdkError<DescribeUserGroupsError>,
-    > {
+    ) -> Result<DescribeUserGroupsOutput, SdkError<DescribeUserGroupsError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeUserGroupsOutput>,
-        ::querygen_client::SdkError<DescribeUserGroupsError>,
+    ) -> Result<
+        QueryResponse<DescribeUserGroupsOutput>,
+        SdkError<DescribeUserGroupsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the user group.
-    pub fn user_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.user_group_id(input);
         self
     }
     /// Sets or clears the `UserGroupId` member.
-    pub fn set_user_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_user_group_id(input);
         self
     }
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// MaxRecords value, a marker is included in the response so that the remaining results can be
     /// retrieved.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords. \>
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeUserGroupsInput,
     DescribeUserGroupsOutput,
     crate::types::UserGroup,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeUserGroupsInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeUserGroupsInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeUserGroupsInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeUserGroupsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -393,43 +349,36 @@ impl DescribeUserGroupsFluentBuilder {
     /// Pages through `DescribeUserGroups`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `UserGroups` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeUserGroupsInput,
         DescribeUserGroupsOutput,
         DescribeUserGroupsError,
         crate::types::UserGroup,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeUserGroupsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeUserGroupsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.user_group_id = node.member("UserGroupId")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeUserGroupsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeUserGroupsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("UserGroups", "member", self.user_groups.as_deref());
         writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Server side: parses the request body of `DescribeUserGroups` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    DescribeUserGroupsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<DescribeUserGroupsInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DescribeUserGroups", "2015-02-02")
 }
 /// Server side: the `<DescribeUserGroupsResponse>` document for `output`.
@@ -437,10 +386,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DescribeUserGroupsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DescribeUserGroups",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -450,54 +399,42 @@ pub mod builders {
     /// A builder for [`DescribeUserGroupsInput`](super::DescribeUserGroupsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUserGroupsInputBuilder {
-        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) user_group_id: Option<String>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeUserGroupsInputBuilder {
         /// The ID of the user group.
-        pub fn user_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_id = ::std::option::Option::Some(input.into());
+        pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
+            self.user_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserGroupId` member.
-        pub fn set_user_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
             self.user_group_id = input;
             self
         }
         /// The maximum number of records to include in the response. If more records exist than the specified
         /// MaxRecords value, a marker is included in the response so that the remaining results can be
         /// retrieved.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by MaxRecords. \>
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -515,26 +452,21 @@ pub mod builders {
     /// A builder for [`DescribeUserGroupsOutput`](super::DescribeUserGroupsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUserGroupsOutputBuilder {
-        pub(crate) user_groups: ::std::option::Option<
-            ::std::vec::Vec<crate::types::UserGroup>,
-        >,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) user_groups: Option<Vec<crate::types::UserGroup>>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeUserGroupsOutputBuilder {
         /// Appends one item to the `UserGroups` member.
         ///
         /// Returns a list of user groups.
-        pub fn user_groups(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::UserGroup>,
-        ) -> Self {
-            self.user_groups.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn user_groups(mut self, item: impl Into<crate::types::UserGroup>) -> Self {
+            self.user_groups.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserGroups` member.
         pub fn set_user_groups(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::UserGroup>>,
+            input: Option<Vec<crate::types::UserGroup>>,
         ) -> Self {
             self.user_groups = input;
             self
@@ -542,18 +474,12 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by MaxRecords.\>
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }

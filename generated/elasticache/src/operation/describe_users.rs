@@ -10,6 +10,21 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
 //! - [`UserNotFoundFault`](crate::error::UserNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DescribeUsers` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DescribeUsersMessage`.
@@ -20,28 +35,28 @@
 pub struct DescribeUsersInput {
     /// The engine.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The ID of the user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// Filter to determine the list of User IDs to return.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub filters: ::std::option::Option<::std::vec::Vec<crate::types::Filter>>,
+    pub filters: Option<Vec<crate::types::Filter>>,
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// MaxRecords value, a marker is included in the response so that the remaining results can be
     /// retrieved.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords. \>
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeUsersInput {
     /// Creates a builder for [`DescribeUsersInput`].
     pub fn builder() -> crate::operation::describe_users::builders::DescribeUsersInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DescribeUsers` operation.
@@ -54,32 +69,29 @@ impl DescribeUsersInput {
 pub struct DescribeUsersOutput {
     /// A list of users.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub users: ::std::option::Option<::std::vec::Vec<crate::types::User>>,
+    pub users: Option<Vec<crate::types::User>>,
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords. \>
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 impl DescribeUsersOutput {
     /// Creates a builder for [`DescribeUsersOutput`].
     pub fn builder() -> crate::operation::describe_users::builders::DescribeUsersOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl DescribeUsersInput {
     /// `DescribeUsers` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &DescribeUsersOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &DescribeUsersOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -89,12 +101,12 @@ impl DescribeUsersOutput {
         self.users.as_deref().unwrap_or_default()
     }
     /// This page's items (`Users`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::User> {
+    pub fn into_page_items(self) -> Vec<crate::types::User> {
         self.users.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeUsersInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeUsersInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("Engine", self.engine.as_ref());
         writer.member("UserId", self.user_id.as_ref());
         writer.list("Filters", "member", self.filters.as_deref());
@@ -103,44 +115,33 @@ impl ::querygen_runtime::query::WriteQuery for DescribeUsersInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeUsers&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeUsersInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("DescribeUsers", "2015-02-02", input)
+pub fn serialize_query_body(input: &DescribeUsersInput) -> String {
+    QueryWriter::body("DescribeUsers", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeUsersOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DescribeUsersOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Users" => reader.read_list_into(&child, "member", &mut out.users),
                 "Marker" => reader.read_into(&child, &mut out.marker),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeUsers` response: `<DescribeUsersResponse><DescribeUsersResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeUsersOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeUsers",
-    )?;
+) -> Result<QueryResponse<DescribeUsersOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeUsers")?;
     let output: DescribeUsersOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeUsersOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeUsersOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -158,7 +159,7 @@ pub enum DescribeUsersError {
     /// The service answered with [`crate::error::UserNotFoundFault`].
     UserNotFoundFault(crate::error::UserNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeUsersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -166,13 +167,13 @@ impl DescribeUsersError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::ServiceLinkedRoleNotFoundFault(error) => error,
             Self::UserNotFoundFault(error) => error,
@@ -181,23 +182,17 @@ impl DescribeUsersError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeUsersError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DescribeUsersError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
             .or_else(|| error.read(Self::UserNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::ServiceLinkedRoleNotFoundFault(error) => error,
@@ -206,26 +201,19 @@ impl ::querygen_runtime::query::OperationError for DescribeUsersError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeUsersError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeUsersError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeUsersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeUsersError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeUsers` response into [`DescribeUsersError`].
@@ -236,11 +224,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeUsersError {
 pub fn build_request(
     input: &DescribeUsersInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -248,61 +233,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeUsers`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUsersError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeUsersOutput>,
-    DescribeUsersError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DescribeUsersOutput>, DescribeUsersError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeUsersError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DescribeUsersInput,
     DescribeUsersOutput,
     DescribeUsersError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DescribeUsers",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DescribeUsers` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUsersFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DescribeUsersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeUsersFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -314,114 +290,83 @@ impl DescribeUsersFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DescribeUsersOutput,
-        ::querygen_client::SdkError<DescribeUsersError>,
-    > {
+    ) -> Result<DescribeUsersOutput, SdkError<DescribeUsersError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeUsersOutput>,
-        ::querygen_client::SdkError<DescribeUsersError>,
-    > {
+    ) -> Result<QueryResponse<DescribeUsersOutput>, SdkError<DescribeUsersError>> {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// The engine.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
     /// The ID of the user.
-    pub fn user_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.user_id(input);
         self
     }
     /// Sets or clears the `UserId` member.
-    pub fn set_user_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_user_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_user_id(input);
         self
     }
     /// Appends one item to the `Filters` member.
     ///
     /// Filter to determine the list of User IDs to return.
-    pub fn filters(
-        mut self,
-        item: impl ::std::convert::Into<crate::types::Filter>,
-    ) -> Self {
+    pub fn filters(mut self, item: impl Into<crate::types::Filter>) -> Self {
         self.inner = self.inner.filters(item);
         self
     }
     /// Sets or clears the `Filters` member.
-    pub fn set_filters(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Filter>>,
-    ) -> Self {
+    pub fn set_filters(mut self, input: Option<Vec<crate::types::Filter>>) -> Self {
         self.inner = self.inner.set_filters(input);
         self
     }
     /// The maximum number of records to include in the response. If more records exist than the specified
     /// MaxRecords value, a marker is included in the response so that the remaining results can be
     /// retrieved.
-    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
     }
     /// Sets or clears the `MaxRecords` member.
-    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_records(input);
         self
     }
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords. \>
-    pub fn marker(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn marker(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     DescribeUsersInput,
     DescribeUsersOutput,
     crate::types::User,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: DescribeUsersInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut DescribeUsersInput,
-        size: i32|
-    { input.max_records = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut DescribeUsersInput, size: i32| {
+        input.max_records = Some(size)
+    }),
     items: DescribeUsersOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -429,53 +374,46 @@ impl DescribeUsersFluentBuilder {
     /// Pages through `DescribeUsers`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `Users` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         DescribeUsersInput,
         DescribeUsersOutput,
         DescribeUsersError,
         crate::types::User,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeUsersInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeUsersInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.engine = node.member("Engine")?;
         out.user_id = node.member("UserId")?;
         out.filters = node.list("Filters", "member")?;
         out.max_records = node.member("MaxRecords")?;
         out.marker = node.member("Marker")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeUsersOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeUsersOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("Users", "member", self.users.as_deref());
         writer.member("Marker", self.marker.as_ref());
     }
 }
 /// Server side: parses the request body of `DescribeUsers` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<DescribeUsersInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<DescribeUsersInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DescribeUsers", "2015-02-02")
 }
 /// Server side: the `<DescribeUsersResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &DescribeUsersOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &DescribeUsersOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "DescribeUsers",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -485,90 +423,66 @@ pub mod builders {
     /// A builder for [`DescribeUsersInput`](super::DescribeUsersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUsersInputBuilder {
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) user_id: ::std::option::Option<::std::string::String>,
-        pub(crate) filters: ::std::option::Option<::std::vec::Vec<crate::types::Filter>>,
-        pub(crate) max_records: ::std::option::Option<i32>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) user_id: Option<String>,
+        pub(crate) filters: Option<Vec<crate::types::Filter>>,
+        pub(crate) max_records: Option<i32>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeUsersInputBuilder {
         /// The engine.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// The ID of the user.
-        pub fn user_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(input.into());
+        pub fn user_id(mut self, input: impl Into<String>) -> Self {
+            self.user_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_id(mut self, input: Option<String>) -> Self {
             self.user_id = input;
             self
         }
         /// Appends one item to the `Filters` member.
         ///
         /// Filter to determine the list of User IDs to return.
-        pub fn filters(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Filter>,
-        ) -> Self {
-            self.filters.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn filters(mut self, item: impl Into<crate::types::Filter>) -> Self {
+            self.filters.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Filters` member.
-        pub fn set_filters(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Filter>>,
-        ) -> Self {
+        pub fn set_filters(mut self, input: Option<Vec<crate::types::Filter>>) -> Self {
             self.filters = input;
             self
         }
         /// The maximum number of records to include in the response. If more records exist than the specified
         /// MaxRecords value, a marker is included in the response so that the remaining results can be
         /// retrieved.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_records = ::std::option::Option::Some(input.into());
+        pub fn max_records(mut self, input: impl Into<i32>) -> Self {
+            self.max_records = Some(input.into());
             self
         }
         /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, input: Option<i32>) -> Self {
             self.max_records = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by MaxRecords. \>
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
@@ -586,43 +500,31 @@ pub mod builders {
     /// A builder for [`DescribeUsersOutput`](super::DescribeUsersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUsersOutputBuilder {
-        pub(crate) users: ::std::option::Option<::std::vec::Vec<crate::types::User>>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
+        pub(crate) users: Option<Vec<crate::types::User>>,
+        pub(crate) marker: Option<String>,
     }
     impl DescribeUsersOutputBuilder {
         /// Appends one item to the `Users` member.
         ///
         /// A list of users.
-        pub fn users(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::User>,
-        ) -> Self {
-            self.users.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn users(mut self, item: impl Into<crate::types::User>) -> Self {
+            self.users.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Users` member.
-        pub fn set_users(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::User>>,
-        ) -> Self {
+        pub fn set_users(mut self, input: Option<Vec<crate::types::User>>) -> Self {
             self.users = input;
             self
         }
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by MaxRecords. \>
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }

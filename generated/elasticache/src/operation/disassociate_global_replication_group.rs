@@ -13,6 +13,20 @@
 //! - [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DisassociateGlobalReplicationGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DisassociateGlobalReplicationGroupMessage`.
@@ -25,22 +39,22 @@ pub struct DisassociateGlobalReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_id: Option<String>,
     /// The name of the secondary cluster you wish to remove from the Global datastore
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// The Amazon region of secondary cluster you wish to remove from the Global datastore
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_region: ::std::option::Option<::std::string::String>,
+    pub replication_group_region: Option<String>,
 }
 impl DisassociateGlobalReplicationGroupInput {
     /// Creates a builder for [`DisassociateGlobalReplicationGroupInput`].
     pub fn builder() -> crate::operation::disassociate_global_replication_group::builders::DisassociateGlobalReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DisassociateGlobalReplicationGroup` operation.
@@ -58,18 +72,16 @@ pub struct DisassociateGlobalReplicationGroupOutput {
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group: ::std::option::Option<
-        crate::types::GlobalReplicationGroup,
-    >,
+    pub global_replication_group: Option<crate::types::GlobalReplicationGroup>,
 }
 impl DisassociateGlobalReplicationGroupOutput {
     /// Creates a builder for [`DisassociateGlobalReplicationGroupOutput`].
     pub fn builder() -> crate::operation::disassociate_global_replication_group::builders::DisassociateGlobalReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DisassociateGlobalReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DisassociateGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "GlobalReplicationGroupId",
@@ -80,22 +92,13 @@ impl ::querygen_runtime::query::WriteQuery for DisassociateGlobalReplicationGrou
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DisassociateGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DisassociateGlobalReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DisassociateGlobalReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &DisassociateGlobalReplicationGroupInput) -> String {
+    QueryWriter::body("DisassociateGlobalReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DisassociateGlobalReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DisassociateGlobalReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
                     reader.read_into(&child, &mut out.global_replication_group)
@@ -103,30 +106,23 @@ impl ::querygen_runtime::xml::ReadXml for DisassociateGlobalReplicationGroupOutp
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DisassociateGlobalReplicationGroup` response: `<DisassociateGlobalReplicationGroupResponse><DisassociateGlobalReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DisassociateGlobalReplicationGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
+) -> Result<QueryResponse<DisassociateGlobalReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(
         body,
         "DisassociateGlobalReplicationGroup",
     )?;
     let output: DisassociateGlobalReplicationGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DisassociateGlobalReplicationGroupOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DisassociateGlobalReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -150,7 +146,7 @@ pub enum DisassociateGlobalReplicationGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DisassociateGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -158,13 +154,13 @@ impl DisassociateGlobalReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -174,25 +170,18 @@ impl DisassociateGlobalReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for DisassociateGlobalReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DisassociateGlobalReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::GlobalReplicationGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
@@ -202,26 +191,19 @@ for DisassociateGlobalReplicationGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DisassociateGlobalReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DisassociateGlobalReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DisassociateGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DisassociateGlobalReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DisassociateGlobalReplicationGroup` response into [`DisassociateGlobalReplicationGroupError`].
@@ -235,11 +217,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &DisassociateGlobalReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -247,10 +226,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DisassociateGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DisassociateGlobalReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DisassociateGlobalReplicationGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DisassociateGlobalReplicationGroupOutput>,
     DisassociateGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
@@ -259,49 +238,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DisassociateGlobalReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DisassociateGlobalReplicationGroupInput,
     DisassociateGlobalReplicationGroupOutput,
     DisassociateGlobalReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DisassociateGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DisassociateGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DisassociateGlobalReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DisassociateGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DisassociateGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -313,27 +286,25 @@ impl DisassociateGlobalReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DisassociateGlobalReplicationGroupOutput,
-        ::querygen_client::SdkError<DisassociateGlobalReplicationGroupError>,
+        SdkError<DisassociateGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<
-            DisassociateGlobalReplicationGroupOutput,
-        >,
-        ::querygen_client::SdkError<DisassociateGlobalReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<DisassociateGlobalReplicationGroupOutput>,
+        SdkError<DisassociateGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "DisassociateGlobalReplicationGroup"
                         ),
@@ -343,64 +314,44 @@ impl DisassociateGlobalReplicationGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
-    pub fn global_replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.global_replication_group_id(input);
         self
     }
     /// Sets or clears the `GlobalReplicationGroupId` member.
-    pub fn set_global_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_global_replication_group_id(input);
         self
     }
     /// The name of the secondary cluster you wish to remove from the Global datastore
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
     /// The Amazon region of secondary cluster you wish to remove from the Global datastore
-    pub fn replication_group_region(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_region(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_region(input);
         self
     }
     /// Sets or clears the `ReplicationGroupRegion` member.
-    pub fn set_replication_group_region(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_region(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_region(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DisassociateGlobalReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DisassociateGlobalReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.replication_group_region = node.member("ReplicationGroupRegion")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             global_replication_group_id: out.global_replication_group_id,
             replication_group_id: out.replication_group_id,
             replication_group_region: out.replication_group_region,
@@ -408,8 +359,8 @@ impl ::querygen_runtime::server::ReadQuery for DisassociateGlobalReplicationGrou
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DisassociateGlobalReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DisassociateGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
@@ -417,10 +368,7 @@ impl ::querygen_runtime::server::WriteXml for DisassociateGlobalReplicationGroup
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DisassociateGlobalReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DisassociateGlobalReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DisassociateGlobalReplicationGroup",
@@ -432,84 +380,63 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DisassociateGlobalReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DisassociateGlobalReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DisassociateGlobalReplicationGroupInput`](super::DisassociateGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DisassociateGlobalReplicationGroupInputBuilder {
-        pub(crate) global_replication_group_id: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) replication_group_region: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) global_replication_group_id: Option<String>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) replication_group_region: Option<String>,
     }
     impl DisassociateGlobalReplicationGroupInputBuilder {
         /// The name of the Global datastore
-        pub fn global_replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.global_replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.global_replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupId` member.
-        pub fn set_global_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
             self.global_replication_group_id = input;
             self
         }
         /// The name of the secondary cluster you wish to remove from the Global datastore
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
         /// The Amazon region of secondary cluster you wish to remove from the Global datastore
-        pub fn replication_group_region(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_region = ::std::option::Option::Some(input.into());
+        pub fn replication_group_region(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_region = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupRegion` member.
-        pub fn set_replication_group_region(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_region(mut self, input: Option<String>) -> Self {
             self.replication_group_region = input;
             self
         }
         /// Builds the [`DisassociateGlobalReplicationGroupInput`](super::DisassociateGlobalReplicationGroupInput), failing if any required member (`global_replication_group_id`, `replication_group_id`, `replication_group_region`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
             }
@@ -520,14 +447,14 @@ pub mod builders {
                 missing.push("replication_group_region");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "DisassociateGlobalReplicationGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupInput {
+            Ok(crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupInput {
                 global_replication_group_id: self.global_replication_group_id,
                 replication_group_id: self.replication_group_id,
                 replication_group_region: self.replication_group_region,
@@ -537,7 +464,7 @@ pub mod builders {
     /// A builder for [`DisassociateGlobalReplicationGroupOutput`](super::DisassociateGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DisassociateGlobalReplicationGroupOutputBuilder {
-        pub(crate) global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: Option<
             crate::types::GlobalReplicationGroup,
         >,
     }
@@ -550,15 +477,15 @@ pub mod builders {
         ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,
+            input: impl Into<crate::types::GlobalReplicationGroup>,
         ) -> Self {
-            self.global_replication_group = ::std::option::Option::Some(input.into());
+            self.global_replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroup` member.
         pub fn set_global_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+            input: Option<crate::types::GlobalReplicationGroup>,
         ) -> Self {
             self.global_replication_group = input;
             self

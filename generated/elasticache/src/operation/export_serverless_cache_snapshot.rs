@@ -12,6 +12,20 @@
 //! - [`InvalidServerlessCacheSnapshotStateFault`](crate::error::InvalidServerlessCacheSnapshotStateFault)
 //! - [`ServerlessCacheSnapshotNotFoundFault`](crate::error::ServerlessCacheSnapshotNotFoundFault)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `ExportServerlessCacheSnapshot` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ExportServerlessCacheSnapshotRequest`.
@@ -25,18 +39,18 @@ pub struct ExportServerlessCacheSnapshotInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_snapshot_name: Option<String>,
     /// Name of the Amazon S3 bucket to export the snapshot to. The Amazon S3 bucket must also be in same
     /// region as the snapshot. Available for Valkey and Redis OSS only.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub s3_bucket_name: ::std::option::Option<::std::string::String>,
+    pub s3_bucket_name: Option<String>,
 }
 impl ExportServerlessCacheSnapshotInput {
     /// Creates a builder for [`ExportServerlessCacheSnapshotInput`].
     pub fn builder() -> crate::operation::export_serverless_cache_snapshot::builders::ExportServerlessCacheSnapshotInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ExportServerlessCacheSnapshot` operation.
@@ -50,18 +64,16 @@ pub struct ExportServerlessCacheSnapshotOutput {
     /// The state of a serverless cache at a specific point in time, to the millisecond. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_snapshot: ::std::option::Option<
-        crate::types::ServerlessCacheSnapshot,
-    >,
+    pub serverless_cache_snapshot: Option<crate::types::ServerlessCacheSnapshot>,
 }
 impl ExportServerlessCacheSnapshotOutput {
     /// Creates a builder for [`ExportServerlessCacheSnapshotOutput`].
     pub fn builder() -> crate::operation::export_serverless_cache_snapshot::builders::ExportServerlessCacheSnapshotOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ExportServerlessCacheSnapshotInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ExportServerlessCacheSnapshotInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "ServerlessCacheSnapshotName",
@@ -71,22 +83,13 @@ impl ::querygen_runtime::query::WriteQuery for ExportServerlessCacheSnapshotInpu
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ExportServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ExportServerlessCacheSnapshotInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ExportServerlessCacheSnapshot",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &ExportServerlessCacheSnapshotInput) -> String {
+    QueryWriter::body("ExportServerlessCacheSnapshot", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ExportServerlessCacheSnapshotOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ExportServerlessCacheSnapshotOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCacheSnapshot" => {
                     reader.read_into(&child, &mut out.serverless_cache_snapshot)
@@ -94,30 +97,20 @@ impl ::querygen_runtime::xml::ReadXml for ExportServerlessCacheSnapshotOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ExportServerlessCacheSnapshot` response: `<ExportServerlessCacheSnapshotResponse><ExportServerlessCacheSnapshotResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ExportServerlessCacheSnapshotOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ExportServerlessCacheSnapshot",
-    )?;
+) -> Result<QueryResponse<ExportServerlessCacheSnapshotOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ExportServerlessCacheSnapshot")?;
     let output: ExportServerlessCacheSnapshotOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            ExportServerlessCacheSnapshotOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ExportServerlessCacheSnapshotOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -139,7 +132,7 @@ pub enum ExportServerlessCacheSnapshotError {
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ExportServerlessCacheSnapshotError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -147,13 +140,13 @@ impl ExportServerlessCacheSnapshotError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
             Self::ServerlessCacheSnapshotNotFoundFault(error) => error,
@@ -163,24 +156,18 @@ impl ExportServerlessCacheSnapshotError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ExportServerlessCacheSnapshotError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ExportServerlessCacheSnapshotError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterValueException)
             .or_else(|| error.read(Self::InvalidServerlessCacheSnapshotStateFault))
             .or_else(|| error.read(Self::ServerlessCacheSnapshotNotFoundFault))
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidServerlessCacheSnapshotStateFault(error) => error,
@@ -190,26 +177,19 @@ impl ::querygen_runtime::query::OperationError for ExportServerlessCacheSnapshot
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ExportServerlessCacheSnapshotError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ExportServerlessCacheSnapshotError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ExportServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ExportServerlessCacheSnapshotError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ExportServerlessCacheSnapshot` response into [`ExportServerlessCacheSnapshotError`].
@@ -223,11 +203,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &ExportServerlessCacheSnapshotInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -235,10 +212,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ExportServerlessCacheSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ExportServerlessCacheSnapshotError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ExportServerlessCacheSnapshotOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ExportServerlessCacheSnapshotOutput>,
     ExportServerlessCacheSnapshotError,
 > {
     let status = response.status().as_u16();
@@ -247,49 +224,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ExportServerlessCacheSnapshotError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ExportServerlessCacheSnapshotInput,
     ExportServerlessCacheSnapshotOutput,
     ExportServerlessCacheSnapshotError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ExportServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ExportServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ExportServerlessCacheSnapshotFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ExportServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ExportServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -301,25 +272,25 @@ impl ExportServerlessCacheSnapshotFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ExportServerlessCacheSnapshotOutput,
-        ::querygen_client::SdkError<ExportServerlessCacheSnapshotError>,
+        SdkError<ExportServerlessCacheSnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ExportServerlessCacheSnapshotOutput>,
-        ::querygen_client::SdkError<ExportServerlessCacheSnapshotError>,
+    ) -> Result<
+        QueryResponse<ExportServerlessCacheSnapshotOutput>,
+        SdkError<ExportServerlessCacheSnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ExportServerlessCacheSnapshot"),
                     ),
                 )
@@ -328,56 +299,42 @@ impl ExportServerlessCacheSnapshotFluentBuilder {
     }
     /// The identifier of the serverless cache snapshot to be exported to S3. Available for Valkey and Redis
     /// OSS only.
-    pub fn serverless_cache_snapshot_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_snapshot_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_snapshot_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheSnapshotName` member.
-    pub fn set_serverless_cache_snapshot_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_snapshot_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_snapshot_name(input);
         self
     }
     /// Name of the Amazon S3 bucket to export the snapshot to. The Amazon S3 bucket must also be in same
     /// region as the snapshot. Available for Valkey and Redis OSS only.
-    pub fn s3_bucket_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn s3_bucket_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.s3_bucket_name(input);
         self
     }
     /// Sets or clears the `S3BucketName` member.
-    pub fn set_s3_bucket_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_s3_bucket_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_s3_bucket_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ExportServerlessCacheSnapshotInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ExportServerlessCacheSnapshotInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
         out.s3_bucket_name = node.member("S3BucketName")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
             s3_bucket_name: out.s3_bucket_name,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ExportServerlessCacheSnapshotOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ExportServerlessCacheSnapshotOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .member("ServerlessCacheSnapshot", self.serverless_cache_snapshot.as_ref());
     }
@@ -386,10 +343,7 @@ impl ::querygen_runtime::server::WriteXml for ExportServerlessCacheSnapshotOutpu
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ExportServerlessCacheSnapshotInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ExportServerlessCacheSnapshotInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ExportServerlessCacheSnapshot",
@@ -401,69 +355,60 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ExportServerlessCacheSnapshotOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ExportServerlessCacheSnapshot",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ExportServerlessCacheSnapshotInput`](super::ExportServerlessCacheSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ExportServerlessCacheSnapshotInputBuilder {
-        pub(crate) serverless_cache_snapshot_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) s3_bucket_name: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_snapshot_name: Option<String>,
+        pub(crate) s3_bucket_name: Option<String>,
     }
     impl ExportServerlessCacheSnapshotInputBuilder {
         /// The identifier of the serverless cache snapshot to be exported to S3. Available for Valkey and Redis
         /// OSS only.
         pub fn serverless_cache_snapshot_name(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.serverless_cache_snapshot_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
         pub fn set_serverless_cache_snapshot_name(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.serverless_cache_snapshot_name = input;
             self
         }
         /// Name of the Amazon S3 bucket to export the snapshot to. The Amazon S3 bucket must also be in same
         /// region as the snapshot. Available for Valkey and Redis OSS only.
-        pub fn s3_bucket_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.s3_bucket_name = ::std::option::Option::Some(input.into());
+        pub fn s3_bucket_name(mut self, input: impl Into<String>) -> Self {
+            self.s3_bucket_name = Some(input.into());
             self
         }
         /// Sets or clears the `S3BucketName` member.
-        pub fn set_s3_bucket_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_s3_bucket_name(mut self, input: Option<String>) -> Self {
             self.s3_bucket_name = input;
             self
         }
         /// Builds the [`ExportServerlessCacheSnapshotInput`](super::ExportServerlessCacheSnapshotInput), failing if any required member (`serverless_cache_snapshot_name`, `s3_bucket_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.serverless_cache_snapshot_name.is_none() {
                 missing.push("serverless_cache_snapshot_name");
             }
@@ -471,14 +416,14 @@ pub mod builders {
                 missing.push("s3_bucket_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "ExportServerlessCacheSnapshotInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotInput {
+            Ok(crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotInput {
                 serverless_cache_snapshot_name: self.serverless_cache_snapshot_name,
                 s3_bucket_name: self.s3_bucket_name,
             })
@@ -487,7 +432,7 @@ pub mod builders {
     /// A builder for [`ExportServerlessCacheSnapshotOutput`](super::ExportServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ExportServerlessCacheSnapshotOutputBuilder {
-        pub(crate) serverless_cache_snapshot: ::std::option::Option<
+        pub(crate) serverless_cache_snapshot: Option<
             crate::types::ServerlessCacheSnapshot,
         >,
     }
@@ -496,15 +441,15 @@ pub mod builders {
         /// Valkey, Redis OSS and Serverless Memcached only.
         pub fn serverless_cache_snapshot(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ServerlessCacheSnapshot>,
+            input: impl Into<crate::types::ServerlessCacheSnapshot>,
         ) -> Self {
-            self.serverless_cache_snapshot = ::std::option::Option::Some(input.into());
+            self.serverless_cache_snapshot = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshot` member.
         pub fn set_serverless_cache_snapshot(
             mut self,
-            input: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+            input: Option<crate::types::ServerlessCacheSnapshot>,
         ) -> Self {
             self.serverless_cache_snapshot = input;
             self

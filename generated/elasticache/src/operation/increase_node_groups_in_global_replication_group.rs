@@ -10,6 +10,20 @@
 //! - [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault)
 //! - [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `IncreaseNodeGroupsInGlobalReplicationGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#IncreaseNodeGroupsInGlobalReplicationGroupMessage`.
@@ -22,29 +36,27 @@ pub struct IncreaseNodeGroupsInGlobalReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_id: Option<String>,
     /// Total number of node groups you want
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub node_group_count: ::std::option::Option<i32>,
+    pub node_group_count: Option<i32>,
     /// Describes the replication group IDs, the Amazon regions where they are stored and the shard
     /// configuration for each that comprise the Global datastore
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub regional_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RegionalConfiguration>,
-    >,
+    pub regional_configurations: Option<Vec<crate::types::RegionalConfiguration>>,
     /// Indicates that the process begins immediately. At present, the only permitted value for this
     /// parameter is true.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub apply_immediately: ::std::option::Option<bool>,
+    pub apply_immediately: Option<bool>,
 }
 impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
     /// Creates a builder for [`IncreaseNodeGroupsInGlobalReplicationGroupInput`].
     pub fn builder() -> crate::operation::increase_node_groups_in_global_replication_group::builders::IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `IncreaseNodeGroupsInGlobalReplicationGroup` operation.
@@ -62,19 +74,16 @@ pub struct IncreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group: ::std::option::Option<
-        crate::types::GlobalReplicationGroup,
-    >,
+    pub global_replication_group: Option<crate::types::GlobalReplicationGroup>,
 }
 impl IncreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// Creates a builder for [`IncreaseNodeGroupsInGlobalReplicationGroupOutput`].
     pub fn builder() -> crate::operation::increase_node_groups_in_global_replication_group::builders::IncreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery
-for IncreaseNodeGroupsInGlobalReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for IncreaseNodeGroupsInGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "GlobalReplicationGroupId",
@@ -93,21 +102,13 @@ for IncreaseNodeGroupsInGlobalReplicationGroupInput {
 /// Serializes the input as the awsQuery request body: `Action=IncreaseNodeGroupsInGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &IncreaseNodeGroupsInGlobalReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "IncreaseNodeGroupsInGlobalReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+) -> String {
+    QueryWriter::body("IncreaseNodeGroupsInGlobalReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml
-for IncreaseNodeGroupsInGlobalReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for IncreaseNodeGroupsInGlobalReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
                     reader.read_into(&child, &mut out.global_replication_group)
@@ -115,34 +116,25 @@ for IncreaseNodeGroupsInGlobalReplicationGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `IncreaseNodeGroupsInGlobalReplicationGroup` response: `<IncreaseNodeGroupsInGlobalReplicationGroupResponse><IncreaseNodeGroupsInGlobalReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        IncreaseNodeGroupsInGlobalReplicationGroupOutput,
-    >,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
+) -> Result<QueryResponse<IncreaseNodeGroupsInGlobalReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(
         body,
         "IncreaseNodeGroupsInGlobalReplicationGroup",
     )?;
     let output: IncreaseNodeGroupsInGlobalReplicationGroupOutput = match document
         .result()?
     {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            IncreaseNodeGroupsInGlobalReplicationGroupOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => IncreaseNodeGroupsInGlobalReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -162,7 +154,7 @@ pub enum IncreaseNodeGroupsInGlobalReplicationGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl IncreaseNodeGroupsInGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -170,13 +162,13 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -185,24 +177,17 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for IncreaseNodeGroupsInGlobalReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for IncreaseNodeGroupsInGlobalReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::GlobalReplicationGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
@@ -211,27 +196,19 @@ for IncreaseNodeGroupsInGlobalReplicationGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode
-for IncreaseNodeGroupsInGlobalReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for IncreaseNodeGroupsInGlobalReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for IncreaseNodeGroupsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for IncreaseNodeGroupsInGlobalReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `IncreaseNodeGroupsInGlobalReplicationGroup` response into [`IncreaseNodeGroupsInGlobalReplicationGroupError`].
@@ -245,11 +222,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &IncreaseNodeGroupsInGlobalReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -257,12 +231,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `IncreaseNodeGroupsInGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseNodeGroupsInGlobalReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        IncreaseNodeGroupsInGlobalReplicationGroupOutput,
-    >,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<IncreaseNodeGroupsInGlobalReplicationGroupOutput>,
     IncreaseNodeGroupsInGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
@@ -271,49 +243,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 IncreaseNodeGroupsInGlobalReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     IncreaseNodeGroupsInGlobalReplicationGroupInput,
     IncreaseNodeGroupsInGlobalReplicationGroupOutput,
     IncreaseNodeGroupsInGlobalReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "IncreaseNodeGroupsInGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `IncreaseNodeGroupsInGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -327,27 +293,25 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         IncreaseNodeGroupsInGlobalReplicationGroupOutput,
-        ::querygen_client::SdkError<IncreaseNodeGroupsInGlobalReplicationGroupError>,
+        SdkError<IncreaseNodeGroupsInGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<
-            IncreaseNodeGroupsInGlobalReplicationGroupOutput,
-        >,
-        ::querygen_client::SdkError<IncreaseNodeGroupsInGlobalReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<IncreaseNodeGroupsInGlobalReplicationGroupOutput>,
+        SdkError<IncreaseNodeGroupsInGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "IncreaseNodeGroupsInGlobalReplicationGroup"
                         ),
@@ -357,28 +321,22 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
-    pub fn global_replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.global_replication_group_id(input);
         self
     }
     /// Sets or clears the `GlobalReplicationGroupId` member.
-    pub fn set_global_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_global_replication_group_id(input);
         self
     }
     /// Total number of node groups you want
-    pub fn node_group_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn node_group_count(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.node_group_count(input);
         self
     }
     /// Sets or clears the `NodeGroupCount` member.
-    pub fn set_node_group_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_node_group_count(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_node_group_count(input);
         self
     }
@@ -388,7 +346,7 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     /// configuration for each that comprise the Global datastore
     pub fn regional_configurations(
         mut self,
-        item: impl ::std::convert::Into<crate::types::RegionalConfiguration>,
+        item: impl Into<crate::types::RegionalConfiguration>,
     ) -> Self {
         self.inner = self.inner.regional_configurations(item);
         self
@@ -396,38 +354,33 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     /// Sets or clears the `RegionalConfigurations` member.
     pub fn set_regional_configurations(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::RegionalConfiguration>,
-        >,
+        input: Option<Vec<crate::types::RegionalConfiguration>>,
     ) -> Self {
         self.inner = self.inner.set_regional_configurations(input);
         self
     }
     /// Indicates that the process begins immediately. At present, the only permitted value for this
     /// parameter is true.
-    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
     }
     /// Sets or clears the `ApplyImmediately` member.
-    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_apply_immediately(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery
-for IncreaseNodeGroupsInGlobalReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for IncreaseNodeGroupsInGlobalReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
         out.node_group_count = node.member("NodeGroupCount")?;
         out.regional_configurations = node
             .list("RegionalConfigurations", "RegionalConfiguration")?;
         out.apply_immediately = node.member("ApplyImmediately")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             global_replication_group_id: out.global_replication_group_id,
             node_group_count: out.node_group_count,
             regional_configurations: out.regional_configurations,
@@ -436,9 +389,8 @@ for IncreaseNodeGroupsInGlobalReplicationGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml
-for IncreaseNodeGroupsInGlobalReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for IncreaseNodeGroupsInGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
@@ -446,10 +398,7 @@ for IncreaseNodeGroupsInGlobalReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    IncreaseNodeGroupsInGlobalReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<IncreaseNodeGroupsInGlobalReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "IncreaseNodeGroupsInGlobalReplicationGroup",
@@ -461,58 +410,45 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &IncreaseNodeGroupsInGlobalReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "IncreaseNodeGroupsInGlobalReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`IncreaseNodeGroupsInGlobalReplicationGroupInput`](super::IncreaseNodeGroupsInGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
-        pub(crate) global_replication_group_id: ::std::option::Option<
-            ::std::string::String,
+        pub(crate) global_replication_group_id: Option<String>,
+        pub(crate) node_group_count: Option<i32>,
+        pub(crate) regional_configurations: Option<
+            Vec<crate::types::RegionalConfiguration>,
         >,
-        pub(crate) node_group_count: ::std::option::Option<i32>,
-        pub(crate) regional_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::RegionalConfiguration>,
-        >,
-        pub(crate) apply_immediately: ::std::option::Option<bool>,
+        pub(crate) apply_immediately: Option<bool>,
     }
     impl IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         /// The name of the Global datastore
-        pub fn global_replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.global_replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.global_replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupId` member.
-        pub fn set_global_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
             self.global_replication_group_id = input;
             self
         }
         /// Total number of node groups you want
-        pub fn node_group_count(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.node_group_count = ::std::option::Option::Some(input.into());
+        pub fn node_group_count(mut self, input: impl Into<i32>) -> Self {
+            self.node_group_count = Some(input.into());
             self
         }
         /// Sets or clears the `NodeGroupCount` member.
-        pub fn set_node_group_count(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_node_group_count(mut self, input: Option<i32>) -> Self {
             self.node_group_count = input;
             self
         }
@@ -522,48 +458,38 @@ pub mod builders {
         /// configuration for each that comprise the Global datastore
         pub fn regional_configurations(
             mut self,
-            item: impl ::std::convert::Into<crate::types::RegionalConfiguration>,
+            item: impl Into<crate::types::RegionalConfiguration>,
         ) -> Self {
-            self.regional_configurations
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.regional_configurations.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `RegionalConfigurations` member.
         pub fn set_regional_configurations(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::RegionalConfiguration>,
-            >,
+            input: Option<Vec<crate::types::RegionalConfiguration>>,
         ) -> Self {
             self.regional_configurations = input;
             self
         }
         /// Indicates that the process begins immediately. At present, the only permitted value for this
         /// parameter is true.
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.apply_immediately = ::std::option::Option::Some(input.into());
+        pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
+            self.apply_immediately = Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
         /// Builds the [`IncreaseNodeGroupsInGlobalReplicationGroupInput`](super::IncreaseNodeGroupsInGlobalReplicationGroupInput), failing if any required member (`global_replication_group_id`, `node_group_count`, `apply_immediately`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
             }
@@ -574,14 +500,14 @@ pub mod builders {
                 missing.push("apply_immediately");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "IncreaseNodeGroupsInGlobalReplicationGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupInput {
+            Ok(crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupInput {
                 global_replication_group_id: self.global_replication_group_id,
                 node_group_count: self.node_group_count,
                 regional_configurations: self.regional_configurations,
@@ -592,7 +518,7 @@ pub mod builders {
     /// A builder for [`IncreaseNodeGroupsInGlobalReplicationGroupOutput`](super::IncreaseNodeGroupsInGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct IncreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        pub(crate) global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: Option<
             crate::types::GlobalReplicationGroup,
         >,
     }
@@ -605,15 +531,15 @@ pub mod builders {
         ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,
+            input: impl Into<crate::types::GlobalReplicationGroup>,
         ) -> Self {
-            self.global_replication_group = ::std::option::Option::Some(input.into());
+            self.global_replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroup` member.
         pub fn set_global_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+            input: Option<crate::types::GlobalReplicationGroup>,
         ) -> Self {
             self.global_replication_group = input;
             self

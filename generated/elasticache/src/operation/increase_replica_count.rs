@@ -22,6 +22,20 @@
 //! - [`NodeGroupsPerReplicationGroupQuotaExceededFault`](crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault)
 //! - [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `IncreaseReplicaCount` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#IncreaseReplicaCountMessage`.
@@ -34,31 +48,29 @@ pub struct IncreaseReplicaCountInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// The number of read replica nodes you want at the completion of this operation. For Valkey or Redis
     /// OSS (cluster mode disabled) replication groups, this is the number of replica nodes in the
     /// replication group. For Valkey or Redis OSS (cluster mode enabled) replication groups, this is the
     /// number of replica nodes in each of the replication group's node groups.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub new_replica_count: ::std::option::Option<i32>,
+    pub new_replica_count: Option<i32>,
     /// A list of `ConfigureShard` objects that can be used to configure each shard in a Valkey or Redis OSS
     /// (cluster mode enabled) replication group. The `ConfigureShard` has three members: `NewReplicaCount`,
     /// `NodeGroupId`, and `PreferredAvailabilityZones`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replica_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ConfigureShard>,
-    >,
+    pub replica_configuration: Option<Vec<crate::types::ConfigureShard>>,
     /// If `True`, the number of replica nodes is increased immediately. `ApplyImmediately=False` is not
     /// currently supported.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub apply_immediately: ::std::option::Option<bool>,
+    pub apply_immediately: Option<bool>,
 }
 impl IncreaseReplicaCountInput {
     /// Creates a builder for [`IncreaseReplicaCountInput`].
     pub fn builder() -> crate::operation::increase_replica_count::builders::IncreaseReplicaCountInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `IncreaseReplicaCount` operation.
@@ -71,16 +83,16 @@ impl IncreaseReplicaCountInput {
 pub struct IncreaseReplicaCountOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+    pub replication_group: Option<crate::types::ReplicationGroup>,
 }
 impl IncreaseReplicaCountOutput {
     /// Creates a builder for [`IncreaseReplicaCountOutput`].
     pub fn builder() -> crate::operation::increase_replica_count::builders::IncreaseReplicaCountOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for IncreaseReplicaCountInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for IncreaseReplicaCountInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer.member("NewReplicaCount", self.new_replica_count.as_ref());
         writer
@@ -93,20 +105,13 @@ impl ::querygen_runtime::query::WriteQuery for IncreaseReplicaCountInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=IncreaseReplicaCount&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &IncreaseReplicaCountInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "IncreaseReplicaCount",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &IncreaseReplicaCountInput) -> String {
+    QueryWriter::body("IncreaseReplicaCount", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for IncreaseReplicaCountOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for IncreaseReplicaCountOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
                     reader.read_into(&child, &mut out.replication_group)
@@ -114,28 +119,20 @@ impl ::querygen_runtime::xml::ReadXml for IncreaseReplicaCountOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `IncreaseReplicaCount` response: `<IncreaseReplicaCountResponse><IncreaseReplicaCountResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<IncreaseReplicaCountOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "IncreaseReplicaCount",
-    )?;
+) -> Result<QueryResponse<IncreaseReplicaCountOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "IncreaseReplicaCount")?;
     let output: IncreaseReplicaCountOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => IncreaseReplicaCountOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => IncreaseReplicaCountOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -177,7 +174,7 @@ pub enum IncreaseReplicaCountError {
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl IncreaseReplicaCountError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -185,13 +182,13 @@ impl IncreaseReplicaCountError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::ClusterQuotaForCustomerExceededFault(error) => error,
             Self::InsufficientCacheClusterCapacityFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
@@ -209,12 +206,8 @@ impl IncreaseReplicaCountError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for IncreaseReplicaCountError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for IncreaseReplicaCountError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::ClusterQuotaForCustomerExceededFault)
             .or_else(|| error.read(Self::InsufficientCacheClusterCapacityFault))
@@ -231,12 +224,10 @@ impl ::querygen_runtime::query::OperationError for IncreaseReplicaCountError {
             .or_else(|| error.read(Self::NodeQuotaForCustomerExceededFault))
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::ClusterQuotaForCustomerExceededFault(error) => error,
             Self::InsufficientCacheClusterCapacityFault(error) => error,
@@ -254,26 +245,19 @@ impl ::querygen_runtime::query::OperationError for IncreaseReplicaCountError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for IncreaseReplicaCountError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for IncreaseReplicaCountError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for IncreaseReplicaCountError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for IncreaseReplicaCountError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `IncreaseReplicaCount` response into [`IncreaseReplicaCountError`].
@@ -284,11 +268,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> IncreaseReplicaCountError 
 pub fn build_request(
     input: &IncreaseReplicaCountInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -296,61 +277,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `IncreaseReplicaCount`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseReplicaCountError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<IncreaseReplicaCountOutput>,
-    IncreaseReplicaCountError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<IncreaseReplicaCountOutput>, IncreaseReplicaCountError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 IncreaseReplicaCountError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     IncreaseReplicaCountInput,
     IncreaseReplicaCountOutput,
     IncreaseReplicaCountError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "IncreaseReplicaCount",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `IncreaseReplicaCount` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct IncreaseReplicaCountFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::IncreaseReplicaCountInputBuilder,
 }
 #[cfg(feature = "client")]
 impl IncreaseReplicaCountFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -362,25 +334,22 @@ impl IncreaseReplicaCountFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        IncreaseReplicaCountOutput,
-        ::querygen_client::SdkError<IncreaseReplicaCountError>,
-    > {
+    ) -> Result<IncreaseReplicaCountOutput, SdkError<IncreaseReplicaCountError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<IncreaseReplicaCountOutput>,
-        ::querygen_client::SdkError<IncreaseReplicaCountError>,
+    ) -> Result<
+        QueryResponse<IncreaseReplicaCountOutput>,
+        SdkError<IncreaseReplicaCountError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "IncreaseReplicaCount"),
                     ),
                 )
@@ -388,18 +357,12 @@ impl IncreaseReplicaCountFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The id of the replication group to which you want to add replica nodes.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
@@ -407,12 +370,12 @@ impl IncreaseReplicaCountFluentBuilder {
     /// OSS (cluster mode disabled) replication groups, this is the number of replica nodes in the
     /// replication group. For Valkey or Redis OSS (cluster mode enabled) replication groups, this is the
     /// number of replica nodes in each of the replication group's node groups.
-    pub fn new_replica_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn new_replica_count(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.new_replica_count(input);
         self
     }
     /// Sets or clears the `NewReplicaCount` member.
-    pub fn set_new_replica_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_new_replica_count(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_new_replica_count(input);
         self
     }
@@ -423,7 +386,7 @@ impl IncreaseReplicaCountFluentBuilder {
     /// `NodeGroupId`, and `PreferredAvailabilityZones`.
     pub fn replica_configuration(
         mut self,
-        item: impl ::std::convert::Into<crate::types::ConfigureShard>,
+        item: impl Into<crate::types::ConfigureShard>,
     ) -> Self {
         self.inner = self.inner.replica_configuration(item);
         self
@@ -431,34 +394,32 @@ impl IncreaseReplicaCountFluentBuilder {
     /// Sets or clears the `ReplicaConfiguration` member.
     pub fn set_replica_configuration(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::ConfigureShard>>,
+        input: Option<Vec<crate::types::ConfigureShard>>,
     ) -> Self {
         self.inner = self.inner.set_replica_configuration(input);
         self
     }
     /// If `True`, the number of replica nodes is increased immediately. `ApplyImmediately=False` is not
     /// currently supported.
-    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
     }
     /// Sets or clears the `ApplyImmediately` member.
-    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_apply_immediately(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for IncreaseReplicaCountInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for IncreaseReplicaCountInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.new_replica_count = node.member("NewReplicaCount")?;
         out.replica_configuration = node.list("ReplicaConfiguration", "ConfigureShard")?;
         out.apply_immediately = node.member("ApplyImmediately")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_id: out.replication_group_id,
             new_replica_count: out.new_replica_count,
             replica_configuration: out.replica_configuration,
@@ -467,8 +428,8 @@ impl ::querygen_runtime::server::ReadQuery for IncreaseReplicaCountInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for IncreaseReplicaCountOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for IncreaseReplicaCountOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
@@ -476,10 +437,7 @@ impl ::querygen_runtime::server::WriteXml for IncreaseReplicaCountOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    IncreaseReplicaCountInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<IncreaseReplicaCountInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "IncreaseReplicaCount", "2015-02-02")
 }
 /// Server side: the `<IncreaseReplicaCountResponse>` document for `output`.
@@ -487,40 +445,33 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &IncreaseReplicaCountOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "IncreaseReplicaCount",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`IncreaseReplicaCountInput`](super::IncreaseReplicaCountInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct IncreaseReplicaCountInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) new_replica_count: ::std::option::Option<i32>,
-        pub(crate) replica_configuration: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ConfigureShard>,
-        >,
-        pub(crate) apply_immediately: ::std::option::Option<bool>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) new_replica_count: Option<i32>,
+        pub(crate) replica_configuration: Option<Vec<crate::types::ConfigureShard>>,
+        pub(crate) apply_immediately: Option<bool>,
     }
     impl IncreaseReplicaCountInputBuilder {
         /// The id of the replication group to which you want to add replica nodes.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
@@ -528,18 +479,12 @@ pub mod builders {
         /// OSS (cluster mode disabled) replication groups, this is the number of replica nodes in the
         /// replication group. For Valkey or Redis OSS (cluster mode enabled) replication groups, this is the
         /// number of replica nodes in each of the replication group's node groups.
-        pub fn new_replica_count(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.new_replica_count = ::std::option::Option::Some(input.into());
+        pub fn new_replica_count(mut self, input: impl Into<i32>) -> Self {
+            self.new_replica_count = Some(input.into());
             self
         }
         /// Sets or clears the `NewReplicaCount` member.
-        pub fn set_new_replica_count(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_new_replica_count(mut self, input: Option<i32>) -> Self {
             self.new_replica_count = input;
             self
         }
@@ -550,46 +495,38 @@ pub mod builders {
         /// `NodeGroupId`, and `PreferredAvailabilityZones`.
         pub fn replica_configuration(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ConfigureShard>,
+            item: impl Into<crate::types::ConfigureShard>,
         ) -> Self {
-            self.replica_configuration
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.replica_configuration.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ReplicaConfiguration` member.
         pub fn set_replica_configuration(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ConfigureShard>>,
+            input: Option<Vec<crate::types::ConfigureShard>>,
         ) -> Self {
             self.replica_configuration = input;
             self
         }
         /// If `True`, the number of replica nodes is increased immediately. `ApplyImmediately=False` is not
         /// currently supported.
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.apply_immediately = ::std::option::Option::Some(input.into());
+        pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
+            self.apply_immediately = Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
         /// Builds the [`IncreaseReplicaCountInput`](super::IncreaseReplicaCountInput), failing if any required member (`replication_group_id`, `apply_immediately`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::increase_replica_count::IncreaseReplicaCountInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.replication_group_id.is_none() {
                 missing.push("replication_group_id");
             }
@@ -597,14 +534,11 @@ pub mod builders {
                 missing.push("apply_immediately");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "IncreaseReplicaCountInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("IncreaseReplicaCountInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::increase_replica_count::IncreaseReplicaCountInput {
+            Ok(crate::operation::increase_replica_count::IncreaseReplicaCountInput {
                 replication_group_id: self.replication_group_id,
                 new_replica_count: self.new_replica_count,
                 replica_configuration: self.replica_configuration,
@@ -615,23 +549,21 @@ pub mod builders {
     /// A builder for [`IncreaseReplicaCountOutput`](super::IncreaseReplicaCountOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct IncreaseReplicaCountOutputBuilder {
-        pub(crate) replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        >,
+        pub(crate) replication_group: Option<crate::types::ReplicationGroup>,
     }
     impl IncreaseReplicaCountOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReplicationGroup>,
+            input: impl Into<crate::types::ReplicationGroup>,
         ) -> Self {
-            self.replication_group = ::std::option::Option::Some(input.into());
+            self.replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroup` member.
         pub fn set_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::ReplicationGroup>,
+            input: Option<crate::types::ReplicationGroup>,
         ) -> Self {
             self.replication_group = input;
             self

@@ -16,6 +16,18 @@
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{Call, CallOverrides, Handle, Operation, ResponseBody, SdkError};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input parameters for the `ListAllowedNodeTypeModifications` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ListAllowedNodeTypeModificationsMessage`.
@@ -30,19 +42,19 @@ pub struct ListAllowedNodeTypeModificationsInput {
     ///
     /// **Important:** You must provide a value for either the `CacheClusterId` or the `ReplicationGroupId`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+    pub cache_cluster_id: Option<String>,
     /// The name of the replication group want to scale up to a larger node type. ElastiCache uses the
     /// replication group id to identify the current node type being used by this replication group, and
     /// from that to create a list of node types you can scale up to.
     ///
     /// **Important:** You must provide a value for either the `CacheClusterId` or the `ReplicationGroupId`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
 }
 impl ListAllowedNodeTypeModificationsInput {
     /// Creates a builder for [`ListAllowedNodeTypeModificationsInput`].
     pub fn builder() -> crate::operation::list_allowed_node_type_modifications::builders::ListAllowedNodeTypeModificationsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the allowed node types you can use to modify your cluster or replication group.
@@ -59,47 +71,34 @@ pub struct ListAllowedNodeTypeModificationsOutput {
     /// When scaling up a Valkey or Redis OSS cluster or replication group using `ModifyCacheCluster` or
     /// `ModifyReplicationGroup`, use a value from this list for the `CacheNodeType` parameter.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub scale_up_modifications: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub scale_up_modifications: Option<Vec<String>>,
     /// A string list, each element of which specifies a cache node type which you can use to scale your
     /// cluster or replication group. When scaling down a Valkey or Redis OSS cluster or replication group
     /// using ModifyCacheCluster or ModifyReplicationGroup, use a value from this list for the CacheNodeType
     /// parameter.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub scale_down_modifications: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub scale_down_modifications: Option<Vec<String>>,
 }
 impl ListAllowedNodeTypeModificationsOutput {
     /// Creates a builder for [`ListAllowedNodeTypeModificationsOutput`].
     pub fn builder() -> crate::operation::list_allowed_node_type_modifications::builders::ListAllowedNodeTypeModificationsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListAllowedNodeTypeModificationsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListAllowedNodeTypeModificationsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListAllowedNodeTypeModifications&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ListAllowedNodeTypeModificationsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ListAllowedNodeTypeModifications",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &ListAllowedNodeTypeModificationsInput) -> String {
+    QueryWriter::body("ListAllowedNodeTypeModifications", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListAllowedNodeTypeModificationsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListAllowedNodeTypeModificationsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ScaleUpModifications" => {
                     reader
@@ -120,30 +119,20 @@ impl ::querygen_runtime::xml::ReadXml for ListAllowedNodeTypeModificationsOutput
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListAllowedNodeTypeModifications` response: `<ListAllowedNodeTypeModificationsResponse><ListAllowedNodeTypeModificationsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListAllowedNodeTypeModificationsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ListAllowedNodeTypeModifications",
-    )?;
+) -> Result<QueryResponse<ListAllowedNodeTypeModificationsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ListAllowedNodeTypeModifications")?;
     let output: ListAllowedNodeTypeModificationsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            ListAllowedNodeTypeModificationsOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ListAllowedNodeTypeModificationsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -163,7 +152,7 @@ pub enum ListAllowedNodeTypeModificationsError {
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListAllowedNodeTypeModificationsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -171,13 +160,13 @@ impl ListAllowedNodeTypeModificationsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -187,25 +176,18 @@ impl ListAllowedNodeTypeModificationsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for ListAllowedNodeTypeModificationsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListAllowedNodeTypeModificationsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -215,26 +197,19 @@ for ListAllowedNodeTypeModificationsError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListAllowedNodeTypeModificationsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListAllowedNodeTypeModificationsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListAllowedNodeTypeModificationsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListAllowedNodeTypeModificationsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListAllowedNodeTypeModifications` response into [`ListAllowedNodeTypeModificationsError`].
@@ -248,11 +223,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &ListAllowedNodeTypeModificationsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -260,10 +232,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListAllowedNodeTypeModifications`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListAllowedNodeTypeModificationsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListAllowedNodeTypeModificationsOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ListAllowedNodeTypeModificationsOutput>,
     ListAllowedNodeTypeModificationsError,
 > {
     let status = response.status().as_u16();
@@ -272,49 +244,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ListAllowedNodeTypeModificationsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListAllowedNodeTypeModificationsInput,
     ListAllowedNodeTypeModificationsOutput,
     ListAllowedNodeTypeModificationsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListAllowedNodeTypeModifications",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListAllowedNodeTypeModifications` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListAllowedNodeTypeModificationsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListAllowedNodeTypeModificationsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListAllowedNodeTypeModificationsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -326,18 +292,18 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListAllowedNodeTypeModificationsOutput,
-        ::querygen_client::SdkError<ListAllowedNodeTypeModificationsError>,
+        SdkError<ListAllowedNodeTypeModificationsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ListAllowedNodeTypeModificationsOutput>,
-        ::querygen_client::SdkError<ListAllowedNodeTypeModificationsError>,
+    ) -> Result<
+        QueryResponse<ListAllowedNodeTypeModificationsOutput>,
+        SdkError<ListAllowedNodeTypeModificationsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
@@ -347,18 +313,12 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
     /// types you can scale up to.
     ///
     /// **Important:** You must provide a value for either the `CacheClusterId` or the `ReplicationGroupId`.
-    pub fn cache_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
     }
     /// Sets or clears the `CacheClusterId` member.
-    pub fn set_cache_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_cluster_id(input);
         self
     }
@@ -367,36 +327,28 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
     /// from that to create a list of node types you can scale up to.
     ///
     /// **Important:** You must provide a value for either the `CacheClusterId` or the `ReplicationGroupId`.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListAllowedNodeTypeModificationsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListAllowedNodeTypeModificationsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_cluster_id = node.member("CacheClusterId")?;
         out.replication_group_id = node.member("ReplicationGroupId")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListAllowedNodeTypeModificationsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ListAllowedNodeTypeModificationsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .list(
                 "ScaleUpModifications",
@@ -415,10 +367,7 @@ impl ::querygen_runtime::server::WriteXml for ListAllowedNodeTypeModificationsOu
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ListAllowedNodeTypeModificationsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ListAllowedNodeTypeModificationsInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ListAllowedNodeTypeModifications",
@@ -430,10 +379,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ListAllowedNodeTypeModificationsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ListAllowedNodeTypeModifications",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
@@ -443,8 +392,8 @@ pub mod builders {
     /// A builder for [`ListAllowedNodeTypeModificationsInput`](super::ListAllowedNodeTypeModificationsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListAllowedNodeTypeModificationsInputBuilder {
-        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) cache_cluster_id: Option<String>,
+        pub(crate) replication_group_id: Option<String>,
     }
     impl ListAllowedNodeTypeModificationsInputBuilder {
         /// The name of the cluster you want to scale up to a larger node instanced type. ElastiCache uses the
@@ -452,18 +401,12 @@ pub mod builders {
         /// types you can scale up to.
         ///
         /// **Important:** You must provide a value for either the `CacheClusterId` or the `ReplicationGroupId`.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.cache_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
             self.cache_cluster_id = input;
             self
         }
@@ -472,18 +415,12 @@ pub mod builders {
         /// from that to create a list of node types you can scale up to.
         ///
         /// **Important:** You must provide a value for either the `CacheClusterId` or the `ReplicationGroupId`.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
@@ -500,12 +437,8 @@ pub mod builders {
     /// A builder for [`ListAllowedNodeTypeModificationsOutput`](super::ListAllowedNodeTypeModificationsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListAllowedNodeTypeModificationsOutputBuilder {
-        pub(crate) scale_up_modifications: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) scale_down_modifications: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub(crate) scale_up_modifications: Option<Vec<String>>,
+        pub(crate) scale_down_modifications: Option<Vec<String>>,
     }
     impl ListAllowedNodeTypeModificationsOutputBuilder {
         /// Appends one item to the `ScaleUpModifications` member.
@@ -515,20 +448,12 @@ pub mod builders {
         ///
         /// When scaling up a Valkey or Redis OSS cluster or replication group using `ModifyCacheCluster` or
         /// `ModifyReplicationGroup`, use a value from this list for the `CacheNodeType` parameter.
-        pub fn scale_up_modifications(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.scale_up_modifications
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn scale_up_modifications(mut self, item: impl Into<String>) -> Self {
+            self.scale_up_modifications.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ScaleUpModifications` member.
-        pub fn set_scale_up_modifications(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_scale_up_modifications(mut self, input: Option<Vec<String>>) -> Self {
             self.scale_up_modifications = input;
             self
         }
@@ -538,19 +463,14 @@ pub mod builders {
         /// cluster or replication group. When scaling down a Valkey or Redis OSS cluster or replication group
         /// using ModifyCacheCluster or ModifyReplicationGroup, use a value from this list for the CacheNodeType
         /// parameter.
-        pub fn scale_down_modifications(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.scale_down_modifications
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn scale_down_modifications(mut self, item: impl Into<String>) -> Self {
+            self.scale_down_modifications.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ScaleDownModifications` member.
         pub fn set_scale_down_modifications(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.scale_down_modifications = input;
             self

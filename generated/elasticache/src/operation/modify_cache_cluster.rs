@@ -19,6 +19,20 @@
 //! - [`InvalidVpcNetworkStateFault`](crate::error::InvalidVpcNetworkStateFault)
 //! - [`NodeQuotaForClusterExceededFault`](crate::error::NodeQuotaForClusterExceededFault)
 //! - [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `ModifyCacheCluster` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ModifyCacheClusterMessage`.
@@ -31,7 +45,7 @@ pub struct ModifyCacheClusterInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+    pub cache_cluster_id: Option<String>,
     /// The number of cache nodes that the cluster should have. If the value for `NumCacheNodes` is greater
     /// than the sum of the number of current cache nodes and the number of cache nodes pending creation
     /// (which may be zero), more nodes are added. If the value is less than the number of existing cache
@@ -60,7 +74,7 @@ pub struct ModifyCacheClusterInput {
     /// number of cache nodes in a cluster, use the `ModifyCacheCluster` request and set `NumCacheNodes`
     /// equal to the number of cache nodes currently in the cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub num_cache_nodes: ::std::option::Option<i32>,
+    pub num_cache_nodes: Option<i32>,
     /// A list of cache node IDs to be removed. A node ID is a numeric identifier (0001, 0002, etc.). This
     /// parameter is only valid when `NumCacheNodes` is less than the existing number of cache nodes. The
     /// number of cache node IDs supplied in this parameter must match the difference between the existing
@@ -70,9 +84,7 @@ pub struct ModifyCacheClusterInput {
     /// For example: If you have 3 active cache nodes, 7 pending cache nodes, and the number of cache nodes
     /// in this `ModifyCacheCluster` call is 5, you must list 2 (7 - 5) cache node IDs to remove.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_ids_to_remove: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_node_ids_to_remove: Option<Vec<String>>,
     /// Specifies whether the new nodes in this Memcached cluster are all created in a single Availability
     /// Zone or created across multiple Availability Zones.
     ///
@@ -89,7 +101,7 @@ pub struct ModifyCacheClusterInput {
         feature = "serde",
         serde(rename = "AZMode", skip_serializing_if = "Option::is_none")
     )]
-    pub az_mode: ::std::option::Option<crate::types::AzMode>,
+    pub az_mode: Option<crate::types::AzMode>,
     /// **Note:** This option is only supported on Memcached clusters.
     ///
     /// The list of Availability Zones where the new Memcached cache nodes are created.
@@ -141,9 +153,7 @@ pub struct ModifyCacheClusterInput {
     ///     creates are performed immediately. If the new create request is **Apply Immediately - No**, all
     ///     creates are pending.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub new_availability_zones: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub new_availability_zones: Option<Vec<String>>,
     /// A list of cache security group names to authorize on this cluster. This change is asynchronously
     /// applied as soon as possible.
     ///
@@ -152,17 +162,13 @@ pub struct ModifyCacheClusterInput {
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be "Default".
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group_names: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_security_group_names: Option<Vec<String>>,
     /// Specifies the VPC Security Groups associated with the cluster.
     ///
     /// This parameter can be used only with clusters that are created in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub security_group_ids: Option<Vec<String>>,
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
@@ -179,23 +185,23 @@ pub struct ModifyCacheClusterInput {
     ///
     /// Example: `sun:23:00-mon:01:30`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
+    pub preferred_maintenance_window: Option<String>,
     /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be same as the cluster owner.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub notification_topic_arn: ::std::option::Option<::std::string::String>,
+    pub notification_topic_arn: Option<String>,
     /// The name of the cache parameter group to apply to this cluster. This change is asynchronously
     /// applied as soon as possible for parameters when the `ApplyImmediately` parameter is specified as
     /// `true` for this request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// The status of the Amazon SNS notification topic. Notifications are sent only if the status is
     /// `active`.
     ///
     /// Valid values: `active` \| `inactive`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub notification_topic_status: ::std::option::Option<::std::string::String>,
+    pub notification_topic_status: Option<String>,
     /// If `true`, this parameter causes the modifications in this request and any pending modifications to
     /// be applied, asynchronously and as soon as possible, regardless of the `PreferredMaintenanceWindow`
     /// setting for the cluster.
@@ -210,10 +216,10 @@ pub struct ModifyCacheClusterInput {
     ///
     /// Default: `false`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub apply_immediately: ::std::option::Option<bool>,
+    pub apply_immediately: Option<bool>,
     /// Modifies the engine listed in a cluster message. The options are redis, memcached or valkey.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The upgraded version of the cache engine to be run on the cache nodes.
     ///
     /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
@@ -221,26 +227,26 @@ pub struct ModifyCacheClusterInput {
     /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
     /// you must delete the existing cluster and create it anew with the earlier engine version.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: Option<String>,
     /// If you are running Valkey 7.2 or Redis OSS engine version 6.0 or later, set this parameter to yes to
     /// opt-in to the next auto minor version upgrade campaign. This parameter is disabled for previous
     /// versions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auto_minor_version_upgrade: ::std::option::Option<bool>,
+    pub auto_minor_version_upgrade: Option<bool>,
     /// The number of days for which ElastiCache retains automatic cluster snapshots before deleting them.
     /// For example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained
     /// for 5 days before being deleted.
     ///
     /// **Note:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_retention_limit: ::std::option::Option<i32>,
+    pub snapshot_retention_limit: Option<i32>,
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your
     /// cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_window: ::std::option::Option<::std::string::String>,
+    pub snapshot_window: Option<String>,
     /// A valid cache node type that you want to scale this cluster up to.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_type: ::std::option::Option<::std::string::String>,
+    pub cache_node_type: Option<String>,
     /// Reserved parameter. The password used to access a password protected server. This parameter must be
     /// specified with the `auth-token-update` parameter. Password constraints:
     ///
@@ -250,7 +256,7 @@ pub struct ModifyCacheClusterInput {
     ///
     /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth_token: ::std::option::Option<::std::string::String>,
+    pub auth_token: Option<String>,
     /// Specifies the strategy to use to update the AUTH token. This parameter must be specified with the
     /// `auth-token` parameter. Possible values:
     ///
@@ -261,25 +267,23 @@ pub struct ModifyCacheClusterInput {
     /// For more information, see [Authenticating Users with
     /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth_token_update_strategy: ::std::option::Option<
-        crate::types::AuthTokenUpdateStrategyType,
-    >,
+    pub auth_token_update_strategy: Option<crate::types::AuthTokenUpdateStrategyType>,
     /// Specifies the destination, format and type of the logs.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log_delivery_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+    pub log_delivery_configurations: Option<
+        Vec<crate::types::LogDeliveryConfigurationRequest>,
     >,
     /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+    pub ip_discovery: Option<crate::types::IpDiscovery>,
 }
 impl ModifyCacheClusterInput {
     /// Creates a builder for [`ModifyCacheClusterInput`].
     pub fn builder() -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ModifyCacheCluster` operation.
@@ -292,16 +296,16 @@ impl ModifyCacheClusterInput {
 pub struct ModifyCacheClusterOutput {
     /// Contains all of the attributes of a specific cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+    pub cache_cluster: Option<crate::types::CacheCluster>,
 }
 impl ModifyCacheClusterOutput {
     /// Creates a builder for [`ModifyCacheClusterOutput`].
     pub fn builder() -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ModifyCacheClusterInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ModifyCacheClusterInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
         writer.member("NumCacheNodes", self.num_cache_nodes.as_ref());
         writer
@@ -360,47 +364,32 @@ impl ::querygen_runtime::query::WriteQuery for ModifyCacheClusterInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ModifyCacheClusterInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ModifyCacheCluster",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &ModifyCacheClusterInput) -> String {
+    QueryWriter::body("ModifyCacheCluster", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ModifyCacheClusterOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ModifyCacheClusterOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyCacheCluster` response: `<ModifyCacheClusterResponse><ModifyCacheClusterResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyCacheClusterOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ModifyCacheCluster",
-    )?;
+) -> Result<QueryResponse<ModifyCacheClusterOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ModifyCacheCluster")?;
     let output: ModifyCacheClusterOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ModifyCacheClusterOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ModifyCacheClusterOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -438,7 +427,7 @@ pub enum ModifyCacheClusterError {
     /// The service answered with [`crate::error::NodeQuotaForCustomerExceededFault`].
     NodeQuotaForCustomerExceededFault(crate::error::NodeQuotaForCustomerExceededFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ModifyCacheClusterError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -446,13 +435,13 @@ impl ModifyCacheClusterError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
@@ -469,12 +458,8 @@ impl ModifyCacheClusterError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ModifyCacheClusterError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ModifyCacheClusterError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
@@ -488,12 +473,10 @@ impl ::querygen_runtime::query::OperationError for ModifyCacheClusterError {
             .or_else(|| error.read(Self::NodeQuotaForClusterExceededFault))
             .or_else(|| error.read(Self::NodeQuotaForCustomerExceededFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
@@ -510,26 +493,19 @@ impl ::querygen_runtime::query::OperationError for ModifyCacheClusterError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ModifyCacheClusterError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ModifyCacheClusterError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ModifyCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ModifyCacheClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ModifyCacheCluster` response into [`ModifyCacheClusterError`].
@@ -540,11 +516,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyCacheClusterError {
 pub fn build_request(
     input: &ModifyCacheClusterInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -552,61 +525,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ModifyCacheCluster`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheClusterError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyCacheClusterOutput>,
-    ModifyCacheClusterError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<ModifyCacheClusterOutput>, ModifyCacheClusterError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 ModifyCacheClusterError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ModifyCacheClusterInput,
     ModifyCacheClusterOutput,
     ModifyCacheClusterError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ModifyCacheCluster",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ModifyCacheCluster` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheClusterFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ModifyCacheClusterInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyCacheClusterFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -618,25 +582,22 @@ impl ModifyCacheClusterFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ModifyCacheClusterOutput,
-        ::querygen_client::SdkError<ModifyCacheClusterError>,
-    > {
+    ) -> Result<ModifyCacheClusterOutput, SdkError<ModifyCacheClusterError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ModifyCacheClusterOutput>,
-        ::querygen_client::SdkError<ModifyCacheClusterError>,
+    ) -> Result<
+        QueryResponse<ModifyCacheClusterOutput>,
+        SdkError<ModifyCacheClusterError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyCacheCluster"),
                     ),
                 )
@@ -644,18 +605,12 @@ impl ModifyCacheClusterFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The cluster identifier. This value is stored as a lowercase string.
-    pub fn cache_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
     }
     /// Sets or clears the `CacheClusterId` member.
-    pub fn set_cache_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_cluster_id(input);
         self
     }
@@ -686,12 +641,12 @@ impl ModifyCacheClusterFluentBuilder {
     /// cancel the pending request and retry the new request. To cancel pending operations to modify the
     /// number of cache nodes in a cluster, use the `ModifyCacheCluster` request and set `NumCacheNodes`
     /// equal to the number of cache nodes currently in the cluster.
-    pub fn num_cache_nodes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.num_cache_nodes(input);
         self
     }
     /// Sets or clears the `NumCacheNodes` member.
-    pub fn set_num_cache_nodes(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_num_cache_nodes(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_num_cache_nodes(input);
         self
     }
@@ -705,18 +660,12 @@ impl ModifyCacheClusterFluentBuilder {
     ///
     /// For example: If you have 3 active cache nodes, 7 pending cache nodes, and the number of cache nodes
     /// in this `ModifyCacheCluster` call is 5, you must list 2 (7 - 5) cache node IDs to remove.
-    pub fn cache_node_ids_to_remove(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_node_ids_to_remove(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_ids_to_remove(item);
         self
     }
     /// Sets or clears the `CacheNodeIdsToRemove` member.
-    pub fn set_cache_node_ids_to_remove(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_cache_node_ids_to_remove(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_cache_node_ids_to_remove(input);
         self
     }
@@ -732,18 +681,12 @@ impl ModifyCacheClusterFluentBuilder {
     /// current Availability Zone.
     ///
     /// Only newly created nodes are located in different Availability Zones.
-    pub fn az_mode(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::AzMode>,
-    ) -> Self {
+    pub fn az_mode(mut self, input: impl Into<crate::types::AzMode>) -> Self {
         self.inner = self.inner.az_mode(input);
         self
     }
     /// Sets or clears the `AZMode` member.
-    pub fn set_az_mode(
-        mut self,
-        input: ::std::option::Option<crate::types::AzMode>,
-    ) -> Self {
+    pub fn set_az_mode(mut self, input: Option<crate::types::AzMode>) -> Self {
         self.inner = self.inner.set_az_mode(input);
         self
     }
@@ -799,18 +742,12 @@ impl ModifyCacheClusterFluentBuilder {
     ///     **Important:** **Important:** If the new create request is **Apply Immediately - Yes**, all
     ///     creates are performed immediately. If the new create request is **Apply Immediately - No**, all
     ///     creates are pending.
-    pub fn new_availability_zones(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new_availability_zones(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.new_availability_zones(item);
         self
     }
     /// Sets or clears the `NewAvailabilityZones` member.
-    pub fn set_new_availability_zones(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_new_availability_zones(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_new_availability_zones(input);
         self
     }
@@ -823,18 +760,12 @@ impl ModifyCacheClusterFluentBuilder {
     /// Cloud (Amazon VPC).
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be "Default".
-    pub fn cache_security_group_names(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_names(item);
         self
     }
     /// Sets or clears the `CacheSecurityGroupNames` member.
-    pub fn set_cache_security_group_names(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_cache_security_group_names(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_cache_security_group_names(input);
         self
     }
@@ -844,18 +775,12 @@ impl ModifyCacheClusterFluentBuilder {
     ///
     /// This parameter can be used only with clusters that are created in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
-    pub fn security_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.security_group_ids(item);
         self
     }
     /// Sets or clears the `SecurityGroupIds` member.
-    pub fn set_security_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_security_group_ids(input);
         self
     }
@@ -874,54 +799,36 @@ impl ModifyCacheClusterFluentBuilder {
     /// - `sat`
     ///
     /// Example: `sun:23:00-mon:01:30`
-    pub fn preferred_maintenance_window(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_maintenance_window(input);
         self
     }
     /// Sets or clears the `PreferredMaintenanceWindow` member.
-    pub fn set_preferred_maintenance_window(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_preferred_maintenance_window(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_preferred_maintenance_window(input);
         self
     }
     /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be same as the cluster owner.
-    pub fn notification_topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn notification_topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notification_topic_arn(input);
         self
     }
     /// Sets or clears the `NotificationTopicArn` member.
-    pub fn set_notification_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notification_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_notification_topic_arn(input);
         self
     }
     /// The name of the cache parameter group to apply to this cluster. This change is asynchronously
     /// applied as soon as possible for parameters when the `ApplyImmediately` parameter is specified as
     /// `true` for this request.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
@@ -929,18 +836,12 @@ impl ModifyCacheClusterFluentBuilder {
     /// `active`.
     ///
     /// Valid values: `active` \| `inactive`
-    pub fn notification_topic_status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn notification_topic_status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notification_topic_status(input);
         self
     }
     /// Sets or clears the `NotificationTopicStatus` member.
-    pub fn set_notification_topic_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notification_topic_status(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_notification_topic_status(input);
         self
     }
@@ -957,28 +858,22 @@ impl ModifyCacheClusterFluentBuilder {
     /// Valid values: `true` \| `false`
     ///
     /// Default: `false`
-    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
     }
     /// Sets or clears the `ApplyImmediately` member.
-    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_apply_immediately(input);
         self
     }
     /// Modifies the engine listed in a cluster message. The options are redis, memcached or valkey.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -988,36 +883,24 @@ impl ModifyCacheClusterFluentBuilder {
     /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
     /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
     /// you must delete the existing cluster and create it anew with the earlier engine version.
-    pub fn engine_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
     }
     /// Sets or clears the `EngineVersion` member.
-    pub fn set_engine_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine_version(input);
         self
     }
     /// If you are running Valkey 7.2 or Redis OSS engine version 6.0 or later, set this parameter to yes to
     /// opt-in to the next auto minor version upgrade campaign. This parameter is disabled for previous
     /// versions.
-    pub fn auto_minor_version_upgrade(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.auto_minor_version_upgrade(input);
         self
     }
     /// Sets or clears the `AutoMinorVersionUpgrade` member.
-    pub fn set_auto_minor_version_upgrade(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_auto_minor_version_upgrade(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_auto_minor_version_upgrade(input);
         self
     }
@@ -1026,51 +909,33 @@ impl ModifyCacheClusterFluentBuilder {
     /// for 5 days before being deleted.
     ///
     /// **Note:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
-    pub fn snapshot_retention_limit(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
+    pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your
     /// cluster.
-    pub fn snapshot_window(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_window(input);
         self
     }
     /// Sets or clears the `SnapshotWindow` member.
-    pub fn set_snapshot_window(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_window(input);
         self
     }
     /// A valid cache node type that you want to scale this cluster up to.
-    pub fn cache_node_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_type(input);
         self
     }
     /// Sets or clears the `CacheNodeType` member.
-    pub fn set_cache_node_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_node_type(input);
         self
     }
@@ -1082,18 +947,12 @@ impl ModifyCacheClusterFluentBuilder {
     /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
     ///
     /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
-    pub fn auth_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn auth_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.auth_token(input);
         self
     }
     /// Sets or clears the `AuthToken` member.
-    pub fn set_auth_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_auth_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_auth_token(input);
         self
     }
@@ -1108,7 +967,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
     pub fn auth_token_update_strategy(
         mut self,
-        input: impl ::std::convert::Into<crate::types::AuthTokenUpdateStrategyType>,
+        input: impl Into<crate::types::AuthTokenUpdateStrategyType>,
     ) -> Self {
         self.inner = self.inner.auth_token_update_strategy(input);
         self
@@ -1116,7 +975,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// Sets or clears the `AuthTokenUpdateStrategy` member.
     pub fn set_auth_token_update_strategy(
         mut self,
-        input: ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
+        input: Option<crate::types::AuthTokenUpdateStrategyType>,
     ) -> Self {
         self.inner = self.inner.set_auth_token_update_strategy(input);
         self
@@ -1126,7 +985,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// Specifies the destination, format and type of the logs.
     pub fn log_delivery_configurations(
         mut self,
-        item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+        item: impl Into<crate::types::LogDeliveryConfigurationRequest>,
     ) -> Self {
         self.inner = self.inner.log_delivery_configurations(item);
         self
@@ -1134,9 +993,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// Sets or clears the `LogDeliveryConfigurations` member.
     pub fn set_log_delivery_configurations(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
+        input: Option<Vec<crate::types::LogDeliveryConfigurationRequest>>,
     ) -> Self {
         self.inner = self.inner.set_log_delivery_configurations(input);
         self
@@ -1145,27 +1002,19 @@ impl ModifyCacheClusterFluentBuilder {
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
-    pub fn ip_discovery(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::IpDiscovery>,
-    ) -> Self {
+    pub fn ip_discovery(mut self, input: impl Into<crate::types::IpDiscovery>) -> Self {
         self.inner = self.inner.ip_discovery(input);
         self
     }
     /// Sets or clears the `IpDiscovery` member.
-    pub fn set_ip_discovery(
-        mut self,
-        input: ::std::option::Option<crate::types::IpDiscovery>,
-    ) -> Self {
+    pub fn set_ip_discovery(mut self, input: Option<crate::types::IpDiscovery>) -> Self {
         self.inner = self.inner.set_ip_discovery(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ModifyCacheClusterInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ModifyCacheClusterInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_cluster_id = node.member("CacheClusterId")?;
         out.num_cache_nodes = node.member("NumCacheNodes")?;
@@ -1192,7 +1041,7 @@ impl ::querygen_runtime::server::ReadQuery for ModifyCacheClusterInput {
         out.log_delivery_configurations = node
             .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?;
         out.ip_discovery = node.member("IpDiscovery")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_cluster_id: out.cache_cluster_id,
             num_cache_nodes: out.num_cache_nodes,
             cache_node_ids_to_remove: out.cache_node_ids_to_remove,
@@ -1219,19 +1068,14 @@ impl ::querygen_runtime::server::ReadQuery for ModifyCacheClusterInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ModifyCacheClusterOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ModifyCacheClusterOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("CacheCluster", self.cache_cluster.as_ref());
     }
 }
 /// Server side: parses the request body of `ModifyCacheCluster` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    ModifyCacheClusterInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<ModifyCacheClusterInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "ModifyCacheCluster", "2015-02-02")
 }
 /// Server side: the `<ModifyCacheClusterResponse>` document for `output`.
@@ -1239,74 +1083,55 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ModifyCacheClusterOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ModifyCacheCluster",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ModifyCacheClusterInput`](super::ModifyCacheClusterInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheClusterInputBuilder {
-        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) num_cache_nodes: ::std::option::Option<i32>,
-        pub(crate) cache_node_ids_to_remove: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) az_mode: ::std::option::Option<crate::types::AzMode>,
-        pub(crate) new_availability_zones: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) cache_security_group_names: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) preferred_maintenance_window: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) notification_topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) notification_topic_status: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) apply_immediately: ::std::option::Option<bool>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
-        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-        pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-        pub(crate) auth_token: ::std::option::Option<::std::string::String>,
-        pub(crate) auth_token_update_strategy: ::std::option::Option<
+        pub(crate) cache_cluster_id: Option<String>,
+        pub(crate) num_cache_nodes: Option<i32>,
+        pub(crate) cache_node_ids_to_remove: Option<Vec<String>>,
+        pub(crate) az_mode: Option<crate::types::AzMode>,
+        pub(crate) new_availability_zones: Option<Vec<String>>,
+        pub(crate) cache_security_group_names: Option<Vec<String>>,
+        pub(crate) security_group_ids: Option<Vec<String>>,
+        pub(crate) preferred_maintenance_window: Option<String>,
+        pub(crate) notification_topic_arn: Option<String>,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) notification_topic_status: Option<String>,
+        pub(crate) apply_immediately: Option<bool>,
+        pub(crate) engine: Option<String>,
+        pub(crate) engine_version: Option<String>,
+        pub(crate) auto_minor_version_upgrade: Option<bool>,
+        pub(crate) snapshot_retention_limit: Option<i32>,
+        pub(crate) snapshot_window: Option<String>,
+        pub(crate) cache_node_type: Option<String>,
+        pub(crate) auth_token: Option<String>,
+        pub(crate) auth_token_update_strategy: Option<
             crate::types::AuthTokenUpdateStrategyType,
         >,
-        pub(crate) log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+        pub(crate) log_delivery_configurations: Option<
+            Vec<crate::types::LogDeliveryConfigurationRequest>,
         >,
-        pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+        pub(crate) ip_discovery: Option<crate::types::IpDiscovery>,
     }
     impl ModifyCacheClusterInputBuilder {
         /// The cluster identifier. This value is stored as a lowercase string.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.cache_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
             self.cache_cluster_id = input;
             self
         }
@@ -1337,12 +1162,12 @@ pub mod builders {
         /// cancel the pending request and retry the new request. To cancel pending operations to modify the
         /// number of cache nodes in a cluster, use the `ModifyCacheCluster` request and set `NumCacheNodes`
         /// equal to the number of cache nodes currently in the cluster.
-        pub fn num_cache_nodes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.num_cache_nodes = ::std::option::Option::Some(input.into());
+        pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
+            self.num_cache_nodes = Some(input.into());
             self
         }
         /// Sets or clears the `NumCacheNodes` member.
-        pub fn set_num_cache_nodes(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_num_cache_nodes(mut self, input: Option<i32>) -> Self {
             self.num_cache_nodes = input;
             self
         }
@@ -1356,19 +1181,14 @@ pub mod builders {
         ///
         /// For example: If you have 3 active cache nodes, 7 pending cache nodes, and the number of cache nodes
         /// in this `ModifyCacheCluster` call is 5, you must list 2 (7 - 5) cache node IDs to remove.
-        pub fn cache_node_ids_to_remove(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_node_ids_to_remove
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn cache_node_ids_to_remove(mut self, item: impl Into<String>) -> Self {
+            self.cache_node_ids_to_remove.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `CacheNodeIdsToRemove` member.
         pub fn set_cache_node_ids_to_remove(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.cache_node_ids_to_remove = input;
             self
@@ -1385,18 +1205,12 @@ pub mod builders {
         /// current Availability Zone.
         ///
         /// Only newly created nodes are located in different Availability Zones.
-        pub fn az_mode(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AzMode>,
-        ) -> Self {
-            self.az_mode = ::std::option::Option::Some(input.into());
+        pub fn az_mode(mut self, input: impl Into<crate::types::AzMode>) -> Self {
+            self.az_mode = Some(input.into());
             self
         }
         /// Sets or clears the `AZMode` member.
-        pub fn set_az_mode(
-            mut self,
-            input: ::std::option::Option<crate::types::AzMode>,
-        ) -> Self {
+        pub fn set_az_mode(mut self, input: Option<crate::types::AzMode>) -> Self {
             self.az_mode = input;
             self
         }
@@ -1452,20 +1266,12 @@ pub mod builders {
         ///     **Important:** **Important:** If the new create request is **Apply Immediately - Yes**, all
         ///     creates are performed immediately. If the new create request is **Apply Immediately - No**, all
         ///     creates are pending.
-        pub fn new_availability_zones(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.new_availability_zones
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn new_availability_zones(mut self, item: impl Into<String>) -> Self {
+            self.new_availability_zones.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `NewAvailabilityZones` member.
-        pub fn set_new_availability_zones(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_new_availability_zones(mut self, input: Option<Vec<String>>) -> Self {
             self.new_availability_zones = input;
             self
         }
@@ -1478,19 +1284,16 @@ pub mod builders {
         /// Cloud (Amazon VPC).
         ///
         /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be "Default".
-        pub fn cache_security_group_names(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
             self.cache_security_group_names
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroupNames` member.
         pub fn set_cache_security_group_names(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.cache_security_group_names = input;
             self
@@ -1501,20 +1304,12 @@ pub mod builders {
         ///
         /// This parameter can be used only with clusters that are created in an Amazon Virtual Private Cloud
         /// (Amazon VPC).
-        pub fn security_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.security_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.security_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SecurityGroupIds` member.
-        pub fn set_security_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.security_group_ids = input;
             self
         }
@@ -1533,19 +1328,14 @@ pub mod builders {
         /// - `sat`
         ///
         /// Example: `sun:23:00-mon:01:30`
-        pub fn preferred_maintenance_window(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(
-                input.into(),
-            );
+        pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
+            self.preferred_maintenance_window = Some(input.into());
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
         pub fn set_preferred_maintenance_window(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.preferred_maintenance_window = input;
             self
@@ -1553,36 +1343,24 @@ pub mod builders {
         /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which notifications are sent.
         ///
         /// **Note:** The Amazon SNS topic owner must be same as the cluster owner.
-        pub fn notification_topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.notification_topic_arn = ::std::option::Option::Some(input.into());
+        pub fn notification_topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.notification_topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `NotificationTopicArn` member.
-        pub fn set_notification_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_notification_topic_arn(mut self, input: Option<String>) -> Self {
             self.notification_topic_arn = input;
             self
         }
         /// The name of the cache parameter group to apply to this cluster. This change is asynchronously
         /// applied as soon as possible for parameters when the `ApplyImmediately` parameter is specified as
         /// `true` for this request.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
@@ -1590,18 +1368,12 @@ pub mod builders {
         /// `active`.
         ///
         /// Valid values: `active` \| `inactive`
-        pub fn notification_topic_status(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.notification_topic_status = ::std::option::Option::Some(input.into());
+        pub fn notification_topic_status(mut self, input: impl Into<String>) -> Self {
+            self.notification_topic_status = Some(input.into());
             self
         }
         /// Sets or clears the `NotificationTopicStatus` member.
-        pub fn set_notification_topic_status(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_notification_topic_status(mut self, input: Option<String>) -> Self {
             self.notification_topic_status = input;
             self
         }
@@ -1618,34 +1390,22 @@ pub mod builders {
         /// Valid values: `true` \| `false`
         ///
         /// Default: `false`
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.apply_immediately = ::std::option::Option::Some(input.into());
+        pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
+            self.apply_immediately = Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
         /// Modifies the engine listed in a cluster message. The options are redis, memcached or valkey.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
@@ -1655,36 +1415,24 @@ pub mod builders {
         /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
         /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
         /// you must delete the existing cluster and create it anew with the earlier engine version.
-        pub fn engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine_version = ::std::option::Option::Some(input.into());
+        pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+            self.engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `EngineVersion` member.
-        pub fn set_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine_version(mut self, input: Option<String>) -> Self {
             self.engine_version = input;
             self
         }
         /// If you are running Valkey 7.2 or Redis OSS engine version 6.0 or later, set this parameter to yes to
         /// opt-in to the next auto minor version upgrade campaign. This parameter is disabled for previous
         /// versions.
-        pub fn auto_minor_version_upgrade(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.auto_minor_version_upgrade = ::std::option::Option::Some(input.into());
+        pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
+            self.auto_minor_version_upgrade = Some(input.into());
             self
         }
         /// Sets or clears the `AutoMinorVersionUpgrade` member.
-        pub fn set_auto_minor_version_upgrade(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_auto_minor_version_upgrade(mut self, input: Option<bool>) -> Self {
             self.auto_minor_version_upgrade = input;
             self
         }
@@ -1693,51 +1441,33 @@ pub mod builders {
         /// for 5 days before being deleted.
         ///
         /// **Note:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
-        pub fn snapshot_retention_limit(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+        pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+            self.snapshot_retention_limit = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
         /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your
         /// cluster.
-        pub fn snapshot_window(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_window = ::std::option::Option::Some(input.into());
+        pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_window = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotWindow` member.
-        pub fn set_snapshot_window(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
             self.snapshot_window = input;
             self
         }
         /// A valid cache node type that you want to scale this cluster up to.
-        pub fn cache_node_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_node_type = ::std::option::Option::Some(input.into());
+        pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+            self.cache_node_type = Some(input.into());
             self
         }
         /// Sets or clears the `CacheNodeType` member.
-        pub fn set_cache_node_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
             self.cache_node_type = input;
             self
         }
@@ -1749,18 +1479,12 @@ pub mod builders {
         /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
         ///
         /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
-        pub fn auth_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.auth_token = ::std::option::Option::Some(input.into());
+        pub fn auth_token(mut self, input: impl Into<String>) -> Self {
+            self.auth_token = Some(input.into());
             self
         }
         /// Sets or clears the `AuthToken` member.
-        pub fn set_auth_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_auth_token(mut self, input: Option<String>) -> Self {
             self.auth_token = input;
             self
         }
@@ -1775,15 +1499,15 @@ pub mod builders {
         /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
         pub fn auth_token_update_strategy(
             mut self,
-            input: impl ::std::convert::Into<crate::types::AuthTokenUpdateStrategyType>,
+            input: impl Into<crate::types::AuthTokenUpdateStrategyType>,
         ) -> Self {
-            self.auth_token_update_strategy = ::std::option::Option::Some(input.into());
+            self.auth_token_update_strategy = Some(input.into());
             self
         }
         /// Sets or clears the `AuthTokenUpdateStrategy` member.
         pub fn set_auth_token_update_strategy(
             mut self,
-            input: ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
+            input: Option<crate::types::AuthTokenUpdateStrategyType>,
         ) -> Self {
             self.auth_token_update_strategy = input;
             self
@@ -1793,21 +1517,17 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<
-                crate::types::LogDeliveryConfigurationRequest,
-            >,
+            item: impl Into<crate::types::LogDeliveryConfigurationRequest>,
         ) -> Self {
             self.log_delivery_configurations
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `LogDeliveryConfigurations` member.
         pub fn set_log_delivery_configurations(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-            >,
+            input: Option<Vec<crate::types::LogDeliveryConfigurationRequest>>,
         ) -> Self {
             self.log_delivery_configurations = input;
             self
@@ -1818,15 +1538,15 @@ pub mod builders {
         /// system](http://aws.amazon.com/ec2/nitro/).
         pub fn ip_discovery(
             mut self,
-            input: impl ::std::convert::Into<crate::types::IpDiscovery>,
+            input: impl Into<crate::types::IpDiscovery>,
         ) -> Self {
-            self.ip_discovery = ::std::option::Option::Some(input.into());
+            self.ip_discovery = Some(input.into());
             self
         }
         /// Sets or clears the `IpDiscovery` member.
         pub fn set_ip_discovery(
             mut self,
-            input: ::std::option::Option<crate::types::IpDiscovery>,
+            input: Option<crate::types::IpDiscovery>,
         ) -> Self {
             self.ip_discovery = input;
             self
@@ -1834,23 +1554,20 @@ pub mod builders {
         /// Builds the [`ModifyCacheClusterInput`](super::ModifyCacheClusterInput), failing if any required member (`cache_cluster_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::modify_cache_cluster::ModifyCacheClusterInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_cluster_id.is_none() {
                 missing.push("cache_cluster_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "ModifyCacheClusterInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("ModifyCacheClusterInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::modify_cache_cluster::ModifyCacheClusterInput {
+            Ok(crate::operation::modify_cache_cluster::ModifyCacheClusterInput {
                 cache_cluster_id: self.cache_cluster_id,
                 num_cache_nodes: self.num_cache_nodes,
                 cache_node_ids_to_remove: self.cache_node_ids_to_remove,
@@ -1879,21 +1596,21 @@ pub mod builders {
     /// A builder for [`ModifyCacheClusterOutput`](super::ModifyCacheClusterOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheClusterOutputBuilder {
-        pub(crate) cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+        pub(crate) cache_cluster: Option<crate::types::CacheCluster>,
     }
     impl ModifyCacheClusterOutputBuilder {
         /// Contains all of the attributes of a specific cluster.
         pub fn cache_cluster(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheCluster>,
+            input: impl Into<crate::types::CacheCluster>,
         ) -> Self {
-            self.cache_cluster = ::std::option::Option::Some(input.into());
+            self.cache_cluster = Some(input.into());
             self
         }
         /// Sets or clears the `CacheCluster` member.
         pub fn set_cache_cluster(
             mut self,
-            input: ::std::option::Option<crate::types::CacheCluster>,
+            input: Option<crate::types::CacheCluster>,
         ) -> Self {
             self.cache_cluster = input;
             self

@@ -13,6 +13,20 @@
 //! - [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `ModifyCacheParameterGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ModifyCacheParameterGroupMessage`.
@@ -25,21 +39,19 @@ pub struct ModifyCacheParameterGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// An array of parameter names and values for the parameter update. You must supply at least one
     /// parameter name and value; subsequent arguments are optional. A maximum of 20 parameters may be
     /// modified per request.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub parameter_name_values: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ParameterNameValue>,
-    >,
+    pub parameter_name_values: Option<Vec<crate::types::ParameterNameValue>>,
 }
 impl ModifyCacheParameterGroupInput {
     /// Creates a builder for [`ModifyCacheParameterGroupInput`].
     pub fn builder() -> crate::operation::modify_cache_parameter_group::builders::ModifyCacheParameterGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of one of the following operations:
@@ -55,16 +67,16 @@ impl ModifyCacheParameterGroupInput {
 pub struct ModifyCacheParameterGroupOutput {
     /// The name of the cache parameter group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
 }
 impl ModifyCacheParameterGroupOutput {
     /// Creates a builder for [`ModifyCacheParameterGroupOutput`].
     pub fn builder() -> crate::operation::modify_cache_parameter_group::builders::ModifyCacheParameterGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ModifyCacheParameterGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ModifyCacheParameterGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
         writer
@@ -76,22 +88,13 @@ impl ::querygen_runtime::query::WriteQuery for ModifyCacheParameterGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ModifyCacheParameterGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ModifyCacheParameterGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &ModifyCacheParameterGroupInput) -> String {
+    QueryWriter::body("ModifyCacheParameterGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ModifyCacheParameterGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ModifyCacheParameterGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheParameterGroupName" => {
                     reader.read_into(&child, &mut out.cache_parameter_group_name)
@@ -99,28 +102,20 @@ impl ::querygen_runtime::xml::ReadXml for ModifyCacheParameterGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyCacheParameterGroup` response: `<ModifyCacheParameterGroupResponse><ModifyCacheParameterGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyCacheParameterGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ModifyCacheParameterGroup",
-    )?;
+) -> Result<QueryResponse<ModifyCacheParameterGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ModifyCacheParameterGroup")?;
     let output: ModifyCacheParameterGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ModifyCacheParameterGroupOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ModifyCacheParameterGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -146,7 +141,7 @@ pub enum ModifyCacheParameterGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ModifyCacheParameterGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -154,13 +149,13 @@ impl ModifyCacheParameterGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidCacheParameterGroupStateFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
@@ -171,12 +166,8 @@ impl ModifyCacheParameterGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ModifyCacheParameterGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ModifyCacheParameterGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheParameterGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidCacheParameterGroupStateFault))
@@ -184,12 +175,10 @@ impl ::querygen_runtime::query::OperationError for ModifyCacheParameterGroupErro
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidCacheParameterGroupStateFault(error) => error,
@@ -200,26 +189,19 @@ impl ::querygen_runtime::query::OperationError for ModifyCacheParameterGroupErro
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ModifyCacheParameterGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ModifyCacheParameterGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ModifyCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ModifyCacheParameterGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ModifyCacheParameterGroup` response into [`ModifyCacheParameterGroupError`].
@@ -230,11 +212,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyCacheParameterGroupE
 pub fn build_request(
     input: &ModifyCacheParameterGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -242,10 +221,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ModifyCacheParameterGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheParameterGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyCacheParameterGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ModifyCacheParameterGroupOutput>,
     ModifyCacheParameterGroupError,
 > {
     let status = response.status().as_u16();
@@ -254,49 +233,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ModifyCacheParameterGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ModifyCacheParameterGroupInput,
     ModifyCacheParameterGroupOutput,
     ModifyCacheParameterGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ModifyCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ModifyCacheParameterGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheParameterGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ModifyCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -308,25 +281,25 @@ impl ModifyCacheParameterGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ModifyCacheParameterGroupOutput,
-        ::querygen_client::SdkError<ModifyCacheParameterGroupError>,
+        SdkError<ModifyCacheParameterGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ModifyCacheParameterGroupOutput>,
-        ::querygen_client::SdkError<ModifyCacheParameterGroupError>,
+    ) -> Result<
+        QueryResponse<ModifyCacheParameterGroupOutput>,
+        SdkError<ModifyCacheParameterGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyCacheParameterGroup"),
                     ),
                 )
@@ -334,18 +307,12 @@ impl ModifyCacheParameterGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group to modify.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
@@ -356,7 +323,7 @@ impl ModifyCacheParameterGroupFluentBuilder {
     /// modified per request.
     pub fn parameter_name_values(
         mut self,
-        item: impl ::std::convert::Into<crate::types::ParameterNameValue>,
+        item: impl Into<crate::types::ParameterNameValue>,
     ) -> Self {
         self.inner = self.inner.parameter_name_values(item);
         self
@@ -364,30 +331,28 @@ impl ModifyCacheParameterGroupFluentBuilder {
     /// Sets or clears the `ParameterNameValues` member.
     pub fn set_parameter_name_values(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::ParameterNameValue>>,
+        input: Option<Vec<crate::types::ParameterNameValue>>,
     ) -> Self {
         self.inner = self.inner.set_parameter_name_values(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ModifyCacheParameterGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ModifyCacheParameterGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
         out.parameter_name_values = node
             .list("ParameterNameValues", "ParameterNameValue")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_parameter_group_name: out.cache_parameter_group_name,
             parameter_name_values: out.parameter_name_values,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ModifyCacheParameterGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ModifyCacheParameterGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
     }
@@ -396,10 +361,7 @@ impl ::querygen_runtime::server::WriteXml for ModifyCacheParameterGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ModifyCacheParameterGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ModifyCacheParameterGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ModifyCacheParameterGroup",
@@ -411,40 +373,31 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ModifyCacheParameterGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ModifyCacheParameterGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ModifyCacheParameterGroupInput`](super::ModifyCacheParameterGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheParameterGroupInputBuilder {
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) parameter_name_values: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ParameterNameValue>,
-        >,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) parameter_name_values: Option<Vec<crate::types::ParameterNameValue>>,
     }
     impl ModifyCacheParameterGroupInputBuilder {
         /// The name of the cache parameter group to modify.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
@@ -455,19 +408,15 @@ pub mod builders {
         /// modified per request.
         pub fn parameter_name_values(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ParameterNameValue>,
+            item: impl Into<crate::types::ParameterNameValue>,
         ) -> Self {
-            self.parameter_name_values
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.parameter_name_values.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ParameterNameValues` member.
         pub fn set_parameter_name_values(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ParameterNameValue>,
-            >,
+            input: Option<Vec<crate::types::ParameterNameValue>>,
         ) -> Self {
             self.parameter_name_values = input;
             self
@@ -475,11 +424,11 @@ pub mod builders {
         /// Builds the [`ModifyCacheParameterGroupInput`](super::ModifyCacheParameterGroupInput), failing if any required member (`cache_parameter_group_name`, `parameter_name_values`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_parameter_group_name.is_none() {
                 missing.push("cache_parameter_group_name");
             }
@@ -487,14 +436,14 @@ pub mod builders {
                 missing.push("parameter_name_values");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "ModifyCacheParameterGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupInput {
+            Ok(crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupInput {
                 cache_parameter_group_name: self.cache_parameter_group_name,
                 parameter_name_values: self.parameter_name_values,
             })
@@ -503,24 +452,16 @@ pub mod builders {
     /// A builder for [`ModifyCacheParameterGroupOutput`](super::ModifyCacheParameterGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheParameterGroupOutputBuilder {
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) cache_parameter_group_name: Option<String>,
     }
     impl ModifyCacheParameterGroupOutputBuilder {
         /// The name of the cache parameter group.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }

@@ -12,6 +12,20 @@
 //! - [`InvalidSubnet`](crate::error::InvalidSubnet)
 //! - [`SubnetInUse`](crate::error::SubnetInUse)
 //! - [`SubnetNotAllowedFault`](crate::error::SubnetNotAllowedFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `ModifyCacheSubnetGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ModifyCacheSubnetGroupMessage`.
@@ -28,18 +42,18 @@ pub struct ModifyCacheSubnetGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_subnet_group_name: Option<String>,
     /// A description of the cache subnet group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_subnet_group_description: ::std::option::Option<::std::string::String>,
+    pub cache_subnet_group_description: Option<String>,
     /// The EC2 subnet IDs for the cache subnet group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub subnet_ids: Option<Vec<String>>,
 }
 impl ModifyCacheSubnetGroupInput {
     /// Creates a builder for [`ModifyCacheSubnetGroupInput`].
     pub fn builder() -> crate::operation::modify_cache_subnet_group::builders::ModifyCacheSubnetGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ModifyCacheSubnetGroup` operation.
@@ -55,16 +69,16 @@ pub struct ModifyCacheSubnetGroupOutput {
     /// - `CreateCacheSubnetGroup`
     /// - `ModifyCacheSubnetGroup`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
+    pub cache_subnet_group: Option<crate::types::CacheSubnetGroup>,
 }
 impl ModifyCacheSubnetGroupOutput {
     /// Creates a builder for [`ModifyCacheSubnetGroupOutput`].
     pub fn builder() -> crate::operation::modify_cache_subnet_group::builders::ModifyCacheSubnetGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ModifyCacheSubnetGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ModifyCacheSubnetGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheSubnetGroupName", self.cache_subnet_group_name.as_ref());
         writer
             .member(
@@ -75,22 +89,13 @@ impl ::querygen_runtime::query::WriteQuery for ModifyCacheSubnetGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyCacheSubnetGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ModifyCacheSubnetGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ModifyCacheSubnetGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &ModifyCacheSubnetGroupInput) -> String {
+    QueryWriter::body("ModifyCacheSubnetGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ModifyCacheSubnetGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ModifyCacheSubnetGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSubnetGroup" => {
                     reader.read_into(&child, &mut out.cache_subnet_group)
@@ -98,28 +103,20 @@ impl ::querygen_runtime::xml::ReadXml for ModifyCacheSubnetGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyCacheSubnetGroup` response: `<ModifyCacheSubnetGroupResponse><ModifyCacheSubnetGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyCacheSubnetGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ModifyCacheSubnetGroup",
-    )?;
+) -> Result<QueryResponse<ModifyCacheSubnetGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ModifyCacheSubnetGroup")?;
     let output: ModifyCacheSubnetGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ModifyCacheSubnetGroupOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ModifyCacheSubnetGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -139,7 +136,7 @@ pub enum ModifyCacheSubnetGroupError {
     /// The service answered with [`crate::error::SubnetNotAllowedFault`].
     SubnetNotAllowedFault(crate::error::SubnetNotAllowedFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ModifyCacheSubnetGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -147,13 +144,13 @@ impl ModifyCacheSubnetGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheSubnetGroupNotFoundFault(error) => error,
             Self::CacheSubnetQuotaExceededFault(error) => error,
             Self::InvalidSubnet(error) => error,
@@ -164,12 +161,8 @@ impl ModifyCacheSubnetGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ModifyCacheSubnetGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ModifyCacheSubnetGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheSubnetGroupNotFoundFault)
             .or_else(|| error.read(Self::CacheSubnetQuotaExceededFault))
@@ -177,12 +170,10 @@ impl ::querygen_runtime::query::OperationError for ModifyCacheSubnetGroupError {
             .or_else(|| error.read(Self::SubnetInUse))
             .or_else(|| error.read(Self::SubnetNotAllowedFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheSubnetGroupNotFoundFault(error) => error,
             Self::CacheSubnetQuotaExceededFault(error) => error,
@@ -193,26 +184,19 @@ impl ::querygen_runtime::query::OperationError for ModifyCacheSubnetGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ModifyCacheSubnetGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ModifyCacheSubnetGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ModifyCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ModifyCacheSubnetGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ModifyCacheSubnetGroup` response into [`ModifyCacheSubnetGroupError`].
@@ -223,11 +207,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyCacheSubnetGroupErro
 pub fn build_request(
     input: &ModifyCacheSubnetGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -235,61 +216,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ModifyCacheSubnetGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheSubnetGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyCacheSubnetGroupOutput>,
-    ModifyCacheSubnetGroupError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<ModifyCacheSubnetGroupOutput>, ModifyCacheSubnetGroupError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 ModifyCacheSubnetGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ModifyCacheSubnetGroupInput,
     ModifyCacheSubnetGroupOutput,
     ModifyCacheSubnetGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ModifyCacheSubnetGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ModifyCacheSubnetGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheSubnetGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ModifyCacheSubnetGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyCacheSubnetGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -301,25 +273,22 @@ impl ModifyCacheSubnetGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ModifyCacheSubnetGroupOutput,
-        ::querygen_client::SdkError<ModifyCacheSubnetGroupError>,
-    > {
+    ) -> Result<ModifyCacheSubnetGroupOutput, SdkError<ModifyCacheSubnetGroupError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ModifyCacheSubnetGroupOutput>,
-        ::querygen_client::SdkError<ModifyCacheSubnetGroupError>,
+    ) -> Result<
+        QueryResponse<ModifyCacheSubnetGroupOutput>,
+        SdkError<ModifyCacheSubnetGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyCacheSubnetGroup"),
                     ),
                 )
@@ -331,66 +300,46 @@ impl ModifyCacheSubnetGroupFluentBuilder {
     /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
     ///
     /// Example: `mysubnetgroup`
-    pub fn cache_subnet_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_name(input);
         self
     }
     /// Sets or clears the `CacheSubnetGroupName` member.
-    pub fn set_cache_subnet_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_subnet_group_name(input);
         self
     }
     /// A description of the cache subnet group.
-    pub fn cache_subnet_group_description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_subnet_group_description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_description(input);
         self
     }
     /// Sets or clears the `CacheSubnetGroupDescription` member.
-    pub fn set_cache_subnet_group_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_subnet_group_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_subnet_group_description(input);
         self
     }
     /// Appends one item to the `SubnetIds` member.
     ///
     /// The EC2 subnet IDs for the cache subnet group.
-    pub fn subnet_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subnet_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.subnet_ids(item);
         self
     }
     /// Sets or clears the `SubnetIds` member.
-    pub fn set_subnet_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_subnet_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_subnet_ids(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ModifyCacheSubnetGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ModifyCacheSubnetGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
         out.cache_subnet_group_description = node.member("CacheSubnetGroupDescription")?;
         out.subnet_ids = node.list("SubnetIds", "SubnetIdentifier")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_subnet_group_name: out.cache_subnet_group_name,
             cache_subnet_group_description: out.cache_subnet_group_description,
             subnet_ids: out.subnet_ids,
@@ -398,8 +347,8 @@ impl ::querygen_runtime::server::ReadQuery for ModifyCacheSubnetGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ModifyCacheSubnetGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ModifyCacheSubnetGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("CacheSubnetGroup", self.cache_subnet_group.as_ref());
     }
 }
@@ -407,10 +356,7 @@ impl ::querygen_runtime::server::WriteXml for ModifyCacheSubnetGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ModifyCacheSubnetGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ModifyCacheSubnetGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ModifyCacheSubnetGroup",
@@ -422,26 +368,23 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ModifyCacheSubnetGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ModifyCacheSubnetGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ModifyCacheSubnetGroupInput`](super::ModifyCacheSubnetGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheSubnetGroupInputBuilder {
-        pub(crate) cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_subnet_group_description: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) subnet_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub(crate) cache_subnet_group_name: Option<String>,
+        pub(crate) cache_subnet_group_description: Option<String>,
+        pub(crate) subnet_ids: Option<Vec<String>>,
     }
     impl ModifyCacheSubnetGroupInputBuilder {
         /// The name for the cache subnet group. This value is stored as a lowercase string.
@@ -449,35 +392,27 @@ pub mod builders {
         /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
         ///
         /// Example: `mysubnetgroup`
-        pub fn cache_subnet_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_subnet_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_subnet_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSubnetGroupName` member.
-        pub fn set_cache_subnet_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_subnet_group_name(mut self, input: Option<String>) -> Self {
             self.cache_subnet_group_name = input;
             self
         }
         /// A description of the cache subnet group.
         pub fn cache_subnet_group_description(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.cache_subnet_group_description = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.cache_subnet_group_description = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSubnetGroupDescription` member.
         pub fn set_cache_subnet_group_description(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.cache_subnet_group_description = input;
             self
@@ -485,41 +420,32 @@ pub mod builders {
         /// Appends one item to the `SubnetIds` member.
         ///
         /// The EC2 subnet IDs for the cache subnet group.
-        pub fn subnet_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subnet_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn subnet_ids(mut self, item: impl Into<String>) -> Self {
+            self.subnet_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SubnetIds` member.
-        pub fn set_subnet_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_subnet_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.subnet_ids = input;
             self
         }
         /// Builds the [`ModifyCacheSubnetGroupInput`](super::ModifyCacheSubnetGroupInput), failing if any required member (`cache_subnet_group_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_subnet_group_name.is_none() {
                 missing.push("cache_subnet_group_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "ModifyCacheSubnetGroupInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("ModifyCacheSubnetGroupInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupInput {
+            Ok(crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupInput {
                 cache_subnet_group_name: self.cache_subnet_group_name,
                 cache_subnet_group_description: self.cache_subnet_group_description,
                 subnet_ids: self.subnet_ids,
@@ -529,9 +455,7 @@ pub mod builders {
     /// A builder for [`ModifyCacheSubnetGroupOutput`](super::ModifyCacheSubnetGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheSubnetGroupOutputBuilder {
-        pub(crate) cache_subnet_group: ::std::option::Option<
-            crate::types::CacheSubnetGroup,
-        >,
+        pub(crate) cache_subnet_group: Option<crate::types::CacheSubnetGroup>,
     }
     impl ModifyCacheSubnetGroupOutputBuilder {
         /// Represents the output of one of the following operations:
@@ -540,15 +464,15 @@ pub mod builders {
         /// - `ModifyCacheSubnetGroup`
         pub fn cache_subnet_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheSubnetGroup>,
+            input: impl Into<crate::types::CacheSubnetGroup>,
         ) -> Self {
-            self.cache_subnet_group = ::std::option::Option::Some(input.into());
+            self.cache_subnet_group = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSubnetGroup` member.
         pub fn set_cache_subnet_group(
             mut self,
-            input: ::std::option::Option<crate::types::CacheSubnetGroup>,
+            input: Option<crate::types::CacheSubnetGroup>,
         ) -> Self {
             self.cache_subnet_group = input;
             self

@@ -10,6 +10,20 @@
 //! - [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault)
 //! - [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `ModifyGlobalReplicationGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ModifyGlobalReplicationGroupMessage`.
@@ -22,42 +36,40 @@ pub struct ModifyGlobalReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_id: Option<String>,
     /// This parameter causes the modifications in this request and any pending modifications to be applied,
     /// asynchronously and as soon as possible. Modifications to Global Replication Groups cannot be
     /// requested to be applied in PreferredMaintenceWindow.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub apply_immediately: ::std::option::Option<bool>,
+    pub apply_immediately: Option<bool>,
     /// A valid cache node type that you want to scale this Global datastore to.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_type: ::std::option::Option<::std::string::String>,
+    pub cache_node_type: Option<String>,
     /// Modifies the engine listed in a global replication group message. The options are redis, memcached
     /// or valkey.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The upgraded version of the cache engine to be run on the clusters in the Global datastore.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: Option<String>,
     /// The name of the cache parameter group to use with the Global datastore. It must be compatible with
     /// the major engine version used by the Global datastore.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// A description of the Global datastore
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_description: ::std::option::Option<
-        ::std::string::String,
-    >,
+    pub global_replication_group_description: Option<String>,
     /// Determines whether a read replica is automatically promoted to read/write primary if the existing
     /// primary encounters a failure.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub automatic_failover_enabled: ::std::option::Option<bool>,
+    pub automatic_failover_enabled: Option<bool>,
 }
 impl ModifyGlobalReplicationGroupInput {
     /// Creates a builder for [`ModifyGlobalReplicationGroupInput`].
     pub fn builder() -> crate::operation::modify_global_replication_group::builders::ModifyGlobalReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ModifyGlobalReplicationGroup` operation.
@@ -75,18 +87,16 @@ pub struct ModifyGlobalReplicationGroupOutput {
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group: ::std::option::Option<
-        crate::types::GlobalReplicationGroup,
-    >,
+    pub global_replication_group: Option<crate::types::GlobalReplicationGroup>,
 }
 impl ModifyGlobalReplicationGroupOutput {
     /// Creates a builder for [`ModifyGlobalReplicationGroupOutput`].
     pub fn builder() -> crate::operation::modify_global_replication_group::builders::ModifyGlobalReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ModifyGlobalReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ModifyGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "GlobalReplicationGroupId",
@@ -111,22 +121,13 @@ impl ::querygen_runtime::query::WriteQuery for ModifyGlobalReplicationGroupInput
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ModifyGlobalReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ModifyGlobalReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &ModifyGlobalReplicationGroupInput) -> String {
+    QueryWriter::body("ModifyGlobalReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ModifyGlobalReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ModifyGlobalReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
                     reader.read_into(&child, &mut out.global_replication_group)
@@ -134,30 +135,20 @@ impl ::querygen_runtime::xml::ReadXml for ModifyGlobalReplicationGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyGlobalReplicationGroup` response: `<ModifyGlobalReplicationGroupResponse><ModifyGlobalReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyGlobalReplicationGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ModifyGlobalReplicationGroup",
-    )?;
+) -> Result<QueryResponse<ModifyGlobalReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ModifyGlobalReplicationGroup")?;
     let output: ModifyGlobalReplicationGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            ModifyGlobalReplicationGroupOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ModifyGlobalReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -177,7 +168,7 @@ pub enum ModifyGlobalReplicationGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ModifyGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -185,13 +176,13 @@ impl ModifyGlobalReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -200,23 +191,17 @@ impl ModifyGlobalReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ModifyGlobalReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ModifyGlobalReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::GlobalReplicationGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
@@ -225,26 +210,19 @@ impl ::querygen_runtime::query::OperationError for ModifyGlobalReplicationGroupE
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ModifyGlobalReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ModifyGlobalReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ModifyGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ModifyGlobalReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ModifyGlobalReplicationGroup` response into [`ModifyGlobalReplicationGroupError`].
@@ -255,11 +233,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyGlobalReplicationGro
 pub fn build_request(
     input: &ModifyGlobalReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -267,10 +242,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ModifyGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyGlobalReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyGlobalReplicationGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ModifyGlobalReplicationGroupOutput>,
     ModifyGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
@@ -279,49 +254,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ModifyGlobalReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ModifyGlobalReplicationGroupInput,
     ModifyGlobalReplicationGroupOutput,
     ModifyGlobalReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ModifyGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ModifyGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyGlobalReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ModifyGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -333,25 +302,25 @@ impl ModifyGlobalReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ModifyGlobalReplicationGroupOutput,
-        ::querygen_client::SdkError<ModifyGlobalReplicationGroupError>,
+        SdkError<ModifyGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ModifyGlobalReplicationGroupOutput>,
-        ::querygen_client::SdkError<ModifyGlobalReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<ModifyGlobalReplicationGroupOutput>,
+        SdkError<ModifyGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyGlobalReplicationGroup"),
                     ),
                 )
@@ -359,103 +328,73 @@ impl ModifyGlobalReplicationGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
-    pub fn global_replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.global_replication_group_id(input);
         self
     }
     /// Sets or clears the `GlobalReplicationGroupId` member.
-    pub fn set_global_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_global_replication_group_id(input);
         self
     }
     /// This parameter causes the modifications in this request and any pending modifications to be applied,
     /// asynchronously and as soon as possible. Modifications to Global Replication Groups cannot be
     /// requested to be applied in PreferredMaintenceWindow.
-    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
     }
     /// Sets or clears the `ApplyImmediately` member.
-    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_apply_immediately(input);
         self
     }
     /// A valid cache node type that you want to scale this Global datastore to.
-    pub fn cache_node_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_type(input);
         self
     }
     /// Sets or clears the `CacheNodeType` member.
-    pub fn set_cache_node_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_node_type(input);
         self
     }
     /// Modifies the engine listed in a global replication group message. The options are redis, memcached
     /// or valkey.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
     /// The upgraded version of the cache engine to be run on the clusters in the Global datastore.
-    pub fn engine_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
     }
     /// Sets or clears the `EngineVersion` member.
-    pub fn set_engine_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine_version(input);
         self
     }
     /// The name of the cache parameter group to use with the Global datastore. It must be compatible with
     /// the major engine version used by the Global datastore.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
     /// A description of the Global datastore
     pub fn global_replication_group_description(
         mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
+        input: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.global_replication_group_description(input);
         self
@@ -463,34 +402,26 @@ impl ModifyGlobalReplicationGroupFluentBuilder {
     /// Sets or clears the `GlobalReplicationGroupDescription` member.
     pub fn set_global_replication_group_description(
         mut self,
-        input: ::std::option::Option<::std::string::String>,
+        input: Option<String>,
     ) -> Self {
         self.inner = self.inner.set_global_replication_group_description(input);
         self
     }
     /// Determines whether a read replica is automatically promoted to read/write primary if the existing
     /// primary encounters a failure.
-    pub fn automatic_failover_enabled(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn automatic_failover_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.automatic_failover_enabled(input);
         self
     }
     /// Sets or clears the `AutomaticFailoverEnabled` member.
-    pub fn set_automatic_failover_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_automatic_failover_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_automatic_failover_enabled(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ModifyGlobalReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ModifyGlobalReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
         out.apply_immediately = node.member("ApplyImmediately")?;
@@ -501,7 +432,7 @@ impl ::querygen_runtime::server::ReadQuery for ModifyGlobalReplicationGroupInput
         out.global_replication_group_description = node
             .member("GlobalReplicationGroupDescription")?;
         out.automatic_failover_enabled = node.member("AutomaticFailoverEnabled")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             global_replication_group_id: out.global_replication_group_id,
             apply_immediately: out.apply_immediately,
             cache_node_type: out.cache_node_type,
@@ -515,8 +446,8 @@ impl ::querygen_runtime::server::ReadQuery for ModifyGlobalReplicationGroupInput
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ModifyGlobalReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ModifyGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
@@ -524,10 +455,7 @@ impl ::querygen_runtime::server::WriteXml for ModifyGlobalReplicationGroupOutput
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ModifyGlobalReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ModifyGlobalReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ModifyGlobalReplicationGroup",
@@ -539,178 +467,129 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ModifyGlobalReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ModifyGlobalReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ModifyGlobalReplicationGroupInput`](super::ModifyGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyGlobalReplicationGroupInputBuilder {
-        pub(crate) global_replication_group_id: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) apply_immediately: ::std::option::Option<bool>,
-        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) global_replication_group_description: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) automatic_failover_enabled: ::std::option::Option<bool>,
+        pub(crate) global_replication_group_id: Option<String>,
+        pub(crate) apply_immediately: Option<bool>,
+        pub(crate) cache_node_type: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) engine_version: Option<String>,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) global_replication_group_description: Option<String>,
+        pub(crate) automatic_failover_enabled: Option<bool>,
     }
     impl ModifyGlobalReplicationGroupInputBuilder {
         /// The name of the Global datastore
-        pub fn global_replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.global_replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.global_replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupId` member.
-        pub fn set_global_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
             self.global_replication_group_id = input;
             self
         }
         /// This parameter causes the modifications in this request and any pending modifications to be applied,
         /// asynchronously and as soon as possible. Modifications to Global Replication Groups cannot be
         /// requested to be applied in PreferredMaintenceWindow.
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.apply_immediately = ::std::option::Option::Some(input.into());
+        pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
+            self.apply_immediately = Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
         /// A valid cache node type that you want to scale this Global datastore to.
-        pub fn cache_node_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_node_type = ::std::option::Option::Some(input.into());
+        pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+            self.cache_node_type = Some(input.into());
             self
         }
         /// Sets or clears the `CacheNodeType` member.
-        pub fn set_cache_node_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
             self.cache_node_type = input;
             self
         }
         /// Modifies the engine listed in a global replication group message. The options are redis, memcached
         /// or valkey.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// The upgraded version of the cache engine to be run on the clusters in the Global datastore.
-        pub fn engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine_version = ::std::option::Option::Some(input.into());
+        pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+            self.engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `EngineVersion` member.
-        pub fn set_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine_version(mut self, input: Option<String>) -> Self {
             self.engine_version = input;
             self
         }
         /// The name of the cache parameter group to use with the Global datastore. It must be compatible with
         /// the major engine version used by the Global datastore.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
         /// A description of the Global datastore
         pub fn global_replication_group_description(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.global_replication_group_description = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.global_replication_group_description = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupDescription` member.
         pub fn set_global_replication_group_description(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.global_replication_group_description = input;
             self
         }
         /// Determines whether a read replica is automatically promoted to read/write primary if the existing
         /// primary encounters a failure.
-        pub fn automatic_failover_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.automatic_failover_enabled = ::std::option::Option::Some(input.into());
+        pub fn automatic_failover_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.automatic_failover_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `AutomaticFailoverEnabled` member.
-        pub fn set_automatic_failover_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_automatic_failover_enabled(mut self, input: Option<bool>) -> Self {
             self.automatic_failover_enabled = input;
             self
         }
         /// Builds the [`ModifyGlobalReplicationGroupInput`](super::ModifyGlobalReplicationGroupInput), failing if any required member (`global_replication_group_id`, `apply_immediately`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
             }
@@ -718,14 +597,14 @@ pub mod builders {
                 missing.push("apply_immediately");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "ModifyGlobalReplicationGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupInput {
+            Ok(crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupInput {
                 global_replication_group_id: self.global_replication_group_id,
                 apply_immediately: self.apply_immediately,
                 cache_node_type: self.cache_node_type,
@@ -741,7 +620,7 @@ pub mod builders {
     /// A builder for [`ModifyGlobalReplicationGroupOutput`](super::ModifyGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyGlobalReplicationGroupOutputBuilder {
-        pub(crate) global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: Option<
             crate::types::GlobalReplicationGroup,
         >,
     }
@@ -754,15 +633,15 @@ pub mod builders {
         ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,
+            input: impl Into<crate::types::GlobalReplicationGroup>,
         ) -> Self {
-            self.global_replication_group = ::std::option::Option::Some(input.into());
+            self.global_replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroup` member.
         pub fn set_global_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+            input: Option<crate::types::GlobalReplicationGroup>,
         ) -> Self {
             self.global_replication_group = input;
             self

@@ -31,6 +31,20 @@
 //! - [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
 //! - [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `ModifyReplicationGroups` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ModifyReplicationGroupMessage`.
@@ -43,36 +57,36 @@ pub struct ModifyReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// A description for the replication group. Maximum length is 255 characters.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_description: ::std::option::Option<::std::string::String>,
+    pub replication_group_description: Option<String>,
     /// For replication groups with a single primary, if this parameter is specified, ElastiCache promotes
     /// the specified cluster in the specified replication group to the primary role. The nodes of all other
     /// clusters in the replication group are read replicas.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub primary_cluster_id: ::std::option::Option<::std::string::String>,
+    pub primary_cluster_id: Option<String>,
     /// The cluster ID that is used as the daily snapshot source for the replication group. This parameter
     /// cannot be set for Valkey or Redis OSS (cluster mode enabled) replication groups.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
+    pub snapshotting_cluster_id: Option<String>,
     /// Determines whether a read replica is automatically promoted to read/write primary if the existing
     /// primary encounters a failure.
     ///
     /// Valid values: `true` \| `false`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub automatic_failover_enabled: ::std::option::Option<bool>,
+    pub automatic_failover_enabled: Option<bool>,
     /// A flag to indicate MultiAZ is enabled.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "MultiAZEnabled", skip_serializing_if = "Option::is_none")
     )]
-    pub multi_az_enabled: ::std::option::Option<bool>,
+    pub multi_az_enabled: Option<bool>,
     /// Deprecated. This parameter is not used.
     ///
     /// **Deprecated:** Deprecated.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub node_group_id: ::std::option::Option<::std::string::String>,
+    pub node_group_id: Option<String>,
     /// A list of cache security group names to authorize for the clusters in this replication group. This
     /// change is asynchronously applied as soon as possible.
     ///
@@ -81,17 +95,13 @@ pub struct ModifyReplicationGroupInput {
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be `Default`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group_names: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_security_group_names: Option<Vec<String>>,
     /// Specifies the VPC Security Groups associated with the clusters in the replication group.
     ///
     /// This parameter can be used only with replication group containing clusters running in an Amazon
     /// Virtual Private Cloud (Amazon VPC).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub security_group_ids: Option<Vec<String>>,
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
@@ -108,23 +118,23 @@ pub struct ModifyReplicationGroupInput {
     ///
     /// Example: `sun:23:00-mon:01:30`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
+    pub preferred_maintenance_window: Option<String>,
     /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be same as the replication group owner.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub notification_topic_arn: ::std::option::Option<::std::string::String>,
+    pub notification_topic_arn: Option<String>,
     /// The name of the cache parameter group to apply to all of the clusters in this replication group.
     /// This change is asynchronously applied as soon as possible for parameters when the `ApplyImmediately`
     /// parameter is specified as `true` for this request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// The status of the Amazon SNS notification topic for the replication group. Notifications are sent
     /// only if the status is `active`.
     ///
     /// Valid values: `active` \| `inactive`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub notification_topic_status: ::std::option::Option<::std::string::String>,
+    pub notification_topic_status: Option<String>,
     /// If `true`, this parameter causes the modifications in this request and any pending modifications to
     /// be applied, asynchronously and as soon as possible, regardless of the `PreferredMaintenanceWindow`
     /// setting for the replication group.
@@ -136,11 +146,11 @@ pub struct ModifyReplicationGroupInput {
     ///
     /// Default: `false`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub apply_immediately: ::std::option::Option<bool>,
+    pub apply_immediately: Option<bool>,
     /// Modifies the engine listed in a replication group message. The options are redis, memcached or
     /// valkey.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The upgraded version of the cache engine to be run on the clusters in the replication group.
     ///
     /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
@@ -148,19 +158,19 @@ pub struct ModifyReplicationGroupInput {
     /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
     /// you must delete the existing replication group and create it anew with the earlier engine version.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: Option<String>,
     /// If you are running Valkey or Redis OSS engine version 6.0 or later, set this parameter to yes if you
     /// want to opt-in to the next auto minor version upgrade campaign. This parameter is disabled for
     /// previous versions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auto_minor_version_upgrade: ::std::option::Option<bool>,
+    pub auto_minor_version_upgrade: Option<bool>,
     /// The number of days for which ElastiCache retains automatic node group (shard) snapshots before
     /// deleting them. For example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken
     /// today is retained for 5 days before being deleted.
     ///
     /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_retention_limit: ::std::option::Option<i32>,
+    pub snapshot_retention_limit: Option<i32>,
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of the node
     /// group (shard) specified by `SnapshottingClusterId`.
     ///
@@ -168,10 +178,10 @@ pub struct ModifyReplicationGroupInput {
     ///
     /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_window: ::std::option::Option<::std::string::String>,
+    pub snapshot_window: Option<String>,
     /// A valid cache node type that you want to scale this replication group to.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_type: ::std::option::Option<::std::string::String>,
+    pub cache_node_type: Option<String>,
     /// Reserved parameter. The password used to access a password protected server. This parameter must be
     /// specified with the `auth-token-update-strategy` parameter. Password constraints:
     ///
@@ -181,7 +191,7 @@ pub struct ModifyReplicationGroupInput {
     ///
     /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth_token: ::std::option::Option<::std::string::String>,
+    pub auth_token: Option<String>,
     /// Specifies the strategy to use to update the AUTH token. This parameter must be specified with the
     /// `auth-token` parameter. Possible values:
     ///
@@ -192,38 +202,32 @@ pub struct ModifyReplicationGroupInput {
     /// For more information, see [Authenticating Users with
     /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth_token_update_strategy: ::std::option::Option<
-        crate::types::AuthTokenUpdateStrategyType,
-    >,
+    pub auth_token_update_strategy: Option<crate::types::AuthTokenUpdateStrategyType>,
     /// The ID of the user group you are associating with the replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_ids_to_add: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub user_group_ids_to_add: Option<Vec<String>>,
     /// The ID of the user group to disassociate from the replication group, meaning the users in the group
     /// no longer can access the replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_ids_to_remove: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub user_group_ids_to_remove: Option<Vec<String>>,
     /// Removes the user group associated with this replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub remove_user_groups: ::std::option::Option<bool>,
+    pub remove_user_groups: Option<bool>,
     /// Specifies the destination, format and type of the logs.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log_delivery_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+    pub log_delivery_configurations: Option<
+        Vec<crate::types::LogDeliveryConfigurationRequest>,
     >,
     /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
+    pub ip_discovery: Option<crate::types::IpDiscovery>,
     /// A flag that enables in-transit encryption when set to true. If you are enabling in-transit
     /// encryption for an existing cluster, you must also set `TransitEncryptionMode` to `preferred`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transit_encryption_enabled: ::std::option::Option<bool>,
+    pub transit_encryption_enabled: Option<bool>,
     /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
     ///
     /// You must set `TransitEncryptionEnabled` to `true`, for your existing cluster, and set
@@ -235,21 +239,19 @@ pub struct ModifyReplicationGroupInput {
     /// the `TransitEncryptionMode` to `preferred`, after that you can set `TransitEncryptionMode` to
     /// `required`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transit_encryption_mode: ::std::option::Option<
-        crate::types::TransitEncryptionMode,
-    >,
+    pub transit_encryption_mode: Option<crate::types::TransitEncryptionMode>,
     /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
     /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
     /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
     /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
     /// to Enabled.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+    pub cluster_mode: Option<crate::types::ClusterMode>,
 }
 impl ModifyReplicationGroupInput {
     /// Creates a builder for [`ModifyReplicationGroupInput`].
     pub fn builder() -> crate::operation::modify_replication_group::builders::ModifyReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ModifyReplicationGroup` operation.
@@ -262,16 +264,16 @@ impl ModifyReplicationGroupInput {
 pub struct ModifyReplicationGroupOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+    pub replication_group: Option<crate::types::ReplicationGroup>,
 }
 impl ModifyReplicationGroupOutput {
     /// Creates a builder for [`ModifyReplicationGroupOutput`].
     pub fn builder() -> crate::operation::modify_replication_group::builders::ModifyReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ModifyReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ModifyReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer
             .member(
@@ -346,22 +348,13 @@ impl ::querygen_runtime::query::WriteQuery for ModifyReplicationGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ModifyReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ModifyReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &ModifyReplicationGroupInput) -> String {
+    QueryWriter::body("ModifyReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ModifyReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ModifyReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
                     reader.read_into(&child, &mut out.replication_group)
@@ -369,28 +362,20 @@ impl ::querygen_runtime::xml::ReadXml for ModifyReplicationGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyReplicationGroup` response: `<ModifyReplicationGroupResponse><ModifyReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyReplicationGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ModifyReplicationGroup",
-    )?;
+) -> Result<QueryResponse<ModifyReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ModifyReplicationGroup")?;
     let output: ModifyReplicationGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ModifyReplicationGroupOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ModifyReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -438,7 +423,7 @@ pub enum ModifyReplicationGroupError {
     /// The service answered with [`crate::error::UserGroupNotFoundFault`].
     UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ModifyReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -446,13 +431,13 @@ impl ModifyReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
@@ -474,12 +459,8 @@ impl ModifyReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ModifyReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ModifyReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
@@ -498,12 +479,10 @@ impl ::querygen_runtime::query::OperationError for ModifyReplicationGroupError {
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
             .or_else(|| error.read(Self::UserGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
@@ -525,26 +504,19 @@ impl ::querygen_runtime::query::OperationError for ModifyReplicationGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ModifyReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ModifyReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ModifyReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ModifyReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ModifyReplicationGroup` response into [`ModifyReplicationGroupError`].
@@ -555,11 +527,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyReplicationGroupErro
 pub fn build_request(
     input: &ModifyReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -567,61 +536,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ModifyReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyReplicationGroupOutput>,
-    ModifyReplicationGroupError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<ModifyReplicationGroupOutput>, ModifyReplicationGroupError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 ModifyReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ModifyReplicationGroupInput,
     ModifyReplicationGroupOutput,
     ModifyReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ModifyReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ModifyReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ModifyReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -633,25 +593,22 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ModifyReplicationGroupOutput,
-        ::querygen_client::SdkError<ModifyReplicationGroupError>,
-    > {
+    ) -> Result<ModifyReplicationGroupOutput, SdkError<ModifyReplicationGroupError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ModifyReplicationGroupOutput>,
-        ::querygen_client::SdkError<ModifyReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<ModifyReplicationGroupOutput>,
+        SdkError<ModifyReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyReplicationGroup"),
                     ),
                 )
@@ -659,69 +616,45 @@ impl ModifyReplicationGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier of the replication group to modify.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
     /// A description for the replication group. Maximum length is 255 characters.
-    pub fn replication_group_description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_description(input);
         self
     }
     /// Sets or clears the `ReplicationGroupDescription` member.
-    pub fn set_replication_group_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_description(input);
         self
     }
     /// For replication groups with a single primary, if this parameter is specified, ElastiCache promotes
     /// the specified cluster in the specified replication group to the primary role. The nodes of all other
     /// clusters in the replication group are read replicas.
-    pub fn primary_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn primary_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.primary_cluster_id(input);
         self
     }
     /// Sets or clears the `PrimaryClusterId` member.
-    pub fn set_primary_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_primary_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_primary_cluster_id(input);
         self
     }
     /// The cluster ID that is used as the daily snapshot source for the replication group. This parameter
     /// cannot be set for Valkey or Redis OSS (cluster mode enabled) replication groups.
-    pub fn snapshotting_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshotting_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshotting_cluster_id(input);
         self
     }
     /// Sets or clears the `SnapshottingClusterId` member.
-    pub fn set_snapshotting_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshotting_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshotting_cluster_id(input);
         self
     }
@@ -729,46 +662,34 @@ impl ModifyReplicationGroupFluentBuilder {
     /// primary encounters a failure.
     ///
     /// Valid values: `true` \| `false`
-    pub fn automatic_failover_enabled(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn automatic_failover_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.automatic_failover_enabled(input);
         self
     }
     /// Sets or clears the `AutomaticFailoverEnabled` member.
-    pub fn set_automatic_failover_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_automatic_failover_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_automatic_failover_enabled(input);
         self
     }
     /// A flag to indicate MultiAZ is enabled.
-    pub fn multi_az_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn multi_az_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.multi_az_enabled(input);
         self
     }
     /// Sets or clears the `MultiAZEnabled` member.
-    pub fn set_multi_az_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_multi_az_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_multi_az_enabled(input);
         self
     }
     /// Deprecated. This parameter is not used.
     ///
     /// **Deprecated:** Deprecated.
-    pub fn node_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.node_group_id(input);
         self
     }
     /// Sets or clears the `NodeGroupId` member.
-    pub fn set_node_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_node_group_id(input);
         self
     }
@@ -781,18 +702,12 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Amazon Virtual Private Cloud (Amazon VPC).
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be `Default`.
-    pub fn cache_security_group_names(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_names(item);
         self
     }
     /// Sets or clears the `CacheSecurityGroupNames` member.
-    pub fn set_cache_security_group_names(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_cache_security_group_names(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_cache_security_group_names(input);
         self
     }
@@ -802,18 +717,12 @@ impl ModifyReplicationGroupFluentBuilder {
     ///
     /// This parameter can be used only with replication group containing clusters running in an Amazon
     /// Virtual Private Cloud (Amazon VPC).
-    pub fn security_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.security_group_ids(item);
         self
     }
     /// Sets or clears the `SecurityGroupIds` member.
-    pub fn set_security_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_security_group_ids(input);
         self
     }
@@ -832,54 +741,36 @@ impl ModifyReplicationGroupFluentBuilder {
     /// - `sat`
     ///
     /// Example: `sun:23:00-mon:01:30`
-    pub fn preferred_maintenance_window(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_maintenance_window(input);
         self
     }
     /// Sets or clears the `PreferredMaintenanceWindow` member.
-    pub fn set_preferred_maintenance_window(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_preferred_maintenance_window(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_preferred_maintenance_window(input);
         self
     }
     /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which notifications are sent.
     ///
     /// **Note:** The Amazon SNS topic owner must be same as the replication group owner.
-    pub fn notification_topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn notification_topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notification_topic_arn(input);
         self
     }
     /// Sets or clears the `NotificationTopicArn` member.
-    pub fn set_notification_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notification_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_notification_topic_arn(input);
         self
     }
     /// The name of the cache parameter group to apply to all of the clusters in this replication group.
     /// This change is asynchronously applied as soon as possible for parameters when the `ApplyImmediately`
     /// parameter is specified as `true` for this request.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
@@ -887,18 +778,12 @@ impl ModifyReplicationGroupFluentBuilder {
     /// only if the status is `active`.
     ///
     /// Valid values: `active` \| `inactive`
-    pub fn notification_topic_status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn notification_topic_status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notification_topic_status(input);
         self
     }
     /// Sets or clears the `NotificationTopicStatus` member.
-    pub fn set_notification_topic_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notification_topic_status(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_notification_topic_status(input);
         self
     }
@@ -912,29 +797,23 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Valid values: `true` \| `false`
     ///
     /// Default: `false`
-    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
     }
     /// Sets or clears the `ApplyImmediately` member.
-    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_apply_immediately(input);
         self
     }
     /// Modifies the engine listed in a replication group message. The options are redis, memcached or
     /// valkey.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -944,36 +823,24 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
     /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
     /// you must delete the existing replication group and create it anew with the earlier engine version.
-    pub fn engine_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
     }
     /// Sets or clears the `EngineVersion` member.
-    pub fn set_engine_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine_version(input);
         self
     }
     /// If you are running Valkey or Redis OSS engine version 6.0 or later, set this parameter to yes if you
     /// want to opt-in to the next auto minor version upgrade campaign. This parameter is disabled for
     /// previous versions.
-    pub fn auto_minor_version_upgrade(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.auto_minor_version_upgrade(input);
         self
     }
     /// Sets or clears the `AutoMinorVersionUpgrade` member.
-    pub fn set_auto_minor_version_upgrade(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_auto_minor_version_upgrade(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_auto_minor_version_upgrade(input);
         self
     }
@@ -982,18 +849,12 @@ impl ModifyReplicationGroupFluentBuilder {
     /// today is retained for 5 days before being deleted.
     ///
     /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
-    pub fn snapshot_retention_limit(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
+    pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
@@ -1003,34 +864,22 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Example: `05:00-09:00`
     ///
     /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
-    pub fn snapshot_window(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_window(input);
         self
     }
     /// Sets or clears the `SnapshotWindow` member.
-    pub fn set_snapshot_window(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_snapshot_window(input);
         self
     }
     /// A valid cache node type that you want to scale this replication group to.
-    pub fn cache_node_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_type(input);
         self
     }
     /// Sets or clears the `CacheNodeType` member.
-    pub fn set_cache_node_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_node_type(input);
         self
     }
@@ -1042,18 +891,12 @@ impl ModifyReplicationGroupFluentBuilder {
     /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
     ///
     /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
-    pub fn auth_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn auth_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.auth_token(input);
         self
     }
     /// Sets or clears the `AuthToken` member.
-    pub fn set_auth_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_auth_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_auth_token(input);
         self
     }
@@ -1068,7 +911,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
     pub fn auth_token_update_strategy(
         mut self,
-        input: impl ::std::convert::Into<crate::types::AuthTokenUpdateStrategyType>,
+        input: impl Into<crate::types::AuthTokenUpdateStrategyType>,
     ) -> Self {
         self.inner = self.inner.auth_token_update_strategy(input);
         self
@@ -1076,7 +919,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Sets or clears the `AuthTokenUpdateStrategy` member.
     pub fn set_auth_token_update_strategy(
         mut self,
-        input: ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
+        input: Option<crate::types::AuthTokenUpdateStrategyType>,
     ) -> Self {
         self.inner = self.inner.set_auth_token_update_strategy(input);
         self
@@ -1084,18 +927,12 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Appends one item to the `UserGroupIdsToAdd` member.
     ///
     /// The ID of the user group you are associating with the replication group.
-    pub fn user_group_ids_to_add(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_group_ids_to_add(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.user_group_ids_to_add(item);
         self
     }
     /// Sets or clears the `UserGroupIdsToAdd` member.
-    pub fn set_user_group_ids_to_add(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_user_group_ids_to_add(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_user_group_ids_to_add(input);
         self
     }
@@ -1103,28 +940,22 @@ impl ModifyReplicationGroupFluentBuilder {
     ///
     /// The ID of the user group to disassociate from the replication group, meaning the users in the group
     /// no longer can access the replication group.
-    pub fn user_group_ids_to_remove(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_group_ids_to_remove(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.user_group_ids_to_remove(item);
         self
     }
     /// Sets or clears the `UserGroupIdsToRemove` member.
-    pub fn set_user_group_ids_to_remove(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_user_group_ids_to_remove(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_user_group_ids_to_remove(input);
         self
     }
     /// Removes the user group associated with this replication group.
-    pub fn remove_user_groups(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn remove_user_groups(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.remove_user_groups(input);
         self
     }
     /// Sets or clears the `RemoveUserGroups` member.
-    pub fn set_remove_user_groups(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_remove_user_groups(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_remove_user_groups(input);
         self
     }
@@ -1133,7 +964,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Specifies the destination, format and type of the logs.
     pub fn log_delivery_configurations(
         mut self,
-        item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+        item: impl Into<crate::types::LogDeliveryConfigurationRequest>,
     ) -> Self {
         self.inner = self.inner.log_delivery_configurations(item);
         self
@@ -1141,9 +972,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Sets or clears the `LogDeliveryConfigurations` member.
     pub fn set_log_delivery_configurations(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
+        input: Option<Vec<crate::types::LogDeliveryConfigurationRequest>>,
     ) -> Self {
         self.inner = self.inner.set_log_delivery_configurations(input);
         self
@@ -1152,35 +981,23 @@ impl ModifyReplicationGroupFluentBuilder {
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
     /// system](http://aws.amazon.com/ec2/nitro/).
-    pub fn ip_discovery(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::IpDiscovery>,
-    ) -> Self {
+    pub fn ip_discovery(mut self, input: impl Into<crate::types::IpDiscovery>) -> Self {
         self.inner = self.inner.ip_discovery(input);
         self
     }
     /// Sets or clears the `IpDiscovery` member.
-    pub fn set_ip_discovery(
-        mut self,
-        input: ::std::option::Option<crate::types::IpDiscovery>,
-    ) -> Self {
+    pub fn set_ip_discovery(mut self, input: Option<crate::types::IpDiscovery>) -> Self {
         self.inner = self.inner.set_ip_discovery(input);
         self
     }
     /// A flag that enables in-transit encryption when set to true. If you are enabling in-transit
     /// encryption for an existing cluster, you must also set `TransitEncryptionMode` to `preferred`.
-    pub fn transit_encryption_enabled(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.transit_encryption_enabled(input);
         self
     }
     /// Sets or clears the `TransitEncryptionEnabled` member.
-    pub fn set_transit_encryption_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_transit_encryption_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_transit_encryption_enabled(input);
         self
     }
@@ -1196,7 +1013,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// `required`.
     pub fn transit_encryption_mode(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TransitEncryptionMode>,
+        input: impl Into<crate::types::TransitEncryptionMode>,
     ) -> Self {
         self.inner = self.inner.transit_encryption_mode(input);
         self
@@ -1204,7 +1021,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Sets or clears the `TransitEncryptionMode` member.
     pub fn set_transit_encryption_mode(
         mut self,
-        input: ::std::option::Option<crate::types::TransitEncryptionMode>,
+        input: Option<crate::types::TransitEncryptionMode>,
     ) -> Self {
         self.inner = self.inner.set_transit_encryption_mode(input);
         self
@@ -1214,27 +1031,19 @@ impl ModifyReplicationGroupFluentBuilder {
     /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
     /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
     /// to Enabled.
-    pub fn cluster_mode(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::ClusterMode>,
-    ) -> Self {
+    pub fn cluster_mode(mut self, input: impl Into<crate::types::ClusterMode>) -> Self {
         self.inner = self.inner.cluster_mode(input);
         self
     }
     /// Sets or clears the `ClusterMode` member.
-    pub fn set_cluster_mode(
-        mut self,
-        input: ::std::option::Option<crate::types::ClusterMode>,
-    ) -> Self {
+    pub fn set_cluster_mode(mut self, input: Option<crate::types::ClusterMode>) -> Self {
         self.inner = self.inner.set_cluster_mode(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ModifyReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ModifyReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.replication_group_description = node.member("ReplicationGroupDescription")?;
@@ -1268,7 +1077,7 @@ impl ::querygen_runtime::server::ReadQuery for ModifyReplicationGroupInput {
         out.transit_encryption_enabled = node.member("TransitEncryptionEnabled")?;
         out.transit_encryption_mode = node.member("TransitEncryptionMode")?;
         out.cluster_mode = node.member("ClusterMode")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_id: out.replication_group_id,
             replication_group_description: out.replication_group_description,
             primary_cluster_id: out.primary_cluster_id,
@@ -1303,8 +1112,8 @@ impl ::querygen_runtime::server::ReadQuery for ModifyReplicationGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ModifyReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ModifyReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
@@ -1312,10 +1121,7 @@ impl ::querygen_runtime::server::WriteXml for ModifyReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ModifyReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ModifyReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ModifyReplicationGroup",
@@ -1327,103 +1133,78 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ModifyReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ModifyReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ModifyReplicationGroupInput`](super::ModifyReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyReplicationGroupInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) replication_group_description: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) primary_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) automatic_failover_enabled: ::std::option::Option<bool>,
-        pub(crate) multi_az_enabled: ::std::option::Option<bool>,
-        pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_security_group_names: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) preferred_maintenance_window: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) notification_topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) notification_topic_status: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) apply_immediately: ::std::option::Option<bool>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) engine_version: ::std::option::Option<::std::string::String>,
-        pub(crate) auto_minor_version_upgrade: ::std::option::Option<bool>,
-        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-        pub(crate) snapshot_window: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_node_type: ::std::option::Option<::std::string::String>,
-        pub(crate) auth_token: ::std::option::Option<::std::string::String>,
-        pub(crate) auth_token_update_strategy: ::std::option::Option<
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) replication_group_description: Option<String>,
+        pub(crate) primary_cluster_id: Option<String>,
+        pub(crate) snapshotting_cluster_id: Option<String>,
+        pub(crate) automatic_failover_enabled: Option<bool>,
+        pub(crate) multi_az_enabled: Option<bool>,
+        pub(crate) node_group_id: Option<String>,
+        pub(crate) cache_security_group_names: Option<Vec<String>>,
+        pub(crate) security_group_ids: Option<Vec<String>>,
+        pub(crate) preferred_maintenance_window: Option<String>,
+        pub(crate) notification_topic_arn: Option<String>,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) notification_topic_status: Option<String>,
+        pub(crate) apply_immediately: Option<bool>,
+        pub(crate) engine: Option<String>,
+        pub(crate) engine_version: Option<String>,
+        pub(crate) auto_minor_version_upgrade: Option<bool>,
+        pub(crate) snapshot_retention_limit: Option<i32>,
+        pub(crate) snapshot_window: Option<String>,
+        pub(crate) cache_node_type: Option<String>,
+        pub(crate) auth_token: Option<String>,
+        pub(crate) auth_token_update_strategy: Option<
             crate::types::AuthTokenUpdateStrategyType,
         >,
-        pub(crate) user_group_ids_to_add: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
+        pub(crate) user_group_ids_to_add: Option<Vec<String>>,
+        pub(crate) user_group_ids_to_remove: Option<Vec<String>>,
+        pub(crate) remove_user_groups: Option<bool>,
+        pub(crate) log_delivery_configurations: Option<
+            Vec<crate::types::LogDeliveryConfigurationRequest>,
         >,
-        pub(crate) user_group_ids_to_remove: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) remove_user_groups: ::std::option::Option<bool>,
-        pub(crate) log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
-        pub(crate) ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-        pub(crate) transit_encryption_enabled: ::std::option::Option<bool>,
-        pub(crate) transit_encryption_mode: ::std::option::Option<
-            crate::types::TransitEncryptionMode,
-        >,
-        pub(crate) cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
+        pub(crate) ip_discovery: Option<crate::types::IpDiscovery>,
+        pub(crate) transit_encryption_enabled: Option<bool>,
+        pub(crate) transit_encryption_mode: Option<crate::types::TransitEncryptionMode>,
+        pub(crate) cluster_mode: Option<crate::types::ClusterMode>,
     }
     impl ModifyReplicationGroupInputBuilder {
         /// The identifier of the replication group to modify.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
         /// A description for the replication group. Maximum length is 255 characters.
         pub fn replication_group_description(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.replication_group_description = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.replication_group_description = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupDescription` member.
         pub fn set_replication_group_description(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.replication_group_description = input;
             self
@@ -1431,35 +1212,23 @@ pub mod builders {
         /// For replication groups with a single primary, if this parameter is specified, ElastiCache promotes
         /// the specified cluster in the specified replication group to the primary role. The nodes of all other
         /// clusters in the replication group are read replicas.
-        pub fn primary_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.primary_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn primary_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.primary_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `PrimaryClusterId` member.
-        pub fn set_primary_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_primary_cluster_id(mut self, input: Option<String>) -> Self {
             self.primary_cluster_id = input;
             self
         }
         /// The cluster ID that is used as the daily snapshot source for the replication group. This parameter
         /// cannot be set for Valkey or Redis OSS (cluster mode enabled) replication groups.
-        pub fn snapshotting_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshotting_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn snapshotting_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.snapshotting_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshottingClusterId` member.
-        pub fn set_snapshotting_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshotting_cluster_id(mut self, input: Option<String>) -> Self {
             self.snapshotting_cluster_id = input;
             self
         }
@@ -1467,52 +1236,34 @@ pub mod builders {
         /// primary encounters a failure.
         ///
         /// Valid values: `true` \| `false`
-        pub fn automatic_failover_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.automatic_failover_enabled = ::std::option::Option::Some(input.into());
+        pub fn automatic_failover_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.automatic_failover_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `AutomaticFailoverEnabled` member.
-        pub fn set_automatic_failover_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_automatic_failover_enabled(mut self, input: Option<bool>) -> Self {
             self.automatic_failover_enabled = input;
             self
         }
         /// A flag to indicate MultiAZ is enabled.
-        pub fn multi_az_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.multi_az_enabled = ::std::option::Option::Some(input.into());
+        pub fn multi_az_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.multi_az_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `MultiAZEnabled` member.
-        pub fn set_multi_az_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_multi_az_enabled(mut self, input: Option<bool>) -> Self {
             self.multi_az_enabled = input;
             self
         }
         /// Deprecated. This parameter is not used.
         ///
         /// **Deprecated:** Deprecated.
-        pub fn node_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.node_group_id = ::std::option::Option::Some(input.into());
+        pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
+            self.node_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `NodeGroupId` member.
-        pub fn set_node_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
             self.node_group_id = input;
             self
         }
@@ -1525,19 +1276,16 @@ pub mod builders {
         /// Amazon Virtual Private Cloud (Amazon VPC).
         ///
         /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be `Default`.
-        pub fn cache_security_group_names(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
             self.cache_security_group_names
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroupNames` member.
         pub fn set_cache_security_group_names(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.cache_security_group_names = input;
             self
@@ -1548,20 +1296,12 @@ pub mod builders {
         ///
         /// This parameter can be used only with replication group containing clusters running in an Amazon
         /// Virtual Private Cloud (Amazon VPC).
-        pub fn security_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.security_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.security_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SecurityGroupIds` member.
-        pub fn set_security_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.security_group_ids = input;
             self
         }
@@ -1580,19 +1320,14 @@ pub mod builders {
         /// - `sat`
         ///
         /// Example: `sun:23:00-mon:01:30`
-        pub fn preferred_maintenance_window(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(
-                input.into(),
-            );
+        pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
+            self.preferred_maintenance_window = Some(input.into());
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
         pub fn set_preferred_maintenance_window(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.preferred_maintenance_window = input;
             self
@@ -1600,36 +1335,24 @@ pub mod builders {
         /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which notifications are sent.
         ///
         /// **Note:** The Amazon SNS topic owner must be same as the replication group owner.
-        pub fn notification_topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.notification_topic_arn = ::std::option::Option::Some(input.into());
+        pub fn notification_topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.notification_topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `NotificationTopicArn` member.
-        pub fn set_notification_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_notification_topic_arn(mut self, input: Option<String>) -> Self {
             self.notification_topic_arn = input;
             self
         }
         /// The name of the cache parameter group to apply to all of the clusters in this replication group.
         /// This change is asynchronously applied as soon as possible for parameters when the `ApplyImmediately`
         /// parameter is specified as `true` for this request.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
@@ -1637,18 +1360,12 @@ pub mod builders {
         /// only if the status is `active`.
         ///
         /// Valid values: `active` \| `inactive`
-        pub fn notification_topic_status(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.notification_topic_status = ::std::option::Option::Some(input.into());
+        pub fn notification_topic_status(mut self, input: impl Into<String>) -> Self {
+            self.notification_topic_status = Some(input.into());
             self
         }
         /// Sets or clears the `NotificationTopicStatus` member.
-        pub fn set_notification_topic_status(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_notification_topic_status(mut self, input: Option<String>) -> Self {
             self.notification_topic_status = input;
             self
         }
@@ -1662,35 +1379,23 @@ pub mod builders {
         /// Valid values: `true` \| `false`
         ///
         /// Default: `false`
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.apply_immediately = ::std::option::Option::Some(input.into());
+        pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
+            self.apply_immediately = Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
         /// Modifies the engine listed in a replication group message. The options are redis, memcached or
         /// valkey.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
@@ -1700,36 +1405,24 @@ pub mod builders {
         /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
         /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
         /// you must delete the existing replication group and create it anew with the earlier engine version.
-        pub fn engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine_version = ::std::option::Option::Some(input.into());
+        pub fn engine_version(mut self, input: impl Into<String>) -> Self {
+            self.engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `EngineVersion` member.
-        pub fn set_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine_version(mut self, input: Option<String>) -> Self {
             self.engine_version = input;
             self
         }
         /// If you are running Valkey or Redis OSS engine version 6.0 or later, set this parameter to yes if you
         /// want to opt-in to the next auto minor version upgrade campaign. This parameter is disabled for
         /// previous versions.
-        pub fn auto_minor_version_upgrade(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.auto_minor_version_upgrade = ::std::option::Option::Some(input.into());
+        pub fn auto_minor_version_upgrade(mut self, input: impl Into<bool>) -> Self {
+            self.auto_minor_version_upgrade = Some(input.into());
             self
         }
         /// Sets or clears the `AutoMinorVersionUpgrade` member.
-        pub fn set_auto_minor_version_upgrade(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_auto_minor_version_upgrade(mut self, input: Option<bool>) -> Self {
             self.auto_minor_version_upgrade = input;
             self
         }
@@ -1738,18 +1431,12 @@ pub mod builders {
         /// today is retained for 5 days before being deleted.
         ///
         /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
-        pub fn snapshot_retention_limit(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+        pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+            self.snapshot_retention_limit = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -1759,34 +1446,22 @@ pub mod builders {
         /// Example: `05:00-09:00`
         ///
         /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
-        pub fn snapshot_window(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.snapshot_window = ::std::option::Option::Some(input.into());
+        pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
+            self.snapshot_window = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotWindow` member.
-        pub fn set_snapshot_window(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_snapshot_window(mut self, input: Option<String>) -> Self {
             self.snapshot_window = input;
             self
         }
         /// A valid cache node type that you want to scale this replication group to.
-        pub fn cache_node_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_node_type = ::std::option::Option::Some(input.into());
+        pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
+            self.cache_node_type = Some(input.into());
             self
         }
         /// Sets or clears the `CacheNodeType` member.
-        pub fn set_cache_node_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_node_type(mut self, input: Option<String>) -> Self {
             self.cache_node_type = input;
             self
         }
@@ -1798,18 +1473,12 @@ pub mod builders {
         /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
         ///
         /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
-        pub fn auth_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.auth_token = ::std::option::Option::Some(input.into());
+        pub fn auth_token(mut self, input: impl Into<String>) -> Self {
+            self.auth_token = Some(input.into());
             self
         }
         /// Sets or clears the `AuthToken` member.
-        pub fn set_auth_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_auth_token(mut self, input: Option<String>) -> Self {
             self.auth_token = input;
             self
         }
@@ -1824,15 +1493,15 @@ pub mod builders {
         /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
         pub fn auth_token_update_strategy(
             mut self,
-            input: impl ::std::convert::Into<crate::types::AuthTokenUpdateStrategyType>,
+            input: impl Into<crate::types::AuthTokenUpdateStrategyType>,
         ) -> Self {
-            self.auth_token_update_strategy = ::std::option::Option::Some(input.into());
+            self.auth_token_update_strategy = Some(input.into());
             self
         }
         /// Sets or clears the `AuthTokenUpdateStrategy` member.
         pub fn set_auth_token_update_strategy(
             mut self,
-            input: ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
+            input: Option<crate::types::AuthTokenUpdateStrategyType>,
         ) -> Self {
             self.auth_token_update_strategy = input;
             self
@@ -1840,20 +1509,12 @@ pub mod builders {
         /// Appends one item to the `UserGroupIdsToAdd` member.
         ///
         /// The ID of the user group you are associating with the replication group.
-        pub fn user_group_ids_to_add(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_ids_to_add
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn user_group_ids_to_add(mut self, item: impl Into<String>) -> Self {
+            self.user_group_ids_to_add.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserGroupIdsToAdd` member.
-        pub fn set_user_group_ids_to_add(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_user_group_ids_to_add(mut self, input: Option<Vec<String>>) -> Self {
             self.user_group_ids_to_add = input;
             self
         }
@@ -1861,36 +1522,25 @@ pub mod builders {
         ///
         /// The ID of the user group to disassociate from the replication group, meaning the users in the group
         /// no longer can access the replication group.
-        pub fn user_group_ids_to_remove(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_ids_to_remove
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn user_group_ids_to_remove(mut self, item: impl Into<String>) -> Self {
+            self.user_group_ids_to_remove.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserGroupIdsToRemove` member.
         pub fn set_user_group_ids_to_remove(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.user_group_ids_to_remove = input;
             self
         }
         /// Removes the user group associated with this replication group.
-        pub fn remove_user_groups(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.remove_user_groups = ::std::option::Option::Some(input.into());
+        pub fn remove_user_groups(mut self, input: impl Into<bool>) -> Self {
+            self.remove_user_groups = Some(input.into());
             self
         }
         /// Sets or clears the `RemoveUserGroups` member.
-        pub fn set_remove_user_groups(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_remove_user_groups(mut self, input: Option<bool>) -> Self {
             self.remove_user_groups = input;
             self
         }
@@ -1899,21 +1549,17 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<
-                crate::types::LogDeliveryConfigurationRequest,
-            >,
+            item: impl Into<crate::types::LogDeliveryConfigurationRequest>,
         ) -> Self {
             self.log_delivery_configurations
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `LogDeliveryConfigurations` member.
         pub fn set_log_delivery_configurations(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-            >,
+            input: Option<Vec<crate::types::LogDeliveryConfigurationRequest>>,
         ) -> Self {
             self.log_delivery_configurations = input;
             self
@@ -1924,33 +1570,27 @@ pub mod builders {
         /// system](http://aws.amazon.com/ec2/nitro/).
         pub fn ip_discovery(
             mut self,
-            input: impl ::std::convert::Into<crate::types::IpDiscovery>,
+            input: impl Into<crate::types::IpDiscovery>,
         ) -> Self {
-            self.ip_discovery = ::std::option::Option::Some(input.into());
+            self.ip_discovery = Some(input.into());
             self
         }
         /// Sets or clears the `IpDiscovery` member.
         pub fn set_ip_discovery(
             mut self,
-            input: ::std::option::Option<crate::types::IpDiscovery>,
+            input: Option<crate::types::IpDiscovery>,
         ) -> Self {
             self.ip_discovery = input;
             self
         }
         /// A flag that enables in-transit encryption when set to true. If you are enabling in-transit
         /// encryption for an existing cluster, you must also set `TransitEncryptionMode` to `preferred`.
-        pub fn transit_encryption_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.transit_encryption_enabled = ::std::option::Option::Some(input.into());
+        pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
+            self.transit_encryption_enabled = Some(input.into());
             self
         }
         /// Sets or clears the `TransitEncryptionEnabled` member.
-        pub fn set_transit_encryption_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_transit_encryption_enabled(mut self, input: Option<bool>) -> Self {
             self.transit_encryption_enabled = input;
             self
         }
@@ -1966,15 +1606,15 @@ pub mod builders {
         /// `required`.
         pub fn transit_encryption_mode(
             mut self,
-            input: impl ::std::convert::Into<crate::types::TransitEncryptionMode>,
+            input: impl Into<crate::types::TransitEncryptionMode>,
         ) -> Self {
-            self.transit_encryption_mode = ::std::option::Option::Some(input.into());
+            self.transit_encryption_mode = Some(input.into());
             self
         }
         /// Sets or clears the `TransitEncryptionMode` member.
         pub fn set_transit_encryption_mode(
             mut self,
-            input: ::std::option::Option<crate::types::TransitEncryptionMode>,
+            input: Option<crate::types::TransitEncryptionMode>,
         ) -> Self {
             self.transit_encryption_mode = input;
             self
@@ -1986,15 +1626,15 @@ pub mod builders {
         /// to Enabled.
         pub fn cluster_mode(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ClusterMode>,
+            input: impl Into<crate::types::ClusterMode>,
         ) -> Self {
-            self.cluster_mode = ::std::option::Option::Some(input.into());
+            self.cluster_mode = Some(input.into());
             self
         }
         /// Sets or clears the `ClusterMode` member.
         pub fn set_cluster_mode(
             mut self,
-            input: ::std::option::Option<crate::types::ClusterMode>,
+            input: Option<crate::types::ClusterMode>,
         ) -> Self {
             self.cluster_mode = input;
             self
@@ -2002,23 +1642,20 @@ pub mod builders {
         /// Builds the [`ModifyReplicationGroupInput`](super::ModifyReplicationGroupInput), failing if any required member (`replication_group_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::modify_replication_group::ModifyReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.replication_group_id.is_none() {
                 missing.push("replication_group_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "ModifyReplicationGroupInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("ModifyReplicationGroupInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::modify_replication_group::ModifyReplicationGroupInput {
+            Ok(crate::operation::modify_replication_group::ModifyReplicationGroupInput {
                 replication_group_id: self.replication_group_id,
                 replication_group_description: self.replication_group_description,
                 primary_cluster_id: self.primary_cluster_id,
@@ -2055,23 +1692,21 @@ pub mod builders {
     /// A builder for [`ModifyReplicationGroupOutput`](super::ModifyReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyReplicationGroupOutputBuilder {
-        pub(crate) replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        >,
+        pub(crate) replication_group: Option<crate::types::ReplicationGroup>,
     }
     impl ModifyReplicationGroupOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReplicationGroup>,
+            input: impl Into<crate::types::ReplicationGroup>,
         ) -> Self {
-            self.replication_group = ::std::option::Option::Some(input.into());
+            self.replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroup` member.
         pub fn set_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::ReplicationGroup>,
+            input: Option<crate::types::ReplicationGroup>,
         ) -> Self {
             self.replication_group = input;
             self

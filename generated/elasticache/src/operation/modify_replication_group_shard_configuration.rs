@@ -18,6 +18,20 @@
 //! - [`NodeGroupsPerReplicationGroupQuotaExceededFault`](crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault)
 //! - [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input for a `ModifyReplicationGroupShardConfiguration` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ModifyReplicationGroupShardConfigurationMessage`.
@@ -31,12 +45,12 @@ pub struct ModifyReplicationGroupShardConfigurationInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// The number of node groups (shards) that results from the modification of the shard configuration.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub node_group_count: ::std::option::Option<i32>,
+    pub node_group_count: Option<i32>,
     /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
     /// value for this parameter is `true`.
     ///
@@ -44,7 +58,7 @@ pub struct ModifyReplicationGroupShardConfigurationInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub apply_immediately: ::std::option::Option<bool>,
+    pub apply_immediately: Option<bool>,
     /// Specifies the preferred availability zones for each node group in the cluster. If the value of
     /// `NodeGroupCount` is greater than the current number of node groups (shards), you can use this
     /// parameter to specify the preferred availability zones of the cluster's shards. If you omit this
@@ -53,18 +67,14 @@ pub struct ModifyReplicationGroupShardConfigurationInput {
     /// You can specify this parameter only if the value of `NodeGroupCount` is greater than the current
     /// number of node groups (shards).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resharding_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ReshardingConfiguration>,
-    >,
+    pub resharding_configuration: Option<Vec<crate::types::ReshardingConfiguration>>,
     /// If the value of `NodeGroupCount` is less than the current number of node groups (shards), then
     /// either `NodeGroupsToRemove` or `NodeGroupsToRetain` is required. `NodeGroupsToRemove` is a list of
     /// `NodeGroupId`s to remove from the cluster.
     ///
     /// ElastiCache will attempt to remove all node groups listed by `NodeGroupsToRemove` from the cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub node_groups_to_remove: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub node_groups_to_remove: Option<Vec<String>>,
     /// If the value of `NodeGroupCount` is less than the current number of node groups (shards), then
     /// either `NodeGroupsToRemove` or `NodeGroupsToRetain` is required. `NodeGroupsToRetain` is a list of
     /// `NodeGroupId`s to retain in the cluster.
@@ -72,14 +82,12 @@ pub struct ModifyReplicationGroupShardConfigurationInput {
     /// ElastiCache will attempt to remove all node groups except those listed by `NodeGroupsToRetain` from
     /// the cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub node_groups_to_retain: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub node_groups_to_retain: Option<Vec<String>>,
 }
 impl ModifyReplicationGroupShardConfigurationInput {
     /// Creates a builder for [`ModifyReplicationGroupShardConfigurationInput`].
     pub fn builder() -> crate::operation::modify_replication_group_shard_configuration::builders::ModifyReplicationGroupShardConfigurationInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ModifyReplicationGroupShardConfiguration` operation.
@@ -92,17 +100,16 @@ impl ModifyReplicationGroupShardConfigurationInput {
 pub struct ModifyReplicationGroupShardConfigurationOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+    pub replication_group: Option<crate::types::ReplicationGroup>,
 }
 impl ModifyReplicationGroupShardConfigurationOutput {
     /// Creates a builder for [`ModifyReplicationGroupShardConfigurationOutput`].
     pub fn builder() -> crate::operation::modify_replication_group_shard_configuration::builders::ModifyReplicationGroupShardConfigurationOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery
-for ModifyReplicationGroupShardConfigurationInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ModifyReplicationGroupShardConfigurationInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer.member("NodeGroupCount", self.node_group_count.as_ref());
         writer.member("ApplyImmediately", self.apply_immediately.as_ref());
@@ -129,21 +136,13 @@ for ModifyReplicationGroupShardConfigurationInput {
 /// Serializes the input as the awsQuery request body: `Action=ModifyReplicationGroupShardConfiguration&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &ModifyReplicationGroupShardConfigurationInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ModifyReplicationGroupShardConfiguration",
-        "2015-02-02",
-        input,
-    )
+) -> String {
+    QueryWriter::body("ModifyReplicationGroupShardConfiguration", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml
-for ModifyReplicationGroupShardConfigurationOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ModifyReplicationGroupShardConfigurationOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
                     reader.read_into(&child, &mut out.replication_group)
@@ -151,33 +150,24 @@ for ModifyReplicationGroupShardConfigurationOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyReplicationGroupShardConfiguration` response: `<ModifyReplicationGroupShardConfigurationResponse><ModifyReplicationGroupShardConfigurationResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        ModifyReplicationGroupShardConfigurationOutput,
-    >,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
+) -> Result<QueryResponse<ModifyReplicationGroupShardConfigurationOutput>, XmlError> {
+    let mut document = ResponseDocument::open(
         body,
         "ModifyReplicationGroupShardConfiguration",
     )?;
     let output: ModifyReplicationGroupShardConfigurationOutput = match document.result()?
     {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            ModifyReplicationGroupShardConfigurationOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ModifyReplicationGroupShardConfigurationOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -213,7 +203,7 @@ pub enum ModifyReplicationGroupShardConfigurationError {
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ModifyReplicationGroupShardConfigurationError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -221,13 +211,13 @@ impl ModifyReplicationGroupShardConfigurationError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InsufficientCacheClusterCapacityFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
             Self::InvalidKmsKeyFault(error) => error,
@@ -243,13 +233,8 @@ impl ModifyReplicationGroupShardConfigurationError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for ModifyReplicationGroupShardConfigurationError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ModifyReplicationGroupShardConfigurationError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InsufficientCacheClusterCapacityFault)
             .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
@@ -264,12 +249,10 @@ for ModifyReplicationGroupShardConfigurationError {
             .or_else(|| error.read(Self::NodeQuotaForCustomerExceededFault))
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InsufficientCacheClusterCapacityFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
@@ -285,27 +268,19 @@ for ModifyReplicationGroupShardConfigurationError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode
-for ModifyReplicationGroupShardConfigurationError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ModifyReplicationGroupShardConfigurationError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ModifyReplicationGroupShardConfigurationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ModifyReplicationGroupShardConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ModifyReplicationGroupShardConfiguration` response into [`ModifyReplicationGroupShardConfigurationError`].
@@ -319,11 +294,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &ModifyReplicationGroupShardConfigurationInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -331,12 +303,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ModifyReplicationGroupShardConfiguration`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyReplicationGroupShardConfigurationError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        ModifyReplicationGroupShardConfigurationOutput,
-    >,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ModifyReplicationGroupShardConfigurationOutput>,
     ModifyReplicationGroupShardConfigurationError,
 > {
     let status = response.status().as_u16();
@@ -345,49 +315,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ModifyReplicationGroupShardConfigurationError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ModifyReplicationGroupShardConfigurationInput,
     ModifyReplicationGroupShardConfigurationOutput,
     ModifyReplicationGroupShardConfigurationError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ModifyReplicationGroupShardConfiguration",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ModifyReplicationGroupShardConfiguration` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyReplicationGroupShardConfigurationFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ModifyReplicationGroupShardConfigurationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyReplicationGroupShardConfigurationFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -401,27 +365,25 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ModifyReplicationGroupShardConfigurationOutput,
-        ::querygen_client::SdkError<ModifyReplicationGroupShardConfigurationError>,
+        SdkError<ModifyReplicationGroupShardConfigurationError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<
-            ModifyReplicationGroupShardConfigurationOutput,
-        >,
-        ::querygen_client::SdkError<ModifyReplicationGroupShardConfigurationError>,
+    ) -> Result<
+        QueryResponse<ModifyReplicationGroupShardConfigurationOutput>,
+        SdkError<ModifyReplicationGroupShardConfigurationError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "ModifyReplicationGroupShardConfiguration"
                         ),
@@ -432,28 +394,22 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
     }
     /// The name of the Valkey or Redis OSS (cluster mode enabled) cluster (replication group) on which the
     /// shards are to be configured.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
     /// The number of node groups (shards) that results from the modification of the shard configuration.
-    pub fn node_group_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn node_group_count(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.node_group_count(input);
         self
     }
     /// Sets or clears the `NodeGroupCount` member.
-    pub fn set_node_group_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_node_group_count(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_node_group_count(input);
         self
     }
@@ -461,12 +417,12 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
     /// value for this parameter is `true`.
     ///
     /// Value: true
-    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
     }
     /// Sets or clears the `ApplyImmediately` member.
-    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_apply_immediately(input);
         self
     }
@@ -481,7 +437,7 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
     /// number of node groups (shards).
     pub fn resharding_configuration(
         mut self,
-        item: impl ::std::convert::Into<crate::types::ReshardingConfiguration>,
+        item: impl Into<crate::types::ReshardingConfiguration>,
     ) -> Self {
         self.inner = self.inner.resharding_configuration(item);
         self
@@ -489,9 +445,7 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
     /// Sets or clears the `ReshardingConfiguration` member.
     pub fn set_resharding_configuration(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ReshardingConfiguration>,
-        >,
+        input: Option<Vec<crate::types::ReshardingConfiguration>>,
     ) -> Self {
         self.inner = self.inner.set_resharding_configuration(input);
         self
@@ -503,18 +457,12 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
     /// `NodeGroupId`s to remove from the cluster.
     ///
     /// ElastiCache will attempt to remove all node groups listed by `NodeGroupsToRemove` from the cluster.
-    pub fn node_groups_to_remove(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_groups_to_remove(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.node_groups_to_remove(item);
         self
     }
     /// Sets or clears the `NodeGroupsToRemove` member.
-    pub fn set_node_groups_to_remove(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_node_groups_to_remove(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_node_groups_to_remove(input);
         self
     }
@@ -526,28 +474,19 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
     ///
     /// ElastiCache will attempt to remove all node groups except those listed by `NodeGroupsToRetain` from
     /// the cluster.
-    pub fn node_groups_to_retain(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_groups_to_retain(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.node_groups_to_retain(item);
         self
     }
     /// Sets or clears the `NodeGroupsToRetain` member.
-    pub fn set_node_groups_to_retain(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_node_groups_to_retain(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_node_groups_to_retain(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery
-for ModifyReplicationGroupShardConfigurationInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ModifyReplicationGroupShardConfigurationInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.node_group_count = node.member("NodeGroupCount")?;
@@ -558,7 +497,7 @@ for ModifyReplicationGroupShardConfigurationInput {
             .list("NodeGroupsToRemove", "NodeGroupToRemove")?;
         out.node_groups_to_retain = node
             .list("NodeGroupsToRetain", "NodeGroupToRetain")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_id: out.replication_group_id,
             node_group_count: out.node_group_count,
             apply_immediately: out.apply_immediately,
@@ -569,9 +508,8 @@ for ModifyReplicationGroupShardConfigurationInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml
-for ModifyReplicationGroupShardConfigurationOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ModifyReplicationGroupShardConfigurationOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
@@ -579,10 +517,7 @@ for ModifyReplicationGroupShardConfigurationOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ModifyReplicationGroupShardConfigurationInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ModifyReplicationGroupShardConfigurationInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ModifyReplicationGroupShardConfiguration",
@@ -594,63 +529,48 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ModifyReplicationGroupShardConfigurationOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ModifyReplicationGroupShardConfiguration",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ModifyReplicationGroupShardConfigurationInput`](super::ModifyReplicationGroupShardConfigurationInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyReplicationGroupShardConfigurationInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) node_group_count: ::std::option::Option<i32>,
-        pub(crate) apply_immediately: ::std::option::Option<bool>,
-        pub(crate) resharding_configuration: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ReshardingConfiguration>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) node_group_count: Option<i32>,
+        pub(crate) apply_immediately: Option<bool>,
+        pub(crate) resharding_configuration: Option<
+            Vec<crate::types::ReshardingConfiguration>,
         >,
-        pub(crate) node_groups_to_remove: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) node_groups_to_retain: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub(crate) node_groups_to_remove: Option<Vec<String>>,
+        pub(crate) node_groups_to_retain: Option<Vec<String>>,
     }
     impl ModifyReplicationGroupShardConfigurationInputBuilder {
         /// The name of the Valkey or Redis OSS (cluster mode enabled) cluster (replication group) on which the
         /// shards are to be configured.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
         /// The number of node groups (shards) that results from the modification of the shard configuration.
-        pub fn node_group_count(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.node_group_count = ::std::option::Option::Some(input.into());
+        pub fn node_group_count(mut self, input: impl Into<i32>) -> Self {
+            self.node_group_count = Some(input.into());
             self
         }
         /// Sets or clears the `NodeGroupCount` member.
-        pub fn set_node_group_count(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_node_group_count(mut self, input: Option<i32>) -> Self {
             self.node_group_count = input;
             self
         }
@@ -658,18 +578,12 @@ pub mod builders {
         /// value for this parameter is `true`.
         ///
         /// Value: true
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.apply_immediately = ::std::option::Option::Some(input.into());
+        pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
+            self.apply_immediately = Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
@@ -684,19 +598,15 @@ pub mod builders {
         /// number of node groups (shards).
         pub fn resharding_configuration(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ReshardingConfiguration>,
+            item: impl Into<crate::types::ReshardingConfiguration>,
         ) -> Self {
-            self.resharding_configuration
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.resharding_configuration.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ReshardingConfiguration` member.
         pub fn set_resharding_configuration(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ReshardingConfiguration>,
-            >,
+            input: Option<Vec<crate::types::ReshardingConfiguration>>,
         ) -> Self {
             self.resharding_configuration = input;
             self
@@ -708,20 +618,12 @@ pub mod builders {
         /// `NodeGroupId`s to remove from the cluster.
         ///
         /// ElastiCache will attempt to remove all node groups listed by `NodeGroupsToRemove` from the cluster.
-        pub fn node_groups_to_remove(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.node_groups_to_remove
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn node_groups_to_remove(mut self, item: impl Into<String>) -> Self {
+            self.node_groups_to_remove.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `NodeGroupsToRemove` member.
-        pub fn set_node_groups_to_remove(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_node_groups_to_remove(mut self, input: Option<Vec<String>>) -> Self {
             self.node_groups_to_remove = input;
             self
         }
@@ -733,31 +635,23 @@ pub mod builders {
         ///
         /// ElastiCache will attempt to remove all node groups except those listed by `NodeGroupsToRetain` from
         /// the cluster.
-        pub fn node_groups_to_retain(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.node_groups_to_retain
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn node_groups_to_retain(mut self, item: impl Into<String>) -> Self {
+            self.node_groups_to_retain.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `NodeGroupsToRetain` member.
-        pub fn set_node_groups_to_retain(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_node_groups_to_retain(mut self, input: Option<Vec<String>>) -> Self {
             self.node_groups_to_retain = input;
             self
         }
         /// Builds the [`ModifyReplicationGroupShardConfigurationInput`](super::ModifyReplicationGroupShardConfigurationInput), failing if any required member (`replication_group_id`, `node_group_count`, `apply_immediately`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.replication_group_id.is_none() {
                 missing.push("replication_group_id");
             }
@@ -768,14 +662,14 @@ pub mod builders {
                 missing.push("apply_immediately");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "ModifyReplicationGroupShardConfigurationInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationInput {
+            Ok(crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationInput {
                 replication_group_id: self.replication_group_id,
                 node_group_count: self.node_group_count,
                 apply_immediately: self.apply_immediately,
@@ -788,23 +682,21 @@ pub mod builders {
     /// A builder for [`ModifyReplicationGroupShardConfigurationOutput`](super::ModifyReplicationGroupShardConfigurationOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyReplicationGroupShardConfigurationOutputBuilder {
-        pub(crate) replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        >,
+        pub(crate) replication_group: Option<crate::types::ReplicationGroup>,
     }
     impl ModifyReplicationGroupShardConfigurationOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReplicationGroup>,
+            input: impl Into<crate::types::ReplicationGroup>,
         ) -> Self {
-            self.replication_group = ::std::option::Option::Some(input.into());
+            self.replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroup` member.
         pub fn set_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::ReplicationGroup>,
+            input: Option<crate::types::ReplicationGroup>,
         ) -> Self {
             self.replication_group = input;
             self

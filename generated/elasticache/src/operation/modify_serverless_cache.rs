@@ -15,6 +15,20 @@
 //! - [`ServerlessCacheNotFoundFault`](crate::error::ServerlessCacheNotFoundFault)
 //! - [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault)
 //! - [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `ModifyServerlessCache` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ModifyServerlessCacheRequest`.
@@ -27,52 +41,50 @@ pub struct ModifyServerlessCacheInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache_name: ::std::option::Option<::std::string::String>,
+    pub serverless_cache_name: Option<String>,
     /// User provided description for the serverless cache. Default = NULL, i.e. the existing description is
     /// not removed/modified. The description has a maximum length of 255 characters.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Modify the cache usage limit for the serverless cache.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
+    pub cache_usage_limits: Option<crate::types::CacheUsageLimits>,
     /// The identifier of the UserGroup to be removed from association with the Valkey and Redis OSS
     /// serverless cache. Available for Valkey and Redis OSS only. Default is NULL.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub remove_user_group: ::std::option::Option<bool>,
+    pub remove_user_group: Option<bool>,
     /// The identifier of the UserGroup to be associated with the serverless cache. Available for Valkey and
     /// Redis OSS only. Default is NULL - the existing UserGroup is not removed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_group_id: ::std::option::Option<::std::string::String>,
+    pub user_group_id: Option<String>,
     /// The new list of VPC security groups to be associated with the serverless cache. Populating this list
     /// means the current VPC security groups will be removed. This security group is used to authorize
     /// traffic access for the VPC end-point (private-link). Default = NULL - the existing list of VPC
     /// security groups is not removed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub security_group_ids: Option<Vec<String>>,
     /// The number of days for which Elasticache retains automatic snapshots before deleting them. Available
     /// for Valkey, Redis OSS and Serverless Memcached only. Default = NULL, i.e. the existing
     /// snapshot-retention-limit will not be removed or modified. The maximum value allowed is 35 days.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot_retention_limit: ::std::option::Option<i32>,
+    pub snapshot_retention_limit: Option<i32>,
     /// The daily time during which Elasticache begins taking a daily snapshot of the serverless cache.
     /// Available for Valkey, Redis OSS and Serverless Memcached only. The default is NULL, i.e. the
     /// existing snapshot time configured for the cluster is not removed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub daily_snapshot_time: ::std::option::Option<::std::string::String>,
+    pub daily_snapshot_time: Option<String>,
     /// Modifies the engine listed in a serverless cache request. The options are redis, memcached or
     /// valkey.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// Modifies the engine vesion listed in a serverless cache request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub major_engine_version: ::std::option::Option<::std::string::String>,
+    pub major_engine_version: Option<String>,
 }
 impl ModifyServerlessCacheInput {
     /// Creates a builder for [`ModifyServerlessCacheInput`].
     pub fn builder() -> crate::operation::modify_serverless_cache::builders::ModifyServerlessCacheInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ModifyServerlessCache` operation.
@@ -85,16 +97,16 @@ impl ModifyServerlessCacheInput {
 pub struct ModifyServerlessCacheOutput {
     /// The response for the attempt to modify the serverless cache.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serverless_cache: ::std::option::Option<crate::types::ServerlessCache>,
+    pub serverless_cache: Option<crate::types::ServerlessCache>,
 }
 impl ModifyServerlessCacheOutput {
     /// Creates a builder for [`ModifyServerlessCacheOutput`].
     pub fn builder() -> crate::operation::modify_serverless_cache::builders::ModifyServerlessCacheOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ModifyServerlessCacheInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ModifyServerlessCacheInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ServerlessCacheName", self.serverless_cache_name.as_ref());
         writer.member("Description", self.description.as_ref());
         writer.member("CacheUsageLimits", self.cache_usage_limits.as_ref());
@@ -113,49 +125,32 @@ impl ::querygen_runtime::query::WriteQuery for ModifyServerlessCacheInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyServerlessCache&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ModifyServerlessCacheInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ModifyServerlessCache",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &ModifyServerlessCacheInput) -> String {
+    QueryWriter::body("ModifyServerlessCache", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ModifyServerlessCacheOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ModifyServerlessCacheOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCache" => reader.read_into(&child, &mut out.serverless_cache),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ModifyServerlessCache` response: `<ModifyServerlessCacheResponse><ModifyServerlessCacheResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyServerlessCacheOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ModifyServerlessCache",
-    )?;
+) -> Result<QueryResponse<ModifyServerlessCacheOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ModifyServerlessCache")?;
     let output: ModifyServerlessCacheOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ModifyServerlessCacheOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ModifyServerlessCacheOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -183,7 +178,7 @@ pub enum ModifyServerlessCacheError {
     /// The service answered with [`crate::error::UserGroupNotFoundFault`].
     UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ModifyServerlessCacheError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -191,13 +186,13 @@ impl ModifyServerlessCacheError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidCredentialsException(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -211,12 +206,8 @@ impl ModifyServerlessCacheError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ModifyServerlessCacheError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ModifyServerlessCacheError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidCredentialsException)
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
@@ -227,12 +218,10 @@ impl ::querygen_runtime::query::OperationError for ModifyServerlessCacheError {
             .or_else(|| error.read(Self::ServiceLinkedRoleNotFoundFault))
             .or_else(|| error.read(Self::UserGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidCredentialsException(error) => error,
             Self::InvalidParameterCombinationException(error) => error,
@@ -246,26 +235,19 @@ impl ::querygen_runtime::query::OperationError for ModifyServerlessCacheError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ModifyServerlessCacheError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ModifyServerlessCacheError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ModifyServerlessCacheError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ModifyServerlessCacheError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ModifyServerlessCache` response into [`ModifyServerlessCacheError`].
@@ -276,11 +258,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyServerlessCacheError
 pub fn build_request(
     input: &ModifyServerlessCacheInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -288,61 +267,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ModifyServerlessCache`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyServerlessCacheError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyServerlessCacheOutput>,
-    ModifyServerlessCacheError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<ModifyServerlessCacheOutput>, ModifyServerlessCacheError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 ModifyServerlessCacheError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ModifyServerlessCacheInput,
     ModifyServerlessCacheOutput,
     ModifyServerlessCacheError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ModifyServerlessCache",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ModifyServerlessCache` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyServerlessCacheFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ModifyServerlessCacheInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyServerlessCacheFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -354,25 +324,22 @@ impl ModifyServerlessCacheFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ModifyServerlessCacheOutput,
-        ::querygen_client::SdkError<ModifyServerlessCacheError>,
-    > {
+    ) -> Result<ModifyServerlessCacheOutput, SdkError<ModifyServerlessCacheError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ModifyServerlessCacheOutput>,
-        ::querygen_client::SdkError<ModifyServerlessCacheError>,
+    ) -> Result<
+        QueryResponse<ModifyServerlessCacheOutput>,
+        SdkError<ModifyServerlessCacheError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyServerlessCache"),
                     ),
                 )
@@ -380,42 +347,30 @@ impl ModifyServerlessCacheFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// User-provided identifier for the serverless cache to be modified.
-    pub fn serverless_cache_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.serverless_cache_name(input);
         self
     }
     /// Sets or clears the `ServerlessCacheName` member.
-    pub fn set_serverless_cache_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_serverless_cache_name(input);
         self
     }
     /// User provided description for the serverless cache. Default = NULL, i.e. the existing description is
     /// not removed/modified. The description has a maximum length of 255 characters.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears the `Description` member.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// Modify the cache usage limit for the serverless cache.
     pub fn cache_usage_limits(
         mut self,
-        input: impl ::std::convert::Into<crate::types::CacheUsageLimits>,
+        input: impl Into<crate::types::CacheUsageLimits>,
     ) -> Self {
         self.inner = self.inner.cache_usage_limits(input);
         self
@@ -423,36 +378,30 @@ impl ModifyServerlessCacheFluentBuilder {
     /// Sets or clears the `CacheUsageLimits` member.
     pub fn set_cache_usage_limits(
         mut self,
-        input: ::std::option::Option<crate::types::CacheUsageLimits>,
+        input: Option<crate::types::CacheUsageLimits>,
     ) -> Self {
         self.inner = self.inner.set_cache_usage_limits(input);
         self
     }
     /// The identifier of the UserGroup to be removed from association with the Valkey and Redis OSS
     /// serverless cache. Available for Valkey and Redis OSS only. Default is NULL.
-    pub fn remove_user_group(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn remove_user_group(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.remove_user_group(input);
         self
     }
     /// Sets or clears the `RemoveUserGroup` member.
-    pub fn set_remove_user_group(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_remove_user_group(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_remove_user_group(input);
         self
     }
     /// The identifier of the UserGroup to be associated with the serverless cache. Available for Valkey and
     /// Redis OSS only. Default is NULL - the existing UserGroup is not removed.
-    pub fn user_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.user_group_id(input);
         self
     }
     /// Sets or clears the `UserGroupId` member.
-    pub fn set_user_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_user_group_id(input);
         self
     }
@@ -462,96 +411,64 @@ impl ModifyServerlessCacheFluentBuilder {
     /// means the current VPC security groups will be removed. This security group is used to authorize
     /// traffic access for the VPC end-point (private-link). Default = NULL - the existing list of VPC
     /// security groups is not removed.
-    pub fn security_group_ids(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.security_group_ids(item);
         self
     }
     /// Sets or clears the `SecurityGroupIds` member.
-    pub fn set_security_group_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_security_group_ids(input);
         self
     }
     /// The number of days for which Elasticache retains automatic snapshots before deleting them. Available
     /// for Valkey, Redis OSS and Serverless Memcached only. Default = NULL, i.e. the existing
     /// snapshot-retention-limit will not be removed or modified. The maximum value allowed is 35 days.
-    pub fn snapshot_retention_limit(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
+    pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
     /// The daily time during which Elasticache begins taking a daily snapshot of the serverless cache.
     /// Available for Valkey, Redis OSS and Serverless Memcached only. The default is NULL, i.e. the
     /// existing snapshot time configured for the cluster is not removed.
-    pub fn daily_snapshot_time(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn daily_snapshot_time(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.daily_snapshot_time(input);
         self
     }
     /// Sets or clears the `DailySnapshotTime` member.
-    pub fn set_daily_snapshot_time(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_daily_snapshot_time(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_daily_snapshot_time(input);
         self
     }
     /// Modifies the engine listed in a serverless cache request. The options are redis, memcached or
     /// valkey.
-    pub fn engine(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
     /// Modifies the engine vesion listed in a serverless cache request.
-    pub fn major_engine_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn major_engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.major_engine_version(input);
         self
     }
     /// Sets or clears the `MajorEngineVersion` member.
-    pub fn set_major_engine_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_major_engine_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_major_engine_version(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ModifyServerlessCacheInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ModifyServerlessCacheInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.serverless_cache_name = node.member("ServerlessCacheName")?;
         out.description = node.member("Description")?;
@@ -563,7 +480,7 @@ impl ::querygen_runtime::server::ReadQuery for ModifyServerlessCacheInput {
         out.daily_snapshot_time = node.member("DailySnapshotTime")?;
         out.engine = node.member("Engine")?;
         out.major_engine_version = node.member("MajorEngineVersion")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             serverless_cache_name: out.serverless_cache_name,
             description: out.description,
             cache_usage_limits: out.cache_usage_limits,
@@ -578,8 +495,8 @@ impl ::querygen_runtime::server::ReadQuery for ModifyServerlessCacheInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ModifyServerlessCacheOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ModifyServerlessCacheOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ServerlessCache", self.serverless_cache.as_ref());
     }
 }
@@ -587,10 +504,7 @@ impl ::querygen_runtime::server::WriteXml for ModifyServerlessCacheOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ModifyServerlessCacheInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ModifyServerlessCacheInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "ModifyServerlessCache", "2015-02-02")
 }
 /// Server side: the `<ModifyServerlessCacheResponse>` document for `output`.
@@ -598,115 +512,88 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ModifyServerlessCacheOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ModifyServerlessCache",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ModifyServerlessCacheInput`](super::ModifyServerlessCacheInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyServerlessCacheInputBuilder {
-        pub(crate) serverless_cache_name: ::std::option::Option<::std::string::String>,
-        pub(crate) description: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_usage_limits: ::std::option::Option<
-            crate::types::CacheUsageLimits,
-        >,
-        pub(crate) remove_user_group: ::std::option::Option<bool>,
-        pub(crate) user_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) snapshot_retention_limit: ::std::option::Option<i32>,
-        pub(crate) daily_snapshot_time: ::std::option::Option<::std::string::String>,
-        pub(crate) engine: ::std::option::Option<::std::string::String>,
-        pub(crate) major_engine_version: ::std::option::Option<::std::string::String>,
+        pub(crate) serverless_cache_name: Option<String>,
+        pub(crate) description: Option<String>,
+        pub(crate) cache_usage_limits: Option<crate::types::CacheUsageLimits>,
+        pub(crate) remove_user_group: Option<bool>,
+        pub(crate) user_group_id: Option<String>,
+        pub(crate) security_group_ids: Option<Vec<String>>,
+        pub(crate) snapshot_retention_limit: Option<i32>,
+        pub(crate) daily_snapshot_time: Option<String>,
+        pub(crate) engine: Option<String>,
+        pub(crate) major_engine_version: Option<String>,
     }
     impl ModifyServerlessCacheInputBuilder {
         /// User-provided identifier for the serverless cache to be modified.
-        pub fn serverless_cache_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.serverless_cache_name = ::std::option::Option::Some(input.into());
+        pub fn serverless_cache_name(mut self, input: impl Into<String>) -> Self {
+            self.serverless_cache_name = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheName` member.
-        pub fn set_serverless_cache_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serverless_cache_name(mut self, input: Option<String>) -> Self {
             self.serverless_cache_name = input;
             self
         }
         /// User provided description for the serverless cache. Default = NULL, i.e. the existing description is
         /// not removed/modified. The description has a maximum length of 255 characters.
-        pub fn description(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.description = ::std::option::Option::Some(input.into());
+        pub fn description(mut self, input: impl Into<String>) -> Self {
+            self.description = Some(input.into());
             self
         }
         /// Sets or clears the `Description` member.
-        pub fn set_description(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_description(mut self, input: Option<String>) -> Self {
             self.description = input;
             self
         }
         /// Modify the cache usage limit for the serverless cache.
         pub fn cache_usage_limits(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheUsageLimits>,
+            input: impl Into<crate::types::CacheUsageLimits>,
         ) -> Self {
-            self.cache_usage_limits = ::std::option::Option::Some(input.into());
+            self.cache_usage_limits = Some(input.into());
             self
         }
         /// Sets or clears the `CacheUsageLimits` member.
         pub fn set_cache_usage_limits(
             mut self,
-            input: ::std::option::Option<crate::types::CacheUsageLimits>,
+            input: Option<crate::types::CacheUsageLimits>,
         ) -> Self {
             self.cache_usage_limits = input;
             self
         }
         /// The identifier of the UserGroup to be removed from association with the Valkey and Redis OSS
         /// serverless cache. Available for Valkey and Redis OSS only. Default is NULL.
-        pub fn remove_user_group(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.remove_user_group = ::std::option::Option::Some(input.into());
+        pub fn remove_user_group(mut self, input: impl Into<bool>) -> Self {
+            self.remove_user_group = Some(input.into());
             self
         }
         /// Sets or clears the `RemoveUserGroup` member.
-        pub fn set_remove_user_group(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_remove_user_group(mut self, input: Option<bool>) -> Self {
             self.remove_user_group = input;
             self
         }
         /// The identifier of the UserGroup to be associated with the serverless cache. Available for Valkey and
         /// Redis OSS only. Default is NULL - the existing UserGroup is not removed.
-        pub fn user_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_group_id = ::std::option::Option::Some(input.into());
+        pub fn user_group_id(mut self, input: impl Into<String>) -> Self {
+            self.user_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserGroupId` member.
-        pub fn set_user_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_group_id(mut self, input: Option<String>) -> Self {
             self.user_group_id = input;
             self
         }
@@ -716,112 +603,77 @@ pub mod builders {
         /// means the current VPC security groups will be removed. This security group is used to authorize
         /// traffic access for the VPC end-point (private-link). Default = NULL - the existing list of VPC
         /// security groups is not removed.
-        pub fn security_group_ids(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.security_group_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn security_group_ids(mut self, item: impl Into<String>) -> Self {
+            self.security_group_ids.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SecurityGroupIds` member.
-        pub fn set_security_group_ids(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_security_group_ids(mut self, input: Option<Vec<String>>) -> Self {
             self.security_group_ids = input;
             self
         }
         /// The number of days for which Elasticache retains automatic snapshots before deleting them. Available
         /// for Valkey, Redis OSS and Serverless Memcached only. Default = NULL, i.e. the existing
         /// snapshot-retention-limit will not be removed or modified. The maximum value allowed is 35 days.
-        pub fn snapshot_retention_limit(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+        pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
+            self.snapshot_retention_limit = Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_snapshot_retention_limit(mut self, input: Option<i32>) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
         /// The daily time during which Elasticache begins taking a daily snapshot of the serverless cache.
         /// Available for Valkey, Redis OSS and Serverless Memcached only. The default is NULL, i.e. the
         /// existing snapshot time configured for the cluster is not removed.
-        pub fn daily_snapshot_time(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.daily_snapshot_time = ::std::option::Option::Some(input.into());
+        pub fn daily_snapshot_time(mut self, input: impl Into<String>) -> Self {
+            self.daily_snapshot_time = Some(input.into());
             self
         }
         /// Sets or clears the `DailySnapshotTime` member.
-        pub fn set_daily_snapshot_time(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_daily_snapshot_time(mut self, input: Option<String>) -> Self {
             self.daily_snapshot_time = input;
             self
         }
         /// Modifies the engine listed in a serverless cache request. The options are redis, memcached or
         /// valkey.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.engine = ::std::option::Option::Some(input.into());
+        pub fn engine(mut self, input: impl Into<String>) -> Self {
+            self.engine = Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: Option<String>) -> Self {
             self.engine = input;
             self
         }
         /// Modifies the engine vesion listed in a serverless cache request.
-        pub fn major_engine_version(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.major_engine_version = ::std::option::Option::Some(input.into());
+        pub fn major_engine_version(mut self, input: impl Into<String>) -> Self {
+            self.major_engine_version = Some(input.into());
             self
         }
         /// Sets or clears the `MajorEngineVersion` member.
-        pub fn set_major_engine_version(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_major_engine_version(mut self, input: Option<String>) -> Self {
             self.major_engine_version = input;
             self
         }
         /// Builds the [`ModifyServerlessCacheInput`](super::ModifyServerlessCacheInput), failing if any required member (`serverless_cache_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::modify_serverless_cache::ModifyServerlessCacheInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.serverless_cache_name.is_none() {
                 missing.push("serverless_cache_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "ModifyServerlessCacheInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("ModifyServerlessCacheInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::modify_serverless_cache::ModifyServerlessCacheInput {
+            Ok(crate::operation::modify_serverless_cache::ModifyServerlessCacheInput {
                 serverless_cache_name: self.serverless_cache_name,
                 description: self.description,
                 cache_usage_limits: self.cache_usage_limits,
@@ -838,23 +690,21 @@ pub mod builders {
     /// A builder for [`ModifyServerlessCacheOutput`](super::ModifyServerlessCacheOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyServerlessCacheOutputBuilder {
-        pub(crate) serverless_cache: ::std::option::Option<
-            crate::types::ServerlessCache,
-        >,
+        pub(crate) serverless_cache: Option<crate::types::ServerlessCache>,
     }
     impl ModifyServerlessCacheOutputBuilder {
         /// The response for the attempt to modify the serverless cache.
         pub fn serverless_cache(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ServerlessCache>,
+            input: impl Into<crate::types::ServerlessCache>,
         ) -> Self {
-            self.serverless_cache = ::std::option::Option::Some(input.into());
+            self.serverless_cache = Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCache` member.
         pub fn set_serverless_cache(
             mut self,
-            input: ::std::option::Option<crate::types::ServerlessCache>,
+            input: Option<crate::types::ServerlessCache>,
         ) -> Self {
             self.serverless_cache = input;
             self

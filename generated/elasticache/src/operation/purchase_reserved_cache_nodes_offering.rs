@@ -15,6 +15,20 @@
 //! - [`ReservedCacheNodeQuotaExceededFault`](crate::error::ReservedCacheNodeQuotaExceededFault)
 //! - [`ReservedCacheNodesOfferingNotFoundFault`](crate::error::ReservedCacheNodesOfferingNotFoundFault)
 //! - [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `PurchaseReservedCacheNodesOffering` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#PurchaseReservedCacheNodesOfferingMessage`.
@@ -29,7 +43,7 @@ pub struct PurchaseReservedCacheNodesOfferingInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
+    pub reserved_cache_nodes_offering_id: Option<String>,
     /// A customer-specified identifier to track this reservation.
     ///
     /// **Note:** The Reserved Cache Node ID is an unique customer-specified identifier to track this
@@ -38,21 +52,21 @@ pub struct PurchaseReservedCacheNodesOfferingInput {
     ///
     /// Example: myreservationID
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reserved_cache_node_id: ::std::option::Option<::std::string::String>,
+    pub reserved_cache_node_id: Option<String>,
     /// The number of cache node instances to reserve.
     ///
     /// Default: `1`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_count: ::std::option::Option<i32>,
+    pub cache_node_count: Option<i32>,
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl PurchaseReservedCacheNodesOfferingInput {
     /// Creates a builder for [`PurchaseReservedCacheNodesOfferingInput`].
     pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `PurchaseReservedCacheNodesOffering` operation.
@@ -65,16 +79,16 @@ impl PurchaseReservedCacheNodesOfferingInput {
 pub struct PurchaseReservedCacheNodesOfferingOutput {
     /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reserved_cache_node: ::std::option::Option<crate::types::ReservedCacheNode>,
+    pub reserved_cache_node: Option<crate::types::ReservedCacheNode>,
 }
 impl PurchaseReservedCacheNodesOfferingOutput {
     /// Creates a builder for [`PurchaseReservedCacheNodesOfferingOutput`].
     pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for PurchaseReservedCacheNodesOfferingInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for PurchaseReservedCacheNodesOfferingInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "ReservedCacheNodesOfferingId",
@@ -86,22 +100,13 @@ impl ::querygen_runtime::query::WriteQuery for PurchaseReservedCacheNodesOfferin
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=PurchaseReservedCacheNodesOffering&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &PurchaseReservedCacheNodesOfferingInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "PurchaseReservedCacheNodesOffering",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &PurchaseReservedCacheNodesOfferingInput) -> String {
+    QueryWriter::body("PurchaseReservedCacheNodesOffering", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for PurchaseReservedCacheNodesOfferingOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for PurchaseReservedCacheNodesOfferingOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReservedCacheNode" => {
                     reader.read_into(&child, &mut out.reserved_cache_node)
@@ -109,30 +114,23 @@ impl ::querygen_runtime::xml::ReadXml for PurchaseReservedCacheNodesOfferingOutp
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `PurchaseReservedCacheNodesOffering` response: `<PurchaseReservedCacheNodesOfferingResponse><PurchaseReservedCacheNodesOfferingResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PurchaseReservedCacheNodesOfferingOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
+) -> Result<QueryResponse<PurchaseReservedCacheNodesOfferingOutput>, XmlError> {
+    let mut document = ResponseDocument::open(
         body,
         "PurchaseReservedCacheNodesOffering",
     )?;
     let output: PurchaseReservedCacheNodesOfferingOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            PurchaseReservedCacheNodesOfferingOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => PurchaseReservedCacheNodesOfferingOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -162,7 +160,7 @@ pub enum PurchaseReservedCacheNodesOfferingError {
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl PurchaseReservedCacheNodesOfferingError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -170,13 +168,13 @@ impl PurchaseReservedCacheNodesOfferingError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
             Self::ReservedCacheNodeAlreadyExistsFault(error) => error,
@@ -188,13 +186,8 @@ impl PurchaseReservedCacheNodesOfferingError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for PurchaseReservedCacheNodesOfferingError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for PurchaseReservedCacheNodesOfferingError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterCombinationException)
             .or_else(|| error.read(Self::InvalidParameterValueException))
@@ -203,12 +196,10 @@ for PurchaseReservedCacheNodesOfferingError {
             .or_else(|| error.read(Self::ReservedCacheNodesOfferingNotFoundFault))
             .or_else(|| error.read(Self::TagQuotaPerResourceExceeded))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterCombinationException(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -220,26 +211,19 @@ for PurchaseReservedCacheNodesOfferingError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for PurchaseReservedCacheNodesOfferingError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for PurchaseReservedCacheNodesOfferingError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for PurchaseReservedCacheNodesOfferingError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for PurchaseReservedCacheNodesOfferingError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `PurchaseReservedCacheNodesOffering` response into [`PurchaseReservedCacheNodesOfferingError`].
@@ -253,11 +237,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &PurchaseReservedCacheNodesOfferingInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -265,10 +246,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `PurchaseReservedCacheNodesOffering`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PurchaseReservedCacheNodesOfferingError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PurchaseReservedCacheNodesOfferingOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<PurchaseReservedCacheNodesOfferingOutput>,
     PurchaseReservedCacheNodesOfferingError,
 > {
     let status = response.status().as_u16();
@@ -277,49 +258,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 PurchaseReservedCacheNodesOfferingError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     PurchaseReservedCacheNodesOfferingInput,
     PurchaseReservedCacheNodesOfferingOutput,
     PurchaseReservedCacheNodesOfferingError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "PurchaseReservedCacheNodesOffering",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `PurchaseReservedCacheNodesOffering` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct PurchaseReservedCacheNodesOfferingFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::PurchaseReservedCacheNodesOfferingInputBuilder,
 }
 #[cfg(feature = "client")]
 impl PurchaseReservedCacheNodesOfferingFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -331,27 +306,25 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         PurchaseReservedCacheNodesOfferingOutput,
-        ::querygen_client::SdkError<PurchaseReservedCacheNodesOfferingError>,
+        SdkError<PurchaseReservedCacheNodesOfferingError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<
-            PurchaseReservedCacheNodesOfferingOutput,
-        >,
-        ::querygen_client::SdkError<PurchaseReservedCacheNodesOfferingError>,
+    ) -> Result<
+        QueryResponse<PurchaseReservedCacheNodesOfferingOutput>,
+        SdkError<PurchaseReservedCacheNodesOfferingError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "PurchaseReservedCacheNodesOffering"
                         ),
@@ -363,17 +336,14 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
     /// The ID of the reserved cache node offering to purchase.
     ///
     /// Example: `438012d3-4052-4cc7-b2e3-8d3372e0e706`
-    pub fn reserved_cache_nodes_offering_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn reserved_cache_nodes_offering_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.reserved_cache_nodes_offering_id(input);
         self
     }
     /// Sets or clears the `ReservedCacheNodesOfferingId` member.
     pub fn set_reserved_cache_nodes_offering_id(
         mut self,
-        input: ::std::option::Option<::std::string::String>,
+        input: Option<String>,
     ) -> Self {
         self.inner = self.inner.set_reserved_cache_nodes_offering_id(input);
         self
@@ -385,30 +355,24 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
     /// for the reservation.
     ///
     /// Example: myreservationID
-    pub fn reserved_cache_node_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn reserved_cache_node_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.reserved_cache_node_id(input);
         self
     }
     /// Sets or clears the `ReservedCacheNodeId` member.
-    pub fn set_reserved_cache_node_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_reserved_cache_node_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_reserved_cache_node_id(input);
         self
     }
     /// The number of cache node instances to reserve.
     ///
     /// Default: `1`
-    pub fn cache_node_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn cache_node_count(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.cache_node_count(input);
         self
     }
     /// Sets or clears the `CacheNodeCount` member.
-    pub fn set_cache_node_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_cache_node_count(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_cache_node_count(input);
         self
     }
@@ -416,31 +380,26 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
     ///
     /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
     /// accompanied by a tag value, although null is accepted.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for PurchaseReservedCacheNodesOfferingInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for PurchaseReservedCacheNodesOfferingInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.reserved_cache_nodes_offering_id = node
             .member("ReservedCacheNodesOfferingId")?;
         out.reserved_cache_node_id = node.member("ReservedCacheNodeId")?;
         out.cache_node_count = node.member("CacheNodeCount")?;
         out.tags = node.list("Tags", "Tag")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             reserved_cache_nodes_offering_id: out.reserved_cache_nodes_offering_id,
             reserved_cache_node_id: out.reserved_cache_node_id,
             cache_node_count: out.cache_node_count,
@@ -449,8 +408,8 @@ impl ::querygen_runtime::server::ReadQuery for PurchaseReservedCacheNodesOfferin
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for PurchaseReservedCacheNodesOfferingOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for PurchaseReservedCacheNodesOfferingOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ReservedCacheNode", self.reserved_cache_node.as_ref());
     }
 }
@@ -458,10 +417,7 @@ impl ::querygen_runtime::server::WriteXml for PurchaseReservedCacheNodesOffering
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    PurchaseReservedCacheNodesOfferingInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<PurchaseReservedCacheNodesOfferingInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "PurchaseReservedCacheNodesOffering",
@@ -473,25 +429,24 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &PurchaseReservedCacheNodesOfferingOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "PurchaseReservedCacheNodesOffering",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`PurchaseReservedCacheNodesOfferingInput`](super::PurchaseReservedCacheNodesOfferingInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PurchaseReservedCacheNodesOfferingInputBuilder {
-        pub(crate) reserved_cache_nodes_offering_id: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) reserved_cache_node_id: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_node_count: ::std::option::Option<i32>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) reserved_cache_nodes_offering_id: Option<String>,
+        pub(crate) reserved_cache_node_id: Option<String>,
+        pub(crate) cache_node_count: Option<i32>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl PurchaseReservedCacheNodesOfferingInputBuilder {
         /// The ID of the reserved cache node offering to purchase.
@@ -499,17 +454,15 @@ pub mod builders {
         /// Example: `438012d3-4052-4cc7-b2e3-8d3372e0e706`
         pub fn reserved_cache_nodes_offering_id(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.reserved_cache_nodes_offering_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReservedCacheNodesOfferingId` member.
         pub fn set_reserved_cache_nodes_offering_id(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.reserved_cache_nodes_offering_id = input;
             self
@@ -521,36 +474,24 @@ pub mod builders {
         /// for the reservation.
         ///
         /// Example: myreservationID
-        pub fn reserved_cache_node_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.reserved_cache_node_id = ::std::option::Option::Some(input.into());
+        pub fn reserved_cache_node_id(mut self, input: impl Into<String>) -> Self {
+            self.reserved_cache_node_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReservedCacheNodeId` member.
-        pub fn set_reserved_cache_node_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_reserved_cache_node_id(mut self, input: Option<String>) -> Self {
             self.reserved_cache_node_id = input;
             self
         }
         /// The number of cache node instances to reserve.
         ///
         /// Default: `1`
-        pub fn cache_node_count(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.cache_node_count = ::std::option::Option::Some(input.into());
+        pub fn cache_node_count(mut self, input: impl Into<i32>) -> Self {
+            self.cache_node_count = Some(input.into());
             self
         }
         /// Sets or clears the `CacheNodeCount` member.
-        pub fn set_cache_node_count(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_cache_node_count(mut self, input: Option<i32>) -> Self {
             self.cache_node_count = input;
             self
         }
@@ -558,41 +499,35 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`PurchaseReservedCacheNodesOfferingInput`](super::PurchaseReservedCacheNodesOfferingInput), failing if any required member (`reserved_cache_nodes_offering_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.reserved_cache_nodes_offering_id.is_none() {
                 missing.push("reserved_cache_nodes_offering_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "PurchaseReservedCacheNodesOfferingInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingInput {
+            Ok(crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingInput {
                 reserved_cache_nodes_offering_id: self.reserved_cache_nodes_offering_id,
                 reserved_cache_node_id: self.reserved_cache_node_id,
                 cache_node_count: self.cache_node_count,
@@ -603,23 +538,21 @@ pub mod builders {
     /// A builder for [`PurchaseReservedCacheNodesOfferingOutput`](super::PurchaseReservedCacheNodesOfferingOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PurchaseReservedCacheNodesOfferingOutputBuilder {
-        pub(crate) reserved_cache_node: ::std::option::Option<
-            crate::types::ReservedCacheNode,
-        >,
+        pub(crate) reserved_cache_node: Option<crate::types::ReservedCacheNode>,
     }
     impl PurchaseReservedCacheNodesOfferingOutputBuilder {
         /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
         pub fn reserved_cache_node(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReservedCacheNode>,
+            input: impl Into<crate::types::ReservedCacheNode>,
         ) -> Self {
-            self.reserved_cache_node = ::std::option::Option::Some(input.into());
+            self.reserved_cache_node = Some(input.into());
             self
         }
         /// Sets or clears the `ReservedCacheNode` member.
         pub fn set_reserved_cache_node(
             mut self,
-            input: ::std::option::Option<crate::types::ReservedCacheNode>,
+            input: Option<crate::types::ReservedCacheNode>,
         ) -> Self {
             self.reserved_cache_node = input;
             self

@@ -10,6 +10,20 @@
 //! - [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault)
 //! - [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `RebalanceSlotsInGlobalReplicationGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#RebalanceSlotsInGlobalReplicationGroupMessage`.
@@ -22,17 +36,17 @@ pub struct RebalanceSlotsInGlobalReplicationGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group_id: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_id: Option<String>,
     /// If `True`, redistribution is applied immediately.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub apply_immediately: ::std::option::Option<bool>,
+    pub apply_immediately: Option<bool>,
 }
 impl RebalanceSlotsInGlobalReplicationGroupInput {
     /// Creates a builder for [`RebalanceSlotsInGlobalReplicationGroupInput`].
     pub fn builder() -> crate::operation::rebalance_slots_in_global_replication_group::builders::RebalanceSlotsInGlobalReplicationGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `RebalanceSlotsInGlobalReplicationGroup` operation.
@@ -50,19 +64,16 @@ pub struct RebalanceSlotsInGlobalReplicationGroupOutput {
     /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
     ///   you use to associate a secondary cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_replication_group: ::std::option::Option<
-        crate::types::GlobalReplicationGroup,
-    >,
+    pub global_replication_group: Option<crate::types::GlobalReplicationGroup>,
 }
 impl RebalanceSlotsInGlobalReplicationGroupOutput {
     /// Creates a builder for [`RebalanceSlotsInGlobalReplicationGroupOutput`].
     pub fn builder() -> crate::operation::rebalance_slots_in_global_replication_group::builders::RebalanceSlotsInGlobalReplicationGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery
-for RebalanceSlotsInGlobalReplicationGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for RebalanceSlotsInGlobalReplicationGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member(
                 "GlobalReplicationGroupId",
@@ -74,20 +85,13 @@ for RebalanceSlotsInGlobalReplicationGroupInput {
 /// Serializes the input as the awsQuery request body: `Action=RebalanceSlotsInGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(
     input: &RebalanceSlotsInGlobalReplicationGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "RebalanceSlotsInGlobalReplicationGroup",
-        "2015-02-02",
-        input,
-    )
+) -> String {
+    QueryWriter::body("RebalanceSlotsInGlobalReplicationGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for RebalanceSlotsInGlobalReplicationGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for RebalanceSlotsInGlobalReplicationGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "GlobalReplicationGroup" => {
                     reader.read_into(&child, &mut out.global_replication_group)
@@ -95,32 +99,23 @@ impl ::querygen_runtime::xml::ReadXml for RebalanceSlotsInGlobalReplicationGroup
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `RebalanceSlotsInGlobalReplicationGroup` response: `<RebalanceSlotsInGlobalReplicationGroupResponse><RebalanceSlotsInGlobalReplicationGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        RebalanceSlotsInGlobalReplicationGroupOutput,
-    >,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
+) -> Result<QueryResponse<RebalanceSlotsInGlobalReplicationGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(
         body,
         "RebalanceSlotsInGlobalReplicationGroup",
     )?;
     let output: RebalanceSlotsInGlobalReplicationGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            RebalanceSlotsInGlobalReplicationGroupOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => RebalanceSlotsInGlobalReplicationGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -140,7 +135,7 @@ pub enum RebalanceSlotsInGlobalReplicationGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl RebalanceSlotsInGlobalReplicationGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -148,13 +143,13 @@ impl RebalanceSlotsInGlobalReplicationGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
             Self::InvalidParameterValueException(error) => error,
@@ -163,24 +158,17 @@ impl RebalanceSlotsInGlobalReplicationGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for RebalanceSlotsInGlobalReplicationGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for RebalanceSlotsInGlobalReplicationGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::GlobalReplicationGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidGlobalReplicationGroupStateFault))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
@@ -189,27 +177,19 @@ for RebalanceSlotsInGlobalReplicationGroupError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode
-for RebalanceSlotsInGlobalReplicationGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for RebalanceSlotsInGlobalReplicationGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for RebalanceSlotsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for RebalanceSlotsInGlobalReplicationGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `RebalanceSlotsInGlobalReplicationGroup` response into [`RebalanceSlotsInGlobalReplicationGroupError`].
@@ -223,11 +203,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &RebalanceSlotsInGlobalReplicationGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -235,12 +212,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `RebalanceSlotsInGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RebalanceSlotsInGlobalReplicationGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        RebalanceSlotsInGlobalReplicationGroupOutput,
-    >,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<RebalanceSlotsInGlobalReplicationGroupOutput>,
     RebalanceSlotsInGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
@@ -249,49 +224,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 RebalanceSlotsInGlobalReplicationGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     RebalanceSlotsInGlobalReplicationGroupInput,
     RebalanceSlotsInGlobalReplicationGroupOutput,
     RebalanceSlotsInGlobalReplicationGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "RebalanceSlotsInGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `RebalanceSlotsInGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::RebalanceSlotsInGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -305,27 +274,25 @@ impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         RebalanceSlotsInGlobalReplicationGroupOutput,
-        ::querygen_client::SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
+        SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<
-            RebalanceSlotsInGlobalReplicationGroupOutput,
-        >,
-        ::querygen_client::SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
+    ) -> Result<
+        QueryResponse<RebalanceSlotsInGlobalReplicationGroupOutput>,
+        SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "RebalanceSlotsInGlobalReplicationGroup"
                         ),
@@ -335,51 +302,41 @@ impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
-    pub fn global_replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.global_replication_group_id(input);
         self
     }
     /// Sets or clears the `GlobalReplicationGroupId` member.
-    pub fn set_global_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_global_replication_group_id(input);
         self
     }
     /// If `True`, redistribution is applied immediately.
-    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
     }
     /// Sets or clears the `ApplyImmediately` member.
-    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_apply_immediately(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery
-for RebalanceSlotsInGlobalReplicationGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for RebalanceSlotsInGlobalReplicationGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
         out.apply_immediately = node.member("ApplyImmediately")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             global_replication_group_id: out.global_replication_group_id,
             apply_immediately: out.apply_immediately,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml
-for RebalanceSlotsInGlobalReplicationGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for RebalanceSlotsInGlobalReplicationGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("GlobalReplicationGroup", self.global_replication_group.as_ref());
     }
 }
@@ -387,10 +344,7 @@ for RebalanceSlotsInGlobalReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    RebalanceSlotsInGlobalReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<RebalanceSlotsInGlobalReplicationGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "RebalanceSlotsInGlobalReplicationGroup",
@@ -402,65 +356,52 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &RebalanceSlotsInGlobalReplicationGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "RebalanceSlotsInGlobalReplicationGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`RebalanceSlotsInGlobalReplicationGroupInput`](super::RebalanceSlotsInGlobalReplicationGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RebalanceSlotsInGlobalReplicationGroupInputBuilder {
-        pub(crate) global_replication_group_id: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) apply_immediately: ::std::option::Option<bool>,
+        pub(crate) global_replication_group_id: Option<String>,
+        pub(crate) apply_immediately: Option<bool>,
     }
     impl RebalanceSlotsInGlobalReplicationGroupInputBuilder {
         /// The name of the Global datastore
-        pub fn global_replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.global_replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn global_replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.global_replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroupId` member.
-        pub fn set_global_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_replication_group_id(mut self, input: Option<String>) -> Self {
             self.global_replication_group_id = input;
             self
         }
         /// If `True`, redistribution is applied immediately.
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.apply_immediately = ::std::option::Option::Some(input.into());
+        pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
+            self.apply_immediately = Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
         /// Builds the [`RebalanceSlotsInGlobalReplicationGroupInput`](super::RebalanceSlotsInGlobalReplicationGroupInput), failing if any required member (`global_replication_group_id`, `apply_immediately`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
             }
@@ -468,14 +409,14 @@ pub mod builders {
                 missing.push("apply_immediately");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "RebalanceSlotsInGlobalReplicationGroupInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupInput {
+            Ok(crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupInput {
                 global_replication_group_id: self.global_replication_group_id,
                 apply_immediately: self.apply_immediately,
             })
@@ -484,7 +425,7 @@ pub mod builders {
     /// A builder for [`RebalanceSlotsInGlobalReplicationGroupOutput`](super::RebalanceSlotsInGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RebalanceSlotsInGlobalReplicationGroupOutputBuilder {
-        pub(crate) global_replication_group: ::std::option::Option<
+        pub(crate) global_replication_group: Option<
             crate::types::GlobalReplicationGroup,
         >,
     }
@@ -497,15 +438,15 @@ pub mod builders {
         ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,
+            input: impl Into<crate::types::GlobalReplicationGroup>,
         ) -> Self {
-            self.global_replication_group = ::std::option::Option::Some(input.into());
+            self.global_replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `GlobalReplicationGroup` member.
         pub fn set_global_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+            input: Option<crate::types::GlobalReplicationGroup>,
         ) -> Self {
             self.global_replication_group = input;
             self

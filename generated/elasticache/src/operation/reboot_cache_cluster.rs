@@ -25,6 +25,20 @@
 //!
 //! - [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault)
 //! - [`InvalidCacheClusterStateFault`](crate::error::InvalidCacheClusterStateFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `RebootCacheCluster` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#RebootCacheClusterMessage`.
@@ -37,20 +51,18 @@ pub struct RebootCacheClusterInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster_id: ::std::option::Option<::std::string::String>,
+    pub cache_cluster_id: Option<String>,
     /// A list of cache node IDs to reboot. A node ID is a numeric identifier (0001, 0002, etc.). To reboot
     /// an entire cluster, specify all of the cache node IDs.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_node_ids_to_reboot: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_node_ids_to_reboot: Option<Vec<String>>,
 }
 impl RebootCacheClusterInput {
     /// Creates a builder for [`RebootCacheClusterInput`].
     pub fn builder() -> crate::operation::reboot_cache_cluster::builders::RebootCacheClusterInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `RebootCacheCluster` operation.
@@ -63,16 +75,16 @@ impl RebootCacheClusterInput {
 pub struct RebootCacheClusterOutput {
     /// Contains all of the attributes of a specific cluster.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+    pub cache_cluster: Option<crate::types::CacheCluster>,
 }
 impl RebootCacheClusterOutput {
     /// Creates a builder for [`RebootCacheClusterOutput`].
     pub fn builder() -> crate::operation::reboot_cache_cluster::builders::RebootCacheClusterOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for RebootCacheClusterInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for RebootCacheClusterInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheClusterId", self.cache_cluster_id.as_ref());
         writer
             .list(
@@ -83,47 +95,32 @@ impl ::querygen_runtime::query::WriteQuery for RebootCacheClusterInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=RebootCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &RebootCacheClusterInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "RebootCacheCluster",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &RebootCacheClusterInput) -> String {
+    QueryWriter::body("RebootCacheCluster", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for RebootCacheClusterOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for RebootCacheClusterOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `RebootCacheCluster` response: `<RebootCacheClusterResponse><RebootCacheClusterResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RebootCacheClusterOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "RebootCacheCluster",
-    )?;
+) -> Result<QueryResponse<RebootCacheClusterOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "RebootCacheCluster")?;
     let output: RebootCacheClusterOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => RebootCacheClusterOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => RebootCacheClusterOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -137,7 +134,7 @@ pub enum RebootCacheClusterError {
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl RebootCacheClusterError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -145,13 +142,13 @@ impl RebootCacheClusterError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
             Self::Unhandled(error) => &**error,
@@ -159,22 +156,16 @@ impl RebootCacheClusterError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for RebootCacheClusterError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for RebootCacheClusterError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
@@ -182,26 +173,19 @@ impl ::querygen_runtime::query::OperationError for RebootCacheClusterError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for RebootCacheClusterError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for RebootCacheClusterError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for RebootCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for RebootCacheClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `RebootCacheCluster` response into [`RebootCacheClusterError`].
@@ -212,11 +196,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> RebootCacheClusterError {
 pub fn build_request(
     input: &RebootCacheClusterInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -224,61 +205,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `RebootCacheCluster`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RebootCacheClusterError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RebootCacheClusterOutput>,
-    RebootCacheClusterError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<RebootCacheClusterOutput>, RebootCacheClusterError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 RebootCacheClusterError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     RebootCacheClusterInput,
     RebootCacheClusterOutput,
     RebootCacheClusterError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "RebootCacheCluster",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `RebootCacheCluster` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RebootCacheClusterFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::RebootCacheClusterInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RebootCacheClusterFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -290,25 +262,22 @@ impl RebootCacheClusterFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        RebootCacheClusterOutput,
-        ::querygen_client::SdkError<RebootCacheClusterError>,
-    > {
+    ) -> Result<RebootCacheClusterOutput, SdkError<RebootCacheClusterError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<RebootCacheClusterOutput>,
-        ::querygen_client::SdkError<RebootCacheClusterError>,
+    ) -> Result<
+        QueryResponse<RebootCacheClusterOutput>,
+        SdkError<RebootCacheClusterError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "RebootCacheCluster"),
                     ),
                 )
@@ -316,18 +285,12 @@ impl RebootCacheClusterFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The cluster identifier. This parameter is stored as a lowercase string.
-    pub fn cache_cluster_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
     }
     /// Sets or clears the `CacheClusterId` member.
-    pub fn set_cache_cluster_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_cluster_id(input);
         self
     }
@@ -335,50 +298,37 @@ impl RebootCacheClusterFluentBuilder {
     ///
     /// A list of cache node IDs to reboot. A node ID is a numeric identifier (0001, 0002, etc.). To reboot
     /// an entire cluster, specify all of the cache node IDs.
-    pub fn cache_node_ids_to_reboot(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_node_ids_to_reboot(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_ids_to_reboot(item);
         self
     }
     /// Sets or clears the `CacheNodeIdsToReboot` member.
-    pub fn set_cache_node_ids_to_reboot(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_cache_node_ids_to_reboot(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_cache_node_ids_to_reboot(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for RebootCacheClusterInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for RebootCacheClusterInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_cluster_id = node.member("CacheClusterId")?;
         out.cache_node_ids_to_reboot = node.list("CacheNodeIdsToReboot", "CacheNodeId")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_cluster_id: out.cache_cluster_id,
             cache_node_ids_to_reboot: out.cache_node_ids_to_reboot,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for RebootCacheClusterOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for RebootCacheClusterOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("CacheCluster", self.cache_cluster.as_ref());
     }
 }
 /// Server side: parses the request body of `RebootCacheCluster` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    RebootCacheClusterInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<RebootCacheClusterInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "RebootCacheCluster", "2015-02-02")
 }
 /// Server side: the `<RebootCacheClusterResponse>` document for `output`.
@@ -386,38 +336,31 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &RebootCacheClusterOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "RebootCacheCluster",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`RebootCacheClusterInput`](super::RebootCacheClusterInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RebootCacheClusterInputBuilder {
-        pub(crate) cache_cluster_id: ::std::option::Option<::std::string::String>,
-        pub(crate) cache_node_ids_to_reboot: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub(crate) cache_cluster_id: Option<String>,
+        pub(crate) cache_node_ids_to_reboot: Option<Vec<String>>,
     }
     impl RebootCacheClusterInputBuilder {
         /// The cluster identifier. This parameter is stored as a lowercase string.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_cluster_id = ::std::option::Option::Some(input.into());
+        pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
+            self.cache_cluster_id = Some(input.into());
             self
         }
         /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_cluster_id(mut self, input: Option<String>) -> Self {
             self.cache_cluster_id = input;
             self
         }
@@ -425,19 +368,14 @@ pub mod builders {
         ///
         /// A list of cache node IDs to reboot. A node ID is a numeric identifier (0001, 0002, etc.). To reboot
         /// an entire cluster, specify all of the cache node IDs.
-        pub fn cache_node_ids_to_reboot(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_node_ids_to_reboot
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn cache_node_ids_to_reboot(mut self, item: impl Into<String>) -> Self {
+            self.cache_node_ids_to_reboot.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `CacheNodeIdsToReboot` member.
         pub fn set_cache_node_ids_to_reboot(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            input: Option<Vec<String>>,
         ) -> Self {
             self.cache_node_ids_to_reboot = input;
             self
@@ -445,11 +383,11 @@ pub mod builders {
         /// Builds the [`RebootCacheClusterInput`](super::RebootCacheClusterInput), failing if any required member (`cache_cluster_id`, `cache_node_ids_to_reboot`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::reboot_cache_cluster::RebootCacheClusterInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_cluster_id.is_none() {
                 missing.push("cache_cluster_id");
             }
@@ -457,14 +395,11 @@ pub mod builders {
                 missing.push("cache_node_ids_to_reboot");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "RebootCacheClusterInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("RebootCacheClusterInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::reboot_cache_cluster::RebootCacheClusterInput {
+            Ok(crate::operation::reboot_cache_cluster::RebootCacheClusterInput {
                 cache_cluster_id: self.cache_cluster_id,
                 cache_node_ids_to_reboot: self.cache_node_ids_to_reboot,
             })
@@ -473,21 +408,21 @@ pub mod builders {
     /// A builder for [`RebootCacheClusterOutput`](super::RebootCacheClusterOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RebootCacheClusterOutputBuilder {
-        pub(crate) cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
+        pub(crate) cache_cluster: Option<crate::types::CacheCluster>,
     }
     impl RebootCacheClusterOutputBuilder {
         /// Contains all of the attributes of a specific cluster.
         pub fn cache_cluster(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheCluster>,
+            input: impl Into<crate::types::CacheCluster>,
         ) -> Self {
-            self.cache_cluster = ::std::option::Option::Some(input.into());
+            self.cache_cluster = Some(input.into());
             self
         }
         /// Sets or clears the `CacheCluster` member.
         pub fn set_cache_cluster(
             mut self,
-            input: ::std::option::Option<crate::types::CacheCluster>,
+            input: Option<crate::types::CacheCluster>,
         ) -> Self {
             self.cache_cluster = input;
             self

@@ -28,6 +28,20 @@
 //! - [`TagNotFoundFault`](crate::error::TagNotFoundFault)
 //! - [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault)
 //! - [`UserNotFoundFault`](crate::error::UserNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `RemoveTagsFromResource` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#RemoveTagsFromResourceMessage`.
@@ -45,17 +59,17 @@ pub struct RemoveTagsFromResourceInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resource_name: ::std::option::Option<::std::string::String>,
+    pub resource_name: Option<String>,
     /// A list of `TagKeys` identifying the tags you want removed from the named resource.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tag_keys: Option<Vec<String>>,
 }
 impl RemoveTagsFromResourceInput {
     /// Creates a builder for [`RemoveTagsFromResourceInput`].
     pub fn builder() -> crate::operation::remove_tags_from_resource::builders::RemoveTagsFromResourceInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output from the `AddTagsToResource`, `ListTagsForResource`, and
@@ -69,64 +83,47 @@ impl RemoveTagsFromResourceInput {
 pub struct RemoveTagsFromResourceOutput {
     /// A list of tags as key-value pairs.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tag_list: Option<Vec<crate::types::Tag>>,
 }
 impl RemoveTagsFromResourceOutput {
     /// Creates a builder for [`RemoveTagsFromResourceOutput`].
     pub fn builder() -> crate::operation::remove_tags_from_resource::builders::RemoveTagsFromResourceOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for RemoveTagsFromResourceInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for RemoveTagsFromResourceInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ResourceName", self.resource_name.as_ref());
         writer.list("TagKeys", "member", self.tag_keys.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=RemoveTagsFromResource&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &RemoveTagsFromResourceInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "RemoveTagsFromResource",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &RemoveTagsFromResourceInput) -> String {
+    QueryWriter::body("RemoveTagsFromResource", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for RemoveTagsFromResourceOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for RemoveTagsFromResourceOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "TagList" => reader.read_list_into(&child, "Tag", &mut out.tag_list),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `RemoveTagsFromResource` response: `<RemoveTagsFromResourceResponse><RemoveTagsFromResourceResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RemoveTagsFromResourceOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "RemoveTagsFromResource",
-    )?;
+) -> Result<QueryResponse<RemoveTagsFromResourceOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "RemoveTagsFromResource")?;
     let output: RemoveTagsFromResourceOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => RemoveTagsFromResourceOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => RemoveTagsFromResourceOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -172,7 +169,7 @@ pub enum RemoveTagsFromResourceError {
     /// The service answered with [`crate::error::UserNotFoundFault`].
     UserNotFoundFault(crate::error::UserNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl RemoveTagsFromResourceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -180,13 +177,13 @@ impl RemoveTagsFromResourceError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
@@ -208,12 +205,8 @@ impl RemoveTagsFromResourceError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for RemoveTagsFromResourceError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for RemoveTagsFromResourceError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheClusterNotFoundFault)
             .or_else(|| error.read(Self::CacheParameterGroupNotFoundFault))
@@ -232,12 +225,10 @@ impl ::querygen_runtime::query::OperationError for RemoveTagsFromResourceError {
             .or_else(|| error.read(Self::UserGroupNotFoundFault))
             .or_else(|| error.read(Self::UserNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheClusterNotFoundFault(error) => error,
             Self::CacheParameterGroupNotFoundFault(error) => error,
@@ -259,26 +250,19 @@ impl ::querygen_runtime::query::OperationError for RemoveTagsFromResourceError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for RemoveTagsFromResourceError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for RemoveTagsFromResourceError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for RemoveTagsFromResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for RemoveTagsFromResourceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `RemoveTagsFromResource` response into [`RemoveTagsFromResourceError`].
@@ -289,11 +273,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> RemoveTagsFromResourceErro
 pub fn build_request(
     input: &RemoveTagsFromResourceInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -301,61 +282,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `RemoveTagsFromResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RemoveTagsFromResourceError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RemoveTagsFromResourceOutput>,
-    RemoveTagsFromResourceError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<RemoveTagsFromResourceOutput>, RemoveTagsFromResourceError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 RemoveTagsFromResourceError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     RemoveTagsFromResourceInput,
     RemoveTagsFromResourceOutput,
     RemoveTagsFromResourceError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "RemoveTagsFromResource",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `RemoveTagsFromResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RemoveTagsFromResourceFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::RemoveTagsFromResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RemoveTagsFromResourceFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -367,25 +339,22 @@ impl RemoveTagsFromResourceFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        RemoveTagsFromResourceOutput,
-        ::querygen_client::SdkError<RemoveTagsFromResourceError>,
-    > {
+    ) -> Result<RemoveTagsFromResourceOutput, SdkError<RemoveTagsFromResourceError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<RemoveTagsFromResourceOutput>,
-        ::querygen_client::SdkError<RemoveTagsFromResourceError>,
+    ) -> Result<
+        QueryResponse<RemoveTagsFromResourceOutput>,
+        SdkError<RemoveTagsFromResourceError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "RemoveTagsFromResource"),
                     ),
                 )
@@ -398,57 +367,43 @@ impl RemoveTagsFromResourceFluentBuilder {
     ///
     /// For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Service
     /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html).
-    pub fn resource_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_name(input);
         self
     }
     /// Sets or clears the `ResourceName` member.
-    pub fn set_resource_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_name(input);
         self
     }
     /// Appends one item to the `TagKeys` member.
     ///
     /// A list of `TagKeys` identifying the tags you want removed from the named resource.
-    pub fn tag_keys(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tag_keys(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.tag_keys(item);
         self
     }
     /// Sets or clears the `TagKeys` member.
-    pub fn set_tag_keys(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_tag_keys(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_tag_keys(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for RemoveTagsFromResourceInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for RemoveTagsFromResourceInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.resource_name = node.member("ResourceName")?;
         out.tag_keys = node.list("TagKeys", "member")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             resource_name: out.resource_name,
             tag_keys: out.tag_keys,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for RemoveTagsFromResourceOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for RemoveTagsFromResourceOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("TagList", "Tag", self.tag_list.as_deref());
     }
 }
@@ -456,10 +411,7 @@ impl ::querygen_runtime::server::WriteXml for RemoveTagsFromResourceOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    RemoveTagsFromResourceInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<RemoveTagsFromResourceInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "RemoveTagsFromResource",
@@ -471,23 +423,22 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &RemoveTagsFromResourceOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "RemoveTagsFromResource",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`RemoveTagsFromResourceInput`](super::RemoveTagsFromResourceInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RemoveTagsFromResourceInputBuilder {
-        pub(crate) resource_name: ::std::option::Option<::std::string::String>,
-        pub(crate) tag_keys: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub(crate) resource_name: Option<String>,
+        pub(crate) tag_keys: Option<Vec<String>>,
     }
     impl RemoveTagsFromResourceInputBuilder {
         /// The Amazon Resource Name (ARN) of the resource from which you want the tags removed, for example
@@ -496,47 +447,35 @@ pub mod builders {
         ///
         /// For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Service
         /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html).
-        pub fn resource_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.resource_name = ::std::option::Option::Some(input.into());
+        pub fn resource_name(mut self, input: impl Into<String>) -> Self {
+            self.resource_name = Some(input.into());
             self
         }
         /// Sets or clears the `ResourceName` member.
-        pub fn set_resource_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_resource_name(mut self, input: Option<String>) -> Self {
             self.resource_name = input;
             self
         }
         /// Appends one item to the `TagKeys` member.
         ///
         /// A list of `TagKeys` identifying the tags you want removed from the named resource.
-        pub fn tag_keys(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tag_keys(mut self, item: impl Into<String>) -> Self {
+            self.tag_keys.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `TagKeys` member.
-        pub fn set_tag_keys(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_tag_keys(mut self, input: Option<Vec<String>>) -> Self {
             self.tag_keys = input;
             self
         }
         /// Builds the [`RemoveTagsFromResourceInput`](super::RemoveTagsFromResourceInput), failing if any required member (`resource_name`, `tag_keys`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::remove_tags_from_resource::RemoveTagsFromResourceInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.resource_name.is_none() {
                 missing.push("resource_name");
             }
@@ -544,14 +483,11 @@ pub mod builders {
                 missing.push("tag_keys");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "RemoveTagsFromResourceInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("RemoveTagsFromResourceInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::remove_tags_from_resource::RemoveTagsFromResourceInput {
+            Ok(crate::operation::remove_tags_from_resource::RemoveTagsFromResourceInput {
                 resource_name: self.resource_name,
                 tag_keys: self.tag_keys,
             })
@@ -560,24 +496,18 @@ pub mod builders {
     /// A builder for [`RemoveTagsFromResourceOutput`](super::RemoveTagsFromResourceOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RemoveTagsFromResourceOutputBuilder {
-        pub(crate) tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) tag_list: Option<Vec<crate::types::Tag>>,
     }
     impl RemoveTagsFromResourceOutputBuilder {
         /// Appends one item to the `TagList` member.
         ///
         /// A list of tags as key-value pairs.
-        pub fn tag_list(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tag_list.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tag_list(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tag_list.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `TagList` member.
-        pub fn set_tag_list(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tag_list(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tag_list = input;
             self
         }

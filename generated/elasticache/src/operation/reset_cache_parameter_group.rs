@@ -14,6 +14,20 @@
 //! - [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `ResetCacheParameterGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ResetCacheParameterGroupMessage`.
@@ -26,25 +40,23 @@ pub struct ResetCacheParameterGroupInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
     /// If `true`, all parameters in the cache parameter group are reset to their default values. If
     /// `false`, only the parameters listed by `ParameterNameValues` are reset to their default values.
     ///
     /// Valid values: `true` \| `false`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reset_all_parameters: ::std::option::Option<bool>,
+    pub reset_all_parameters: Option<bool>,
     /// An array of parameter names to reset to their default values. If `ResetAllParameters` is `true`, do
     /// not use `ParameterNameValues`. If `ResetAllParameters` is `false`, you must specify the name of at
     /// least one parameter to reset.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub parameter_name_values: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ParameterNameValue>,
-    >,
+    pub parameter_name_values: Option<Vec<crate::types::ParameterNameValue>>,
 }
 impl ResetCacheParameterGroupInput {
     /// Creates a builder for [`ResetCacheParameterGroupInput`].
     pub fn builder() -> crate::operation::reset_cache_parameter_group::builders::ResetCacheParameterGroupInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Represents the output of one of the following operations:
@@ -60,16 +72,16 @@ impl ResetCacheParameterGroupInput {
 pub struct ResetCacheParameterGroupOutput {
     /// The name of the cache parameter group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_parameter_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_parameter_group_name: Option<String>,
 }
 impl ResetCacheParameterGroupOutput {
     /// Creates a builder for [`ResetCacheParameterGroupOutput`].
     pub fn builder() -> crate::operation::reset_cache_parameter_group::builders::ResetCacheParameterGroupOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ResetCacheParameterGroupInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ResetCacheParameterGroupInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer
             .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
         writer.member("ResetAllParameters", self.reset_all_parameters.as_ref());
@@ -82,22 +94,13 @@ impl ::querygen_runtime::query::WriteQuery for ResetCacheParameterGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ResetCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ResetCacheParameterGroupInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ResetCacheParameterGroup",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &ResetCacheParameterGroupInput) -> String {
+    QueryWriter::body("ResetCacheParameterGroup", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ResetCacheParameterGroupOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ResetCacheParameterGroupOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheParameterGroupName" => {
                     reader.read_into(&child, &mut out.cache_parameter_group_name)
@@ -105,28 +108,20 @@ impl ::querygen_runtime::xml::ReadXml for ResetCacheParameterGroupOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ResetCacheParameterGroup` response: `<ResetCacheParameterGroupResponse><ResetCacheParameterGroupResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ResetCacheParameterGroupOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ResetCacheParameterGroup",
-    )?;
+) -> Result<QueryResponse<ResetCacheParameterGroupOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ResetCacheParameterGroup")?;
     let output: ResetCacheParameterGroupOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ResetCacheParameterGroupOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ResetCacheParameterGroupOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -152,7 +147,7 @@ pub enum ResetCacheParameterGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ResetCacheParameterGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -160,13 +155,13 @@ impl ResetCacheParameterGroupError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidCacheParameterGroupStateFault(error) => error,
             Self::InvalidGlobalReplicationGroupStateFault(error) => error,
@@ -177,12 +172,8 @@ impl ResetCacheParameterGroupError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ResetCacheParameterGroupError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ResetCacheParameterGroupError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::CacheParameterGroupNotFoundFault)
             .or_else(|| error.read(Self::InvalidCacheParameterGroupStateFault))
@@ -190,12 +181,10 @@ impl ::querygen_runtime::query::OperationError for ResetCacheParameterGroupError
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::CacheParameterGroupNotFoundFault(error) => error,
             Self::InvalidCacheParameterGroupStateFault(error) => error,
@@ -206,26 +195,19 @@ impl ::querygen_runtime::query::OperationError for ResetCacheParameterGroupError
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ResetCacheParameterGroupError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ResetCacheParameterGroupError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ResetCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ResetCacheParameterGroupError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ResetCacheParameterGroup` response into [`ResetCacheParameterGroupError`].
@@ -236,11 +218,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ResetCacheParameterGroupEr
 pub fn build_request(
     input: &ResetCacheParameterGroupInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -248,10 +227,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ResetCacheParameterGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ResetCacheParameterGroupError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ResetCacheParameterGroupOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ResetCacheParameterGroupOutput>,
     ResetCacheParameterGroupError,
 > {
     let status = response.status().as_u16();
@@ -260,49 +239,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ResetCacheParameterGroupError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ResetCacheParameterGroupInput,
     ResetCacheParameterGroupOutput,
     ResetCacheParameterGroupError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ResetCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ResetCacheParameterGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ResetCacheParameterGroupFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ResetCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ResetCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -314,25 +287,25 @@ impl ResetCacheParameterGroupFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ResetCacheParameterGroupOutput,
-        ::querygen_client::SdkError<ResetCacheParameterGroupError>,
+        SdkError<ResetCacheParameterGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ResetCacheParameterGroupOutput>,
-        ::querygen_client::SdkError<ResetCacheParameterGroupError>,
+    ) -> Result<
+        QueryResponse<ResetCacheParameterGroupOutput>,
+        SdkError<ResetCacheParameterGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ResetCacheParameterGroup"),
                     ),
                 )
@@ -340,18 +313,12 @@ impl ResetCacheParameterGroupFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group to reset.
-    pub fn cache_parameter_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
     }
     /// Sets or clears the `CacheParameterGroupName` member.
-    pub fn set_cache_parameter_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_parameter_group_name(input);
         self
     }
@@ -359,18 +326,12 @@ impl ResetCacheParameterGroupFluentBuilder {
     /// `false`, only the parameters listed by `ParameterNameValues` are reset to their default values.
     ///
     /// Valid values: `true` \| `false`
-    pub fn reset_all_parameters(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn reset_all_parameters(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.reset_all_parameters(input);
         self
     }
     /// Sets or clears the `ResetAllParameters` member.
-    pub fn set_reset_all_parameters(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_reset_all_parameters(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_reset_all_parameters(input);
         self
     }
@@ -381,7 +342,7 @@ impl ResetCacheParameterGroupFluentBuilder {
     /// least one parameter to reset.
     pub fn parameter_name_values(
         mut self,
-        item: impl ::std::convert::Into<crate::types::ParameterNameValue>,
+        item: impl Into<crate::types::ParameterNameValue>,
     ) -> Self {
         self.inner = self.inner.parameter_name_values(item);
         self
@@ -389,23 +350,21 @@ impl ResetCacheParameterGroupFluentBuilder {
     /// Sets or clears the `ParameterNameValues` member.
     pub fn set_parameter_name_values(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::ParameterNameValue>>,
+        input: Option<Vec<crate::types::ParameterNameValue>>,
     ) -> Self {
         self.inner = self.inner.set_parameter_name_values(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ResetCacheParameterGroupInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ResetCacheParameterGroupInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
         out.reset_all_parameters = node.member("ResetAllParameters")?;
         out.parameter_name_values = node
             .list("ParameterNameValues", "ParameterNameValue")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_parameter_group_name: out.cache_parameter_group_name,
             reset_all_parameters: out.reset_all_parameters,
             parameter_name_values: out.parameter_name_values,
@@ -413,8 +372,8 @@ impl ::querygen_runtime::server::ReadQuery for ResetCacheParameterGroupInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ResetCacheParameterGroupOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ResetCacheParameterGroupOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .member("CacheParameterGroupName", self.cache_parameter_group_name.as_ref());
     }
@@ -423,10 +382,7 @@ impl ::querygen_runtime::server::WriteXml for ResetCacheParameterGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ResetCacheParameterGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ResetCacheParameterGroupInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ResetCacheParameterGroup",
@@ -438,41 +394,32 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ResetCacheParameterGroupOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ResetCacheParameterGroup",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ResetCacheParameterGroupInput`](super::ResetCacheParameterGroupInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ResetCacheParameterGroupInputBuilder {
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) reset_all_parameters: ::std::option::Option<bool>,
-        pub(crate) parameter_name_values: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ParameterNameValue>,
-        >,
+        pub(crate) cache_parameter_group_name: Option<String>,
+        pub(crate) reset_all_parameters: Option<bool>,
+        pub(crate) parameter_name_values: Option<Vec<crate::types::ParameterNameValue>>,
     }
     impl ResetCacheParameterGroupInputBuilder {
         /// The name of the cache parameter group to reset.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }
@@ -480,18 +427,12 @@ pub mod builders {
         /// `false`, only the parameters listed by `ParameterNameValues` are reset to their default values.
         ///
         /// Valid values: `true` \| `false`
-        pub fn reset_all_parameters(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.reset_all_parameters = ::std::option::Option::Some(input.into());
+        pub fn reset_all_parameters(mut self, input: impl Into<bool>) -> Self {
+            self.reset_all_parameters = Some(input.into());
             self
         }
         /// Sets or clears the `ResetAllParameters` member.
-        pub fn set_reset_all_parameters(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_reset_all_parameters(mut self, input: Option<bool>) -> Self {
             self.reset_all_parameters = input;
             self
         }
@@ -502,19 +443,15 @@ pub mod builders {
         /// least one parameter to reset.
         pub fn parameter_name_values(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ParameterNameValue>,
+            item: impl Into<crate::types::ParameterNameValue>,
         ) -> Self {
-            self.parameter_name_values
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.parameter_name_values.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ParameterNameValues` member.
         pub fn set_parameter_name_values(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ParameterNameValue>,
-            >,
+            input: Option<Vec<crate::types::ParameterNameValue>>,
         ) -> Self {
             self.parameter_name_values = input;
             self
@@ -522,23 +459,20 @@ pub mod builders {
         /// Builds the [`ResetCacheParameterGroupInput`](super::ResetCacheParameterGroupInput), failing if any required member (`cache_parameter_group_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_parameter_group_name.is_none() {
                 missing.push("cache_parameter_group_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "ResetCacheParameterGroupInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("ResetCacheParameterGroupInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupInput {
+            Ok(crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupInput {
                 cache_parameter_group_name: self.cache_parameter_group_name,
                 reset_all_parameters: self.reset_all_parameters,
                 parameter_name_values: self.parameter_name_values,
@@ -548,24 +482,16 @@ pub mod builders {
     /// A builder for [`ResetCacheParameterGroupOutput`](super::ResetCacheParameterGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ResetCacheParameterGroupOutputBuilder {
-        pub(crate) cache_parameter_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) cache_parameter_group_name: Option<String>,
     }
     impl ResetCacheParameterGroupOutputBuilder {
         /// The name of the cache parameter group.
-        pub fn cache_parameter_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_parameter_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheParameterGroupName` member.
-        pub fn set_cache_parameter_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_parameter_group_name(mut self, input: Option<String>) -> Self {
             self.cache_parameter_group_name = input;
             self
         }

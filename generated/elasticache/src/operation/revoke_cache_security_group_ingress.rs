@@ -13,6 +13,20 @@
 //! - [`InvalidCacheSecurityGroupStateFault`](crate::error::InvalidCacheSecurityGroupStateFault)
 //! - [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException)
 //! - [`InvalidParameterValueException`](crate::error::InvalidParameterValueException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Represents the input of a `RevokeCacheSecurityGroupIngress` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#RevokeCacheSecurityGroupIngressMessage`.
@@ -25,7 +39,7 @@ pub struct RevokeCacheSecurityGroupIngressInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group_name: ::std::option::Option<::std::string::String>,
+    pub cache_security_group_name: Option<String>,
     /// The name of the Amazon EC2 security group to revoke access from.
     ///
     /// Required by the service.
@@ -33,7 +47,7 @@ pub struct RevokeCacheSecurityGroupIngressInput {
         feature = "serde",
         serde(rename = "EC2SecurityGroupName", skip_serializing_if = "Option::is_none")
     )]
-    pub ec2_security_group_name: ::std::option::Option<::std::string::String>,
+    pub ec2_security_group_name: Option<String>,
     /// The Amazon account number of the Amazon EC2 security group owner. Note that this is not the same
     /// thing as an Amazon access key ID - you must provide a valid Amazon account number for this
     /// parameter.
@@ -46,12 +60,12 @@ pub struct RevokeCacheSecurityGroupIngressInput {
             skip_serializing_if = "Option::is_none"
         )
     )]
-    pub ec2_security_group_owner_id: ::std::option::Option<::std::string::String>,
+    pub ec2_security_group_owner_id: Option<String>,
 }
 impl RevokeCacheSecurityGroupIngressInput {
     /// Creates a builder for [`RevokeCacheSecurityGroupIngressInput`].
     pub fn builder() -> crate::operation::revoke_cache_security_group_ingress::builders::RevokeCacheSecurityGroupIngressInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `RevokeCacheSecurityGroupIngress` operation.
@@ -68,16 +82,16 @@ pub struct RevokeCacheSecurityGroupIngressOutput {
     /// - `CreateCacheSecurityGroup`
     /// - `RevokeCacheSecurityGroupIngress`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
+    pub cache_security_group: Option<crate::types::CacheSecurityGroup>,
 }
 impl RevokeCacheSecurityGroupIngressOutput {
     /// Creates a builder for [`RevokeCacheSecurityGroupIngressOutput`].
     pub fn builder() -> crate::operation::revoke_cache_security_group_ingress::builders::RevokeCacheSecurityGroupIngressOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for RevokeCacheSecurityGroupIngressInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for RevokeCacheSecurityGroupIngressInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("CacheSecurityGroupName", self.cache_security_group_name.as_ref());
         writer.member("EC2SecurityGroupName", self.ec2_security_group_name.as_ref());
         writer
@@ -88,22 +102,13 @@ impl ::querygen_runtime::query::WriteQuery for RevokeCacheSecurityGroupIngressIn
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=RevokeCacheSecurityGroupIngress&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &RevokeCacheSecurityGroupIngressInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "RevokeCacheSecurityGroupIngress",
-        "2015-02-02",
-        input,
-    )
+pub fn serialize_query_body(input: &RevokeCacheSecurityGroupIngressInput) -> String {
+    QueryWriter::body("RevokeCacheSecurityGroupIngress", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for RevokeCacheSecurityGroupIngressOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for RevokeCacheSecurityGroupIngressOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSecurityGroup" => {
                     reader.read_into(&child, &mut out.cache_security_group)
@@ -111,30 +116,20 @@ impl ::querygen_runtime::xml::ReadXml for RevokeCacheSecurityGroupIngressOutput 
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `RevokeCacheSecurityGroupIngress` response: `<RevokeCacheSecurityGroupIngressResponse><RevokeCacheSecurityGroupIngressResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RevokeCacheSecurityGroupIngressOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "RevokeCacheSecurityGroupIngress",
-    )?;
+) -> Result<QueryResponse<RevokeCacheSecurityGroupIngressOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "RevokeCacheSecurityGroupIngress")?;
     let output: RevokeCacheSecurityGroupIngressOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            RevokeCacheSecurityGroupIngressOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => RevokeCacheSecurityGroupIngressOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -158,7 +153,7 @@ pub enum RevokeCacheSecurityGroupIngressError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl RevokeCacheSecurityGroupIngressError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -166,13 +161,13 @@ impl RevokeCacheSecurityGroupIngressError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationNotFoundFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
             Self::InvalidCacheSecurityGroupStateFault(error) => error,
@@ -183,12 +178,8 @@ impl RevokeCacheSecurityGroupIngressError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for RevokeCacheSecurityGroupIngressError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for RevokeCacheSecurityGroupIngressError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationNotFoundFault)
             .or_else(|| error.read(Self::CacheSecurityGroupNotFoundFault))
@@ -196,12 +187,10 @@ impl ::querygen_runtime::query::OperationError for RevokeCacheSecurityGroupIngre
             .or_else(|| error.read(Self::InvalidParameterCombinationException))
             .or_else(|| error.read(Self::InvalidParameterValueException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationNotFoundFault(error) => error,
             Self::CacheSecurityGroupNotFoundFault(error) => error,
@@ -212,26 +201,19 @@ impl ::querygen_runtime::query::OperationError for RevokeCacheSecurityGroupIngre
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for RevokeCacheSecurityGroupIngressError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for RevokeCacheSecurityGroupIngressError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for RevokeCacheSecurityGroupIngressError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for RevokeCacheSecurityGroupIngressError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `RevokeCacheSecurityGroupIngress` response into [`RevokeCacheSecurityGroupIngressError`].
@@ -245,11 +227,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &RevokeCacheSecurityGroupIngressInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -257,10 +236,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `RevokeCacheSecurityGroupIngress`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RevokeCacheSecurityGroupIngressError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RevokeCacheSecurityGroupIngressOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<RevokeCacheSecurityGroupIngressOutput>,
     RevokeCacheSecurityGroupIngressError,
 > {
     let status = response.status().as_u16();
@@ -269,49 +248,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 RevokeCacheSecurityGroupIngressError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     RevokeCacheSecurityGroupIngressInput,
     RevokeCacheSecurityGroupIngressOutput,
     RevokeCacheSecurityGroupIngressError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "RevokeCacheSecurityGroupIngress",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `RevokeCacheSecurityGroupIngress` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RevokeCacheSecurityGroupIngressFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::RevokeCacheSecurityGroupIngressInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RevokeCacheSecurityGroupIngressFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -323,25 +296,25 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         RevokeCacheSecurityGroupIngressOutput,
-        ::querygen_client::SdkError<RevokeCacheSecurityGroupIngressError>,
+        SdkError<RevokeCacheSecurityGroupIngressError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<RevokeCacheSecurityGroupIngressOutput>,
-        ::querygen_client::SdkError<RevokeCacheSecurityGroupIngressError>,
+    ) -> Result<
+        QueryResponse<RevokeCacheSecurityGroupIngressOutput>,
+        SdkError<RevokeCacheSecurityGroupIngressError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "RevokeCacheSecurityGroupIngress"
                         ),
@@ -351,66 +324,46 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache security group to revoke ingress from.
-    pub fn cache_security_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_name(input);
         self
     }
     /// Sets or clears the `CacheSecurityGroupName` member.
-    pub fn set_cache_security_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_security_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cache_security_group_name(input);
         self
     }
     /// The name of the Amazon EC2 security group to revoke access from.
-    pub fn ec2_security_group_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ec2_security_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ec2_security_group_name(input);
         self
     }
     /// Sets or clears the `EC2SecurityGroupName` member.
-    pub fn set_ec2_security_group_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ec2_security_group_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_ec2_security_group_name(input);
         self
     }
     /// The Amazon account number of the Amazon EC2 security group owner. Note that this is not the same
     /// thing as an Amazon access key ID - you must provide a valid Amazon account number for this
     /// parameter.
-    pub fn ec2_security_group_owner_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ec2_security_group_owner_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ec2_security_group_owner_id(input);
         self
     }
     /// Sets or clears the `EC2SecurityGroupOwnerId` member.
-    pub fn set_ec2_security_group_owner_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ec2_security_group_owner_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_ec2_security_group_owner_id(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for RevokeCacheSecurityGroupIngressInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for RevokeCacheSecurityGroupIngressInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
         out.ec2_security_group_name = node.member("EC2SecurityGroupName")?;
         out.ec2_security_group_owner_id = node.member("EC2SecurityGroupOwnerId")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cache_security_group_name: out.cache_security_group_name,
             ec2_security_group_name: out.ec2_security_group_name,
             ec2_security_group_owner_id: out.ec2_security_group_owner_id,
@@ -418,8 +371,8 @@ impl ::querygen_runtime::server::ReadQuery for RevokeCacheSecurityGroupIngressIn
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for RevokeCacheSecurityGroupIngressOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for RevokeCacheSecurityGroupIngressOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("CacheSecurityGroup", self.cache_security_group.as_ref());
     }
 }
@@ -427,10 +380,7 @@ impl ::querygen_runtime::server::WriteXml for RevokeCacheSecurityGroupIngressOut
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    RevokeCacheSecurityGroupIngressInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<RevokeCacheSecurityGroupIngressInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "RevokeCacheSecurityGroupIngress",
@@ -442,86 +392,65 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &RevokeCacheSecurityGroupIngressOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "RevokeCacheSecurityGroupIngress",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`RevokeCacheSecurityGroupIngressInput`](super::RevokeCacheSecurityGroupIngressInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RevokeCacheSecurityGroupIngressInputBuilder {
-        pub(crate) cache_security_group_name: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) ec2_security_group_name: ::std::option::Option<::std::string::String>,
-        pub(crate) ec2_security_group_owner_id: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) cache_security_group_name: Option<String>,
+        pub(crate) ec2_security_group_name: Option<String>,
+        pub(crate) ec2_security_group_owner_id: Option<String>,
     }
     impl RevokeCacheSecurityGroupIngressInputBuilder {
         /// The name of the cache security group to revoke ingress from.
-        pub fn cache_security_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.cache_security_group_name = ::std::option::Option::Some(input.into());
+        pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
+            self.cache_security_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroupName` member.
-        pub fn set_cache_security_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cache_security_group_name(mut self, input: Option<String>) -> Self {
             self.cache_security_group_name = input;
             self
         }
         /// The name of the Amazon EC2 security group to revoke access from.
-        pub fn ec2_security_group_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.ec2_security_group_name = ::std::option::Option::Some(input.into());
+        pub fn ec2_security_group_name(mut self, input: impl Into<String>) -> Self {
+            self.ec2_security_group_name = Some(input.into());
             self
         }
         /// Sets or clears the `EC2SecurityGroupName` member.
-        pub fn set_ec2_security_group_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_ec2_security_group_name(mut self, input: Option<String>) -> Self {
             self.ec2_security_group_name = input;
             self
         }
         /// The Amazon account number of the Amazon EC2 security group owner. Note that this is not the same
         /// thing as an Amazon access key ID - you must provide a valid Amazon account number for this
         /// parameter.
-        pub fn ec2_security_group_owner_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.ec2_security_group_owner_id = ::std::option::Option::Some(input.into());
+        pub fn ec2_security_group_owner_id(mut self, input: impl Into<String>) -> Self {
+            self.ec2_security_group_owner_id = Some(input.into());
             self
         }
         /// Sets or clears the `EC2SecurityGroupOwnerId` member.
-        pub fn set_ec2_security_group_owner_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_ec2_security_group_owner_id(mut self, input: Option<String>) -> Self {
             self.ec2_security_group_owner_id = input;
             self
         }
         /// Builds the [`RevokeCacheSecurityGroupIngressInput`](super::RevokeCacheSecurityGroupIngressInput), failing if any required member (`cache_security_group_name`, `ec2_security_group_name`, `ec2_security_group_owner_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.cache_security_group_name.is_none() {
                 missing.push("cache_security_group_name");
             }
@@ -532,14 +461,14 @@ pub mod builders {
                 missing.push("ec2_security_group_owner_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "RevokeCacheSecurityGroupIngressInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressInput {
+            Ok(crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressInput {
                 cache_security_group_name: self.cache_security_group_name,
                 ec2_security_group_name: self.ec2_security_group_name,
                 ec2_security_group_owner_id: self.ec2_security_group_owner_id,
@@ -549,9 +478,7 @@ pub mod builders {
     /// A builder for [`RevokeCacheSecurityGroupIngressOutput`](super::RevokeCacheSecurityGroupIngressOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RevokeCacheSecurityGroupIngressOutputBuilder {
-        pub(crate) cache_security_group: ::std::option::Option<
-            crate::types::CacheSecurityGroup,
-        >,
+        pub(crate) cache_security_group: Option<crate::types::CacheSecurityGroup>,
     }
     impl RevokeCacheSecurityGroupIngressOutputBuilder {
         /// Represents the output of one of the following operations:
@@ -561,15 +488,15 @@ pub mod builders {
         /// - `RevokeCacheSecurityGroupIngress`
         pub fn cache_security_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::CacheSecurityGroup>,
+            input: impl Into<crate::types::CacheSecurityGroup>,
         ) -> Self {
-            self.cache_security_group = ::std::option::Option::Some(input.into());
+            self.cache_security_group = Some(input.into());
             self
         }
         /// Sets or clears the `CacheSecurityGroup` member.
         pub fn set_cache_security_group(
             mut self,
-            input: ::std::option::Option<crate::types::CacheSecurityGroup>,
+            input: Option<crate::types::CacheSecurityGroup>,
         ) -> Self {
             self.cache_security_group = input;
             self

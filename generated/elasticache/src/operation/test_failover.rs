@@ -53,6 +53,20 @@
 //! - [`NodeGroupNotFoundFault`](crate::error::NodeGroupNotFoundFault)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
 //! - [`TestFailoverNotAvailableFault`](crate::error::TestFailoverNotAvailableFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `TestFailover` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TestFailoverMessage`.
@@ -66,19 +80,19 @@ pub struct TestFailoverInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// The name of the node group (called shard in the console) in this replication group on which
     /// automatic failover is to be tested. You may test automatic failover on up to 15 node groups in any
     /// rolling 24-hour period.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub node_group_id: ::std::option::Option<::std::string::String>,
+    pub node_group_id: Option<String>,
 }
 impl TestFailoverInput {
     /// Creates a builder for [`TestFailoverInput`].
     pub fn builder() -> crate::operation::test_failover::builders::TestFailoverInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `TestFailover` operation.
@@ -91,31 +105,28 @@ impl TestFailoverInput {
 pub struct TestFailoverOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+    pub replication_group: Option<crate::types::ReplicationGroup>,
 }
 impl TestFailoverOutput {
     /// Creates a builder for [`TestFailoverOutput`].
     pub fn builder() -> crate::operation::test_failover::builders::TestFailoverOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for TestFailoverInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for TestFailoverInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer.member("NodeGroupId", self.node_group_id.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=TestFailover&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &TestFailoverInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("TestFailover", "2015-02-02", input)
+pub fn serialize_query_body(input: &TestFailoverInput) -> String {
+    QueryWriter::body("TestFailover", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for TestFailoverOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for TestFailoverOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
                     reader.read_into(&child, &mut out.replication_group)
@@ -123,28 +134,20 @@ impl ::querygen_runtime::xml::ReadXml for TestFailoverOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `TestFailover` response: `<TestFailoverResponse><TestFailoverResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<TestFailoverOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "TestFailover",
-    )?;
+) -> Result<QueryResponse<TestFailoverOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "TestFailover")?;
     let output: TestFailoverOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => TestFailoverOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => TestFailoverOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -176,7 +179,7 @@ pub enum TestFailoverError {
     /// The service answered with [`crate::error::TestFailoverNotAvailableFault`].
     TestFailoverNotAvailableFault(crate::error::TestFailoverNotAvailableFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl TestFailoverError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -184,13 +187,13 @@ impl TestFailoverError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::ApiCallRateForCustomerExceededFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
             Self::InvalidKmsKeyFault(error) => error,
@@ -205,12 +208,8 @@ impl TestFailoverError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for TestFailoverError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for TestFailoverError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::ApiCallRateForCustomerExceededFault)
             .or_else(|| error.read(Self::InvalidCacheClusterStateFault))
@@ -222,12 +221,10 @@ impl ::querygen_runtime::query::OperationError for TestFailoverError {
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
             .or_else(|| error.read(Self::TestFailoverNotAvailableFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::ApiCallRateForCustomerExceededFault(error) => error,
             Self::InvalidCacheClusterStateFault(error) => error,
@@ -242,26 +239,19 @@ impl ::querygen_runtime::query::OperationError for TestFailoverError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for TestFailoverError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for TestFailoverError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for TestFailoverError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for TestFailoverError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `TestFailover` response into [`TestFailoverError`].
@@ -272,11 +262,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> TestFailoverError {
 pub fn build_request(
     input: &TestFailoverInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -284,61 +271,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `TestFailover`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`TestFailoverError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<TestFailoverOutput>,
-    TestFailoverError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<TestFailoverOutput>, TestFailoverError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 TestFailoverError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     TestFailoverInput,
     TestFailoverOutput,
     TestFailoverError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "TestFailover",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `TestFailover` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct TestFailoverFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::TestFailoverInputBuilder,
 }
 #[cfg(feature = "client")]
 impl TestFailoverFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -348,27 +326,19 @@ impl TestFailoverFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        TestFailoverOutput,
-        ::querygen_client::SdkError<TestFailoverError>,
-    > {
+    pub async fn send(self) -> Result<TestFailoverOutput, SdkError<TestFailoverError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<TestFailoverOutput>,
-        ::querygen_client::SdkError<TestFailoverError>,
-    > {
+    ) -> Result<QueryResponse<TestFailoverOutput>, SdkError<TestFailoverError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "TestFailover"),
                     ),
                 )
@@ -377,132 +347,99 @@ impl TestFailoverFluentBuilder {
     }
     /// The name of the replication group (console: cluster) whose automatic failover is being tested by
     /// this operation.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
     /// The name of the node group (called shard in the console) in this replication group on which
     /// automatic failover is to be tested. You may test automatic failover on up to 15 node groups in any
     /// rolling 24-hour period.
-    pub fn node_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.node_group_id(input);
         self
     }
     /// Sets or clears the `NodeGroupId` member.
-    pub fn set_node_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_node_group_id(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for TestFailoverInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for TestFailoverInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.node_group_id = node.member("NodeGroupId")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_id: out.replication_group_id,
             node_group_id: out.node_group_id,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for TestFailoverOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for TestFailoverOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `TestFailover` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<TestFailoverInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<TestFailoverInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "TestFailover", "2015-02-02")
 }
 /// Server side: the `<TestFailoverResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &TestFailoverOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &TestFailoverOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "TestFailover",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`TestFailoverInput`](super::TestFailoverInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct TestFailoverInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) node_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) node_group_id: Option<String>,
     }
     impl TestFailoverInputBuilder {
         /// The name of the replication group (console: cluster) whose automatic failover is being tested by
         /// this operation.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
         /// The name of the node group (called shard in the console) in this replication group on which
         /// automatic failover is to be tested. You may test automatic failover on up to 15 node groups in any
         /// rolling 24-hour period.
-        pub fn node_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.node_group_id = ::std::option::Option::Some(input.into());
+        pub fn node_group_id(mut self, input: impl Into<String>) -> Self {
+            self.node_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `NodeGroupId` member.
-        pub fn set_node_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_node_group_id(mut self, input: Option<String>) -> Self {
             self.node_group_id = input;
             self
         }
         /// Builds the [`TestFailoverInput`](super::TestFailoverInput), failing if any required member (`replication_group_id`, `node_group_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::test_failover::TestFailoverInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::test_failover::TestFailoverInput, BuildError> {
+            let mut missing = Vec::new();
             if self.replication_group_id.is_none() {
                 missing.push("replication_group_id");
             }
@@ -510,14 +447,9 @@ pub mod builders {
                 missing.push("node_group_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "TestFailoverInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("TestFailoverInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::test_failover::TestFailoverInput {
+            Ok(crate::operation::test_failover::TestFailoverInput {
                 replication_group_id: self.replication_group_id,
                 node_group_id: self.node_group_id,
             })
@@ -526,23 +458,21 @@ pub mod builders {
     /// A builder for [`TestFailoverOutput`](super::TestFailoverOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct TestFailoverOutputBuilder {
-        pub(crate) replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        >,
+        pub(crate) replication_group: Option<crate::types::ReplicationGroup>,
     }
     impl TestFailoverOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReplicationGroup>,
+            input: impl Into<crate::types::ReplicationGroup>,
         ) -> Self {
-            self.replication_group = ::std::option::Option::Some(input.into());
+            self.replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroup` member.
         pub fn set_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::ReplicationGroup>,
+            input: Option<crate::types::ReplicationGroup>,
         ) -> Self {
             self.replication_group = input;
             self

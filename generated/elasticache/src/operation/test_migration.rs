@@ -11,6 +11,20 @@
 //! - [`InvalidReplicationGroupStateFault`](crate::error::InvalidReplicationGroupStateFault)
 //! - [`ReplicationGroupAlreadyUnderMigrationFault`](crate::error::ReplicationGroupAlreadyUnderMigrationFault)
 //! - [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `TestMigration` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TestMigrationMessage`.
@@ -23,19 +37,17 @@ pub struct TestMigrationInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group_id: ::std::option::Option<::std::string::String>,
+    pub replication_group_id: Option<String>,
     /// List of endpoints from which data should be migrated. List should have only one element.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_node_endpoint_list: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CustomerNodeEndpoint>,
-    >,
+    pub customer_node_endpoint_list: Option<Vec<crate::types::CustomerNodeEndpoint>>,
 }
 impl TestMigrationInput {
     /// Creates a builder for [`TestMigrationInput`].
     pub fn builder() -> crate::operation::test_migration::builders::TestMigrationInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `TestMigration` operation.
@@ -48,16 +60,16 @@ impl TestMigrationInput {
 pub struct TestMigrationOutput {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
+    pub replication_group: Option<crate::types::ReplicationGroup>,
 }
 impl TestMigrationOutput {
     /// Creates a builder for [`TestMigrationOutput`].
     pub fn builder() -> crate::operation::test_migration::builders::TestMigrationOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for TestMigrationInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for TestMigrationInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ReplicationGroupId", self.replication_group_id.as_ref());
         writer
             .list(
@@ -68,16 +80,13 @@ impl ::querygen_runtime::query::WriteQuery for TestMigrationInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=TestMigration&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &TestMigrationInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("TestMigration", "2015-02-02", input)
+pub fn serialize_query_body(input: &TestMigrationInput) -> String {
+    QueryWriter::body("TestMigration", "2015-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for TestMigrationOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for TestMigrationOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
                     reader.read_into(&child, &mut out.replication_group)
@@ -85,28 +94,20 @@ impl ::querygen_runtime::xml::ReadXml for TestMigrationOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `TestMigration` response: `<TestMigrationResponse><TestMigrationResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<TestMigrationOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "TestMigration",
-    )?;
+) -> Result<QueryResponse<TestMigrationOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "TestMigration")?;
     let output: TestMigrationOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => TestMigrationOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => TestMigrationOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -126,7 +127,7 @@ pub enum TestMigrationError {
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl TestMigrationError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -134,13 +135,13 @@ impl TestMigrationError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidReplicationGroupStateFault(error) => error,
             Self::ReplicationGroupAlreadyUnderMigrationFault(error) => error,
@@ -150,24 +151,18 @@ impl TestMigrationError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for TestMigrationError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for TestMigrationError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::InvalidParameterValueException)
             .or_else(|| error.read(Self::InvalidReplicationGroupStateFault))
             .or_else(|| error.read(Self::ReplicationGroupAlreadyUnderMigrationFault))
             .or_else(|| error.read(Self::ReplicationGroupNotFoundFault))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidParameterValueException(error) => error,
             Self::InvalidReplicationGroupStateFault(error) => error,
@@ -177,26 +172,19 @@ impl ::querygen_runtime::query::OperationError for TestMigrationError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for TestMigrationError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for TestMigrationError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for TestMigrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for TestMigrationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `TestMigration` response into [`TestMigrationError`].
@@ -207,11 +195,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> TestMigrationError {
 pub fn build_request(
     input: &TestMigrationInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -219,61 +204,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `TestMigration`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`TestMigrationError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<TestMigrationOutput>,
-    TestMigrationError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<TestMigrationOutput>, TestMigrationError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 TestMigrationError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     TestMigrationInput,
     TestMigrationOutput,
     TestMigrationError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "TestMigration",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `TestMigration` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct TestMigrationFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::TestMigrationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl TestMigrationFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -285,25 +261,19 @@ impl TestMigrationFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        TestMigrationOutput,
-        ::querygen_client::SdkError<TestMigrationError>,
-    > {
+    ) -> Result<TestMigrationOutput, SdkError<TestMigrationError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<TestMigrationOutput>,
-        ::querygen_client::SdkError<TestMigrationError>,
-    > {
+    ) -> Result<QueryResponse<TestMigrationOutput>, SdkError<TestMigrationError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "TestMigration"),
                     ),
                 )
@@ -311,18 +281,12 @@ impl TestMigrationFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ID of the replication group to which data is to be migrated.
-    pub fn replication_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
     }
     /// Sets or clears the `ReplicationGroupId` member.
-    pub fn set_replication_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_replication_group_id(input);
         self
     }
@@ -331,7 +295,7 @@ impl TestMigrationFluentBuilder {
     /// List of endpoints from which data should be migrated. List should have only one element.
     pub fn customer_node_endpoint_list(
         mut self,
-        item: impl ::std::convert::Into<crate::types::CustomerNodeEndpoint>,
+        item: impl Into<crate::types::CustomerNodeEndpoint>,
     ) -> Self {
         self.inner = self.inner.customer_node_endpoint_list(item);
         self
@@ -339,77 +303,65 @@ impl TestMigrationFluentBuilder {
     /// Sets or clears the `CustomerNodeEndpointList` member.
     pub fn set_customer_node_endpoint_list(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::CustomerNodeEndpoint>>,
+        input: Option<Vec<crate::types::CustomerNodeEndpoint>>,
     ) -> Self {
         self.inner = self.inner.set_customer_node_endpoint_list(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for TestMigrationInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for TestMigrationInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.replication_group_id = node.member("ReplicationGroupId")?;
         out.customer_node_endpoint_list = node
             .list("CustomerNodeEndpointList", "member")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             replication_group_id: out.replication_group_id,
             customer_node_endpoint_list: out.customer_node_endpoint_list,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for TestMigrationOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for TestMigrationOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("ReplicationGroup", self.replication_group.as_ref());
     }
 }
 /// Server side: parses the request body of `TestMigration` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<TestMigrationInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<TestMigrationInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "TestMigration", "2015-02-02")
 }
 /// Server side: the `<TestMigrationResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &TestMigrationOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &TestMigrationOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "TestMigration",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+        Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`TestMigrationInput`](super::TestMigrationInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct TestMigrationInputBuilder {
-        pub(crate) replication_group_id: ::std::option::Option<::std::string::String>,
-        pub(crate) customer_node_endpoint_list: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CustomerNodeEndpoint>,
+        pub(crate) replication_group_id: Option<String>,
+        pub(crate) customer_node_endpoint_list: Option<
+            Vec<crate::types::CustomerNodeEndpoint>,
         >,
     }
     impl TestMigrationInputBuilder {
         /// The ID of the replication group to which data is to be migrated.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.replication_group_id = ::std::option::Option::Some(input.into());
+        pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
+            self.replication_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replication_group_id(mut self, input: Option<String>) -> Self {
             self.replication_group_id = input;
             self
         }
@@ -418,19 +370,17 @@ pub mod builders {
         /// List of endpoints from which data should be migrated. List should have only one element.
         pub fn customer_node_endpoint_list(
             mut self,
-            item: impl ::std::convert::Into<crate::types::CustomerNodeEndpoint>,
+            item: impl Into<crate::types::CustomerNodeEndpoint>,
         ) -> Self {
             self.customer_node_endpoint_list
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `CustomerNodeEndpointList` member.
         pub fn set_customer_node_endpoint_list(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::CustomerNodeEndpoint>,
-            >,
+            input: Option<Vec<crate::types::CustomerNodeEndpoint>>,
         ) -> Self {
             self.customer_node_endpoint_list = input;
             self
@@ -438,11 +388,8 @@ pub mod builders {
         /// Builds the [`TestMigrationInput`](super::TestMigrationInput), failing if any required member (`replication_group_id`, `customer_node_endpoint_list`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::test_migration::TestMigrationInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::test_migration::TestMigrationInput, BuildError> {
+            let mut missing = Vec::new();
             if self.replication_group_id.is_none() {
                 missing.push("replication_group_id");
             }
@@ -450,14 +397,9 @@ pub mod builders {
                 missing.push("customer_node_endpoint_list");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "TestMigrationInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("TestMigrationInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::test_migration::TestMigrationInput {
+            Ok(crate::operation::test_migration::TestMigrationInput {
                 replication_group_id: self.replication_group_id,
                 customer_node_endpoint_list: self.customer_node_endpoint_list,
             })
@@ -466,23 +408,21 @@ pub mod builders {
     /// A builder for [`TestMigrationOutput`](super::TestMigrationOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct TestMigrationOutputBuilder {
-        pub(crate) replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        >,
+        pub(crate) replication_group: Option<crate::types::ReplicationGroup>,
     }
     impl TestMigrationOutputBuilder {
         /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
-            input: impl ::std::convert::Into<crate::types::ReplicationGroup>,
+            input: impl Into<crate::types::ReplicationGroup>,
         ) -> Self {
-            self.replication_group = ::std::option::Option::Some(input.into());
+            self.replication_group = Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroup` member.
         pub fn set_replication_group(
             mut self,
-            input: ::std::option::Option<crate::types::ReplicationGroup>,
+            input: Option<crate::types::ReplicationGroup>,
         ) -> Self {
             self.replication_group = input;
             self

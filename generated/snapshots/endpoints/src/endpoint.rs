@@ -6,6 +6,8 @@
 //! [`resolve_endpoint`] is the service's endpoint rule set (its `smithy.rules#endpointRuleSet` trait) compiled into Rust when this crate was generated: the rules are plain conditions and early returns, in the rule set's order, and nothing is interpreted at run time. [`Params`] holds the rule set's parameters; build them with [`Params::builder`].
 //!
 //! The partition data `aws.partition` reads (version `1.1` of `boto/botocore 0e6e2404b85dc336dd2889814e089bde7d1a4c55 partitions.json`) was embedded when the crate was generated.
+use ::querygen_runtime::{BuildError, Document, IndexMap, Number};
+use ::querygen_runtime::endpoint::{Partition, PartitionOutputs, PartitionTable};
 /// What [`resolve_endpoint`] returns and how it fails.
 pub use ::querygen_runtime::endpoint::{Endpoint, EndpointError};
 /// The parameters of the endpoint rule set. Build them with [`Params::builder`].
@@ -15,7 +17,7 @@ pub struct Params {
     /// The AWS region to send requests to.
     ///
     /// Rule-set parameter `Region`. Built-in: `AWS::Region`.
-    pub region: ::std::option::Option<::std::string::String>,
+    pub region: Option<String>,
     /// Send requests to a FIPS endpoint.
     ///
     /// Rule-set parameter `UseFIPS`. Built-in: `AWS::UseFIPS`. Default: `false`.
@@ -23,176 +25,144 @@ pub struct Params {
     /// A custom endpoint that overrides the rules.
     ///
     /// Rule-set parameter `Endpoint`. Built-in: `SDK::Endpoint`.
-    pub endpoint: ::std::option::Option<::std::string::String>,
+    pub endpoint: Option<String>,
     /// The tenant; required, without a default.
     ///
     /// Rule-set parameter `Tenant`. Required.
-    pub tenant: ::std::string::String,
+    pub tenant: String,
     /// The deployment stage.
     ///
     /// Rule-set parameter `Stage`. Default: `prod`.
-    pub stage: ::std::string::String,
+    pub stage: String,
     /// A parameter whose Rust name is a keyword.
     ///
     /// Rule-set parameter `Type`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Legacy behaviour.
     ///
     /// Rule-set parameter `LegacyMode`.
     ///
     /// **Deprecated since 2024-01-01: Use Stage instead.**
-    pub legacy_mode: ::std::option::Option<bool>,
+    pub legacy_mode: Option<bool>,
     /// Not read by any rule.
     ///
     /// Rule-set parameter `Reserved`.
-    pub reserved: ::std::option::Option<bool>,
+    pub reserved: Option<bool>,
 }
 impl Params {
     /// A builder with no parameter set.
     pub fn builder() -> ParamsBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// A builder for [`Params`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParamsBuilder {
-    region: ::std::option::Option<::std::string::String>,
-    use_fips: ::std::option::Option<bool>,
-    endpoint: ::std::option::Option<::std::string::String>,
-    tenant: ::std::option::Option<::std::string::String>,
-    stage: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<::std::string::String>,
-    legacy_mode: ::std::option::Option<bool>,
-    reserved: ::std::option::Option<bool>,
+    region: Option<String>,
+    use_fips: Option<bool>,
+    endpoint: Option<String>,
+    tenant: Option<String>,
+    stage: Option<String>,
+    r#type: Option<String>,
+    legacy_mode: Option<bool>,
+    reserved: Option<bool>,
 }
 impl ParamsBuilder {
     /// Sets the `Region` parameter.
-    pub fn region(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region = ::std::option::Option::Some(value.into());
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
         self
     }
     /// Sets or clears the `Region` parameter.
-    pub fn set_region(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region(mut self, value: Option<String>) -> Self {
         self.region = value;
         self
     }
     /// Sets the `UseFIPS` parameter.
     pub fn use_fips(mut self, value: bool) -> Self {
-        self.use_fips = ::std::option::Option::Some(value);
+        self.use_fips = Some(value);
         self
     }
     /// Sets or clears the `UseFIPS` parameter.
-    pub fn set_use_fips(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_use_fips(mut self, value: Option<bool>) -> Self {
         self.use_fips = value;
         self
     }
     /// Sets the `Endpoint` parameter.
-    pub fn endpoint(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.endpoint = ::std::option::Option::Some(value.into());
+    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
         self
     }
     /// Sets or clears the `Endpoint` parameter.
-    pub fn set_endpoint(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_endpoint(mut self, value: Option<String>) -> Self {
         self.endpoint = value;
         self
     }
     /// Sets the `Tenant` parameter.
-    pub fn tenant(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tenant = ::std::option::Option::Some(value.into());
+    pub fn tenant(mut self, value: impl Into<String>) -> Self {
+        self.tenant = Some(value.into());
         self
     }
     /// Sets or clears the `Tenant` parameter.
-    pub fn set_tenant(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_tenant(mut self, value: Option<String>) -> Self {
         self.tenant = value;
         self
     }
     /// Sets the `Stage` parameter.
-    pub fn stage(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.stage = ::std::option::Option::Some(value.into());
+    pub fn stage(mut self, value: impl Into<String>) -> Self {
+        self.stage = Some(value.into());
         self
     }
     /// Sets or clears the `Stage` parameter.
-    pub fn set_stage(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_stage(mut self, value: Option<String>) -> Self {
         self.stage = value;
         self
     }
     /// Sets the `Type` parameter.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
         self
     }
     /// Sets or clears the `Type` parameter.
-    pub fn set_type(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_type(mut self, value: Option<String>) -> Self {
         self.r#type = value;
         self
     }
     /// Sets the `LegacyMode` parameter.
     pub fn legacy_mode(mut self, value: bool) -> Self {
-        self.legacy_mode = ::std::option::Option::Some(value);
+        self.legacy_mode = Some(value);
         self
     }
     /// Sets or clears the `LegacyMode` parameter.
-    pub fn set_legacy_mode(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_legacy_mode(mut self, value: Option<bool>) -> Self {
         self.legacy_mode = value;
         self
     }
     /// Sets the `Reserved` parameter.
     pub fn reserved(mut self, value: bool) -> Self {
-        self.reserved = ::std::option::Option::Some(value);
+        self.reserved = Some(value);
         self
     }
     /// Sets or clears the `Reserved` parameter.
-    pub fn set_reserved(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_reserved(mut self, value: Option<bool>) -> Self {
         self.reserved = value;
         self
     }
     /// Builds the [`Params`], failing if a required parameter without a default (`tenant`) is not set.
-    pub fn build(self) -> ::std::result::Result<Params, ::querygen_runtime::BuildError> {
-        let mut missing = ::std::vec::Vec::new();
+    pub fn build(self) -> Result<Params, BuildError> {
+        let mut missing = Vec::new();
         if self.tenant.is_none() {
             missing.push("tenant");
         }
-        let (::std::option::Option::Some(value_tenant),) = (self.tenant,) else {
-            return ::std::result::Result::Err(
-                ::querygen_runtime::BuildError::missing_members("Params", missing),
-            );
+        let (Some(value_tenant),) = (self.tenant,) else {
+            return Err(BuildError::missing_members("Params", missing));
         };
-        ::std::result::Result::Ok(Params {
+        Ok(Params {
             region: self.region,
             use_fips: self.use_fips.unwrap_or(false),
             endpoint: self.endpoint,
             tenant: value_tenant,
-            stage: self.stage.unwrap_or_else(|| ::std::string::String::from("prod")),
+            stage: self.stage.unwrap_or_else(|| String::from("prod")),
             r#type: self.r#type,
             legacy_mode: self.legacy_mode,
             reserved: self.reserved,
@@ -207,7 +177,7 @@ impl ParamsBuilder {
 /// parameter is missing or the combination of options is not supported).
 pub fn resolve_endpoint(
     params: &Params,
-) -> ::std::result::Result<
+) -> Result<
     ::querygen_runtime::endpoint::Endpoint,
     ::querygen_runtime::endpoint::EndpointError,
 > {
@@ -219,32 +189,31 @@ pub fn resolve_endpoint(
     let stage = stage.as_str();
     let r#type = r#type.as_deref();
     let legacy_mode = *legacy_mode;
-    if let ::std::option::Option::Some(endpoint) = endpoint {
+    if let Some(endpoint) = endpoint {
         if use_fips {
-            return ::std::result::Result::Err(
+            return Err(
                 ::querygen_runtime::endpoint::EndpointError::new(
                     ["FIPS cannot be used with the custom endpoint ", endpoint].concat(),
                 ),
             );
         }
-        return ::std::result::Result::Ok(
+        return Ok(
             ::querygen_runtime::endpoint::Endpoint::new(endpoint)
                 .with_header("x-tenant", tenant),
         );
     }
     if region.is_none() {
-        return ::std::result::Result::Err(
+        return Err(
             ::querygen_runtime::endpoint::EndpointError::new(
                 "Invalid Configuration: Missing Region",
             ),
         );
     }
-    if let ::std::option::Option::Some(region) = region {
-        if let ::std::option::Option::Some(partition_result) = PARTITIONS.resolve(region)
-        {
+    if let Some(region) = region {
+        if let Some(partition_result) = PARTITIONS.resolve(region) {
             let partition_name = partition_result.name;
             if stage == "beta" && !use_fips {
-                return ::std::result::Result::Ok(
+                return Ok(
                     ::querygen_runtime::endpoint::Endpoint::new(
                             [
                                 "https://beta.",
@@ -259,57 +228,38 @@ pub fn resolve_endpoint(
                         .with_header("x-stage", [stage, "-", tenant].concat())
                         .with_property(
                             "authSchemes",
-                            ::querygen_runtime::Document::Array(
-                                ::std::vec::Vec::from([
-                                    ::querygen_runtime::Document::Object(
-                                        ::querygen_runtime::IndexMap::from([
+                            Document::Array(
+                                Vec::from([
+                                    Document::Object(
+                                        IndexMap::from([
                                             (
-                                                ::std::string::String::from("name"),
-                                                ::querygen_runtime::Document::String(
-                                                    ::std::string::String::from("sigv4"),
+                                                String::from("name"),
+                                                Document::String(String::from("sigv4")),
+                                            ),
+                                            (
+                                                String::from("signingRegion"),
+                                                Document::String(
+                                                    String::from(partition_result.implicit_global_region),
                                                 ),
                                             ),
                                             (
-                                                ::std::string::String::from("signingRegion"),
-                                                ::querygen_runtime::Document::String(
-                                                    ::std::string::String::from(
-                                                        partition_result.implicit_global_region,
-                                                    ),
-                                                ),
-                                            ),
-                                            (
-                                                ::std::string::String::from("disableDoubleEncoding"),
-                                                ::querygen_runtime::Document::Bool(true),
+                                                String::from("disableDoubleEncoding"),
+                                                Document::Bool(true),
                                             ),
                                         ]),
                                     ),
                                 ]),
                             ),
                         )
-                        .with_property(
-                            "weight",
-                            ::querygen_runtime::Document::Number(
-                                ::querygen_runtime::Number::PosInt(7),
-                            ),
-                        )
-                        .with_property(
-                            "offset",
-                            ::querygen_runtime::Document::Number(
-                                ::querygen_runtime::Number::NegInt(-3),
-                            ),
-                        )
-                        .with_property(
-                            "empty",
-                            ::querygen_runtime::Document::Object(
-                                ::querygen_runtime::IndexMap::new(),
-                            ),
-                        ),
+                        .with_property("weight", Document::Number(Number::PosInt(7)))
+                        .with_property("offset", Document::Number(Number::NegInt(-3)))
+                        .with_property("empty", Document::Object(IndexMap::new())),
                 );
             }
-            if let ::std::option::Option::Some(r#type) = r#type {
-                let _t0: ::std::string::String = [stage, "-special"].concat();
+            if let Some(r#type) = r#type {
+                let _t0: String = [stage, "-special"].concat();
                 if r#type == _t0.as_str() {
-                    return ::std::result::Result::Ok(
+                    return Ok(
                         ::querygen_runtime::endpoint::Endpoint::new(
                             ["https://special.", partition_result.name, ".example"]
                                 .concat(),
@@ -319,9 +269,9 @@ pub fn resolve_endpoint(
             }
             let fips = use_fips;
             if fips {
-                if let ::std::option::Option::Some(legacy_mode) = legacy_mode {
+                if let Some(legacy_mode) = legacy_mode {
                     if fips == legacy_mode {
-                        return ::std::result::Result::Err(
+                        return Err(
                             ::querygen_runtime::endpoint::EndpointError::new(
                                 [
                                     "FIPS and legacy mode exclude each other (tenant ",
@@ -333,20 +283,20 @@ pub fn resolve_endpoint(
                         );
                     }
                     if partition_result.name != "aws" {
-                        return ::std::result::Result::Ok(
+                        return Ok(
                             ::querygen_runtime::endpoint::Endpoint::new(
                                 ["https://fips.", region, ".", partition_result.dns_suffix]
                                     .concat(),
                             ),
                         );
                     }
-                    return ::std::result::Result::Err(
+                    return Err(
                         ::querygen_runtime::endpoint::EndpointError::no_rule_matched(),
                     );
                 }
             }
             if partition_result.supports_dual_stack && region == "us-west-2" {
-                return ::std::result::Result::Ok(
+                return Ok(
                     ::querygen_runtime::endpoint::Endpoint::new(
                         [
                             "https://",
@@ -360,7 +310,7 @@ pub fn resolve_endpoint(
                     ),
                 );
             }
-            return ::std::result::Result::Ok(
+            return Ok(
                 ::querygen_runtime::endpoint::Endpoint::new(
                         [
                             "https://",
@@ -374,23 +324,21 @@ pub fn resolve_endpoint(
                     )
                     .with_property(
                         "partition",
-                        ::querygen_runtime::Document::String(
-                            ::std::string::String::from(partition_name),
-                        ),
+                        Document::String(String::from(partition_name)),
                     ),
             );
         }
     }
-    ::std::result::Result::Err(
+    Err(
         ::querygen_runtime::endpoint::EndpointError::new(
             "Invalid Configuration: no partition for the region",
         ),
     )
 }
 /// The partitions `aws.partition` chooses from, in order (version `1.1` of `boto/botocore 0e6e2404b85dc336dd2889814e089bde7d1a4c55 partitions.json`).
-static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_runtime::endpoint::PartitionTable::new(
+static PARTITIONS: PartitionTable = PartitionTable::new(
     &[
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws",
             region_regex: "^(us|eu|ap|sa|ca|me|af|il|mx)\\-\\w+\\-\\d+$",
             regions: &[
@@ -431,7 +379,7 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 "us-west-2",
             ],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws",
                 dns_suffix: "amazonaws.com",
                 dual_stack_dns_suffix: "api.aws",
@@ -440,12 +388,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "us-east-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-cn",
             region_regex: "^cn\\-\\w+\\-\\d+$",
             regions: &["aws-cn-global", "cn-north-1", "cn-northwest-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-cn",
                 dns_suffix: "amazonaws.com.cn",
                 dual_stack_dns_suffix: "api.amazonwebservices.com.cn",
@@ -454,12 +402,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "cn-northwest-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-eusc",
             region_regex: "^eusc\\-(de)\\-\\w+\\-\\d+$",
             regions: &["eusc-de-east-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-eusc",
                 dns_suffix: "amazonaws.eu",
                 dual_stack_dns_suffix: "api.amazonwebservices.eu",
@@ -468,12 +416,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "eusc-de-east-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-iso",
             region_regex: "^us\\-iso\\-\\w+\\-\\d+$",
             regions: &["aws-iso-global", "us-iso-east-1", "us-iso-west-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-iso",
                 dns_suffix: "c2s.ic.gov",
                 dual_stack_dns_suffix: "api.aws.ic.gov",
@@ -482,12 +430,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "us-iso-east-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-iso-b",
             region_regex: "^us\\-isob\\-\\w+\\-\\d+$",
             regions: &["aws-iso-b-global", "us-isob-east-1", "us-isob-west-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-iso-b",
                 dns_suffix: "sc2s.sgov.gov",
                 dual_stack_dns_suffix: "api.aws.scloud",
@@ -496,12 +444,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "us-isob-east-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-iso-e",
             region_regex: "^eu\\-isoe\\-\\w+\\-\\d+$",
             regions: &["aws-iso-e-global", "eu-isoe-west-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-iso-e",
                 dns_suffix: "cloud.adc-e.uk",
                 dual_stack_dns_suffix: "api.cloud-aws.adc-e.uk",
@@ -510,12 +458,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "eu-isoe-west-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-iso-f",
             region_regex: "^us\\-isof\\-\\w+\\-\\d+$",
             regions: &["aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-iso-f",
                 dns_suffix: "csp.hci.ic.gov",
                 dual_stack_dns_suffix: "api.aws.hci.ic.gov",
@@ -524,12 +472,12 @@ static PARTITIONS: ::querygen_runtime::endpoint::PartitionTable = ::querygen_run
                 implicit_global_region: "us-isof-south-1",
             },
         },
-        ::querygen_runtime::endpoint::Partition {
+        Partition {
             id: "aws-us-gov",
             region_regex: "^us\\-gov\\-\\w+\\-\\d+$",
             regions: &["aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"],
             region_outputs: &[],
-            outputs: ::querygen_runtime::endpoint::PartitionOutputs {
+            outputs: PartitionOutputs {
                 name: "aws-us-gov",
                 dns_suffix: "amazonaws.com",
                 dual_stack_dns_suffix: "api.aws",

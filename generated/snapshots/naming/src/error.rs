@@ -2,8 +2,19 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, UnhandledError,
+};
+use ::querygen_runtime::xml::XmlError;
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::ErrorResponse;
 #[cfg(feature = "_error-ErrorValue")]
 mod error_value_items {
+    use ::querygen_runtime::REDACTED;
+    use ::querygen_runtime::query::ModeledError;
+    use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
     /// An error shape named `Error`.
     ///
     /// Smithy shape: `example.naming#Error`.
@@ -13,25 +24,25 @@ mod error_value_items {
     pub struct ErrorValue {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// The `Secret` member.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "Secret", skip_serializing_if = "Option::is_none")
         )]
-        pub secret: ::std::option::Option<::std::string::String>,
+        pub secret: Option<String>,
     }
     impl ErrorValue {
         /// Creates a builder for [`ErrorValue`].
         pub fn builder() -> crate::error::builders::ErrorValueBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ::std::fmt::Debug for ErrorValue {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("ErrorValue")
                 .field("message", &self.message)
-                .field("secret", &::querygen_runtime::REDACTED)
+                .field("secret", &REDACTED)
                 .finish()
         }
     }
@@ -41,7 +52,7 @@ mod error_value_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 400u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -51,41 +62,36 @@ mod error_value_items {
         }
     }
     impl ::std::error::Error for ErrorValue {}
-    impl ::querygen_runtime::xml::ReadXml for ErrorValue {
-        fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-            node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    impl ReadXml for ErrorValue {
+        fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => reader.read_into(&child, &mut out.message),
                     "Secret" => reader.read_into(&child, &mut out.secret),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::query::ModeledError for ErrorValue {
+    impl ModeledError for ErrorValue {
         const CODE: &'static str = ErrorValue::CODE;
-        fn message_mut(
-            &mut self,
-        ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-            ::std::option::Option::Some(&mut self.message)
+        fn message_mut(&mut self) -> Option<&mut Option<String>> {
+            Some(&mut self.message)
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for ErrorValue {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for ErrorValue {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Secret", self.secret.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ErrorResponse for ErrorValue {
-        fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+    impl ErrorResponse for ErrorValue {
+        fn to_response(&self, request_id: &str) -> (u16, String) {
             let body = ::querygen_runtime::server::error_response(
-                ::std::option::Option::None,
+                None,
                 "Sender",
                 Self::CODE,
                 self.message.as_deref(),
@@ -106,7 +112,7 @@ pub enum ServiceError {
     #[cfg(feature = "_error-ErrorValue")]
     ErrorValue(crate::error::ErrorValue),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ServiceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -114,13 +120,13 @@ impl ServiceError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             #[cfg(feature = "_error-ErrorValue")]
             Self::ErrorValue(error) => error,
             Self::Unhandled(error) => &**error,
@@ -128,24 +134,18 @@ impl ServiceError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ServiceError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ServiceError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         #[cfg(feature = "_error-ErrorValue")]
-        if let ::std::option::Option::Some(read) = error.read(Self::ErrorValue) {
-            return ::std::option::Option::Some(read);
+        if let Some(read) = error.read(Self::ErrorValue) {
+            return Some(read);
         }
-        ::std::option::Option::None
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             #[cfg(feature = "_error-ErrorValue")]
             Self::ErrorValue(error) => error,
@@ -153,68 +153,50 @@ impl ::querygen_runtime::query::OperationError for ServiceError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ServiceError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ServiceError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ServiceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Builders for the errors of this module.
 pub mod builders {
     #[cfg(feature = "_error-ErrorValue")]
     mod error_value_items {
+        use ::querygen_runtime::REDACTED;
         /// A builder for [`ErrorValue`](crate::error::ErrorValue).
         #[derive(Clone, PartialEq, Default)]
         pub struct ErrorValueBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
-            pub(crate) secret: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
+            pub(crate) secret: Option<String>,
         }
         impl ErrorValueBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
             /// The `Secret` member.
-            pub fn secret(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.secret = ::std::option::Option::Some(input.into());
+            pub fn secret(mut self, input: impl Into<String>) -> Self {
+                self.secret = Some(input.into());
                 self
             }
             /// Sets or clears the `Secret` member.
-            pub fn set_secret(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_secret(mut self, input: Option<String>) -> Self {
                 self.secret = input;
                 self
             }
@@ -230,7 +212,7 @@ pub mod builders {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("ErrorValueBuilder")
                     .field("message", &self.message)
-                    .field("secret", &::querygen_runtime::REDACTED)
+                    .field("secret", &REDACTED)
                     .finish()
             }
         }

@@ -4,6 +4,7 @@
 //! The structures, enums and unions shared by the service's operations.
 #[cfg(feature = "_type-BoxValue")]
 mod box_value_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `BoxValue` enum.
     ///
     /// Smithy shape: `example.naming#Box`.
@@ -19,7 +20,7 @@ mod box_value_items {
         /// Wire value: `large`.
         Large,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl BoxValue {
         /// The value as sent on the wire.
@@ -35,33 +36,27 @@ mod box_value_items {
             &["small", "large"]
         }
     }
-    impl ::std::convert::From<&str> for BoxValue {
+    impl From<&str> for BoxValue {
         fn from(value: &str) -> Self {
             match value {
                 "small" => Self::Small,
                 "large" => Self::Large,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for BoxValue {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for BoxValue {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for BoxValue {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for BoxValue {
+    impl AsRef<str> for BoxValue {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -71,7 +66,7 @@ mod box_value_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for BoxValue {}
+    impl StringEnum for BoxValue {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(BoxValue);
 }
@@ -79,6 +74,12 @@ mod box_value_items {
 pub use self::box_value_items::*;
 #[cfg(feature = "_type-Node")]
 mod node_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    use ::querygen_runtime::xml::{ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{
+        QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+    };
     /// The `Node` structure.
     ///
     /// Smithy shape: `example.naming#Node`.
@@ -89,46 +90,44 @@ mod node_items {
     pub struct Node {
         /// The `Value` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: Option<String>,
         /// Directly recursive: boxed.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub next: ::std::option::Option<::std::boxed::Box<crate::types::Node>>,
+        pub next: Option<Box<crate::types::Node>>,
         /// Recursive through a list: not boxed.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
+        pub children: Option<Vec<crate::types::Node>>,
     }
     impl Node {
         /// Creates a builder for [`Node`].
         pub fn builder() -> crate::types::builders::NodeBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for Node {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for Node {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("Value", self.value.as_ref());
             writer.member("Next", self.next.as_deref());
             writer.list("Children", "member", self.children.as_deref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for Node {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for Node {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.value = node.member("Value")?;
             out.next = node.member("Next")?;
             out.children = node.list("Children", "member")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Node {
+    impl ReadXml for Node {
         fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        ) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Value" => reader.read_into(&child, &mut out.value),
                     "Next" => reader.read_into(&child, &mut out.next),
@@ -138,12 +137,12 @@ mod node_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Node {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Node {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Value", self.value.as_ref());
             writer.member("Next", self.next.as_deref());
             writer.list("Children", "member", self.children.as_deref());
@@ -154,6 +153,7 @@ mod node_items {
 pub use self::node_items::*;
 #[cfg(feature = "_type-OddValues")]
 mod odd_values_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `OddValues` enum.
     ///
     /// Smithy shape: `example.naming#OddValues`.
@@ -193,7 +193,7 @@ mod odd_values_items {
         /// Wire value: `two`.
         V2,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl OddValues {
         /// The value as sent on the wire.
@@ -224,7 +224,7 @@ mod odd_values_items {
             ]
         }
     }
-    impl ::std::convert::From<&str> for OddValues {
+    impl From<&str> for OddValues {
         fn from(value: &str) -> Self {
             match value {
                 "0" => Self::Zero,
@@ -235,28 +235,22 @@ mod odd_values_items {
                 "unknown" => Self::UnknownValue,
                 "self" => Self::SelfValue,
                 "two" => Self::V2,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for OddValues {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OddValues {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for OddValues {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for OddValues {
+    impl AsRef<str> for OddValues {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -266,7 +260,7 @@ mod odd_values_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for OddValues {}
+    impl StringEnum for OddValues {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(OddValues);
 }
@@ -274,6 +268,9 @@ mod odd_values_items {
 pub use self::odd_values_items::*;
 #[cfg(feature = "_type-OptionValue")]
 mod option_value_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// A structure named like `std::option::Option`.
     ///
     /// Smithy shape: `example.naming#Option`.
@@ -284,27 +281,25 @@ mod option_value_items {
     pub struct OptionValue {
         /// The `Value` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: Option<String>,
     }
     impl OptionValue {
         /// Creates a builder for [`OptionValue`].
         pub fn builder() -> crate::types::builders::OptionValueBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for OptionValue {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for OptionValue {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("Value", self.value.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for OptionValue {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for OptionValue {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.value = node.member("Value")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
 }
@@ -312,6 +307,9 @@ mod option_value_items {
 pub use self::option_value_items::*;
 #[cfg(feature = "_type-OtherWidget")]
 mod other_widget_items {
+    use ::querygen_runtime::xml::{ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Same name, other namespace: renamed by the service.
     ///
     /// Smithy shape: `example.other#Widget`.
@@ -322,32 +320,32 @@ mod other_widget_items {
     pub struct OtherWidget {
         /// The `Serial` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub serial: ::std::option::Option<i64>,
+        pub serial: Option<i64>,
     }
     impl OtherWidget {
         /// Creates a builder for [`OtherWidget`].
         pub fn builder() -> crate::types::builders::OtherWidgetBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for OtherWidget {
+    impl ReadXml for OtherWidget {
         fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        ) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Serial" => reader.read_into(&child, &mut out.serial),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for OtherWidget {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for OtherWidget {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Serial", self.serial.as_ref());
         }
     }
@@ -356,6 +354,9 @@ mod other_widget_items {
 pub use self::other_widget_items::*;
 #[cfg(feature = "_type-PingPongA")]
 mod ping_pong_a_items {
+    use ::querygen_runtime::xml::{ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The `PingPongA` structure.
     ///
     /// Smithy shape: `example.naming#PingPongA`.
@@ -366,32 +367,32 @@ mod ping_pong_a_items {
     pub struct PingPongA {
         /// The `Pong` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub pong: ::std::option::Option<::std::boxed::Box<crate::types::PingPongB>>,
+        pub pong: Option<Box<crate::types::PingPongB>>,
     }
     impl PingPongA {
         /// Creates a builder for [`PingPongA`].
         pub fn builder() -> crate::types::builders::PingPongABuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for PingPongA {
+    impl ReadXml for PingPongA {
         fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        ) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Pong" => reader.read_into(&child, &mut out.pong),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for PingPongA {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for PingPongA {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Pong", self.pong.as_deref());
         }
     }
@@ -400,6 +401,9 @@ mod ping_pong_a_items {
 pub use self::ping_pong_a_items::*;
 #[cfg(feature = "_type-PingPongB")]
 mod ping_pong_b_items {
+    use ::querygen_runtime::xml::{ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The `PingPongB` structure.
     ///
     /// Smithy shape: `example.naming#PingPongB`.
@@ -410,32 +414,32 @@ mod ping_pong_b_items {
     pub struct PingPongB {
         /// The `Ping` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub ping: ::std::option::Option<::std::boxed::Box<crate::types::PingPongA>>,
+        pub ping: Option<Box<crate::types::PingPongA>>,
     }
     impl PingPongB {
         /// Creates a builder for [`PingPongB`].
         pub fn builder() -> crate::types::builders::PingPongBBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for PingPongB {
+    impl ReadXml for PingPongB {
         fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        ) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Ping" => reader.read_into(&child, &mut out.ping),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for PingPongB {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for PingPongB {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Ping", self.ping.as_deref());
         }
     }
@@ -444,6 +448,9 @@ mod ping_pong_b_items {
 pub use self::ping_pong_b_items::*;
 #[cfg(feature = "_type-ResultValue")]
 mod result_value_items {
+    use ::querygen_runtime::query::{QueryWriter, WriteQuery};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{QueryError, QueryTree, ReadQuery};
     /// The `ResultValue` structure.
     ///
     /// Smithy shape: `example.naming#Result`.
@@ -454,32 +461,30 @@ mod result_value_items {
     pub struct ResultValue {
         /// The `Ok` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub ok: ::std::option::Option<bool>,
+        pub ok: Option<bool>,
         /// The `Err` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub err: ::std::option::Option<::std::string::String>,
+        pub err: Option<String>,
     }
     impl ResultValue {
         /// Creates a builder for [`ResultValue`].
         pub fn builder() -> crate::types::builders::ResultValueBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::query::WriteQuery for ResultValue {
-        fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+    impl WriteQuery for ResultValue {
+        fn write_query(&self, writer: &mut QueryWriter) {
             writer.member("Ok", self.ok.as_ref());
             writer.member("Err", self.err.as_ref());
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::ReadQuery for ResultValue {
-        fn read_query(
-            node: &::querygen_runtime::server::QueryTree,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+    impl ReadQuery for ResultValue {
+        fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
             let mut out = Self::builder();
             out.ok = node.member("Ok")?;
             out.err = node.member("Err")?;
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
 }
@@ -487,6 +492,10 @@ mod result_value_items {
 pub use self::result_value_items::*;
 #[cfg(feature = "_type-Settings")]
 mod settings_items {
+    use ::querygen_runtime::{BuildError, DateTime};
+    use ::querygen_runtime::xml::{ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// Defaults and nullability: every rule of Smithy 2.0 once.
     ///
     /// Smithy shape: `example.naming#Settings`.
@@ -526,7 +535,7 @@ mod settings_items {
         ///
         /// Defaults to `"none"` when not set.
         #[cfg_attr(feature = "serde", serde(default = "Settings::serde_default_label"))]
-        pub label: ::std::string::String,
+        pub label: String,
         /// The `Size` member.
         ///
         /// Defaults to `"small"` when not set.
@@ -541,29 +550,29 @@ mod settings_items {
         ///
         /// Defaults to empty when not set.
         #[cfg_attr(feature = "serde", serde(default))]
-        pub names: ::std::vec::Vec<::std::string::String>,
+        pub names: Vec<String>,
         /// The `Since` member.
         ///
         /// Defaults to `0` seconds after the Unix epoch when not set.
         #[cfg_attr(feature = "serde", serde(default = "Settings::serde_default_since"))]
-        pub since: ::querygen_runtime::DateTime,
+        pub since: DateTime,
         /// The `Region` member.
         ///
         /// Required: the builder's `build()` fails without it.
-        pub region: ::std::string::String,
+        pub region: String,
         /// The `Zone` member.
         ///
         /// Defaults to `"a"` when not set.
         #[cfg_attr(feature = "serde", serde(default = "Settings::serde_default_zone"))]
-        pub zone: ::std::string::String,
+        pub zone: String,
         /// The `Legacy` member.
         ///
         /// Required by the service.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub legacy: ::std::option::Option<::std::string::String>,
+        pub legacy: Option<String>,
         /// The `Nullable` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub nullable: ::std::option::Option<i32>,
+        pub nullable: Option<i32>,
         /// The `Primitive` member.
         ///
         /// Defaults to `0` when not set.
@@ -573,12 +582,12 @@ mod settings_items {
         ///
         /// **Deprecated:** Use Label.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub old: ::std::option::Option<::std::string::String>,
+        pub old: Option<String>,
     }
     impl Settings {
         /// Creates a builder for [`Settings`].
         pub fn builder() -> crate::types::builders::SettingsBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     /// The model defaults of members a JSON document may leave out.
@@ -593,8 +602,8 @@ mod settings_items {
         fn serde_default_verbose() -> bool {
             true
         }
-        fn serde_default_label() -> ::std::string::String {
-            ::std::string::String::from("none")
+        fn serde_default_label() -> String {
+            String::from("none")
         }
         fn serde_default_size() -> crate::types::BoxValue {
             crate::types::BoxValue::from("small")
@@ -602,20 +611,20 @@ mod settings_items {
         fn serde_default_count() -> crate::types::VecValue {
             crate::types::VecValue::from(2)
         }
-        fn serde_default_since() -> ::querygen_runtime::DateTime {
-            ::querygen_runtime::DateTime::from_secs(0)
+        fn serde_default_since() -> DateTime {
+            DateTime::from_secs(0)
         }
-        fn serde_default_zone() -> ::std::string::String {
-            ::std::string::String::from("a")
+        fn serde_default_zone() -> String {
+            String::from("a")
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Settings {
+    impl ReadXml for Settings {
         fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        ) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Retries" => reader.read_into(&child, &mut out.retries),
                     "Ratio" => reader.read_into(&child, &mut out.ratio),
@@ -623,12 +632,12 @@ mod settings_items {
                     "Label" => reader.read_into(&child, &mut out.label),
                     "Size" => reader.read_into(&child, &mut out.size),
                     "Count" => {
-                        out.count = ::std::option::Option::Some(
+                        out.count = Some(
                             crate::types::VecValue::from(
                                 reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
                             ),
                         );
-                        ::std::result::Result::Ok(())
+                        Ok(())
                     }
                     "Names" => reader.read_list_into(&child, "member", &mut out.names),
                     "Since" => reader.read_into(&child, &mut out.since),
@@ -641,24 +650,24 @@ mod settings_items {
                     _ => reader.skip(&child),
                 }?;
             }
-            let ::std::option::Option::Some(member_region) = out.region else {
-                let problem = ::querygen_runtime::BuildError::missing_members(
+            let Some(member_region) = out.region else {
+                let problem = BuildError::missing_members(
                     "Settings",
                     ::std::vec!["region"],
                 );
-                return ::std::result::Result::Err(reader.missing(problem));
+                return Err(reader.missing(problem));
             };
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 retries: out.retries.unwrap_or(3),
                 ratio: out.ratio.unwrap_or(0.5),
                 verbose: out.verbose.unwrap_or(true),
-                label: out.label.unwrap_or_else(|| ::std::string::String::from("none")),
+                label: out.label.unwrap_or_else(|| String::from("none")),
                 size: out.size.unwrap_or_else(|| crate::types::BoxValue::from("small")),
                 count: out.count.unwrap_or_else(|| crate::types::VecValue::from(2)),
                 names: out.names.unwrap_or_default(),
-                since: out.since.unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
+                since: out.since.unwrap_or(DateTime::from_secs(0)),
                 region: member_region,
-                zone: out.zone.unwrap_or_else(|| ::std::string::String::from("a")),
+                zone: out.zone.unwrap_or_else(|| String::from("a")),
                 legacy: out.legacy,
                 nullable: out.nullable,
                 primitive: out.primitive.unwrap_or(0),
@@ -667,30 +676,23 @@ mod settings_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Settings {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            writer.member("Retries", ::std::option::Option::Some(&self.retries));
-            writer.member("Ratio", ::std::option::Option::Some(&self.ratio));
-            writer.member("Verbose", ::std::option::Option::Some(&self.verbose));
-            writer.member("Label", ::std::option::Option::Some(&self.label));
-            writer.member("Size", ::std::option::Option::Some(&self.size));
-            if let ::std::option::Option::Some(value) = ::std::option::Option::Some(
-                &self.count,
-            ) {
+    impl WriteXml for Settings {
+        fn write_xml(&self, writer: &mut XmlWriter) {
+            writer.member("Retries", Some(&self.retries));
+            writer.member("Ratio", Some(&self.ratio));
+            writer.member("Verbose", Some(&self.verbose));
+            writer.member("Label", Some(&self.label));
+            writer.member("Size", Some(&self.size));
+            if let Some(value) = Some(&self.count) {
                 writer.integer("Count", i64::from(value.value()));
             }
-            writer
-                .list(
-                    "Names",
-                    "member",
-                    ::std::option::Option::Some(self.names.as_slice()),
-                );
-            writer.member("Since", ::std::option::Option::Some(&self.since));
-            writer.member("Region", ::std::option::Option::Some(&self.region));
-            writer.member("Zone", ::std::option::Option::Some(&self.zone));
+            writer.list("Names", "member", Some(self.names.as_slice()));
+            writer.member("Since", Some(&self.since));
+            writer.member("Region", Some(&self.region));
+            writer.member("Zone", Some(&self.zone));
             writer.member("Legacy", self.legacy.as_ref());
             writer.member("Nullable", self.nullable.as_ref());
-            writer.member("Primitive", ::std::option::Option::Some(&self.primitive));
+            writer.member("Primitive", Some(&self.primitive));
             writer.member("Old", self.old.as_ref());
         }
     }
@@ -699,6 +701,9 @@ mod settings_items {
 pub use self::settings_items::*;
 #[cfg(feature = "_type-StringValue")]
 mod string_value_items {
+    use ::querygen_runtime::xml::{ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The `StringValue` structure.
     ///
     /// Smithy shape: `example.naming#String`.
@@ -709,32 +714,32 @@ mod string_value_items {
     pub struct StringValue {
         /// The `Chars` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub chars: ::std::option::Option<::std::string::String>,
+        pub chars: Option<String>,
     }
     impl StringValue {
         /// Creates a builder for [`StringValue`].
         pub fn builder() -> crate::types::builders::StringValueBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for StringValue {
+    impl ReadXml for StringValue {
         fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        ) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Chars" => reader.read_into(&child, &mut out.chars),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for StringValue {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for StringValue {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Chars", self.chars.as_ref());
         }
     }
@@ -743,6 +748,10 @@ mod string_value_items {
 pub use self::string_value_items::*;
 #[cfg(feature = "_type-Token")]
 mod token_items {
+    use ::querygen_runtime::REDACTED;
+    use ::querygen_runtime::xml::{ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The `Token` structure.
     ///
     /// Smithy shape: `example.naming#Token`.
@@ -753,37 +762,37 @@ mod token_items {
     pub struct Token {
         /// The `Value` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: Option<String>,
     }
     impl Token {
         /// Creates a builder for [`Token`].
         pub fn builder() -> crate::types::builders::TokenBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl ::std::fmt::Debug for Token {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(::querygen_runtime::REDACTED)
+            f.write_str(REDACTED)
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Token {
+    impl ReadXml for Token {
         fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        ) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Value" => reader.read_into(&child, &mut out.value),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Token {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Token {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Value", self.value.as_ref());
         }
     }
@@ -792,6 +801,7 @@ mod token_items {
 pub use self::token_items::*;
 #[cfg(feature = "_type-VecValue")]
 mod vec_value_items {
+    use ::querygen_runtime::UnknownVariant;
     /// The `VecValue` enum.
     ///
     /// Smithy shape: `example.naming#Vec`.
@@ -807,7 +817,7 @@ mod vec_value_items {
         /// Wire value: `2`.
         Two,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant<i32>),
+        Unknown(UnknownVariant<i32>),
     }
     impl VecValue {
         /// The value as sent on the wire.
@@ -823,18 +833,18 @@ mod vec_value_items {
             &[1, 2]
         }
     }
-    impl ::std::convert::From<i32> for VecValue {
+    impl From<i32> for VecValue {
         fn from(value: i32) -> Self {
             match value {
                 1 => Self::One,
                 2 => Self::Two,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(other)),
+                other => Self::Unknown(UnknownVariant::new(other)),
             }
         }
     }
     impl ::std::str::FromStr for VecValue {
         type Err = ::std::num::ParseIntError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             value.parse::<i32>().map(Self::from)
         }
     }
@@ -850,6 +860,9 @@ mod vec_value_items {
 pub use self::vec_value_items::*;
 #[cfg(feature = "_type-Widget")]
 mod widget_items {
+    use ::querygen_runtime::xml::{ReadXml, XmlError, XmlReader};
+    #[cfg(feature = "server")]
+    use ::querygen_runtime::server::{WriteXml, XmlWriter};
     /// The `Widget` structure.
     ///
     /// Smithy shape: `example.naming#Widget`.
@@ -860,32 +873,32 @@ mod widget_items {
     pub struct Widget {
         /// The `Id` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
     }
     impl Widget {
         /// Creates a builder for [`Widget`].
         pub fn builder() -> crate::types::builders::WidgetBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
-    impl ::querygen_runtime::xml::ReadXml for Widget {
+    impl ReadXml for Widget {
         fn read_xml(
-            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
-        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        ) -> Result<Self, XmlError> {
             let mut out = Self::builder();
-            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            while let Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Id" => reader.read_into(&child, &mut out.id),
                     _ => reader.skip(&child),
                 }?;
             }
-            ::std::result::Result::Ok(out.build())
+            Ok(out.build())
         }
     }
     #[cfg(feature = "server")]
-    impl ::querygen_runtime::server::WriteXml for Widget {
-        fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+    impl WriteXml for Widget {
+        fn write_xml(&self, writer: &mut XmlWriter) {
             writer.member("Id", self.id.as_ref());
         }
     }
@@ -899,59 +912,42 @@ pub mod builders {
         /// A builder for [`Node`](crate::types::Node).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeBuilder {
-            pub(crate) value: ::std::option::Option<::std::string::String>,
-            pub(crate) next: ::std::option::Option<crate::types::Node>,
-            pub(crate) children: ::std::option::Option<
-                ::std::vec::Vec<crate::types::Node>,
-            >,
+            pub(crate) value: Option<String>,
+            pub(crate) next: Option<crate::types::Node>,
+            pub(crate) children: Option<Vec<crate::types::Node>>,
         }
         impl NodeBuilder {
             /// The `Value` member.
-            pub fn value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.value = ::std::option::Option::Some(input.into());
+            pub fn value(mut self, input: impl Into<String>) -> Self {
+                self.value = Some(input.into());
                 self
             }
             /// Sets or clears the `Value` member.
-            pub fn set_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_value(mut self, input: Option<String>) -> Self {
                 self.value = input;
                 self
             }
             /// Directly recursive: boxed.
-            pub fn next(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::Node>,
-            ) -> Self {
-                self.next = ::std::option::Option::Some(input.into());
+            pub fn next(mut self, input: impl Into<crate::types::Node>) -> Self {
+                self.next = Some(input.into());
                 self
             }
             /// Sets or clears the `Next` member.
-            pub fn set_next(
-                mut self,
-                input: ::std::option::Option<crate::types::Node>,
-            ) -> Self {
+            pub fn set_next(mut self, input: Option<crate::types::Node>) -> Self {
                 self.next = input;
                 self
             }
             /// Appends one item to the `Children` member.
             ///
             /// Recursive through a list: not boxed.
-            pub fn children(
-                mut self,
-                item: impl ::std::convert::Into<crate::types::Node>,
-            ) -> Self {
-                self.children.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            pub fn children(mut self, item: impl Into<crate::types::Node>) -> Self {
+                self.children.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Children` member.
             pub fn set_children(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
+                input: Option<Vec<crate::types::Node>>,
             ) -> Self {
                 self.children = input;
                 self
@@ -960,7 +956,7 @@ pub mod builders {
             pub fn build(self) -> crate::types::Node {
                 crate::types::Node {
                     value: self.value,
-                    next: self.next.map(::std::boxed::Box::new),
+                    next: self.next.map(Box::new),
                     children: self.children,
                 }
             }
@@ -973,22 +969,16 @@ pub mod builders {
         /// A builder for [`OptionValue`](crate::types::OptionValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct OptionValueBuilder {
-            pub(crate) value: ::std::option::Option<::std::string::String>,
+            pub(crate) value: Option<String>,
         }
         impl OptionValueBuilder {
             /// The `Value` member.
-            pub fn value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.value = ::std::option::Option::Some(input.into());
+            pub fn value(mut self, input: impl Into<String>) -> Self {
+                self.value = Some(input.into());
                 self
             }
             /// Sets or clears the `Value` member.
-            pub fn set_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_value(mut self, input: Option<String>) -> Self {
                 self.value = input;
                 self
             }
@@ -1007,16 +997,16 @@ pub mod builders {
         /// A builder for [`OtherWidget`](crate::types::OtherWidget).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct OtherWidgetBuilder {
-            pub(crate) serial: ::std::option::Option<i64>,
+            pub(crate) serial: Option<i64>,
         }
         impl OtherWidgetBuilder {
             /// The `Serial` member.
-            pub fn serial(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-                self.serial = ::std::option::Option::Some(input.into());
+            pub fn serial(mut self, input: impl Into<i64>) -> Self {
+                self.serial = Some(input.into());
                 self
             }
             /// Sets or clears the `Serial` member.
-            pub fn set_serial(mut self, input: ::std::option::Option<i64>) -> Self {
+            pub fn set_serial(mut self, input: Option<i64>) -> Self {
                 self.serial = input;
                 self
             }
@@ -1035,29 +1025,23 @@ pub mod builders {
         /// A builder for [`PingPongA`](crate::types::PingPongA).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PingPongABuilder {
-            pub(crate) pong: ::std::option::Option<crate::types::PingPongB>,
+            pub(crate) pong: Option<crate::types::PingPongB>,
         }
         impl PingPongABuilder {
             /// The `Pong` member.
-            pub fn pong(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::PingPongB>,
-            ) -> Self {
-                self.pong = ::std::option::Option::Some(input.into());
+            pub fn pong(mut self, input: impl Into<crate::types::PingPongB>) -> Self {
+                self.pong = Some(input.into());
                 self
             }
             /// Sets or clears the `Pong` member.
-            pub fn set_pong(
-                mut self,
-                input: ::std::option::Option<crate::types::PingPongB>,
-            ) -> Self {
+            pub fn set_pong(mut self, input: Option<crate::types::PingPongB>) -> Self {
                 self.pong = input;
                 self
             }
             /// Builds the [`PingPongA`](crate::types::PingPongA); every member is optional or has a default.
             pub fn build(self) -> crate::types::PingPongA {
                 crate::types::PingPongA {
-                    pong: self.pong.map(::std::boxed::Box::new),
+                    pong: self.pong.map(Box::new),
                 }
             }
         }
@@ -1069,29 +1053,23 @@ pub mod builders {
         /// A builder for [`PingPongB`](crate::types::PingPongB).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PingPongBBuilder {
-            pub(crate) ping: ::std::option::Option<crate::types::PingPongA>,
+            pub(crate) ping: Option<crate::types::PingPongA>,
         }
         impl PingPongBBuilder {
             /// The `Ping` member.
-            pub fn ping(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::PingPongA>,
-            ) -> Self {
-                self.ping = ::std::option::Option::Some(input.into());
+            pub fn ping(mut self, input: impl Into<crate::types::PingPongA>) -> Self {
+                self.ping = Some(input.into());
                 self
             }
             /// Sets or clears the `Ping` member.
-            pub fn set_ping(
-                mut self,
-                input: ::std::option::Option<crate::types::PingPongA>,
-            ) -> Self {
+            pub fn set_ping(mut self, input: Option<crate::types::PingPongA>) -> Self {
                 self.ping = input;
                 self
             }
             /// Builds the [`PingPongB`](crate::types::PingPongB); every member is optional or has a default.
             pub fn build(self) -> crate::types::PingPongB {
                 crate::types::PingPongB {
-                    ping: self.ping.map(::std::boxed::Box::new),
+                    ping: self.ping.map(Box::new),
                 }
             }
         }
@@ -1103,33 +1081,27 @@ pub mod builders {
         /// A builder for [`ResultValue`](crate::types::ResultValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ResultValueBuilder {
-            pub(crate) ok: ::std::option::Option<bool>,
-            pub(crate) err: ::std::option::Option<::std::string::String>,
+            pub(crate) ok: Option<bool>,
+            pub(crate) err: Option<String>,
         }
         impl ResultValueBuilder {
             /// The `Ok` member.
-            pub fn ok(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-                self.ok = ::std::option::Option::Some(input.into());
+            pub fn ok(mut self, input: impl Into<bool>) -> Self {
+                self.ok = Some(input.into());
                 self
             }
             /// Sets or clears the `Ok` member.
-            pub fn set_ok(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_ok(mut self, input: Option<bool>) -> Self {
                 self.ok = input;
                 self
             }
             /// The `Err` member.
-            pub fn err(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.err = ::std::option::Option::Some(input.into());
+            pub fn err(mut self, input: impl Into<String>) -> Self {
+                self.err = Some(input.into());
                 self
             }
             /// Sets or clears the `Err` member.
-            pub fn set_err(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_err(mut self, input: Option<String>) -> Self {
                 self.err = input;
                 self
             }
@@ -1146,233 +1118,173 @@ pub mod builders {
     pub use self::result_value_items::*;
     #[cfg(feature = "_type-Settings")]
     mod settings_items {
+        use ::querygen_runtime::{BuildError, DateTime};
         /// A builder for [`Settings`](crate::types::Settings).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SettingsBuilder {
-            pub(crate) retries: ::std::option::Option<i32>,
-            pub(crate) ratio: ::std::option::Option<f32>,
-            pub(crate) verbose: ::std::option::Option<bool>,
-            pub(crate) label: ::std::option::Option<::std::string::String>,
-            pub(crate) size: ::std::option::Option<crate::types::BoxValue>,
-            pub(crate) count: ::std::option::Option<crate::types::VecValue>,
-            pub(crate) names: ::std::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
-            pub(crate) since: ::std::option::Option<::querygen_runtime::DateTime>,
-            pub(crate) region: ::std::option::Option<::std::string::String>,
-            pub(crate) zone: ::std::option::Option<::std::string::String>,
-            pub(crate) legacy: ::std::option::Option<::std::string::String>,
-            pub(crate) nullable: ::std::option::Option<i32>,
-            pub(crate) primitive: ::std::option::Option<i64>,
-            pub(crate) old: ::std::option::Option<::std::string::String>,
+            pub(crate) retries: Option<i32>,
+            pub(crate) ratio: Option<f32>,
+            pub(crate) verbose: Option<bool>,
+            pub(crate) label: Option<String>,
+            pub(crate) size: Option<crate::types::BoxValue>,
+            pub(crate) count: Option<crate::types::VecValue>,
+            pub(crate) names: Option<Vec<String>>,
+            pub(crate) since: Option<DateTime>,
+            pub(crate) region: Option<String>,
+            pub(crate) zone: Option<String>,
+            pub(crate) legacy: Option<String>,
+            pub(crate) nullable: Option<i32>,
+            pub(crate) primitive: Option<i64>,
+            pub(crate) old: Option<String>,
         }
         impl SettingsBuilder {
             /// The `Retries` member.
-            pub fn retries(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.retries = ::std::option::Option::Some(input.into());
+            pub fn retries(mut self, input: impl Into<i32>) -> Self {
+                self.retries = Some(input.into());
                 self
             }
             /// Sets or clears the `Retries` member.
-            pub fn set_retries(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_retries(mut self, input: Option<i32>) -> Self {
                 self.retries = input;
                 self
             }
             /// The `Ratio` member.
-            pub fn ratio(mut self, input: impl ::std::convert::Into<f32>) -> Self {
-                self.ratio = ::std::option::Option::Some(input.into());
+            pub fn ratio(mut self, input: impl Into<f32>) -> Self {
+                self.ratio = Some(input.into());
                 self
             }
             /// Sets or clears the `Ratio` member.
-            pub fn set_ratio(mut self, input: ::std::option::Option<f32>) -> Self {
+            pub fn set_ratio(mut self, input: Option<f32>) -> Self {
                 self.ratio = input;
                 self
             }
             /// The `Verbose` member.
-            pub fn verbose(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-                self.verbose = ::std::option::Option::Some(input.into());
+            pub fn verbose(mut self, input: impl Into<bool>) -> Self {
+                self.verbose = Some(input.into());
                 self
             }
             /// Sets or clears the `Verbose` member.
-            pub fn set_verbose(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_verbose(mut self, input: Option<bool>) -> Self {
                 self.verbose = input;
                 self
             }
             /// The `Label` member.
-            pub fn label(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.label = ::std::option::Option::Some(input.into());
+            pub fn label(mut self, input: impl Into<String>) -> Self {
+                self.label = Some(input.into());
                 self
             }
             /// Sets or clears the `Label` member.
-            pub fn set_label(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_label(mut self, input: Option<String>) -> Self {
                 self.label = input;
                 self
             }
             /// The `Size` member.
-            pub fn size(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::BoxValue>,
-            ) -> Self {
-                self.size = ::std::option::Option::Some(input.into());
+            pub fn size(mut self, input: impl Into<crate::types::BoxValue>) -> Self {
+                self.size = Some(input.into());
                 self
             }
             /// Sets or clears the `Size` member.
-            pub fn set_size(
-                mut self,
-                input: ::std::option::Option<crate::types::BoxValue>,
-            ) -> Self {
+            pub fn set_size(mut self, input: Option<crate::types::BoxValue>) -> Self {
                 self.size = input;
                 self
             }
             /// The `Count` member.
-            pub fn count(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::VecValue>,
-            ) -> Self {
-                self.count = ::std::option::Option::Some(input.into());
+            pub fn count(mut self, input: impl Into<crate::types::VecValue>) -> Self {
+                self.count = Some(input.into());
                 self
             }
             /// Sets or clears the `Count` member.
-            pub fn set_count(
-                mut self,
-                input: ::std::option::Option<crate::types::VecValue>,
-            ) -> Self {
+            pub fn set_count(mut self, input: Option<crate::types::VecValue>) -> Self {
                 self.count = input;
                 self
             }
             /// Appends one item to the `Names` member.
             ///
             /// The `Names` member.
-            pub fn names(
-                mut self,
-                item: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.names.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            pub fn names(mut self, item: impl Into<String>) -> Self {
+                self.names.get_or_insert_with(Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Names` member.
-            pub fn set_names(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ) -> Self {
+            pub fn set_names(mut self, input: Option<Vec<String>>) -> Self {
                 self.names = input;
                 self
             }
             /// The `Since` member.
-            pub fn since(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.since = ::std::option::Option::Some(input.into());
+            pub fn since(mut self, input: impl Into<DateTime>) -> Self {
+                self.since = Some(input.into());
                 self
             }
             /// Sets or clears the `Since` member.
-            pub fn set_since(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_since(mut self, input: Option<DateTime>) -> Self {
                 self.since = input;
                 self
             }
             /// The `Region` member.
-            pub fn region(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.region = ::std::option::Option::Some(input.into());
+            pub fn region(mut self, input: impl Into<String>) -> Self {
+                self.region = Some(input.into());
                 self
             }
             /// Sets or clears the `Region` member.
-            pub fn set_region(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_region(mut self, input: Option<String>) -> Self {
                 self.region = input;
                 self
             }
             /// The `Zone` member.
-            pub fn zone(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.zone = ::std::option::Option::Some(input.into());
+            pub fn zone(mut self, input: impl Into<String>) -> Self {
+                self.zone = Some(input.into());
                 self
             }
             /// Sets or clears the `Zone` member.
-            pub fn set_zone(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_zone(mut self, input: Option<String>) -> Self {
                 self.zone = input;
                 self
             }
             /// The `Legacy` member.
-            pub fn legacy(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.legacy = ::std::option::Option::Some(input.into());
+            pub fn legacy(mut self, input: impl Into<String>) -> Self {
+                self.legacy = Some(input.into());
                 self
             }
             /// Sets or clears the `Legacy` member.
-            pub fn set_legacy(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_legacy(mut self, input: Option<String>) -> Self {
                 self.legacy = input;
                 self
             }
             /// The `Nullable` member.
-            pub fn nullable(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.nullable = ::std::option::Option::Some(input.into());
+            pub fn nullable(mut self, input: impl Into<i32>) -> Self {
+                self.nullable = Some(input.into());
                 self
             }
             /// Sets or clears the `Nullable` member.
-            pub fn set_nullable(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_nullable(mut self, input: Option<i32>) -> Self {
                 self.nullable = input;
                 self
             }
             /// The `Primitive` member.
-            pub fn primitive(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-                self.primitive = ::std::option::Option::Some(input.into());
+            pub fn primitive(mut self, input: impl Into<i64>) -> Self {
+                self.primitive = Some(input.into());
                 self
             }
             /// Sets or clears the `Primitive` member.
-            pub fn set_primitive(mut self, input: ::std::option::Option<i64>) -> Self {
+            pub fn set_primitive(mut self, input: Option<i64>) -> Self {
                 self.primitive = input;
                 self
             }
             /// The `Old` member.
             ///
             /// **Deprecated:** Use Label.
-            pub fn old(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.old = ::std::option::Option::Some(input.into());
+            pub fn old(mut self, input: impl Into<String>) -> Self {
+                self.old = Some(input.into());
                 self
             }
             /// Sets or clears the `Old` member.
-            pub fn set_old(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_old(mut self, input: Option<String>) -> Self {
                 self.old = input;
                 self
             }
             /// Builds the [`Settings`](crate::types::Settings), failing if any required member (`region`, `legacy`) is not set.
-            pub fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::types::Settings,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            pub fn build(self) -> Result<crate::types::Settings, BuildError> {
+                let mut missing = Vec::new();
                 if self.region.is_none() {
                     missing.push("region");
                 }
@@ -1380,38 +1292,24 @@ pub mod builders {
                     missing.push("legacy");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "Settings",
-                            missing,
-                        ),
-                    );
+                    return Err(BuildError::missing_members("Settings", missing));
                 }
-                let ::std::option::Option::Some(member_region) = self.region else {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members(
-                            "Settings",
-                            missing,
-                        ),
-                    );
+                let Some(member_region) = self.region else {
+                    return Err(BuildError::missing_members("Settings", missing));
                 };
-                ::std::result::Result::Ok(crate::types::Settings {
+                Ok(crate::types::Settings {
                     retries: self.retries.unwrap_or(3),
                     ratio: self.ratio.unwrap_or(0.5),
                     verbose: self.verbose.unwrap_or(true),
-                    label: self
-                        .label
-                        .unwrap_or_else(|| ::std::string::String::from("none")),
+                    label: self.label.unwrap_or_else(|| String::from("none")),
                     size: self
                         .size
                         .unwrap_or_else(|| crate::types::BoxValue::from("small")),
                     count: self.count.unwrap_or_else(|| crate::types::VecValue::from(2)),
                     names: self.names.unwrap_or_default(),
-                    since: self
-                        .since
-                        .unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
+                    since: self.since.unwrap_or(DateTime::from_secs(0)),
                     region: member_region,
-                    zone: self.zone.unwrap_or_else(|| ::std::string::String::from("a")),
+                    zone: self.zone.unwrap_or_else(|| String::from("a")),
                     legacy: self.legacy,
                     nullable: self.nullable,
                     primitive: self.primitive.unwrap_or(0),
@@ -1427,22 +1325,16 @@ pub mod builders {
         /// A builder for [`StringValue`](crate::types::StringValue).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct StringValueBuilder {
-            pub(crate) chars: ::std::option::Option<::std::string::String>,
+            pub(crate) chars: Option<String>,
         }
         impl StringValueBuilder {
             /// The `Chars` member.
-            pub fn chars(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.chars = ::std::option::Option::Some(input.into());
+            pub fn chars(mut self, input: impl Into<String>) -> Self {
+                self.chars = Some(input.into());
                 self
             }
             /// Sets or clears the `Chars` member.
-            pub fn set_chars(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_chars(mut self, input: Option<String>) -> Self {
                 self.chars = input;
                 self
             }
@@ -1458,25 +1350,20 @@ pub mod builders {
     pub use self::string_value_items::*;
     #[cfg(feature = "_type-Token")]
     mod token_items {
+        use ::querygen_runtime::REDACTED;
         /// A builder for [`Token`](crate::types::Token).
         #[derive(Clone, PartialEq, Default)]
         pub struct TokenBuilder {
-            pub(crate) value: ::std::option::Option<::std::string::String>,
+            pub(crate) value: Option<String>,
         }
         impl TokenBuilder {
             /// The `Value` member.
-            pub fn value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.value = ::std::option::Option::Some(input.into());
+            pub fn value(mut self, input: impl Into<String>) -> Self {
+                self.value = Some(input.into());
                 self
             }
             /// Sets or clears the `Value` member.
-            pub fn set_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_value(mut self, input: Option<String>) -> Self {
                 self.value = input;
                 self
             }
@@ -1489,7 +1376,7 @@ pub mod builders {
         }
         impl ::std::fmt::Debug for TokenBuilder {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(::querygen_runtime::REDACTED)
+                f.write_str(REDACTED)
             }
         }
     }
@@ -1500,22 +1387,16 @@ pub mod builders {
         /// A builder for [`Widget`](crate::types::Widget).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct WidgetBuilder {
-            pub(crate) id: ::std::option::Option<::std::string::String>,
+            pub(crate) id: Option<String>,
         }
         impl WidgetBuilder {
             /// The `Id` member.
-            pub fn id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.id = ::std::option::Option::Some(input.into());
+            pub fn id(mut self, input: impl Into<String>) -> Self {
+                self.id = Some(input.into());
                 self
             }
             /// Sets or clears the `Id` member.
-            pub fn set_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_id(mut self, input: Option<String>) -> Self {
                 self.id = input;
                 self
             }

@@ -13,18 +13,18 @@ mod invalid_thing_items {
     pub struct InvalidThing {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         /// The `Field` member.
         #[cfg_attr(
             feature = "serde",
             serde(rename = "Field", skip_serializing_if = "Option::is_none")
         )]
-        pub field: ::std::option::Option<::std::string::String>,
+        pub field: Option<String>,
     }
     impl InvalidThing {
         /// Creates a builder for [`InvalidThing`].
         pub fn builder() -> crate::error::builders::InvalidThingBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl InvalidThing {
@@ -33,7 +33,7 @@ mod invalid_thing_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 422u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -56,7 +56,7 @@ pub struct ServiceUnavailable {}
 impl ServiceUnavailable {
     /// Creates a builder for [`ServiceUnavailable`].
     pub fn builder() -> crate::error::builders::ServiceUnavailableBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ServiceUnavailable {
@@ -67,7 +67,7 @@ impl ServiceUnavailable {
 }
 impl ::std::fmt::Display for ServiceUnavailable {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::querygen_runtime::query::fmt_error(Self::CODE, ::std::option::Option::None, f)
+        ::querygen_runtime::query::fmt_error(Self::CODE, None, f)
     }
 }
 impl ::std::error::Error for ServiceUnavailable {}
@@ -83,12 +83,12 @@ mod throttled_items {
     pub struct Throttled {
         /// The error message, as the service wrote it.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
     }
     impl Throttled {
         /// Creates a builder for [`Throttled`].
         pub fn builder() -> crate::error::builders::ThrottledBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
     impl Throttled {
@@ -97,7 +97,7 @@ mod throttled_items {
         /// The HTTP status the service answers with.
         pub const HTTP_STATUS: u16 = 429u16;
         /// The error message, if the service sent one.
-        pub fn message(&self) -> ::std::option::Option<&str> {
+        pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
         }
     }
@@ -117,39 +117,27 @@ pub mod builders {
         /// A builder for [`InvalidThing`](crate::error::InvalidThing).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct InvalidThingBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
-            pub(crate) field: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
+            pub(crate) field: Option<String>,
         }
         impl InvalidThingBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }
             /// The `Field` member.
-            pub fn field(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.field = ::std::option::Option::Some(input.into());
+            pub fn field(mut self, input: impl Into<String>) -> Self {
+                self.field = Some(input.into());
                 self
             }
             /// Sets or clears the `Field` member.
-            pub fn set_field(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_field(mut self, input: Option<String>) -> Self {
                 self.field = input;
                 self
             }
@@ -179,22 +167,16 @@ pub mod builders {
         /// A builder for [`Throttled`](crate::error::Throttled).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ThrottledBuilder {
-            pub(crate) message: ::std::option::Option<::std::string::String>,
+            pub(crate) message: Option<String>,
         }
         impl ThrottledBuilder {
             /// The error message, as the service wrote it.
-            pub fn message(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.message = ::std::option::Option::Some(input.into());
+            pub fn message(mut self, input: impl Into<String>) -> Self {
+                self.message = Some(input.into());
                 self
             }
             /// Sets or clears the `Message` member.
-            pub fn set_message(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_message(mut self, input: Option<String>) -> Self {
                 self.message = input;
                 self
             }

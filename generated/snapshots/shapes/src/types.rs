@@ -4,6 +4,8 @@
 //! The structures, enums and unions shared by the service's operations.
 #[cfg(feature = "_type-Choice")]
 mod choice_items {
+    #[cfg(feature = "serde")]
+    use ::querygen_runtime::serde_support::UnitMember;
     /// Exactly one of several members.
     ///
     /// Smithy shape: `example.shapes#Choice`.
@@ -11,15 +13,15 @@ mod choice_items {
     #[derive(Clone, PartialEq, Debug)]
     pub enum Choice {
         /// The `Text` member.
-        Text(::std::string::String),
+        Text(String),
         /// The `Number` member.
         Number(i32),
         /// The `Nothing` member.
         Nothing,
         /// Exactly one of several members.
-        Nested(::std::boxed::Box<crate::types::Choice>),
+        Nested(Box<crate::types::Choice>),
         /// The `Tags` member.
-        Tags(::std::vec::Vec<crate::types::Tag>),
+        Tags(Vec<crate::types::Tag>),
         /// A member this version of the model does not know.
         Unknown,
     }
@@ -28,7 +30,7 @@ mod choice_items {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             match self {
                 Self::Text(value) => {
                     ::querygen_runtime::serde_support::serialize_union_member(
@@ -48,7 +50,7 @@ mod choice_items {
                     ::querygen_runtime::serde_support::serialize_union_member(
                         serializer,
                         "Nothing",
-                        &::querygen_runtime::serde_support::UnitMember,
+                        &UnitMember,
                     )
                 }
                 Self::Nested(value) => {
@@ -66,7 +68,7 @@ mod choice_items {
                     )
                 }
                 Self::Unknown => {
-                    ::std::result::Result::Err(
+                    Err(
                         ::querygen_runtime::serde_support::unknown_union_member("Choice"),
                     )
                 }
@@ -77,7 +79,7 @@ mod choice_items {
     impl<'de> ::serde::Deserialize<'de> for Choice {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
+        ) -> Result<Self, D::Error> {
             struct UnionVisitor;
             impl<'de> ::serde::de::Visitor<'de> for UnionVisitor {
                 type Value = Choice;
@@ -90,35 +92,28 @@ mod choice_items {
                 fn visit_map<A: ::serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
-                ) -> ::std::result::Result<Choice, A::Error> {
-                    let ::std::option::Option::Some(member) = map
-                        .next_key::<::std::string::String>()? else {
-                        return ::std::result::Result::Err(
+                ) -> Result<Choice, A::Error> {
+                    let Some(member) = map.next_key::<String>()? else {
+                        return Err(
                             ::serde::de::Error::custom(
                                 "the union `Choice` has no member set",
                             ),
                         );
                     };
                     let value = match member.as_str() {
-                        "Text" => {
-                            Choice::Text(map.next_value::<::std::string::String>()?)
-                        }
+                        "Text" => Choice::Text(map.next_value::<String>()?),
                         "Number" => Choice::Number(map.next_value::<i32>()?),
                         "Nothing" => {
-                            map.next_value::<
-                                    ::querygen_runtime::serde_support::UnitMember,
-                                >()?;
+                            map.next_value::<UnitMember>()?;
                             Choice::Nothing
                         }
                         "Nested" => {
                             Choice::Nested(
-                                map.next_value::<::std::boxed::Box<crate::types::Choice>>()?,
+                                map.next_value::<Box<crate::types::Choice>>()?,
                             )
                         }
                         "Tags" => {
-                            Choice::Tags(
-                                map.next_value::<::std::vec::Vec<crate::types::Tag>>()?,
-                            )
+                            Choice::Tags(map.next_value::<Vec<crate::types::Tag>>()?)
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -126,13 +121,13 @@ mod choice_items {
                         }
                     };
                     if map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                        return ::std::result::Result::Err(
+                        return Err(
                             ::serde::de::Error::custom(
                                 "the union `Choice` has more than one member set",
                             ),
                         );
                     }
-                    ::std::result::Result::Ok(value)
+                    Ok(value)
                 }
             }
             deserializer.deserialize_map(UnionVisitor)
@@ -143,6 +138,7 @@ mod choice_items {
 pub use self::choice_items::*;
 #[cfg(feature = "_type-Color")]
 mod color_items {
+    use ::querygen_runtime::{StringEnum, UnknownVariant};
     /// The `Color` enum.
     ///
     /// Smithy shape: `example.shapes#Color`.
@@ -162,7 +158,7 @@ mod color_items {
         /// Wire value: `Blue`.
         Blue,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant),
+        Unknown(UnknownVariant),
     }
     impl Color {
         /// The value as sent on the wire.
@@ -179,34 +175,28 @@ mod color_items {
             &["red", "dark-green", "Blue"]
         }
     }
-    impl ::std::convert::From<&str> for Color {
+    impl From<&str> for Color {
         fn from(value: &str) -> Self {
             match value {
                 "red" => Self::Red,
                 "dark-green" => Self::DarkGreen,
                 "Blue" => Self::Blue,
-                other => {
-                    Self::Unknown(
-                        ::querygen_runtime::UnknownVariant::new(
-                            ::std::borrow::ToOwned::to_owned(other),
-                        ),
-                    )
-                }
+                other => Self::Unknown(UnknownVariant::new(ToOwned::to_owned(other))),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for Color {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for Color {
+        fn from(value: String) -> Self {
             Self::from(value.as_str())
         }
     }
     impl ::std::str::FromStr for Color {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value))
         }
     }
-    impl ::std::convert::AsRef<str> for Color {
+    impl AsRef<str> for Color {
         fn as_ref(&self) -> &str {
             self.as_str()
         }
@@ -216,7 +206,7 @@ mod color_items {
             f.write_str(self.as_str())
         }
     }
-    impl ::querygen_runtime::StringEnum for Color {}
+    impl StringEnum for Color {}
     #[cfg(feature = "serde")]
     ::querygen_runtime::serde_string_enum!(Color);
 }
@@ -224,6 +214,7 @@ mod color_items {
 pub use self::color_items::*;
 #[cfg(feature = "_type-Priority")]
 mod priority_items {
+    use ::querygen_runtime::UnknownVariant;
     /// The `Priority` enum.
     ///
     /// Smithy shape: `example.shapes#Priority`.
@@ -243,7 +234,7 @@ mod priority_items {
         /// Wire value: `-1`.
         Negative,
         /// A value this version of the model does not know, kept as received.
-        Unknown(::querygen_runtime::UnknownVariant<i32>),
+        Unknown(UnknownVariant<i32>),
     }
     impl Priority {
         /// The value as sent on the wire.
@@ -260,19 +251,19 @@ mod priority_items {
             &[1, 10, -1]
         }
     }
-    impl ::std::convert::From<i32> for Priority {
+    impl From<i32> for Priority {
         fn from(value: i32) -> Self {
             match value {
                 1 => Self::Low,
                 10 => Self::High,
                 -1 => Self::Negative,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(other)),
+                other => Self::Unknown(UnknownVariant::new(other)),
             }
         }
     }
     impl ::std::str::FromStr for Priority {
         type Err = ::std::num::ParseIntError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             value.parse::<i32>().map(Self::from)
         }
     }
@@ -288,6 +279,7 @@ mod priority_items {
 pub use self::priority_items::*;
 #[cfg(feature = "_type-Scalars")]
 mod scalars_items {
+    use ::querygen_runtime::{BigDecimal, BigInteger, DateTime, Document};
     /// One member per simple type.
     ///
     /// Smithy shape: `example.shapes#Scalars`.
@@ -305,25 +297,25 @@ mod scalars_items {
                 default
             )
         )]
-        pub blob: ::std::option::Option<::std::vec::Vec<u8>>,
+        pub blob: Option<Vec<u8>>,
         /// The `Boolean` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub boolean: ::std::option::Option<bool>,
+        pub boolean: Option<bool>,
         /// The `String` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub string: ::std::option::Option<::std::string::String>,
+        pub string: Option<String>,
         /// The `Byte` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub byte: ::std::option::Option<i8>,
+        pub byte: Option<i8>,
         /// The `Short` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub short: ::std::option::Option<i16>,
+        pub short: Option<i16>,
         /// The `Integer` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub integer: ::std::option::Option<i32>,
+        pub integer: Option<i32>,
         /// The `Long` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub long: ::std::option::Option<i64>,
+        pub long: Option<i64>,
         /// The `Float` member.
         #[cfg_attr(
             feature = "serde",
@@ -333,7 +325,7 @@ mod scalars_items {
                 default
             )
         )]
-        pub float: ::std::option::Option<f32>,
+        pub float: Option<f32>,
         /// The `Double` member.
         #[cfg_attr(
             feature = "serde",
@@ -343,33 +335,33 @@ mod scalars_items {
                 default
             )
         )]
-        pub double: ::std::option::Option<f64>,
+        pub double: Option<f64>,
         /// The `BigInteger` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub big_integer: ::std::option::Option<::querygen_runtime::BigInteger>,
+        pub big_integer: Option<BigInteger>,
         /// The `BigDecimal` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub big_decimal: ::std::option::Option<::querygen_runtime::BigDecimal>,
+        pub big_decimal: Option<BigDecimal>,
         /// The `Timestamp` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub timestamp: Option<DateTime>,
         /// The `EpochTimestamp` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub epoch_timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub epoch_timestamp: Option<DateTime>,
         /// The `HttpDate` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub http_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub http_date: Option<DateTime>,
         /// Documented through `apply`.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub document: ::std::option::Option<::querygen_runtime::Document>,
+        pub document: Option<Document>,
         /// The `Renamed` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub renamed: ::std::option::Option<::std::string::String>,
+        pub renamed: Option<String>,
     }
     impl Scalars {
         /// Creates a builder for [`Scalars`].
         pub fn builder() -> crate::types::builders::ScalarsBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
 }
@@ -388,15 +380,15 @@ mod tag_items {
         /// The `Key` member.
         ///
         /// Required: the builder's `build()` fails without it.
-        pub key: ::std::string::String,
+        pub key: String,
         /// The `Value` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: Option<String>,
     }
     impl Tag {
         /// Creates a builder for [`Tag`].
         pub fn builder() -> crate::types::builders::TagBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
 }
@@ -414,15 +406,15 @@ mod thing_items {
     pub struct Thing {
         /// The `Id` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
         /// The `Color` member.
         #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-        pub color: ::std::option::Option<crate::types::Color>,
+        pub color: Option<crate::types::Color>,
     }
     impl Thing {
         /// Creates a builder for [`Thing`].
         pub fn builder() -> crate::types::builders::ThingBuilder {
-            ::std::default::Default::default()
+            Default::default()
         }
     }
 }
@@ -432,244 +424,185 @@ pub use self::thing_items::*;
 pub mod builders {
     #[cfg(feature = "_type-Scalars")]
     mod scalars_items {
+        use ::querygen_runtime::{BigDecimal, BigInteger, DateTime, Document};
         /// A builder for [`Scalars`](crate::types::Scalars).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ScalarsBuilder {
-            pub(crate) blob: ::std::option::Option<::std::vec::Vec<u8>>,
-            pub(crate) boolean: ::std::option::Option<bool>,
-            pub(crate) string: ::std::option::Option<::std::string::String>,
-            pub(crate) byte: ::std::option::Option<i8>,
-            pub(crate) short: ::std::option::Option<i16>,
-            pub(crate) integer: ::std::option::Option<i32>,
-            pub(crate) long: ::std::option::Option<i64>,
-            pub(crate) float: ::std::option::Option<f32>,
-            pub(crate) double: ::std::option::Option<f64>,
-            pub(crate) big_integer: ::std::option::Option<
-                ::querygen_runtime::BigInteger,
-            >,
-            pub(crate) big_decimal: ::std::option::Option<
-                ::querygen_runtime::BigDecimal,
-            >,
-            pub(crate) timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
-            pub(crate) epoch_timestamp: ::std::option::Option<
-                ::querygen_runtime::DateTime,
-            >,
-            pub(crate) http_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            pub(crate) document: ::std::option::Option<::querygen_runtime::Document>,
-            pub(crate) renamed: ::std::option::Option<::std::string::String>,
+            pub(crate) blob: Option<Vec<u8>>,
+            pub(crate) boolean: Option<bool>,
+            pub(crate) string: Option<String>,
+            pub(crate) byte: Option<i8>,
+            pub(crate) short: Option<i16>,
+            pub(crate) integer: Option<i32>,
+            pub(crate) long: Option<i64>,
+            pub(crate) float: Option<f32>,
+            pub(crate) double: Option<f64>,
+            pub(crate) big_integer: Option<BigInteger>,
+            pub(crate) big_decimal: Option<BigDecimal>,
+            pub(crate) timestamp: Option<DateTime>,
+            pub(crate) epoch_timestamp: Option<DateTime>,
+            pub(crate) http_date: Option<DateTime>,
+            pub(crate) document: Option<Document>,
+            pub(crate) renamed: Option<String>,
         }
         impl ScalarsBuilder {
             /// The `Blob` member.
-            pub fn blob(
-                mut self,
-                input: impl ::std::convert::Into<::std::vec::Vec<u8>>,
-            ) -> Self {
-                self.blob = ::std::option::Option::Some(input.into());
+            pub fn blob(mut self, input: impl Into<Vec<u8>>) -> Self {
+                self.blob = Some(input.into());
                 self
             }
             /// Sets or clears the `Blob` member.
-            pub fn set_blob(
-                mut self,
-                input: ::std::option::Option<::std::vec::Vec<u8>>,
-            ) -> Self {
+            pub fn set_blob(mut self, input: Option<Vec<u8>>) -> Self {
                 self.blob = input;
                 self
             }
             /// The `Boolean` member.
-            pub fn boolean(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-                self.boolean = ::std::option::Option::Some(input.into());
+            pub fn boolean(mut self, input: impl Into<bool>) -> Self {
+                self.boolean = Some(input.into());
                 self
             }
             /// Sets or clears the `Boolean` member.
-            pub fn set_boolean(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_boolean(mut self, input: Option<bool>) -> Self {
                 self.boolean = input;
                 self
             }
             /// The `String` member.
-            pub fn string(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.string = ::std::option::Option::Some(input.into());
+            pub fn string(mut self, input: impl Into<String>) -> Self {
+                self.string = Some(input.into());
                 self
             }
             /// Sets or clears the `String` member.
-            pub fn set_string(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_string(mut self, input: Option<String>) -> Self {
                 self.string = input;
                 self
             }
             /// The `Byte` member.
-            pub fn byte(mut self, input: impl ::std::convert::Into<i8>) -> Self {
-                self.byte = ::std::option::Option::Some(input.into());
+            pub fn byte(mut self, input: impl Into<i8>) -> Self {
+                self.byte = Some(input.into());
                 self
             }
             /// Sets or clears the `Byte` member.
-            pub fn set_byte(mut self, input: ::std::option::Option<i8>) -> Self {
+            pub fn set_byte(mut self, input: Option<i8>) -> Self {
                 self.byte = input;
                 self
             }
             /// The `Short` member.
-            pub fn short(mut self, input: impl ::std::convert::Into<i16>) -> Self {
-                self.short = ::std::option::Option::Some(input.into());
+            pub fn short(mut self, input: impl Into<i16>) -> Self {
+                self.short = Some(input.into());
                 self
             }
             /// Sets or clears the `Short` member.
-            pub fn set_short(mut self, input: ::std::option::Option<i16>) -> Self {
+            pub fn set_short(mut self, input: Option<i16>) -> Self {
                 self.short = input;
                 self
             }
             /// The `Integer` member.
-            pub fn integer(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-                self.integer = ::std::option::Option::Some(input.into());
+            pub fn integer(mut self, input: impl Into<i32>) -> Self {
+                self.integer = Some(input.into());
                 self
             }
             /// Sets or clears the `Integer` member.
-            pub fn set_integer(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_integer(mut self, input: Option<i32>) -> Self {
                 self.integer = input;
                 self
             }
             /// The `Long` member.
-            pub fn long(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-                self.long = ::std::option::Option::Some(input.into());
+            pub fn long(mut self, input: impl Into<i64>) -> Self {
+                self.long = Some(input.into());
                 self
             }
             /// Sets or clears the `Long` member.
-            pub fn set_long(mut self, input: ::std::option::Option<i64>) -> Self {
+            pub fn set_long(mut self, input: Option<i64>) -> Self {
                 self.long = input;
                 self
             }
             /// The `Float` member.
-            pub fn float(mut self, input: impl ::std::convert::Into<f32>) -> Self {
-                self.float = ::std::option::Option::Some(input.into());
+            pub fn float(mut self, input: impl Into<f32>) -> Self {
+                self.float = Some(input.into());
                 self
             }
             /// Sets or clears the `Float` member.
-            pub fn set_float(mut self, input: ::std::option::Option<f32>) -> Self {
+            pub fn set_float(mut self, input: Option<f32>) -> Self {
                 self.float = input;
                 self
             }
             /// The `Double` member.
-            pub fn double(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-                self.double = ::std::option::Option::Some(input.into());
+            pub fn double(mut self, input: impl Into<f64>) -> Self {
+                self.double = Some(input.into());
                 self
             }
             /// Sets or clears the `Double` member.
-            pub fn set_double(mut self, input: ::std::option::Option<f64>) -> Self {
+            pub fn set_double(mut self, input: Option<f64>) -> Self {
                 self.double = input;
                 self
             }
             /// The `BigInteger` member.
-            pub fn big_integer(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::BigInteger>,
-            ) -> Self {
-                self.big_integer = ::std::option::Option::Some(input.into());
+            pub fn big_integer(mut self, input: impl Into<BigInteger>) -> Self {
+                self.big_integer = Some(input.into());
                 self
             }
             /// Sets or clears the `BigInteger` member.
-            pub fn set_big_integer(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::BigInteger>,
-            ) -> Self {
+            pub fn set_big_integer(mut self, input: Option<BigInteger>) -> Self {
                 self.big_integer = input;
                 self
             }
             /// The `BigDecimal` member.
-            pub fn big_decimal(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::BigDecimal>,
-            ) -> Self {
-                self.big_decimal = ::std::option::Option::Some(input.into());
+            pub fn big_decimal(mut self, input: impl Into<BigDecimal>) -> Self {
+                self.big_decimal = Some(input.into());
                 self
             }
             /// Sets or clears the `BigDecimal` member.
-            pub fn set_big_decimal(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::BigDecimal>,
-            ) -> Self {
+            pub fn set_big_decimal(mut self, input: Option<BigDecimal>) -> Self {
                 self.big_decimal = input;
                 self
             }
             /// The `Timestamp` member.
-            pub fn timestamp(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.timestamp = ::std::option::Option::Some(input.into());
+            pub fn timestamp(mut self, input: impl Into<DateTime>) -> Self {
+                self.timestamp = Some(input.into());
                 self
             }
             /// Sets or clears the `Timestamp` member.
-            pub fn set_timestamp(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_timestamp(mut self, input: Option<DateTime>) -> Self {
                 self.timestamp = input;
                 self
             }
             /// The `EpochTimestamp` member.
-            pub fn epoch_timestamp(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.epoch_timestamp = ::std::option::Option::Some(input.into());
+            pub fn epoch_timestamp(mut self, input: impl Into<DateTime>) -> Self {
+                self.epoch_timestamp = Some(input.into());
                 self
             }
             /// Sets or clears the `EpochTimestamp` member.
-            pub fn set_epoch_timestamp(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_epoch_timestamp(mut self, input: Option<DateTime>) -> Self {
                 self.epoch_timestamp = input;
                 self
             }
             /// The `HttpDate` member.
-            pub fn http_date(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-            ) -> Self {
-                self.http_date = ::std::option::Option::Some(input.into());
+            pub fn http_date(mut self, input: impl Into<DateTime>) -> Self {
+                self.http_date = Some(input.into());
                 self
             }
             /// Sets or clears the `HttpDate` member.
-            pub fn set_http_date(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::DateTime>,
-            ) -> Self {
+            pub fn set_http_date(mut self, input: Option<DateTime>) -> Self {
                 self.http_date = input;
                 self
             }
             /// Documented through `apply`.
-            pub fn document(
-                mut self,
-                input: impl ::std::convert::Into<::querygen_runtime::Document>,
-            ) -> Self {
-                self.document = ::std::option::Option::Some(input.into());
+            pub fn document(mut self, input: impl Into<Document>) -> Self {
+                self.document = Some(input.into());
                 self
             }
             /// Sets or clears the `Document` member.
-            pub fn set_document(
-                mut self,
-                input: ::std::option::Option<::querygen_runtime::Document>,
-            ) -> Self {
+            pub fn set_document(mut self, input: Option<Document>) -> Self {
                 self.document = input;
                 self
             }
             /// The `Renamed` member.
-            pub fn renamed(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.renamed = ::std::option::Option::Some(input.into());
+            pub fn renamed(mut self, input: impl Into<String>) -> Self {
+                self.renamed = Some(input.into());
                 self
             }
             /// Sets or clears the `Renamed` member.
-            pub fn set_renamed(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_renamed(mut self, input: Option<String>) -> Self {
                 self.renamed = input;
                 self
             }
@@ -700,67 +633,47 @@ pub mod builders {
     pub use self::scalars_items::*;
     #[cfg(feature = "_type-Tag")]
     mod tag_items {
+        use ::querygen_runtime::BuildError;
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct TagBuilder {
-            pub(crate) key: ::std::option::Option<::std::string::String>,
-            pub(crate) value: ::std::option::Option<::std::string::String>,
+            pub(crate) key: Option<String>,
+            pub(crate) value: Option<String>,
         }
         impl TagBuilder {
             /// The `Key` member.
-            pub fn key(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.key = ::std::option::Option::Some(input.into());
+            pub fn key(mut self, input: impl Into<String>) -> Self {
+                self.key = Some(input.into());
                 self
             }
             /// Sets or clears the `Key` member.
-            pub fn set_key(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_key(mut self, input: Option<String>) -> Self {
                 self.key = input;
                 self
             }
             /// The `Value` member.
-            pub fn value(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.value = ::std::option::Option::Some(input.into());
+            pub fn value(mut self, input: impl Into<String>) -> Self {
+                self.value = Some(input.into());
                 self
             }
             /// Sets or clears the `Value` member.
-            pub fn set_value(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_value(mut self, input: Option<String>) -> Self {
                 self.value = input;
                 self
             }
             /// Builds the [`Tag`](crate::types::Tag), failing if any required member (`key`) is not set.
-            pub fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::types::Tag,
-                ::querygen_runtime::BuildError,
-            > {
-                let mut missing = ::std::vec::Vec::new();
+            pub fn build(self) -> Result<crate::types::Tag, BuildError> {
+                let mut missing = Vec::new();
                 if self.key.is_none() {
                     missing.push("key");
                 }
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members("Tag", missing),
-                    );
+                    return Err(BuildError::missing_members("Tag", missing));
                 }
-                let ::std::option::Option::Some(member_key) = self.key else {
-                    return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members("Tag", missing),
-                    );
+                let Some(member_key) = self.key else {
+                    return Err(BuildError::missing_members("Tag", missing));
                 };
-                ::std::result::Result::Ok(crate::types::Tag {
+                Ok(crate::types::Tag {
                     key: member_key,
                     value: self.value,
                 })
@@ -774,39 +687,27 @@ pub mod builders {
         /// A builder for [`Thing`](crate::types::Thing).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ThingBuilder {
-            pub(crate) id: ::std::option::Option<::std::string::String>,
-            pub(crate) color: ::std::option::Option<crate::types::Color>,
+            pub(crate) id: Option<String>,
+            pub(crate) color: Option<crate::types::Color>,
         }
         impl ThingBuilder {
             /// The `Id` member.
-            pub fn id(
-                mut self,
-                input: impl ::std::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.id = ::std::option::Option::Some(input.into());
+            pub fn id(mut self, input: impl Into<String>) -> Self {
+                self.id = Some(input.into());
                 self
             }
             /// Sets or clears the `Id` member.
-            pub fn set_id(
-                mut self,
-                input: ::std::option::Option<::std::string::String>,
-            ) -> Self {
+            pub fn set_id(mut self, input: Option<String>) -> Self {
                 self.id = input;
                 self
             }
             /// The `Color` member.
-            pub fn color(
-                mut self,
-                input: impl ::std::convert::Into<crate::types::Color>,
-            ) -> Self {
-                self.color = ::std::option::Option::Some(input.into());
+            pub fn color(mut self, input: impl Into<crate::types::Color>) -> Self {
+                self.color = Some(input.into());
                 self
             }
             /// Sets or clears the `Color` member.
-            pub fn set_color(
-                mut self,
-                input: ::std::option::Option<crate::types::Color>,
-            ) -> Self {
+            pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
                 self.color = input;
                 self
             }

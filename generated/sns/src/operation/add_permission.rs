@@ -15,6 +15,20 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `AddPermission` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#AddPermissionInput`.
@@ -27,12 +41,12 @@ pub struct AddPermissionInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
     /// A unique identifier for the new policy statement.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// The Amazon Web Services account IDs of the users (principals) who will be given access to the
     /// specified actions. The users must have Amazon Web Services account, but do not need to be signed up
     /// for this service.
@@ -42,19 +56,19 @@ pub struct AddPermissionInput {
         feature = "serde",
         serde(rename = "AWSAccountId", skip_serializing_if = "Option::is_none")
     )]
-    pub aws_account_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub aws_account_id: Option<Vec<String>>,
     /// The action you want to allow for the specified principal(s).
     ///
     /// Valid values: Any Amazon SNS action name, for example `Publish`.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub action_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub action_name: Option<Vec<String>>,
 }
 impl AddPermissionInput {
     /// Creates a builder for [`AddPermissionInput`].
     pub fn builder() -> crate::operation::add_permission::builders::AddPermissionInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `AddPermission` operation.
@@ -67,11 +81,11 @@ pub struct AddPermissionOutput {}
 impl AddPermissionOutput {
     /// Creates a builder for [`AddPermissionOutput`].
     pub fn builder() -> crate::operation::add_permission::builders::AddPermissionOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for AddPermissionInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for AddPermissionInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
         writer.member("Label", self.label.as_ref());
         writer.list("AWSAccountId", "member", self.aws_account_id.as_deref());
@@ -79,32 +93,25 @@ impl ::querygen_runtime::query::WriteQuery for AddPermissionInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AddPermission&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &AddPermissionInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("AddPermission", "2010-03-31", input)
+pub fn serialize_query_body(input: &AddPermissionInput) -> String {
+    QueryWriter::body("AddPermission", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for AddPermissionOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for AddPermissionOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `AddPermission` response: `<AddPermissionResponse><AddPermissionResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AddPermissionOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<AddPermissionOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "AddPermission")?
-            .finish()?
+        ResponseDocument::open(body, "AddPermission")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: AddPermissionOutput::builder().build(),
         request_id,
     })
@@ -122,7 +129,7 @@ pub enum AddPermissionError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl AddPermissionError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -130,13 +137,13 @@ impl AddPermissionError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -146,24 +153,18 @@ impl AddPermissionError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for AddPermissionError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for AddPermissionError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -173,26 +174,19 @@ impl ::querygen_runtime::query::OperationError for AddPermissionError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for AddPermissionError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for AddPermissionError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for AddPermissionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for AddPermissionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `AddPermission` response into [`AddPermissionError`].
@@ -203,11 +197,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> AddPermissionError {
 pub fn build_request(
     input: &AddPermissionInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -215,61 +206,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `AddPermission`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AddPermissionError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AddPermissionOutput>,
-    AddPermissionError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<AddPermissionOutput>, AddPermissionError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 AddPermissionError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     AddPermissionInput,
     AddPermissionOutput,
     AddPermissionError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "AddPermission",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `AddPermission` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct AddPermissionFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::AddPermissionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl AddPermissionFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -281,25 +263,19 @@ impl AddPermissionFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        AddPermissionOutput,
-        ::querygen_client::SdkError<AddPermissionError>,
-    > {
+    ) -> Result<AddPermissionOutput, SdkError<AddPermissionError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<AddPermissionOutput>,
-        ::querygen_client::SdkError<AddPermissionError>,
-    > {
+    ) -> Result<QueryResponse<AddPermissionOutput>, SdkError<AddPermissionError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "AddPermission"),
                     ),
                 )
@@ -307,34 +283,22 @@ impl AddPermissionFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic whose access control policy you wish to modify.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
     /// A unique identifier for the new policy statement.
-    pub fn label(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn label(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.label(input);
         self
     }
     /// Sets or clears the `Label` member.
-    pub fn set_label(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_label(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_label(input);
         self
     }
@@ -343,18 +307,12 @@ impl AddPermissionFluentBuilder {
     /// The Amazon Web Services account IDs of the users (principals) who will be given access to the
     /// specified actions. The users must have Amazon Web Services account, but do not need to be signed up
     /// for this service.
-    pub fn aws_account_id(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn aws_account_id(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.aws_account_id(item);
         self
     }
     /// Sets or clears the `AWSAccountId` member.
-    pub fn set_aws_account_id(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_aws_account_id(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_aws_account_id(input);
         self
     }
@@ -363,33 +321,25 @@ impl AddPermissionFluentBuilder {
     /// The action you want to allow for the specified principal(s).
     ///
     /// Valid values: Any Amazon SNS action name, for example `Publish`.
-    pub fn action_name(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn action_name(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.action_name(item);
         self
     }
     /// Sets or clears the `ActionName` member.
-    pub fn set_action_name(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_action_name(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_action_name(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for AddPermissionInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for AddPermissionInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
         out.label = node.member("Label")?;
         out.aws_account_id = node.list("AWSAccountId", "member")?;
         out.action_name = node.list("ActionName", "member")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             topic_arn: out.topic_arn,
             label: out.label,
             aws_account_id: out.aws_account_id,
@@ -398,73 +348,53 @@ impl ::querygen_runtime::server::ReadQuery for AddPermissionInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for AddPermissionOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for AddPermissionOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `AddPermission` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<AddPermissionInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<AddPermissionInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "AddPermission", "2010-03-31")
 }
 /// Server side: the `<AddPermissionResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &AddPermissionOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &AddPermissionOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "AddPermission",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`AddPermissionInput`](super::AddPermissionInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AddPermissionInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) label: ::std::option::Option<::std::string::String>,
-        pub(crate) aws_account_id: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) action_name: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub(crate) topic_arn: Option<String>,
+        pub(crate) label: Option<String>,
+        pub(crate) aws_account_id: Option<Vec<String>>,
+        pub(crate) action_name: Option<Vec<String>>,
     }
     impl AddPermissionInputBuilder {
         /// The ARN of the topic whose access control policy you wish to modify.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
         /// A unique identifier for the new policy statement.
-        pub fn label(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.label = ::std::option::Option::Some(input.into());
+        pub fn label(mut self, input: impl Into<String>) -> Self {
+            self.label = Some(input.into());
             self
         }
         /// Sets or clears the `Label` member.
-        pub fn set_label(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_label(mut self, input: Option<String>) -> Self {
             self.label = input;
             self
         }
@@ -473,20 +403,12 @@ pub mod builders {
         /// The Amazon Web Services account IDs of the users (principals) who will be given access to the
         /// specified actions. The users must have Amazon Web Services account, but do not need to be signed up
         /// for this service.
-        pub fn aws_account_id(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.aws_account_id
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn aws_account_id(mut self, item: impl Into<String>) -> Self {
+            self.aws_account_id.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `AWSAccountId` member.
-        pub fn set_aws_account_id(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_aws_account_id(mut self, input: Option<Vec<String>>) -> Self {
             self.aws_account_id = input;
             self
         }
@@ -495,29 +417,20 @@ pub mod builders {
         /// The action you want to allow for the specified principal(s).
         ///
         /// Valid values: Any Amazon SNS action name, for example `Publish`.
-        pub fn action_name(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.action_name.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn action_name(mut self, item: impl Into<String>) -> Self {
+            self.action_name.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ActionName` member.
-        pub fn set_action_name(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_action_name(mut self, input: Option<Vec<String>>) -> Self {
             self.action_name = input;
             self
         }
         /// Builds the [`AddPermissionInput`](super::AddPermissionInput), failing if any required member (`topic_arn`, `label`, `aws_account_id`, `action_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::add_permission::AddPermissionInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::add_permission::AddPermissionInput, BuildError> {
+            let mut missing = Vec::new();
             if self.topic_arn.is_none() {
                 missing.push("topic_arn");
             }
@@ -531,14 +444,9 @@ pub mod builders {
                 missing.push("action_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "AddPermissionInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("AddPermissionInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::add_permission::AddPermissionInput {
+            Ok(crate::operation::add_permission::AddPermissionInput {
                 topic_arn: self.topic_arn,
                 label: self.label,
                 aws_account_id: self.aws_account_id,

@@ -15,6 +15,21 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
+use ::querygen_runtime::REDACTED;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input for the `CheckIfPhoneNumberIsOptedOut` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#CheckIfPhoneNumberIsOptedOutInput`.
@@ -27,18 +42,18 @@ pub struct CheckIfPhoneNumberIsOptedOutInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
 }
 impl CheckIfPhoneNumberIsOptedOutInput {
     /// Creates a builder for [`CheckIfPhoneNumberIsOptedOutInput`].
     pub fn builder() -> crate::operation::check_if_phone_number_is_opted_out::builders::CheckIfPhoneNumberIsOptedOutInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for CheckIfPhoneNumberIsOptedOutInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CheckIfPhoneNumberIsOptedOutInput")
-            .field("phone_number", &::querygen_runtime::REDACTED)
+            .field("phone_number", &REDACTED)
             .finish()
     }
 }
@@ -62,65 +77,46 @@ pub struct CheckIfPhoneNumberIsOptedOutOutput {
 impl CheckIfPhoneNumberIsOptedOutOutput {
     /// Creates a builder for [`CheckIfPhoneNumberIsOptedOutOutput`].
     pub fn builder() -> crate::operation::check_if_phone_number_is_opted_out::builders::CheckIfPhoneNumberIsOptedOutOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::std::default::Default for CheckIfPhoneNumberIsOptedOutOutput {
+impl Default for CheckIfPhoneNumberIsOptedOutOutput {
     fn default() -> Self {
         Self::builder().build()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CheckIfPhoneNumberIsOptedOutInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CheckIfPhoneNumberIsOptedOutInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("phoneNumber", self.phone_number.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CheckIfPhoneNumberIsOptedOut&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CheckIfPhoneNumberIsOptedOutInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CheckIfPhoneNumberIsOptedOut",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &CheckIfPhoneNumberIsOptedOutInput) -> String {
+    QueryWriter::body("CheckIfPhoneNumberIsOptedOut", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CheckIfPhoneNumberIsOptedOutOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CheckIfPhoneNumberIsOptedOutOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "isOptedOut" => reader.read_into(&child, &mut out.is_opted_out),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CheckIfPhoneNumberIsOptedOut` response: `<CheckIfPhoneNumberIsOptedOutResponse><CheckIfPhoneNumberIsOptedOutResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CheckIfPhoneNumberIsOptedOutOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CheckIfPhoneNumberIsOptedOut",
-    )?;
+) -> Result<QueryResponse<CheckIfPhoneNumberIsOptedOutOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CheckIfPhoneNumberIsOptedOut")?;
     let output: CheckIfPhoneNumberIsOptedOutOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            CheckIfPhoneNumberIsOptedOutOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CheckIfPhoneNumberIsOptedOutOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -138,7 +134,7 @@ pub enum CheckIfPhoneNumberIsOptedOutError {
     /// The service answered with [`crate::error::ThrottledException`].
     ThrottledException(crate::error::ThrottledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CheckIfPhoneNumberIsOptedOutError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -146,13 +142,13 @@ impl CheckIfPhoneNumberIsOptedOutError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -162,24 +158,18 @@ impl CheckIfPhoneNumberIsOptedOutError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CheckIfPhoneNumberIsOptedOutError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CheckIfPhoneNumberIsOptedOutError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::ThrottledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -189,26 +179,19 @@ impl ::querygen_runtime::query::OperationError for CheckIfPhoneNumberIsOptedOutE
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CheckIfPhoneNumberIsOptedOutError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CheckIfPhoneNumberIsOptedOutError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CheckIfPhoneNumberIsOptedOutError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CheckIfPhoneNumberIsOptedOutError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CheckIfPhoneNumberIsOptedOut` response into [`CheckIfPhoneNumberIsOptedOutError`].
@@ -219,11 +202,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CheckIfPhoneNumberIsOptedO
 pub fn build_request(
     input: &CheckIfPhoneNumberIsOptedOutInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -231,10 +211,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CheckIfPhoneNumberIsOptedOut`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CheckIfPhoneNumberIsOptedOutError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CheckIfPhoneNumberIsOptedOutOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<CheckIfPhoneNumberIsOptedOutOutput>,
     CheckIfPhoneNumberIsOptedOutError,
 > {
     let status = response.status().as_u16();
@@ -243,49 +223,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CheckIfPhoneNumberIsOptedOutError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CheckIfPhoneNumberIsOptedOutInput,
     CheckIfPhoneNumberIsOptedOutOutput,
     CheckIfPhoneNumberIsOptedOutError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CheckIfPhoneNumberIsOptedOut",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CheckIfPhoneNumberIsOptedOut` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CheckIfPhoneNumberIsOptedOutFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CheckIfPhoneNumberIsOptedOutInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CheckIfPhoneNumberIsOptedOutFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -297,25 +271,25 @@ impl CheckIfPhoneNumberIsOptedOutFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CheckIfPhoneNumberIsOptedOutOutput,
-        ::querygen_client::SdkError<CheckIfPhoneNumberIsOptedOutError>,
+        SdkError<CheckIfPhoneNumberIsOptedOutError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CheckIfPhoneNumberIsOptedOutOutput>,
-        ::querygen_client::SdkError<CheckIfPhoneNumberIsOptedOutError>,
+    ) -> Result<
+        QueryResponse<CheckIfPhoneNumberIsOptedOutOutput>,
+        SdkError<CheckIfPhoneNumberIsOptedOutError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CheckIfPhoneNumberIsOptedOut"),
                     ),
                 )
@@ -323,48 +297,37 @@ impl CheckIfPhoneNumberIsOptedOutFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The phone number for which you want to check the opt out status.
-    pub fn phone_number(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn phone_number(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.phone_number(input);
         self
     }
     /// Sets or clears the `phoneNumber` member.
-    pub fn set_phone_number(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_phone_number(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_phone_number(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CheckIfPhoneNumberIsOptedOutInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CheckIfPhoneNumberIsOptedOutInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.phone_number = node.member("phoneNumber")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             phone_number: out.phone_number,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CheckIfPhoneNumberIsOptedOutOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        writer.member("isOptedOut", ::std::option::Option::Some(&self.is_opted_out));
+impl WriteXml for CheckIfPhoneNumberIsOptedOutOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.member("isOptedOut", Some(&self.is_opted_out));
     }
 }
 /// Server side: parses the request body of `CheckIfPhoneNumberIsOptedOut` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CheckIfPhoneNumberIsOptedOutInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CheckIfPhoneNumberIsOptedOutInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CheckIfPhoneNumberIsOptedOut",
@@ -376,58 +339,53 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CheckIfPhoneNumberIsOptedOutOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CheckIfPhoneNumberIsOptedOut",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, REDACTED};
     /// A builder for [`CheckIfPhoneNumberIsOptedOutInput`](super::CheckIfPhoneNumberIsOptedOutInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct CheckIfPhoneNumberIsOptedOutInputBuilder {
-        pub(crate) phone_number: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_number: Option<String>,
     }
     impl CheckIfPhoneNumberIsOptedOutInputBuilder {
         /// The phone number for which you want to check the opt out status.
-        pub fn phone_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.phone_number = ::std::option::Option::Some(input.into());
+        pub fn phone_number(mut self, input: impl Into<String>) -> Self {
+            self.phone_number = Some(input.into());
             self
         }
         /// Sets or clears the `phoneNumber` member.
-        pub fn set_phone_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_phone_number(mut self, input: Option<String>) -> Self {
             self.phone_number = input;
             self
         }
         /// Builds the [`CheckIfPhoneNumberIsOptedOutInput`](super::CheckIfPhoneNumberIsOptedOutInput), failing if any required member (`phone_number`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::check_if_phone_number_is_opted_out::CheckIfPhoneNumberIsOptedOutInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.phone_number.is_none() {
                 missing.push("phone_number");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "CheckIfPhoneNumberIsOptedOutInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::check_if_phone_number_is_opted_out::CheckIfPhoneNumberIsOptedOutInput {
+            Ok(crate::operation::check_if_phone_number_is_opted_out::CheckIfPhoneNumberIsOptedOutInput {
                 phone_number: self.phone_number,
             })
         }
@@ -435,26 +393,26 @@ pub mod builders {
     impl ::std::fmt::Debug for CheckIfPhoneNumberIsOptedOutInputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CheckIfPhoneNumberIsOptedOutInputBuilder")
-                .field("phone_number", &::querygen_runtime::REDACTED)
+                .field("phone_number", &REDACTED)
                 .finish()
         }
     }
     /// A builder for [`CheckIfPhoneNumberIsOptedOutOutput`](super::CheckIfPhoneNumberIsOptedOutOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CheckIfPhoneNumberIsOptedOutOutputBuilder {
-        pub(crate) is_opted_out: ::std::option::Option<bool>,
+        pub(crate) is_opted_out: Option<bool>,
     }
     impl CheckIfPhoneNumberIsOptedOutOutputBuilder {
         /// Indicates whether the phone number is opted out:
         ///
         /// - `true` – The phone number is opted out, meaning you cannot publish SMS messages to it.
         /// - `false` – The phone number is opted in, meaning you can publish SMS messages to it.
-        pub fn is_opted_out(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.is_opted_out = ::std::option::Option::Some(input.into());
+        pub fn is_opted_out(mut self, input: impl Into<bool>) -> Self {
+            self.is_opted_out = Some(input.into());
             self
         }
         /// Sets or clears the `isOptedOut` member.
-        pub fn set_is_opted_out(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_is_opted_out(mut self, input: Option<bool>) -> Self {
             self.is_opted_out = input;
             self
         }

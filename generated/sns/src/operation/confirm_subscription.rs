@@ -17,6 +17,20 @@
 //! - [`NotFoundException`](crate::error::NotFoundException)
 //! - [`ReplayLimitExceededException`](crate::error::ReplayLimitExceededException)
 //! - [`SubscriptionLimitExceededException`](crate::error::SubscriptionLimitExceededException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for ConfirmSubscription action.
 ///
 /// Smithy shape: `com.amazonaws.sns#ConfirmSubscriptionInput`.
@@ -29,23 +43,23 @@ pub struct ConfirmSubscriptionInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
     /// Short-lived token sent to an endpoint during the `Subscribe` action.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub token: ::std::option::Option<::std::string::String>,
+    pub token: Option<String>,
     /// Disallows unauthenticated unsubscribes of the subscription. If the value of this parameter is `true`
     /// and the request has an Amazon Web Services signature, then only the topic owner and the subscription
     /// owner can unsubscribe the endpoint. The unsubscribe action requires Amazon Web Services
     /// authentication.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub authenticate_on_unsubscribe: ::std::option::Option<::std::string::String>,
+    pub authenticate_on_unsubscribe: Option<String>,
 }
 impl ConfirmSubscriptionInput {
     /// Creates a builder for [`ConfirmSubscriptionInput`].
     pub fn builder() -> crate::operation::confirm_subscription::builders::ConfirmSubscriptionInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for ConfirmSubscriptions action.
@@ -58,16 +72,16 @@ impl ConfirmSubscriptionInput {
 pub struct ConfirmSubscriptionOutput {
     /// The ARN of the created subscription.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscription_arn: ::std::option::Option<::std::string::String>,
+    pub subscription_arn: Option<String>,
 }
 impl ConfirmSubscriptionOutput {
     /// Creates a builder for [`ConfirmSubscriptionOutput`].
     pub fn builder() -> crate::operation::confirm_subscription::builders::ConfirmSubscriptionOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ConfirmSubscriptionInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ConfirmSubscriptionInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
         writer.member("Token", self.token.as_ref());
         writer
@@ -78,47 +92,32 @@ impl ::querygen_runtime::query::WriteQuery for ConfirmSubscriptionInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ConfirmSubscription&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ConfirmSubscriptionInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ConfirmSubscription",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &ConfirmSubscriptionInput) -> String {
+    QueryWriter::body("ConfirmSubscription", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ConfirmSubscriptionOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ConfirmSubscriptionOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "SubscriptionArn" => reader.read_into(&child, &mut out.subscription_arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ConfirmSubscription` response: `<ConfirmSubscriptionResponse><ConfirmSubscriptionResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ConfirmSubscriptionOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ConfirmSubscription",
-    )?;
+) -> Result<QueryResponse<ConfirmSubscriptionOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ConfirmSubscription")?;
     let output: ConfirmSubscriptionOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ConfirmSubscriptionOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ConfirmSubscriptionOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -142,7 +141,7 @@ pub enum ConfirmSubscriptionError {
     /// The service answered with [`crate::error::SubscriptionLimitExceededException`].
     SubscriptionLimitExceededException(crate::error::SubscriptionLimitExceededException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ConfirmSubscriptionError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -150,13 +149,13 @@ impl ConfirmSubscriptionError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::FilterPolicyLimitExceededException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -169,12 +168,8 @@ impl ConfirmSubscriptionError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ConfirmSubscriptionError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ConfirmSubscriptionError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::FilterPolicyLimitExceededException))
@@ -184,12 +179,10 @@ impl ::querygen_runtime::query::OperationError for ConfirmSubscriptionError {
             .or_else(|| error.read(Self::ReplayLimitExceededException))
             .or_else(|| error.read(Self::SubscriptionLimitExceededException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::FilterPolicyLimitExceededException(error) => error,
@@ -202,26 +195,19 @@ impl ::querygen_runtime::query::OperationError for ConfirmSubscriptionError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ConfirmSubscriptionError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ConfirmSubscriptionError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ConfirmSubscriptionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ConfirmSubscriptionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ConfirmSubscription` response into [`ConfirmSubscriptionError`].
@@ -232,11 +218,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ConfirmSubscriptionError {
 pub fn build_request(
     input: &ConfirmSubscriptionInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -244,61 +227,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ConfirmSubscription`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ConfirmSubscriptionError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ConfirmSubscriptionOutput>,
-    ConfirmSubscriptionError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<ConfirmSubscriptionOutput>, ConfirmSubscriptionError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 ConfirmSubscriptionError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ConfirmSubscriptionInput,
     ConfirmSubscriptionOutput,
     ConfirmSubscriptionError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ConfirmSubscription",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ConfirmSubscription` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ConfirmSubscriptionFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ConfirmSubscriptionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ConfirmSubscriptionFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -310,25 +284,22 @@ impl ConfirmSubscriptionFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ConfirmSubscriptionOutput,
-        ::querygen_client::SdkError<ConfirmSubscriptionError>,
-    > {
+    ) -> Result<ConfirmSubscriptionOutput, SdkError<ConfirmSubscriptionError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ConfirmSubscriptionOutput>,
-        ::querygen_client::SdkError<ConfirmSubscriptionError>,
+    ) -> Result<
+        QueryResponse<ConfirmSubscriptionOutput>,
+        SdkError<ConfirmSubscriptionError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ConfirmSubscription"),
                     ),
                 )
@@ -336,34 +307,22 @@ impl ConfirmSubscriptionFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic for which you wish to confirm a subscription.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
     /// Short-lived token sent to an endpoint during the `Subscribe` action.
-    pub fn token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.token(input);
         self
     }
     /// Sets or clears the `Token` member.
-    pub fn set_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_token(input);
         self
     }
@@ -371,32 +330,24 @@ impl ConfirmSubscriptionFluentBuilder {
     /// and the request has an Amazon Web Services signature, then only the topic owner and the subscription
     /// owner can unsubscribe the endpoint. The unsubscribe action requires Amazon Web Services
     /// authentication.
-    pub fn authenticate_on_unsubscribe(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn authenticate_on_unsubscribe(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.authenticate_on_unsubscribe(input);
         self
     }
     /// Sets or clears the `AuthenticateOnUnsubscribe` member.
-    pub fn set_authenticate_on_unsubscribe(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_authenticate_on_unsubscribe(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_authenticate_on_unsubscribe(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ConfirmSubscriptionInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ConfirmSubscriptionInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
         out.token = node.member("Token")?;
         out.authenticate_on_unsubscribe = node.member("AuthenticateOnUnsubscribe")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             topic_arn: out.topic_arn,
             token: out.token,
             authenticate_on_unsubscribe: out.authenticate_on_unsubscribe,
@@ -404,19 +355,14 @@ impl ::querygen_runtime::server::ReadQuery for ConfirmSubscriptionInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ConfirmSubscriptionOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ConfirmSubscriptionOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("SubscriptionArn", self.subscription_arn.as_ref());
     }
 }
 /// Server side: parses the request body of `ConfirmSubscription` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    ConfirmSubscriptionInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<ConfirmSubscriptionInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "ConfirmSubscription", "2010-03-31")
 }
 /// Server side: the `<ConfirmSubscriptionResponse>` document for `output`.
@@ -424,55 +370,42 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ConfirmSubscriptionOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ConfirmSubscription",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ConfirmSubscriptionInput`](super::ConfirmSubscriptionInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ConfirmSubscriptionInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) token: ::std::option::Option<::std::string::String>,
-        pub(crate) authenticate_on_unsubscribe: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) topic_arn: Option<String>,
+        pub(crate) token: Option<String>,
+        pub(crate) authenticate_on_unsubscribe: Option<String>,
     }
     impl ConfirmSubscriptionInputBuilder {
         /// The ARN of the topic for which you wish to confirm a subscription.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
         /// Short-lived token sent to an endpoint during the `Subscribe` action.
-        pub fn token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.token = ::std::option::Option::Some(input.into());
+        pub fn token(mut self, input: impl Into<String>) -> Self {
+            self.token = Some(input.into());
             self
         }
         /// Sets or clears the `Token` member.
-        pub fn set_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_token(mut self, input: Option<String>) -> Self {
             self.token = input;
             self
         }
@@ -480,29 +413,23 @@ pub mod builders {
         /// and the request has an Amazon Web Services signature, then only the topic owner and the subscription
         /// owner can unsubscribe the endpoint. The unsubscribe action requires Amazon Web Services
         /// authentication.
-        pub fn authenticate_on_unsubscribe(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.authenticate_on_unsubscribe = ::std::option::Option::Some(input.into());
+        pub fn authenticate_on_unsubscribe(mut self, input: impl Into<String>) -> Self {
+            self.authenticate_on_unsubscribe = Some(input.into());
             self
         }
         /// Sets or clears the `AuthenticateOnUnsubscribe` member.
-        pub fn set_authenticate_on_unsubscribe(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_authenticate_on_unsubscribe(mut self, input: Option<String>) -> Self {
             self.authenticate_on_unsubscribe = input;
             self
         }
         /// Builds the [`ConfirmSubscriptionInput`](super::ConfirmSubscriptionInput), failing if any required member (`topic_arn`, `token`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::confirm_subscription::ConfirmSubscriptionInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.topic_arn.is_none() {
                 missing.push("topic_arn");
             }
@@ -510,14 +437,11 @@ pub mod builders {
                 missing.push("token");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "ConfirmSubscriptionInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("ConfirmSubscriptionInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::confirm_subscription::ConfirmSubscriptionInput {
+            Ok(crate::operation::confirm_subscription::ConfirmSubscriptionInput {
                 topic_arn: self.topic_arn,
                 token: self.token,
                 authenticate_on_unsubscribe: self.authenticate_on_unsubscribe,
@@ -527,22 +451,16 @@ pub mod builders {
     /// A builder for [`ConfirmSubscriptionOutput`](super::ConfirmSubscriptionOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ConfirmSubscriptionOutputBuilder {
-        pub(crate) subscription_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) subscription_arn: Option<String>,
     }
     impl ConfirmSubscriptionOutputBuilder {
         /// The ARN of the created subscription.
-        pub fn subscription_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subscription_arn = ::std::option::Option::Some(input.into());
+        pub fn subscription_arn(mut self, input: impl Into<String>) -> Self {
+            self.subscription_arn = Some(input.into());
             self
         }
         /// Sets or clears the `SubscriptionArn` member.
-        pub fn set_subscription_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_subscription_arn(mut self, input: Option<String>) -> Self {
             self.subscription_arn = input;
             self
         }

@@ -35,6 +35,21 @@
 //! - [`AuthorizationErrorException`](crate::error::AuthorizationErrorException)
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for CreatePlatformApplication action.
 ///
 /// Smithy shape: `com.amazonaws.sns#CreatePlatformApplicationInput`.
@@ -48,27 +63,25 @@ pub struct CreatePlatformApplicationInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The following platforms are supported: ADM (Amazon Device Messaging), APNS (Apple Push Notification
     /// Service), APNS\_SANDBOX, and GCM (Firebase Cloud Messaging).
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub platform: ::std::option::Option<::std::string::String>,
+    pub platform: Option<String>,
     /// For a list of attributes, see
     /// [`SetPlatformApplicationAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetPlatformApplicationAttributes.html)
     /// .
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl CreatePlatformApplicationInput {
     /// Creates a builder for [`CreatePlatformApplicationInput`].
     pub fn builder() -> crate::operation::create_platform_application::builders::CreatePlatformApplicationInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response from CreatePlatformApplication action.
@@ -81,38 +94,29 @@ impl CreatePlatformApplicationInput {
 pub struct CreatePlatformApplicationOutput {
     /// `PlatformApplicationArn` is returned.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub platform_application_arn: ::std::option::Option<::std::string::String>,
+    pub platform_application_arn: Option<String>,
 }
 impl CreatePlatformApplicationOutput {
     /// Creates a builder for [`CreatePlatformApplicationOutput`].
     pub fn builder() -> crate::operation::create_platform_application::builders::CreatePlatformApplicationOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreatePlatformApplicationInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreatePlatformApplicationInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("Name", self.name.as_ref());
         writer.member("Platform", self.platform.as_ref());
         writer.map("Attributes", "key", "value", self.attributes.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreatePlatformApplication&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreatePlatformApplicationInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreatePlatformApplication",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &CreatePlatformApplicationInput) -> String {
+    QueryWriter::body("CreatePlatformApplication", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreatePlatformApplicationOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreatePlatformApplicationOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "PlatformApplicationArn" => {
                     reader.read_into(&child, &mut out.platform_application_arn)
@@ -120,28 +124,20 @@ impl ::querygen_runtime::xml::ReadXml for CreatePlatformApplicationOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreatePlatformApplication` response: `<CreatePlatformApplicationResponse><CreatePlatformApplicationResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreatePlatformApplicationOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreatePlatformApplication",
-    )?;
+) -> Result<QueryResponse<CreatePlatformApplicationOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreatePlatformApplication")?;
     let output: CreatePlatformApplicationOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreatePlatformApplicationOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreatePlatformApplicationOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -157,7 +153,7 @@ pub enum CreatePlatformApplicationError {
     /// The service answered with [`crate::error::InvalidParameterException`].
     InvalidParameterException(crate::error::InvalidParameterException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreatePlatformApplicationError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -165,13 +161,13 @@ impl CreatePlatformApplicationError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -180,23 +176,17 @@ impl CreatePlatformApplicationError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreatePlatformApplicationError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreatePlatformApplicationError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -205,26 +195,19 @@ impl ::querygen_runtime::query::OperationError for CreatePlatformApplicationErro
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreatePlatformApplicationError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreatePlatformApplicationError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreatePlatformApplicationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreatePlatformApplicationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreatePlatformApplication` response into [`CreatePlatformApplicationError`].
@@ -235,11 +218,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreatePlatformApplicationE
 pub fn build_request(
     input: &CreatePlatformApplicationInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -247,10 +227,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreatePlatformApplication`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreatePlatformApplicationError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreatePlatformApplicationOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<CreatePlatformApplicationOutput>,
     CreatePlatformApplicationError,
 > {
     let status = response.status().as_u16();
@@ -259,49 +239,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CreatePlatformApplicationError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreatePlatformApplicationInput,
     CreatePlatformApplicationOutput,
     CreatePlatformApplicationError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreatePlatformApplication",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreatePlatformApplication` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreatePlatformApplicationFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreatePlatformApplicationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreatePlatformApplicationFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -313,25 +287,25 @@ impl CreatePlatformApplicationFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CreatePlatformApplicationOutput,
-        ::querygen_client::SdkError<CreatePlatformApplicationError>,
+        SdkError<CreatePlatformApplicationError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreatePlatformApplicationOutput>,
-        ::querygen_client::SdkError<CreatePlatformApplicationError>,
+    ) -> Result<
+        QueryResponse<CreatePlatformApplicationOutput>,
+        SdkError<CreatePlatformApplicationError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreatePlatformApplication"),
                     ),
                 )
@@ -340,35 +314,23 @@ impl CreatePlatformApplicationFluentBuilder {
     }
     /// Application names must be made up of only uppercase and lowercase ASCII letters, numbers,
     /// underscores, hyphens, and periods, and must be between 1 and 256 characters long.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears the `Name` member.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The following platforms are supported: ADM (Amazon Device Messaging), APNS (Apple Push Notification
     /// Service), APNS\_SANDBOX, and GCM (Firebase Cloud Messaging).
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
     }
     /// Sets or clears the `Platform` member.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform(input);
         self
     }
@@ -379,33 +341,26 @@ impl CreatePlatformApplicationFluentBuilder {
     /// .
     pub fn attributes(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.attributes(key, value);
         self
     }
     /// Sets or clears the `Attributes` member.
-    pub fn set_attributes(
-        mut self,
-        input: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_attributes(mut self, input: Option<IndexMap<String, String>>) -> Self {
         self.inner = self.inner.set_attributes(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreatePlatformApplicationInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreatePlatformApplicationInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.name = node.member("Name")?;
         out.platform = node.member("Platform")?;
         out.attributes = node.map("Attributes", "key", "value")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: out.name,
             platform: out.platform,
             attributes: out.attributes,
@@ -413,8 +368,8 @@ impl ::querygen_runtime::server::ReadQuery for CreatePlatformApplicationInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreatePlatformApplicationOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreatePlatformApplicationOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("PlatformApplicationArn", self.platform_application_arn.as_ref());
     }
 }
@@ -422,10 +377,7 @@ impl ::querygen_runtime::server::WriteXml for CreatePlatformApplicationOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreatePlatformApplicationInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CreatePlatformApplicationInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CreatePlatformApplication",
@@ -437,57 +389,44 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreatePlatformApplicationOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreatePlatformApplication",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`CreatePlatformApplicationInput`](super::CreatePlatformApplicationInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreatePlatformApplicationInputBuilder {
-        pub(crate) name: ::std::option::Option<::std::string::String>,
-        pub(crate) platform: ::std::option::Option<::std::string::String>,
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) name: Option<String>,
+        pub(crate) platform: Option<String>,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl CreatePlatformApplicationInputBuilder {
         /// Application names must be made up of only uppercase and lowercase ASCII letters, numbers,
         /// underscores, hyphens, and periods, and must be between 1 and 256 characters long.
-        pub fn name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(input.into());
+        pub fn name(mut self, input: impl Into<String>) -> Self {
+            self.name = Some(input.into());
             self
         }
         /// Sets or clears the `Name` member.
-        pub fn set_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
         }
         /// The following platforms are supported: ADM (Amazon Device Messaging), APNS (Apple Push Notification
         /// Service), APNS\_SANDBOX, and GCM (Firebase Cloud Messaging).
-        pub fn platform(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.platform = ::std::option::Option::Some(input.into());
+        pub fn platform(mut self, input: impl Into<String>) -> Self {
+            self.platform = Some(input.into());
             self
         }
         /// Sets or clears the `Platform` member.
-        pub fn set_platform(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_platform(mut self, input: Option<String>) -> Self {
             self.platform = input;
             self
         }
@@ -498,23 +437,18 @@ pub mod builders {
         /// .
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self
@@ -522,11 +456,11 @@ pub mod builders {
         /// Builds the [`CreatePlatformApplicationInput`](super::CreatePlatformApplicationInput), failing if any required member (`name`, `platform`, `attributes`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_platform_application::CreatePlatformApplicationInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.name.is_none() {
                 missing.push("name");
             }
@@ -537,14 +471,14 @@ pub mod builders {
                 missing.push("attributes");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "CreatePlatformApplicationInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_platform_application::CreatePlatformApplicationInput {
+            Ok(crate::operation::create_platform_application::CreatePlatformApplicationInput {
                 name: self.name,
                 platform: self.platform,
                 attributes: self.attributes,
@@ -554,24 +488,16 @@ pub mod builders {
     /// A builder for [`CreatePlatformApplicationOutput`](super::CreatePlatformApplicationOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreatePlatformApplicationOutputBuilder {
-        pub(crate) platform_application_arn: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) platform_application_arn: Option<String>,
     }
     impl CreatePlatformApplicationOutputBuilder {
         /// `PlatformApplicationArn` is returned.
-        pub fn platform_application_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.platform_application_arn = ::std::option::Option::Some(input.into());
+        pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
+            self.platform_application_arn = Some(input.into());
             self
         }
         /// Sets or clears the `PlatformApplicationArn` member.
-        pub fn set_platform_application_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
             self.platform_application_arn = input;
             self
         }

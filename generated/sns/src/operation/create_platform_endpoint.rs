@@ -23,6 +23,21 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for CreatePlatformEndpoint action.
 ///
 /// Smithy shape: `com.amazonaws.sns#CreatePlatformEndpointInput`.
@@ -35,7 +50,7 @@ pub struct CreatePlatformEndpointInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub platform_application_arn: ::std::option::Option<::std::string::String>,
+    pub platform_application_arn: Option<String>,
     /// Unique identifier created by the notification service for an app on a device. The specific name for
     /// Token will vary, depending on which notification service is being used. For example, when using APNS
     /// as the notification service, you need the device token. Alternatively, when using GCM (Firebase
@@ -43,23 +58,21 @@ pub struct CreatePlatformEndpointInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub token: ::std::option::Option<::std::string::String>,
+    pub token: Option<String>,
     /// Arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must
     /// be in UTF-8 format and less than 2KB.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub custom_user_data: ::std::option::Option<::std::string::String>,
+    pub custom_user_data: Option<String>,
     /// For a list of attributes, see
     /// [`SetEndpointAttributes`](https://docs.aws.amazon.com/sns/latest/api/API_SetEndpointAttributes.html)
     /// .
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl CreatePlatformEndpointInput {
     /// Creates a builder for [`CreatePlatformEndpointInput`].
     pub fn builder() -> crate::operation::create_platform_endpoint::builders::CreatePlatformEndpointInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response from CreateEndpoint action.
@@ -72,16 +85,16 @@ impl CreatePlatformEndpointInput {
 pub struct CreatePlatformEndpointOutput {
     /// EndpointArn returned from CreateEndpoint action.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub endpoint_arn: ::std::option::Option<::std::string::String>,
+    pub endpoint_arn: Option<String>,
 }
 impl CreatePlatformEndpointOutput {
     /// Creates a builder for [`CreatePlatformEndpointOutput`].
     pub fn builder() -> crate::operation::create_platform_endpoint::builders::CreatePlatformEndpointOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreatePlatformEndpointInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreatePlatformEndpointInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("PlatformApplicationArn", self.platform_application_arn.as_ref());
         writer.member("Token", self.token.as_ref());
         writer.member("CustomUserData", self.custom_user_data.as_ref());
@@ -89,49 +102,32 @@ impl ::querygen_runtime::query::WriteQuery for CreatePlatformEndpointInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreatePlatformEndpoint&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreatePlatformEndpointInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreatePlatformEndpoint",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &CreatePlatformEndpointInput) -> String {
+    QueryWriter::body("CreatePlatformEndpoint", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreatePlatformEndpointOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreatePlatformEndpointOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "EndpointArn" => reader.read_into(&child, &mut out.endpoint_arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreatePlatformEndpoint` response: `<CreatePlatformEndpointResponse><CreatePlatformEndpointResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreatePlatformEndpointOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreatePlatformEndpoint",
-    )?;
+) -> Result<QueryResponse<CreatePlatformEndpointOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreatePlatformEndpoint")?;
     let output: CreatePlatformEndpointOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreatePlatformEndpointOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreatePlatformEndpointOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -149,7 +145,7 @@ pub enum CreatePlatformEndpointError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreatePlatformEndpointError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -157,13 +153,13 @@ impl CreatePlatformEndpointError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -173,24 +169,18 @@ impl CreatePlatformEndpointError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreatePlatformEndpointError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreatePlatformEndpointError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -200,26 +190,19 @@ impl ::querygen_runtime::query::OperationError for CreatePlatformEndpointError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreatePlatformEndpointError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreatePlatformEndpointError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreatePlatformEndpointError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreatePlatformEndpointError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreatePlatformEndpoint` response into [`CreatePlatformEndpointError`].
@@ -230,11 +213,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreatePlatformEndpointErro
 pub fn build_request(
     input: &CreatePlatformEndpointInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -242,61 +222,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreatePlatformEndpoint`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreatePlatformEndpointError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreatePlatformEndpointOutput>,
-    CreatePlatformEndpointError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CreatePlatformEndpointOutput>, CreatePlatformEndpointError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CreatePlatformEndpointError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreatePlatformEndpointInput,
     CreatePlatformEndpointOutput,
     CreatePlatformEndpointError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreatePlatformEndpoint",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreatePlatformEndpoint` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreatePlatformEndpointFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreatePlatformEndpointInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreatePlatformEndpointFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -308,25 +279,22 @@ impl CreatePlatformEndpointFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        CreatePlatformEndpointOutput,
-        ::querygen_client::SdkError<CreatePlatformEndpointError>,
-    > {
+    ) -> Result<CreatePlatformEndpointOutput, SdkError<CreatePlatformEndpointError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreatePlatformEndpointOutput>,
-        ::querygen_client::SdkError<CreatePlatformEndpointError>,
+    ) -> Result<
+        QueryResponse<CreatePlatformEndpointOutput>,
+        SdkError<CreatePlatformEndpointError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreatePlatformEndpoint"),
                     ),
                 )
@@ -334,18 +302,12 @@ impl CreatePlatformEndpointFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// `PlatformApplicationArn` returned from CreatePlatformApplication is used to create a an endpoint.
-    pub fn platform_application_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform_application_arn(input);
         self
     }
     /// Sets or clears the `PlatformApplicationArn` member.
-    pub fn set_platform_application_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform_application_arn(input);
         self
     }
@@ -353,35 +315,23 @@ impl CreatePlatformEndpointFluentBuilder {
     /// Token will vary, depending on which notification service is being used. For example, when using APNS
     /// as the notification service, you need the device token. Alternatively, when using GCM (Firebase
     /// Cloud Messaging) or ADM, the device token equivalent is called the registration ID.
-    pub fn token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.token(input);
         self
     }
     /// Sets or clears the `Token` member.
-    pub fn set_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_token(input);
         self
     }
     /// Arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must
     /// be in UTF-8 format and less than 2KB.
-    pub fn custom_user_data(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn custom_user_data(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.custom_user_data(input);
         self
     }
     /// Sets or clears the `CustomUserData` member.
-    pub fn set_custom_user_data(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_custom_user_data(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_custom_user_data(input);
         self
     }
@@ -392,34 +342,27 @@ impl CreatePlatformEndpointFluentBuilder {
     /// .
     pub fn attributes(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.attributes(key, value);
         self
     }
     /// Sets or clears the `Attributes` member.
-    pub fn set_attributes(
-        mut self,
-        input: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_attributes(mut self, input: Option<IndexMap<String, String>>) -> Self {
         self.inner = self.inner.set_attributes(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreatePlatformEndpointInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreatePlatformEndpointInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.platform_application_arn = node.member("PlatformApplicationArn")?;
         out.token = node.member("Token")?;
         out.custom_user_data = node.member("CustomUserData")?;
         out.attributes = node.map("Attributes", "key", "value")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             platform_application_arn: out.platform_application_arn,
             token: out.token,
             custom_user_data: out.custom_user_data,
@@ -428,8 +371,8 @@ impl ::querygen_runtime::server::ReadQuery for CreatePlatformEndpointInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreatePlatformEndpointOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreatePlatformEndpointOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("EndpointArn", self.endpoint_arn.as_ref());
     }
 }
@@ -437,10 +380,7 @@ impl ::querygen_runtime::server::WriteXml for CreatePlatformEndpointOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreatePlatformEndpointInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CreatePlatformEndpointInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CreatePlatformEndpoint",
@@ -452,42 +392,33 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreatePlatformEndpointOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreatePlatformEndpoint",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`CreatePlatformEndpointInput`](super::CreatePlatformEndpointInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreatePlatformEndpointInputBuilder {
-        pub(crate) platform_application_arn: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) token: ::std::option::Option<::std::string::String>,
-        pub(crate) custom_user_data: ::std::option::Option<::std::string::String>,
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) platform_application_arn: Option<String>,
+        pub(crate) token: Option<String>,
+        pub(crate) custom_user_data: Option<String>,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl CreatePlatformEndpointInputBuilder {
         /// `PlatformApplicationArn` returned from CreatePlatformApplication is used to create a an endpoint.
-        pub fn platform_application_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.platform_application_arn = ::std::option::Option::Some(input.into());
+        pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
+            self.platform_application_arn = Some(input.into());
             self
         }
         /// Sets or clears the `PlatformApplicationArn` member.
-        pub fn set_platform_application_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
             self.platform_application_arn = input;
             self
         }
@@ -495,35 +426,23 @@ pub mod builders {
         /// Token will vary, depending on which notification service is being used. For example, when using APNS
         /// as the notification service, you need the device token. Alternatively, when using GCM (Firebase
         /// Cloud Messaging) or ADM, the device token equivalent is called the registration ID.
-        pub fn token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.token = ::std::option::Option::Some(input.into());
+        pub fn token(mut self, input: impl Into<String>) -> Self {
+            self.token = Some(input.into());
             self
         }
         /// Sets or clears the `Token` member.
-        pub fn set_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_token(mut self, input: Option<String>) -> Self {
             self.token = input;
             self
         }
         /// Arbitrary user data to associate with the endpoint. Amazon SNS does not use this data. The data must
         /// be in UTF-8 format and less than 2KB.
-        pub fn custom_user_data(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.custom_user_data = ::std::option::Option::Some(input.into());
+        pub fn custom_user_data(mut self, input: impl Into<String>) -> Self {
+            self.custom_user_data = Some(input.into());
             self
         }
         /// Sets or clears the `CustomUserData` member.
-        pub fn set_custom_user_data(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_custom_user_data(mut self, input: Option<String>) -> Self {
             self.custom_user_data = input;
             self
         }
@@ -534,23 +453,18 @@ pub mod builders {
         /// .
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self
@@ -558,11 +472,11 @@ pub mod builders {
         /// Builds the [`CreatePlatformEndpointInput`](super::CreatePlatformEndpointInput), failing if any required member (`platform_application_arn`, `token`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_platform_endpoint::CreatePlatformEndpointInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.platform_application_arn.is_none() {
                 missing.push("platform_application_arn");
             }
@@ -570,14 +484,11 @@ pub mod builders {
                 missing.push("token");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CreatePlatformEndpointInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("CreatePlatformEndpointInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_platform_endpoint::CreatePlatformEndpointInput {
+            Ok(crate::operation::create_platform_endpoint::CreatePlatformEndpointInput {
                 platform_application_arn: self.platform_application_arn,
                 token: self.token,
                 custom_user_data: self.custom_user_data,
@@ -588,22 +499,16 @@ pub mod builders {
     /// A builder for [`CreatePlatformEndpointOutput`](super::CreatePlatformEndpointOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreatePlatformEndpointOutputBuilder {
-        pub(crate) endpoint_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) endpoint_arn: Option<String>,
     }
     impl CreatePlatformEndpointOutputBuilder {
         /// EndpointArn returned from CreateEndpoint action.
-        pub fn endpoint_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.endpoint_arn = ::std::option::Option::Some(input.into());
+        pub fn endpoint_arn(mut self, input: impl Into<String>) -> Self {
+            self.endpoint_arn = Some(input.into());
             self
         }
         /// Sets or clears the `EndpointArn` member.
-        pub fn set_endpoint_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_endpoint_arn(mut self, input: Option<String>) -> Self {
             self.endpoint_arn = input;
             self
         }

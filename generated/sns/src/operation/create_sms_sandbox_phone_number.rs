@@ -23,6 +23,21 @@
 //! - [`OptedOutException`](crate::error::OptedOutException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
 //! - [`UserErrorException`](crate::error::UserErrorException)
+use ::querygen_runtime::REDACTED;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `CreateSMSSandboxPhoneNumber` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#CreateSMSSandboxPhoneNumberInput`.
@@ -36,21 +51,21 @@ pub struct CreateSmsSandboxPhoneNumberInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// The language to use for sending the OTP. The default value is `en-US`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub language_code: ::std::option::Option<crate::types::LanguageCodeString>,
+    pub language_code: Option<crate::types::LanguageCodeString>,
 }
 impl CreateSmsSandboxPhoneNumberInput {
     /// Creates a builder for [`CreateSmsSandboxPhoneNumberInput`].
     pub fn builder() -> crate::operation::create_sms_sandbox_phone_number::builders::CreateSmsSandboxPhoneNumberInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for CreateSmsSandboxPhoneNumberInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateSmsSandboxPhoneNumberInput")
-            .field("phone_number", &::querygen_runtime::REDACTED)
+            .field("phone_number", &REDACTED)
             .field("language_code", &self.language_code)
             .finish()
     }
@@ -65,51 +80,35 @@ pub struct CreateSmsSandboxPhoneNumberOutput {}
 impl CreateSmsSandboxPhoneNumberOutput {
     /// Creates a builder for [`CreateSmsSandboxPhoneNumberOutput`].
     pub fn builder() -> crate::operation::create_sms_sandbox_phone_number::builders::CreateSmsSandboxPhoneNumberOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateSmsSandboxPhoneNumberInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateSmsSandboxPhoneNumberInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("PhoneNumber", self.phone_number.as_ref());
         writer.member("LanguageCode", self.language_code.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateSMSSandboxPhoneNumber&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreateSmsSandboxPhoneNumberInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "CreateSMSSandboxPhoneNumber",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &CreateSmsSandboxPhoneNumberInput) -> String {
+    QueryWriter::body("CreateSMSSandboxPhoneNumber", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateSmsSandboxPhoneNumberOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateSmsSandboxPhoneNumberOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `CreateSMSSandboxPhoneNumber` response: `<CreateSMSSandboxPhoneNumberResponse><CreateSMSSandboxPhoneNumberResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateSmsSandboxPhoneNumberOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<CreateSmsSandboxPhoneNumberOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "CreateSMSSandboxPhoneNumber",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "CreateSMSSandboxPhoneNumber")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: CreateSmsSandboxPhoneNumberOutput::builder().build(),
         request_id,
     })
@@ -131,7 +130,7 @@ pub enum CreateSmsSandboxPhoneNumberError {
     /// The service answered with [`crate::error::UserErrorException`].
     UserErrorException(crate::error::UserErrorException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateSmsSandboxPhoneNumberError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -139,13 +138,13 @@ impl CreateSmsSandboxPhoneNumberError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -157,12 +156,8 @@ impl CreateSmsSandboxPhoneNumberError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateSmsSandboxPhoneNumberError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateSmsSandboxPhoneNumberError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -171,12 +166,10 @@ impl ::querygen_runtime::query::OperationError for CreateSmsSandboxPhoneNumberEr
             .or_else(|| error.read(Self::ThrottledException))
             .or_else(|| error.read(Self::UserErrorException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -188,26 +181,19 @@ impl ::querygen_runtime::query::OperationError for CreateSmsSandboxPhoneNumberEr
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateSmsSandboxPhoneNumberError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateSmsSandboxPhoneNumberError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateSmsSandboxPhoneNumberError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateSmsSandboxPhoneNumberError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateSMSSandboxPhoneNumber` response into [`CreateSmsSandboxPhoneNumberError`].
@@ -218,11 +204,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateSmsSandboxPhoneNumbe
 pub fn build_request(
     input: &CreateSmsSandboxPhoneNumberInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -230,10 +213,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateSMSSandboxPhoneNumber`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateSmsSandboxPhoneNumberError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateSmsSandboxPhoneNumberOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<CreateSmsSandboxPhoneNumberOutput>,
     CreateSmsSandboxPhoneNumberError,
 > {
     let status = response.status().as_u16();
@@ -242,49 +225,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CreateSmsSandboxPhoneNumberError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateSmsSandboxPhoneNumberInput,
     CreateSmsSandboxPhoneNumberOutput,
     CreateSmsSandboxPhoneNumberError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateSMSSandboxPhoneNumber",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateSMSSandboxPhoneNumber` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateSmsSandboxPhoneNumberFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateSmsSandboxPhoneNumberInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateSmsSandboxPhoneNumberFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -296,25 +273,25 @@ impl CreateSmsSandboxPhoneNumberFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CreateSmsSandboxPhoneNumberOutput,
-        ::querygen_client::SdkError<CreateSmsSandboxPhoneNumberError>,
+        SdkError<CreateSmsSandboxPhoneNumberError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateSmsSandboxPhoneNumberOutput>,
-        ::querygen_client::SdkError<CreateSmsSandboxPhoneNumberError>,
+    ) -> Result<
+        QueryResponse<CreateSmsSandboxPhoneNumberOutput>,
+        SdkError<CreateSmsSandboxPhoneNumberError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateSMSSandboxPhoneNumber"),
                     ),
                 )
@@ -323,25 +300,19 @@ impl CreateSmsSandboxPhoneNumberFluentBuilder {
     }
     /// The destination phone number to verify. On verification, Amazon SNS adds this phone number to the
     /// list of verified phone numbers that you can send SMS messages to.
-    pub fn phone_number(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn phone_number(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.phone_number(input);
         self
     }
     /// Sets or clears the `PhoneNumber` member.
-    pub fn set_phone_number(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_phone_number(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_phone_number(input);
         self
     }
     /// The language to use for sending the OTP. The default value is `en-US`.
     pub fn language_code(
         mut self,
-        input: impl ::std::convert::Into<crate::types::LanguageCodeString>,
+        input: impl Into<crate::types::LanguageCodeString>,
     ) -> Self {
         self.inner = self.inner.language_code(input);
         self
@@ -349,38 +320,33 @@ impl CreateSmsSandboxPhoneNumberFluentBuilder {
     /// Sets or clears the `LanguageCode` member.
     pub fn set_language_code(
         mut self,
-        input: ::std::option::Option<crate::types::LanguageCodeString>,
+        input: Option<crate::types::LanguageCodeString>,
     ) -> Self {
         self.inner = self.inner.set_language_code(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateSmsSandboxPhoneNumberInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateSmsSandboxPhoneNumberInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.phone_number = node.member("PhoneNumber")?;
         out.language_code = node.member("LanguageCode")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             phone_number: out.phone_number,
             language_code: out.language_code,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateSmsSandboxPhoneNumberOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for CreateSmsSandboxPhoneNumberOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `CreateSMSSandboxPhoneNumber` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateSmsSandboxPhoneNumberInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<CreateSmsSandboxPhoneNumberInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "CreateSMSSandboxPhoneNumber",
@@ -392,54 +358,47 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &CreateSmsSandboxPhoneNumberOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "CreateSMSSandboxPhoneNumber",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, REDACTED};
     /// A builder for [`CreateSmsSandboxPhoneNumberInput`](super::CreateSmsSandboxPhoneNumberInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct CreateSmsSandboxPhoneNumberInputBuilder {
-        pub(crate) phone_number: ::std::option::Option<::std::string::String>,
-        pub(crate) language_code: ::std::option::Option<
-            crate::types::LanguageCodeString,
-        >,
+        pub(crate) phone_number: Option<String>,
+        pub(crate) language_code: Option<crate::types::LanguageCodeString>,
     }
     impl CreateSmsSandboxPhoneNumberInputBuilder {
         /// The destination phone number to verify. On verification, Amazon SNS adds this phone number to the
         /// list of verified phone numbers that you can send SMS messages to.
-        pub fn phone_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.phone_number = ::std::option::Option::Some(input.into());
+        pub fn phone_number(mut self, input: impl Into<String>) -> Self {
+            self.phone_number = Some(input.into());
             self
         }
         /// Sets or clears the `PhoneNumber` member.
-        pub fn set_phone_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_phone_number(mut self, input: Option<String>) -> Self {
             self.phone_number = input;
             self
         }
         /// The language to use for sending the OTP. The default value is `en-US`.
         pub fn language_code(
             mut self,
-            input: impl ::std::convert::Into<crate::types::LanguageCodeString>,
+            input: impl Into<crate::types::LanguageCodeString>,
         ) -> Self {
-            self.language_code = ::std::option::Option::Some(input.into());
+            self.language_code = Some(input.into());
             self
         }
         /// Sets or clears the `LanguageCode` member.
         pub fn set_language_code(
             mut self,
-            input: ::std::option::Option<crate::types::LanguageCodeString>,
+            input: Option<crate::types::LanguageCodeString>,
         ) -> Self {
             self.language_code = input;
             self
@@ -447,23 +406,23 @@ pub mod builders {
         /// Builds the [`CreateSmsSandboxPhoneNumberInput`](super::CreateSmsSandboxPhoneNumberInput), failing if any required member (`phone_number`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::create_sms_sandbox_phone_number::CreateSmsSandboxPhoneNumberInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.phone_number.is_none() {
                 missing.push("phone_number");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "CreateSmsSandboxPhoneNumberInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_sms_sandbox_phone_number::CreateSmsSandboxPhoneNumberInput {
+            Ok(crate::operation::create_sms_sandbox_phone_number::CreateSmsSandboxPhoneNumberInput {
                 phone_number: self.phone_number,
                 language_code: self.language_code,
             })
@@ -472,7 +431,7 @@ pub mod builders {
     impl ::std::fmt::Debug for CreateSmsSandboxPhoneNumberInputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CreateSmsSandboxPhoneNumberInputBuilder")
-                .field("phone_number", &::querygen_runtime::REDACTED)
+                .field("phone_number", &REDACTED)
                 .field("language_code", &self.language_code)
                 .finish()
         }

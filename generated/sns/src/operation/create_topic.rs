@@ -20,6 +20,21 @@
 //! - [`TagLimitExceededException`](crate::error::TagLimitExceededException)
 //! - [`TagPolicyException`](crate::error::TagPolicyException)
 //! - [`TopicLimitExceededException`](crate::error::TopicLimitExceededException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for CreateTopic action.
 ///
 /// Smithy shape: `com.amazonaws.sns#CreateTopicInput`.
@@ -37,7 +52,7 @@ pub struct CreateTopicInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// A map of attributes with their corresponding values.
     ///
     /// The following lists names, descriptions, and values of the special request parameters that the
@@ -95,15 +110,13 @@ pub struct CreateTopicInput {
     ///     quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the Amazon Web Services
     ///     General Reference.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
     /// The list of tags to add to a new topic.
     ///
     /// **Note:** To be able to tag a topic on creation, you must have the `sns:CreateTopic` and
     /// `sns:TagResource` permissions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// The body of the policy document you want to use for this topic.
     ///
     /// You can only add one policy per topic.
@@ -112,12 +125,12 @@ pub struct CreateTopicInput {
     ///
     /// Length Constraints: Maximum length of 30,720.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub data_protection_policy: ::std::option::Option<::std::string::String>,
+    pub data_protection_policy: Option<String>,
 }
 impl CreateTopicInput {
     /// Creates a builder for [`CreateTopicInput`].
     pub fn builder() -> crate::operation::create_topic::builders::CreateTopicInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response from CreateTopic action.
@@ -130,16 +143,16 @@ impl CreateTopicInput {
 pub struct CreateTopicOutput {
     /// The Amazon Resource Name (ARN) assigned to the created topic.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
 }
 impl CreateTopicOutput {
     /// Creates a builder for [`CreateTopicOutput`].
     pub fn builder() -> crate::operation::create_topic::builders::CreateTopicOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for CreateTopicInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for CreateTopicInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("Name", self.name.as_ref());
         writer.map("Attributes", "key", "value", self.attributes.as_ref());
         writer.list("Tags", "member", self.tags.as_deref());
@@ -147,43 +160,32 @@ impl ::querygen_runtime::query::WriteQuery for CreateTopicInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateTopic&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateTopicInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("CreateTopic", "2010-03-31", input)
+pub fn serialize_query_body(input: &CreateTopicInput) -> String {
+    QueryWriter::body("CreateTopic", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for CreateTopicOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for CreateTopicOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `CreateTopic` response: `<CreateTopicResponse><CreateTopicResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateTopicOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "CreateTopic",
-    )?;
+) -> Result<QueryResponse<CreateTopicOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "CreateTopic")?;
     let output: CreateTopicOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => CreateTopicOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => CreateTopicOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -211,7 +213,7 @@ pub enum CreateTopicError {
     /// The service answered with [`crate::error::TopicLimitExceededException`].
     TopicLimitExceededException(crate::error::TopicLimitExceededException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl CreateTopicError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -219,13 +221,13 @@ impl CreateTopicError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -240,12 +242,8 @@ impl CreateTopicError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for CreateTopicError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for CreateTopicError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::ConcurrentAccessException))
@@ -257,12 +255,10 @@ impl ::querygen_runtime::query::OperationError for CreateTopicError {
             .or_else(|| error.read(Self::TagPolicyException))
             .or_else(|| error.read(Self::TopicLimitExceededException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
@@ -277,26 +273,19 @@ impl ::querygen_runtime::query::OperationError for CreateTopicError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for CreateTopicError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for CreateTopicError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for CreateTopicError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for CreateTopicError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `CreateTopic` response into [`CreateTopicError`].
@@ -307,11 +296,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> CreateTopicError {
 pub fn build_request(
     input: &CreateTopicInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -319,61 +305,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `CreateTopic`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateTopicError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<CreateTopicOutput>,
-    CreateTopicError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<CreateTopicOutput>, CreateTopicError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 CreateTopicError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     CreateTopicInput,
     CreateTopicOutput,
     CreateTopicError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "CreateTopic",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `CreateTopic` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateTopicFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::CreateTopicInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateTopicFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -383,27 +360,19 @@ impl CreateTopicFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        CreateTopicOutput,
-        ::querygen_client::SdkError<CreateTopicError>,
-    > {
+    pub async fn send(self) -> Result<CreateTopicOutput, SdkError<CreateTopicError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<CreateTopicOutput>,
-        ::querygen_client::SdkError<CreateTopicError>,
-    > {
+    ) -> Result<QueryResponse<CreateTopicOutput>, SdkError<CreateTopicError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateTopic"),
                     ),
                 )
@@ -416,18 +385,12 @@ impl CreateTopicFluentBuilder {
     /// underscores, and hyphens, and must be between 1 and 256 characters long.
     ///
     /// For a FIFO (first-in-first-out) topic, the name must end with the `.fifo` suffix.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears the `Name` member.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
@@ -491,19 +454,14 @@ impl CreateTopicFluentBuilder {
     ///     General Reference.
     pub fn attributes(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.attributes(key, value);
         self
     }
     /// Sets or clears the `Attributes` member.
-    pub fn set_attributes(
-        mut self,
-        input: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_attributes(mut self, input: Option<IndexMap<String, String>>) -> Self {
         self.inner = self.inner.set_attributes(input);
         self
     }
@@ -513,15 +471,12 @@ impl CreateTopicFluentBuilder {
     ///
     /// **Note:** To be able to tag a topic on creation, you must have the `sns:CreateTopic` and
     /// `sns:TagResource` permissions.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
@@ -532,33 +487,25 @@ impl CreateTopicFluentBuilder {
     /// The policy must be in JSON string format.
     ///
     /// Length Constraints: Maximum length of 30,720.
-    pub fn data_protection_policy(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn data_protection_policy(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.data_protection_policy(input);
         self
     }
     /// Sets or clears the `DataProtectionPolicy` member.
-    pub fn set_data_protection_policy(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_data_protection_policy(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_data_protection_policy(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for CreateTopicInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for CreateTopicInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.name = node.member("Name")?;
         out.attributes = node.map("Attributes", "key", "value")?;
         out.tags = node.list("Tags", "member")?;
         out.data_protection_policy = node.member("DataProtectionPolicy")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: out.name,
             attributes: out.attributes,
             tags: out.tags,
@@ -567,42 +514,36 @@ impl ::querygen_runtime::server::ReadQuery for CreateTopicInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for CreateTopicOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for CreateTopicOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
     }
 }
 /// Server side: parses the request body of `CreateTopic` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<CreateTopicInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<CreateTopicInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "CreateTopic", "2010-03-31")
 }
 /// Server side: the `<CreateTopicResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &CreateTopicOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &CreateTopicOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "CreateTopic",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`CreateTopicInput`](super::CreateTopicInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateTopicInputBuilder {
-        pub(crate) name: ::std::option::Option<::std::string::String>,
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        pub(crate) data_protection_policy: ::std::option::Option<::std::string::String>,
+        pub(crate) name: Option<String>,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
+        pub(crate) data_protection_policy: Option<String>,
     }
     impl CreateTopicInputBuilder {
         /// The name of the topic you want to create.
@@ -611,18 +552,12 @@ pub mod builders {
         /// underscores, and hyphens, and must be between 1 and 256 characters long.
         ///
         /// For a FIFO (first-in-first-out) topic, the name must end with the `.fifo` suffix.
-        pub fn name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(input.into());
+        pub fn name(mut self, input: impl Into<String>) -> Self {
+            self.name = Some(input.into());
             self
         }
         /// Sets or clears the `Name` member.
-        pub fn set_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
         }
@@ -686,23 +621,18 @@ pub mod builders {
         ///     General Reference.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self
@@ -713,18 +643,12 @@ pub mod builders {
         ///
         /// **Note:** To be able to tag a topic on creation, you must have the `sns:CreateTopic` and
         /// `sns:TagResource` permissions.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
@@ -735,41 +659,27 @@ pub mod builders {
         /// The policy must be in JSON string format.
         ///
         /// Length Constraints: Maximum length of 30,720.
-        pub fn data_protection_policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.data_protection_policy = ::std::option::Option::Some(input.into());
+        pub fn data_protection_policy(mut self, input: impl Into<String>) -> Self {
+            self.data_protection_policy = Some(input.into());
             self
         }
         /// Sets or clears the `DataProtectionPolicy` member.
-        pub fn set_data_protection_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_data_protection_policy(mut self, input: Option<String>) -> Self {
             self.data_protection_policy = input;
             self
         }
         /// Builds the [`CreateTopicInput`](super::CreateTopicInput), failing if any required member (`name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::create_topic::CreateTopicInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::create_topic::CreateTopicInput, BuildError> {
+            let mut missing = Vec::new();
             if self.name.is_none() {
                 missing.push("name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CreateTopicInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("CreateTopicInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::create_topic::CreateTopicInput {
+            Ok(crate::operation::create_topic::CreateTopicInput {
                 name: self.name,
                 attributes: self.attributes,
                 tags: self.tags,
@@ -780,22 +690,16 @@ pub mod builders {
     /// A builder for [`CreateTopicOutput`](super::CreateTopicOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateTopicOutputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: Option<String>,
     }
     impl CreateTopicOutputBuilder {
         /// The Amazon Resource Name (ARN) assigned to the created topic.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }

@@ -15,6 +15,20 @@
 //! - [`AuthorizationErrorException`](crate::error::AuthorizationErrorException)
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for `DeleteEndpoint` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#DeleteEndpointInput`.
@@ -27,12 +41,12 @@ pub struct DeleteEndpointInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub endpoint_arn: ::std::option::Option<::std::string::String>,
+    pub endpoint_arn: Option<String>,
 }
 impl DeleteEndpointInput {
     /// Creates a builder for [`DeleteEndpointInput`].
     pub fn builder() -> crate::operation::delete_endpoint::builders::DeleteEndpointInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteEndpoint` operation.
@@ -45,41 +59,34 @@ pub struct DeleteEndpointOutput {}
 impl DeleteEndpointOutput {
     /// Creates a builder for [`DeleteEndpointOutput`].
     pub fn builder() -> crate::operation::delete_endpoint::builders::DeleteEndpointOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteEndpointInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteEndpointInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("EndpointArn", self.endpoint_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteEndpoint&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteEndpointInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("DeleteEndpoint", "2010-03-31", input)
+pub fn serialize_query_body(input: &DeleteEndpointInput) -> String {
+    QueryWriter::body("DeleteEndpoint", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteEndpointOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteEndpointOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `DeleteEndpoint` response: `<DeleteEndpointResponse><DeleteEndpointResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteEndpointOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<DeleteEndpointOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "DeleteEndpoint")?
-            .finish()?
+        ResponseDocument::open(body, "DeleteEndpoint")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: DeleteEndpointOutput::builder().build(),
         request_id,
     })
@@ -95,7 +102,7 @@ pub enum DeleteEndpointError {
     /// The service answered with [`crate::error::InvalidParameterException`].
     InvalidParameterException(crate::error::InvalidParameterException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteEndpointError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -103,13 +110,13 @@ impl DeleteEndpointError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -118,23 +125,17 @@ impl DeleteEndpointError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteEndpointError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteEndpointError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -143,26 +144,19 @@ impl ::querygen_runtime::query::OperationError for DeleteEndpointError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteEndpointError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteEndpointError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteEndpointError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteEndpointError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteEndpoint` response into [`DeleteEndpointError`].
@@ -173,11 +167,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteEndpointError {
 pub fn build_request(
     input: &DeleteEndpointInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -185,61 +176,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteEndpoint`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteEndpointError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteEndpointOutput>,
-    DeleteEndpointError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DeleteEndpointOutput>, DeleteEndpointError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteEndpointError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteEndpointInput,
     DeleteEndpointOutput,
     DeleteEndpointError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteEndpoint",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteEndpoint` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteEndpointFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteEndpointInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteEndpointFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -251,25 +233,19 @@ impl DeleteEndpointFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DeleteEndpointOutput,
-        ::querygen_client::SdkError<DeleteEndpointError>,
-    > {
+    ) -> Result<DeleteEndpointOutput, SdkError<DeleteEndpointError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteEndpointOutput>,
-        ::querygen_client::SdkError<DeleteEndpointError>,
-    > {
+    ) -> Result<QueryResponse<DeleteEndpointOutput>, SdkError<DeleteEndpointError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteEndpoint"),
                     ),
                 )
@@ -277,102 +253,76 @@ impl DeleteEndpointFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// `EndpointArn` of endpoint to delete.
-    pub fn endpoint_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn endpoint_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.endpoint_arn(input);
         self
     }
     /// Sets or clears the `EndpointArn` member.
-    pub fn set_endpoint_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_endpoint_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_endpoint_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteEndpointInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteEndpointInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.endpoint_arn = node.member("EndpointArn")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             endpoint_arn: out.endpoint_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteEndpointOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for DeleteEndpointOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `DeleteEndpoint` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<DeleteEndpointInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<DeleteEndpointInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DeleteEndpoint", "2010-03-31")
 }
 /// Server side: the `<DeleteEndpointResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &DeleteEndpointOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &DeleteEndpointOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "DeleteEndpoint",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteEndpointInput`](super::DeleteEndpointInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteEndpointInputBuilder {
-        pub(crate) endpoint_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) endpoint_arn: Option<String>,
     }
     impl DeleteEndpointInputBuilder {
         /// `EndpointArn` of endpoint to delete.
-        pub fn endpoint_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.endpoint_arn = ::std::option::Option::Some(input.into());
+        pub fn endpoint_arn(mut self, input: impl Into<String>) -> Self {
+            self.endpoint_arn = Some(input.into());
             self
         }
         /// Sets or clears the `EndpointArn` member.
-        pub fn set_endpoint_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_endpoint_arn(mut self, input: Option<String>) -> Self {
             self.endpoint_arn = input;
             self
         }
         /// Builds the [`DeleteEndpointInput`](super::DeleteEndpointInput), failing if any required member (`endpoint_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::delete_endpoint::DeleteEndpointInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::delete_endpoint::DeleteEndpointInput, BuildError> {
+            let mut missing = Vec::new();
             if self.endpoint_arn.is_none() {
                 missing.push("endpoint_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DeleteEndpointInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("DeleteEndpointInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::delete_endpoint::DeleteEndpointInput {
+            Ok(crate::operation::delete_endpoint::DeleteEndpointInput {
                 endpoint_arn: self.endpoint_arn,
             })
         }

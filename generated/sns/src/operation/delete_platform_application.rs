@@ -12,6 +12,20 @@
 //! - [`AuthorizationErrorException`](crate::error::AuthorizationErrorException)
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for `DeletePlatformApplication` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#DeletePlatformApplicationInput`.
@@ -24,12 +38,12 @@ pub struct DeletePlatformApplicationInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub platform_application_arn: ::std::option::Option<::std::string::String>,
+    pub platform_application_arn: Option<String>,
 }
 impl DeletePlatformApplicationInput {
     /// Creates a builder for [`DeletePlatformApplicationInput`].
     pub fn builder() -> crate::operation::delete_platform_application::builders::DeletePlatformApplicationInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeletePlatformApplication` operation.
@@ -42,50 +56,34 @@ pub struct DeletePlatformApplicationOutput {}
 impl DeletePlatformApplicationOutput {
     /// Creates a builder for [`DeletePlatformApplicationOutput`].
     pub fn builder() -> crate::operation::delete_platform_application::builders::DeletePlatformApplicationOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeletePlatformApplicationInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeletePlatformApplicationInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("PlatformApplicationArn", self.platform_application_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeletePlatformApplication&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DeletePlatformApplicationInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeletePlatformApplication",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &DeletePlatformApplicationInput) -> String {
+    QueryWriter::body("DeletePlatformApplication", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeletePlatformApplicationOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeletePlatformApplicationOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `DeletePlatformApplication` response: `<DeletePlatformApplicationResponse><DeletePlatformApplicationResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeletePlatformApplicationOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<DeletePlatformApplicationOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "DeletePlatformApplication",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "DeletePlatformApplication")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: DeletePlatformApplicationOutput::builder().build(),
         request_id,
     })
@@ -101,7 +99,7 @@ pub enum DeletePlatformApplicationError {
     /// The service answered with [`crate::error::InvalidParameterException`].
     InvalidParameterException(crate::error::InvalidParameterException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeletePlatformApplicationError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -109,13 +107,13 @@ impl DeletePlatformApplicationError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -124,23 +122,17 @@ impl DeletePlatformApplicationError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeletePlatformApplicationError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeletePlatformApplicationError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -149,26 +141,19 @@ impl ::querygen_runtime::query::OperationError for DeletePlatformApplicationErro
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeletePlatformApplicationError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeletePlatformApplicationError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeletePlatformApplicationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeletePlatformApplicationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeletePlatformApplication` response into [`DeletePlatformApplicationError`].
@@ -179,11 +164,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeletePlatformApplicationE
 pub fn build_request(
     input: &DeletePlatformApplicationInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -191,10 +173,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeletePlatformApplication`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeletePlatformApplicationError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeletePlatformApplicationOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DeletePlatformApplicationOutput>,
     DeletePlatformApplicationError,
 > {
     let status = response.status().as_u16();
@@ -203,49 +185,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DeletePlatformApplicationError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeletePlatformApplicationInput,
     DeletePlatformApplicationOutput,
     DeletePlatformApplicationError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeletePlatformApplication",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeletePlatformApplication` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeletePlatformApplicationFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeletePlatformApplicationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeletePlatformApplicationFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -257,25 +233,25 @@ impl DeletePlatformApplicationFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeletePlatformApplicationOutput,
-        ::querygen_client::SdkError<DeletePlatformApplicationError>,
+        SdkError<DeletePlatformApplicationError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeletePlatformApplicationOutput>,
-        ::querygen_client::SdkError<DeletePlatformApplicationError>,
+    ) -> Result<
+        QueryResponse<DeletePlatformApplicationOutput>,
+        SdkError<DeletePlatformApplicationError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeletePlatformApplication"),
                     ),
                 )
@@ -283,46 +259,35 @@ impl DeletePlatformApplicationFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// `PlatformApplicationArn` of platform application object to delete.
-    pub fn platform_application_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform_application_arn(input);
         self
     }
     /// Sets or clears the `PlatformApplicationArn` member.
-    pub fn set_platform_application_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform_application_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeletePlatformApplicationInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeletePlatformApplicationInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.platform_application_arn = node.member("PlatformApplicationArn")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             platform_application_arn: out.platform_application_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeletePlatformApplicationOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for DeletePlatformApplicationOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `DeletePlatformApplication` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeletePlatformApplicationInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DeletePlatformApplicationInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DeletePlatformApplication",
@@ -334,60 +299,53 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeletePlatformApplicationOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeletePlatformApplication",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeletePlatformApplicationInput`](super::DeletePlatformApplicationInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeletePlatformApplicationInputBuilder {
-        pub(crate) platform_application_arn: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) platform_application_arn: Option<String>,
     }
     impl DeletePlatformApplicationInputBuilder {
         /// `PlatformApplicationArn` of platform application object to delete.
-        pub fn platform_application_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.platform_application_arn = ::std::option::Option::Some(input.into());
+        pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
+            self.platform_application_arn = Some(input.into());
             self
         }
         /// Sets or clears the `PlatformApplicationArn` member.
-        pub fn set_platform_application_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
             self.platform_application_arn = input;
             self
         }
         /// Builds the [`DeletePlatformApplicationInput`](super::DeletePlatformApplicationInput), failing if any required member (`platform_application_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_platform_application::DeletePlatformApplicationInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.platform_application_arn.is_none() {
                 missing.push("platform_application_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "DeletePlatformApplicationInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_platform_application::DeletePlatformApplicationInput {
+            Ok(crate::operation::delete_platform_application::DeletePlatformApplicationInput {
                 platform_application_arn: self.platform_application_arn,
             })
         }

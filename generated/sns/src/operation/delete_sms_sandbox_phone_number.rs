@@ -22,6 +22,21 @@
 //! - [`ResourceNotFoundException`](crate::error::ResourceNotFoundException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
 //! - [`UserErrorException`](crate::error::UserErrorException)
+use ::querygen_runtime::REDACTED;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DeleteSMSSandboxPhoneNumber` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#DeleteSMSSandboxPhoneNumberInput`.
@@ -34,18 +49,18 @@ pub struct DeleteSmsSandboxPhoneNumberInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
 }
 impl DeleteSmsSandboxPhoneNumberInput {
     /// Creates a builder for [`DeleteSmsSandboxPhoneNumberInput`].
     pub fn builder() -> crate::operation::delete_sms_sandbox_phone_number::builders::DeleteSmsSandboxPhoneNumberInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for DeleteSmsSandboxPhoneNumberInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteSmsSandboxPhoneNumberInput")
-            .field("phone_number", &::querygen_runtime::REDACTED)
+            .field("phone_number", &REDACTED)
             .finish()
     }
 }
@@ -59,50 +74,34 @@ pub struct DeleteSmsSandboxPhoneNumberOutput {}
 impl DeleteSmsSandboxPhoneNumberOutput {
     /// Creates a builder for [`DeleteSmsSandboxPhoneNumberOutput`].
     pub fn builder() -> crate::operation::delete_sms_sandbox_phone_number::builders::DeleteSmsSandboxPhoneNumberOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteSmsSandboxPhoneNumberInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteSmsSandboxPhoneNumberInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("PhoneNumber", self.phone_number.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteSMSSandboxPhoneNumber&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DeleteSmsSandboxPhoneNumberInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DeleteSMSSandboxPhoneNumber",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &DeleteSmsSandboxPhoneNumberInput) -> String {
+    QueryWriter::body("DeleteSMSSandboxPhoneNumber", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteSmsSandboxPhoneNumberOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteSmsSandboxPhoneNumberOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `DeleteSMSSandboxPhoneNumber` response: `<DeleteSMSSandboxPhoneNumberResponse><DeleteSMSSandboxPhoneNumberResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteSmsSandboxPhoneNumberOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<DeleteSmsSandboxPhoneNumberOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "DeleteSMSSandboxPhoneNumber",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "DeleteSMSSandboxPhoneNumber")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: DeleteSmsSandboxPhoneNumberOutput::builder().build(),
         request_id,
     })
@@ -124,7 +123,7 @@ pub enum DeleteSmsSandboxPhoneNumberError {
     /// The service answered with [`crate::error::UserErrorException`].
     UserErrorException(crate::error::UserErrorException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteSmsSandboxPhoneNumberError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -132,13 +131,13 @@ impl DeleteSmsSandboxPhoneNumberError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -150,12 +149,8 @@ impl DeleteSmsSandboxPhoneNumberError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteSmsSandboxPhoneNumberError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteSmsSandboxPhoneNumberError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -164,12 +159,10 @@ impl ::querygen_runtime::query::OperationError for DeleteSmsSandboxPhoneNumberEr
             .or_else(|| error.read(Self::ThrottledException))
             .or_else(|| error.read(Self::UserErrorException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -181,26 +174,19 @@ impl ::querygen_runtime::query::OperationError for DeleteSmsSandboxPhoneNumberEr
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteSmsSandboxPhoneNumberError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteSmsSandboxPhoneNumberError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteSmsSandboxPhoneNumberError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteSmsSandboxPhoneNumberError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteSMSSandboxPhoneNumber` response into [`DeleteSmsSandboxPhoneNumberError`].
@@ -211,11 +197,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteSmsSandboxPhoneNumbe
 pub fn build_request(
     input: &DeleteSmsSandboxPhoneNumberInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -223,10 +206,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteSMSSandboxPhoneNumber`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteSmsSandboxPhoneNumberError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteSmsSandboxPhoneNumberOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DeleteSmsSandboxPhoneNumberOutput>,
     DeleteSmsSandboxPhoneNumberError,
 > {
     let status = response.status().as_u16();
@@ -235,49 +218,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteSmsSandboxPhoneNumberError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteSmsSandboxPhoneNumberInput,
     DeleteSmsSandboxPhoneNumberOutput,
     DeleteSmsSandboxPhoneNumberError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteSMSSandboxPhoneNumber",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteSMSSandboxPhoneNumber` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteSmsSandboxPhoneNumberFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteSmsSandboxPhoneNumberInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteSmsSandboxPhoneNumberFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -289,25 +266,25 @@ impl DeleteSmsSandboxPhoneNumberFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteSmsSandboxPhoneNumberOutput,
-        ::querygen_client::SdkError<DeleteSmsSandboxPhoneNumberError>,
+        SdkError<DeleteSmsSandboxPhoneNumberError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteSmsSandboxPhoneNumberOutput>,
-        ::querygen_client::SdkError<DeleteSmsSandboxPhoneNumberError>,
+    ) -> Result<
+        QueryResponse<DeleteSmsSandboxPhoneNumberOutput>,
+        SdkError<DeleteSmsSandboxPhoneNumberError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteSMSSandboxPhoneNumber"),
                     ),
                 )
@@ -315,46 +292,35 @@ impl DeleteSmsSandboxPhoneNumberFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The destination phone number to delete.
-    pub fn phone_number(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn phone_number(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.phone_number(input);
         self
     }
     /// Sets or clears the `PhoneNumber` member.
-    pub fn set_phone_number(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_phone_number(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_phone_number(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteSmsSandboxPhoneNumberInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteSmsSandboxPhoneNumberInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.phone_number = node.member("PhoneNumber")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             phone_number: out.phone_number,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteSmsSandboxPhoneNumberOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for DeleteSmsSandboxPhoneNumberOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `DeleteSMSSandboxPhoneNumber` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeleteSmsSandboxPhoneNumberInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DeleteSmsSandboxPhoneNumberInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DeleteSMSSandboxPhoneNumber",
@@ -366,58 +332,53 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DeleteSmsSandboxPhoneNumberOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DeleteSMSSandboxPhoneNumber",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, REDACTED};
     /// A builder for [`DeleteSmsSandboxPhoneNumberInput`](super::DeleteSmsSandboxPhoneNumberInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct DeleteSmsSandboxPhoneNumberInputBuilder {
-        pub(crate) phone_number: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_number: Option<String>,
     }
     impl DeleteSmsSandboxPhoneNumberInputBuilder {
         /// The destination phone number to delete.
-        pub fn phone_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.phone_number = ::std::option::Option::Some(input.into());
+        pub fn phone_number(mut self, input: impl Into<String>) -> Self {
+            self.phone_number = Some(input.into());
             self
         }
         /// Sets or clears the `PhoneNumber` member.
-        pub fn set_phone_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_phone_number(mut self, input: Option<String>) -> Self {
             self.phone_number = input;
             self
         }
         /// Builds the [`DeleteSmsSandboxPhoneNumberInput`](super::DeleteSmsSandboxPhoneNumberInput), failing if any required member (`phone_number`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::delete_sms_sandbox_phone_number::DeleteSmsSandboxPhoneNumberInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.phone_number.is_none() {
                 missing.push("phone_number");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "DeleteSmsSandboxPhoneNumberInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_sms_sandbox_phone_number::DeleteSmsSandboxPhoneNumberInput {
+            Ok(crate::operation::delete_sms_sandbox_phone_number::DeleteSmsSandboxPhoneNumberInput {
                 phone_number: self.phone_number,
             })
         }
@@ -425,7 +386,7 @@ pub mod builders {
     impl ::std::fmt::Debug for DeleteSmsSandboxPhoneNumberInputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("DeleteSmsSandboxPhoneNumberInputBuilder")
-                .field("phone_number", &::querygen_runtime::REDACTED)
+                .field("phone_number", &REDACTED)
                 .finish()
         }
     }

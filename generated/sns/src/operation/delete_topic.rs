@@ -17,6 +17,20 @@
 //! - [`NotFoundException`](crate::error::NotFoundException)
 //! - [`StaleTagException`](crate::error::StaleTagException)
 //! - [`TagPolicyException`](crate::error::TagPolicyException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DeleteTopic` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#DeleteTopicInput`.
@@ -29,12 +43,12 @@ pub struct DeleteTopicInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
 }
 impl DeleteTopicInput {
     /// Creates a builder for [`DeleteTopicInput`].
     pub fn builder() -> crate::operation::delete_topic::builders::DeleteTopicInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DeleteTopic` operation.
@@ -47,40 +61,34 @@ pub struct DeleteTopicOutput {}
 impl DeleteTopicOutput {
     /// Creates a builder for [`DeleteTopicOutput`].
     pub fn builder() -> crate::operation::delete_topic::builders::DeleteTopicOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DeleteTopicInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DeleteTopicInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteTopic&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteTopicInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("DeleteTopic", "2010-03-31", input)
+pub fn serialize_query_body(input: &DeleteTopicInput) -> String {
+    QueryWriter::body("DeleteTopic", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DeleteTopicOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DeleteTopicOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `DeleteTopic` response: `<DeleteTopicResponse><DeleteTopicResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteTopicOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<DeleteTopicOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "DeleteTopic")?.finish()?
+        ResponseDocument::open(body, "DeleteTopic")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: DeleteTopicOutput::builder().build(),
         request_id,
     })
@@ -106,7 +114,7 @@ pub enum DeleteTopicError {
     /// The service answered with [`crate::error::TagPolicyException`].
     TagPolicyException(crate::error::TagPolicyException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DeleteTopicError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -114,13 +122,13 @@ impl DeleteTopicError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -134,12 +142,8 @@ impl DeleteTopicError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DeleteTopicError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DeleteTopicError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::ConcurrentAccessException))
@@ -150,12 +154,10 @@ impl ::querygen_runtime::query::OperationError for DeleteTopicError {
             .or_else(|| error.read(Self::StaleTagException))
             .or_else(|| error.read(Self::TagPolicyException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
@@ -169,26 +171,19 @@ impl ::querygen_runtime::query::OperationError for DeleteTopicError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DeleteTopicError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DeleteTopicError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DeleteTopicError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DeleteTopicError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DeleteTopic` response into [`DeleteTopicError`].
@@ -199,11 +194,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteTopicError {
 pub fn build_request(
     input: &DeleteTopicInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -211,61 +203,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DeleteTopic`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteTopicError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DeleteTopicOutput>,
-    DeleteTopicError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DeleteTopicOutput>, DeleteTopicError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DeleteTopicError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     DeleteTopicInput,
     DeleteTopicOutput,
     DeleteTopicError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "DeleteTopic",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `DeleteTopic` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteTopicFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::DeleteTopicInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteTopicFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -275,27 +258,19 @@ impl DeleteTopicFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        DeleteTopicOutput,
-        ::querygen_client::SdkError<DeleteTopicError>,
-    > {
+    pub async fn send(self) -> Result<DeleteTopicOutput, SdkError<DeleteTopicError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DeleteTopicOutput>,
-        ::querygen_client::SdkError<DeleteTopicError>,
-    > {
+    ) -> Result<QueryResponse<DeleteTopicOutput>, SdkError<DeleteTopicError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteTopic"),
                     ),
                 )
@@ -303,100 +278,74 @@ impl DeleteTopicFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic you want to delete.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DeleteTopicInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DeleteTopicInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
-        ::std::result::Result::Ok(Self { topic_arn: out.topic_arn })
+        Ok(Self { topic_arn: out.topic_arn })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DeleteTopicOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for DeleteTopicOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `DeleteTopic` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<DeleteTopicInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<DeleteTopicInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DeleteTopic", "2010-03-31")
 }
 /// Server side: the `<DeleteTopicResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &DeleteTopicOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &DeleteTopicOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "DeleteTopic",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DeleteTopicInput`](super::DeleteTopicInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteTopicInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: Option<String>,
     }
     impl DeleteTopicInputBuilder {
         /// The ARN of the topic you want to delete.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
         /// Builds the [`DeleteTopicInput`](super::DeleteTopicInput), failing if any required member (`topic_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::delete_topic::DeleteTopicInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::delete_topic::DeleteTopicInput, BuildError> {
+            let mut missing = Vec::new();
             if self.topic_arn.is_none() {
                 missing.push("topic_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "DeleteTopicInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("DeleteTopicInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::delete_topic::DeleteTopicInput {
+            Ok(crate::operation::delete_topic::DeleteTopicInput {
                 topic_arn: self.topic_arn,
             })
         }

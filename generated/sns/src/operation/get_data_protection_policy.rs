@@ -13,6 +13,20 @@
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`InvalidSecurityException`](crate::error::InvalidSecurityException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `GetDataProtectionPolicy` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#GetDataProtectionPolicyInput`.
@@ -29,12 +43,12 @@ pub struct GetDataProtectionPolicyInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resource_arn: ::std::option::Option<::std::string::String>,
+    pub resource_arn: Option<String>,
 }
 impl GetDataProtectionPolicyInput {
     /// Creates a builder for [`GetDataProtectionPolicyInput`].
     pub fn builder() -> crate::operation::get_data_protection_policy::builders::GetDataProtectionPolicyInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `GetDataProtectionPolicy` operation.
@@ -47,36 +61,27 @@ impl GetDataProtectionPolicyInput {
 pub struct GetDataProtectionPolicyOutput {
     /// Retrieves the `DataProtectionPolicy` in JSON string format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub data_protection_policy: ::std::option::Option<::std::string::String>,
+    pub data_protection_policy: Option<String>,
 }
 impl GetDataProtectionPolicyOutput {
     /// Creates a builder for [`GetDataProtectionPolicyOutput`].
     pub fn builder() -> crate::operation::get_data_protection_policy::builders::GetDataProtectionPolicyOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetDataProtectionPolicyInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for GetDataProtectionPolicyInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ResourceArn", self.resource_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetDataProtectionPolicy&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &GetDataProtectionPolicyInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "GetDataProtectionPolicy",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &GetDataProtectionPolicyInput) -> String {
+    QueryWriter::body("GetDataProtectionPolicy", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetDataProtectionPolicyOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetDataProtectionPolicyOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "DataProtectionPolicy" => {
                     reader.read_into(&child, &mut out.data_protection_policy)
@@ -84,28 +89,20 @@ impl ::querygen_runtime::xml::ReadXml for GetDataProtectionPolicyOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetDataProtectionPolicy` response: `<GetDataProtectionPolicyResponse><GetDataProtectionPolicyResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetDataProtectionPolicyOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetDataProtectionPolicy",
-    )?;
+) -> Result<QueryResponse<GetDataProtectionPolicyOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetDataProtectionPolicy")?;
     let output: GetDataProtectionPolicyOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => GetDataProtectionPolicyOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetDataProtectionPolicyOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -125,7 +122,7 @@ pub enum GetDataProtectionPolicyError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetDataProtectionPolicyError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -133,13 +130,13 @@ impl GetDataProtectionPolicyError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -150,12 +147,8 @@ impl GetDataProtectionPolicyError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetDataProtectionPolicyError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for GetDataProtectionPolicyError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -163,12 +156,10 @@ impl ::querygen_runtime::query::OperationError for GetDataProtectionPolicyError 
             .or_else(|| error.read(Self::InvalidSecurityException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -179,26 +170,19 @@ impl ::querygen_runtime::query::OperationError for GetDataProtectionPolicyError 
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetDataProtectionPolicyError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetDataProtectionPolicyError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetDataProtectionPolicyError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetDataProtectionPolicyError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetDataProtectionPolicy` response into [`GetDataProtectionPolicyError`].
@@ -209,11 +193,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetDataProtectionPolicyErr
 pub fn build_request(
     input: &GetDataProtectionPolicyInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -221,61 +202,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetDataProtectionPolicy`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetDataProtectionPolicyError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetDataProtectionPolicyOutput>,
-    GetDataProtectionPolicyError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<GetDataProtectionPolicyOutput>, GetDataProtectionPolicyError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 GetDataProtectionPolicyError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     GetDataProtectionPolicyInput,
     GetDataProtectionPolicyOutput,
     GetDataProtectionPolicyError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "GetDataProtectionPolicy",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `GetDataProtectionPolicy` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetDataProtectionPolicyFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::GetDataProtectionPolicyInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetDataProtectionPolicyFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -287,25 +259,22 @@ impl GetDataProtectionPolicyFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetDataProtectionPolicyOutput,
-        ::querygen_client::SdkError<GetDataProtectionPolicyError>,
-    > {
+    ) -> Result<GetDataProtectionPolicyOutput, SdkError<GetDataProtectionPolicyError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<GetDataProtectionPolicyOutput>,
-        ::querygen_client::SdkError<GetDataProtectionPolicyError>,
+    ) -> Result<
+        QueryResponse<GetDataProtectionPolicyOutput>,
+        SdkError<GetDataProtectionPolicyError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "GetDataProtectionPolicy"),
                     ),
                 )
@@ -317,37 +286,29 @@ impl GetDataProtectionPolicyFluentBuilder {
     /// For more information about ARNs, see [Amazon Resource Names
     /// (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon
     /// Web Services General Reference.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
     }
     /// Sets or clears the `ResourceArn` member.
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetDataProtectionPolicyInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for GetDataProtectionPolicyInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.resource_arn = node.member("ResourceArn")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             resource_arn: out.resource_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetDataProtectionPolicyOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetDataProtectionPolicyOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("DataProtectionPolicy", self.data_protection_policy.as_ref());
     }
 }
@@ -355,10 +316,7 @@ impl ::querygen_runtime::server::WriteXml for GetDataProtectionPolicyOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    GetDataProtectionPolicyInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<GetDataProtectionPolicyInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "GetDataProtectionPolicy",
@@ -370,20 +328,21 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &GetDataProtectionPolicyOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "GetDataProtectionPolicy",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`GetDataProtectionPolicyInput`](super::GetDataProtectionPolicyInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetDataProtectionPolicyInputBuilder {
-        pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) resource_arn: Option<String>,
     }
     impl GetDataProtectionPolicyInputBuilder {
         /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
@@ -391,41 +350,32 @@ pub mod builders {
         /// For more information about ARNs, see [Amazon Resource Names
         /// (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon
         /// Web Services General Reference.
-        pub fn resource_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.resource_arn = ::std::option::Option::Some(input.into());
+        pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
+            self.resource_arn = Some(input.into());
             self
         }
         /// Sets or clears the `ResourceArn` member.
-        pub fn set_resource_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
             self.resource_arn = input;
             self
         }
         /// Builds the [`GetDataProtectionPolicyInput`](super::GetDataProtectionPolicyInput), failing if any required member (`resource_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::get_data_protection_policy::GetDataProtectionPolicyInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.resource_arn.is_none() {
                 missing.push("resource_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "GetDataProtectionPolicyInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("GetDataProtectionPolicyInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::get_data_protection_policy::GetDataProtectionPolicyInput {
+            Ok(crate::operation::get_data_protection_policy::GetDataProtectionPolicyInput {
                 resource_arn: self.resource_arn,
             })
         }
@@ -433,22 +383,16 @@ pub mod builders {
     /// A builder for [`GetDataProtectionPolicyOutput`](super::GetDataProtectionPolicyOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetDataProtectionPolicyOutputBuilder {
-        pub(crate) data_protection_policy: ::std::option::Option<::std::string::String>,
+        pub(crate) data_protection_policy: Option<String>,
     }
     impl GetDataProtectionPolicyOutputBuilder {
         /// Retrieves the `DataProtectionPolicy` in JSON string format.
-        pub fn data_protection_policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.data_protection_policy = ::std::option::Option::Some(input.into());
+        pub fn data_protection_policy(mut self, input: impl Into<String>) -> Self {
+            self.data_protection_policy = Some(input.into());
             self
         }
         /// Sets or clears the `DataProtectionPolicy` member.
-        pub fn set_data_protection_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_data_protection_policy(mut self, input: Option<String>) -> Self {
             self.data_protection_policy = input;
             self
         }

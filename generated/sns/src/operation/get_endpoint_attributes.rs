@@ -13,6 +13,21 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for `GetEndpointAttributes` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#GetEndpointAttributesInput`.
@@ -25,12 +40,12 @@ pub struct GetEndpointAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub endpoint_arn: ::std::option::Option<::std::string::String>,
+    pub endpoint_arn: Option<String>,
 }
 impl GetEndpointAttributesInput {
     /// Creates a builder for [`GetEndpointAttributesInput`].
     pub fn builder() -> crate::operation::get_endpoint_attributes::builders::GetEndpointAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response from `GetEndpointAttributes` of the `EndpointArn`.
@@ -54,38 +69,27 @@ pub struct GetEndpointAttributesOutput {
     ///
     ///   **Note:** The device token for the iOS platform is returned in lowercase.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl GetEndpointAttributesOutput {
     /// Creates a builder for [`GetEndpointAttributesOutput`].
     pub fn builder() -> crate::operation::get_endpoint_attributes::builders::GetEndpointAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetEndpointAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for GetEndpointAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("EndpointArn", self.endpoint_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetEndpointAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &GetEndpointAttributesInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "GetEndpointAttributes",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &GetEndpointAttributesInput) -> String {
+    QueryWriter::body("GetEndpointAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetEndpointAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetEndpointAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Attributes" => {
                     reader.read_map_into(&child, "key", "value", &mut out.attributes)
@@ -93,28 +97,20 @@ impl ::querygen_runtime::xml::ReadXml for GetEndpointAttributesOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetEndpointAttributes` response: `<GetEndpointAttributesResponse><GetEndpointAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetEndpointAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetEndpointAttributes",
-    )?;
+) -> Result<QueryResponse<GetEndpointAttributesOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetEndpointAttributes")?;
     let output: GetEndpointAttributesOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => GetEndpointAttributesOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetEndpointAttributesOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -132,7 +128,7 @@ pub enum GetEndpointAttributesError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetEndpointAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -140,13 +136,13 @@ impl GetEndpointAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -156,24 +152,18 @@ impl GetEndpointAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetEndpointAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for GetEndpointAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -183,26 +173,19 @@ impl ::querygen_runtime::query::OperationError for GetEndpointAttributesError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetEndpointAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetEndpointAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetEndpointAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetEndpointAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetEndpointAttributes` response into [`GetEndpointAttributesError`].
@@ -213,11 +196,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetEndpointAttributesError
 pub fn build_request(
     input: &GetEndpointAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -225,61 +205,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetEndpointAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetEndpointAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetEndpointAttributesOutput>,
-    GetEndpointAttributesError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<GetEndpointAttributesOutput>, GetEndpointAttributesError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 GetEndpointAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     GetEndpointAttributesInput,
     GetEndpointAttributesOutput,
     GetEndpointAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "GetEndpointAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `GetEndpointAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetEndpointAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::GetEndpointAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetEndpointAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -291,25 +262,22 @@ impl GetEndpointAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetEndpointAttributesOutput,
-        ::querygen_client::SdkError<GetEndpointAttributesError>,
-    > {
+    ) -> Result<GetEndpointAttributesOutput, SdkError<GetEndpointAttributesError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<GetEndpointAttributesOutput>,
-        ::querygen_client::SdkError<GetEndpointAttributesError>,
+    ) -> Result<
+        QueryResponse<GetEndpointAttributesOutput>,
+        SdkError<GetEndpointAttributesError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "GetEndpointAttributes"),
                     ),
                 )
@@ -317,37 +285,29 @@ impl GetEndpointAttributesFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// `EndpointArn` for `GetEndpointAttributes` input.
-    pub fn endpoint_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn endpoint_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.endpoint_arn(input);
         self
     }
     /// Sets or clears the `EndpointArn` member.
-    pub fn set_endpoint_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_endpoint_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_endpoint_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetEndpointAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for GetEndpointAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.endpoint_arn = node.member("EndpointArn")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             endpoint_arn: out.endpoint_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetEndpointAttributesOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetEndpointAttributesOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.map("Attributes", "key", "value", self.attributes.as_ref());
     }
 }
@@ -355,10 +315,7 @@ impl ::querygen_runtime::server::WriteXml for GetEndpointAttributesOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    GetEndpointAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<GetEndpointAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "GetEndpointAttributes", "2010-03-31")
 }
 /// Server side: the `<GetEndpointAttributesResponse>` document for `output`.
@@ -366,58 +323,50 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &GetEndpointAttributesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "GetEndpointAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`GetEndpointAttributesInput`](super::GetEndpointAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetEndpointAttributesInputBuilder {
-        pub(crate) endpoint_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) endpoint_arn: Option<String>,
     }
     impl GetEndpointAttributesInputBuilder {
         /// `EndpointArn` for `GetEndpointAttributes` input.
-        pub fn endpoint_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.endpoint_arn = ::std::option::Option::Some(input.into());
+        pub fn endpoint_arn(mut self, input: impl Into<String>) -> Self {
+            self.endpoint_arn = Some(input.into());
             self
         }
         /// Sets or clears the `EndpointArn` member.
-        pub fn set_endpoint_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_endpoint_arn(mut self, input: Option<String>) -> Self {
             self.endpoint_arn = input;
             self
         }
         /// Builds the [`GetEndpointAttributesInput`](super::GetEndpointAttributesInput), failing if any required member (`endpoint_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::get_endpoint_attributes::GetEndpointAttributesInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.endpoint_arn.is_none() {
                 missing.push("endpoint_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "GetEndpointAttributesInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("GetEndpointAttributesInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::get_endpoint_attributes::GetEndpointAttributesInput {
+            Ok(crate::operation::get_endpoint_attributes::GetEndpointAttributesInput {
                 endpoint_arn: self.endpoint_arn,
             })
         }
@@ -425,9 +374,7 @@ pub mod builders {
     /// A builder for [`GetEndpointAttributesOutput`](super::GetEndpointAttributesOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetEndpointAttributesOutputBuilder {
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl GetEndpointAttributesOutputBuilder {
         /// Inserts one entry into the `Attributes` member.
@@ -446,23 +393,18 @@ pub mod builders {
         ///   **Note:** The device token for the iOS platform is returned in lowercase.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self

@@ -13,6 +13,21 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for `GetPlatformApplicationAttributes` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#GetPlatformApplicationAttributesInput`.
@@ -25,12 +40,12 @@ pub struct GetPlatformApplicationAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub platform_application_arn: ::std::option::Option<::std::string::String>,
+    pub platform_application_arn: Option<String>,
 }
 impl GetPlatformApplicationAttributesInput {
     /// Creates a builder for [`GetPlatformApplicationAttributesInput`].
     pub fn builder() -> crate::operation::get_platform_application_attributes::builders::GetPlatformApplicationAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for `GetPlatformApplicationAttributes` action.
@@ -58,38 +73,27 @@ pub struct GetPlatformApplicationAttributesOutput {
     /// - `EventDeliveryFailure` – Topic ARN to which DeliveryFailure event notifications should be sent
     ///   upon Direct Publish delivery failure (permanent) to one of the application's endpoints.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl GetPlatformApplicationAttributesOutput {
     /// Creates a builder for [`GetPlatformApplicationAttributesOutput`].
     pub fn builder() -> crate::operation::get_platform_application_attributes::builders::GetPlatformApplicationAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetPlatformApplicationAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for GetPlatformApplicationAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("PlatformApplicationArn", self.platform_application_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetPlatformApplicationAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &GetPlatformApplicationAttributesInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "GetPlatformApplicationAttributes",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &GetPlatformApplicationAttributesInput) -> String {
+    QueryWriter::body("GetPlatformApplicationAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetPlatformApplicationAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetPlatformApplicationAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Attributes" => {
                     reader.read_map_into(&child, "key", "value", &mut out.attributes)
@@ -97,30 +101,20 @@ impl ::querygen_runtime::xml::ReadXml for GetPlatformApplicationAttributesOutput
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetPlatformApplicationAttributes` response: `<GetPlatformApplicationAttributesResponse><GetPlatformApplicationAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetPlatformApplicationAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetPlatformApplicationAttributes",
-    )?;
+) -> Result<QueryResponse<GetPlatformApplicationAttributesOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetPlatformApplicationAttributes")?;
     let output: GetPlatformApplicationAttributesOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            GetPlatformApplicationAttributesOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetPlatformApplicationAttributesOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -138,7 +132,7 @@ pub enum GetPlatformApplicationAttributesError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetPlatformApplicationAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -146,13 +140,13 @@ impl GetPlatformApplicationAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -162,25 +156,18 @@ impl GetPlatformApplicationAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for GetPlatformApplicationAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for GetPlatformApplicationAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -190,26 +177,19 @@ for GetPlatformApplicationAttributesError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetPlatformApplicationAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetPlatformApplicationAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetPlatformApplicationAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetPlatformApplicationAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetPlatformApplicationAttributes` response into [`GetPlatformApplicationAttributesError`].
@@ -223,11 +203,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &GetPlatformApplicationAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -235,10 +212,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetPlatformApplicationAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetPlatformApplicationAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetPlatformApplicationAttributesOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<GetPlatformApplicationAttributesOutput>,
     GetPlatformApplicationAttributesError,
 > {
     let status = response.status().as_u16();
@@ -247,49 +224,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 GetPlatformApplicationAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     GetPlatformApplicationAttributesInput,
     GetPlatformApplicationAttributesOutput,
     GetPlatformApplicationAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "GetPlatformApplicationAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `GetPlatformApplicationAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetPlatformApplicationAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::GetPlatformApplicationAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetPlatformApplicationAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -301,25 +272,25 @@ impl GetPlatformApplicationAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         GetPlatformApplicationAttributesOutput,
-        ::querygen_client::SdkError<GetPlatformApplicationAttributesError>,
+        SdkError<GetPlatformApplicationAttributesError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<GetPlatformApplicationAttributesOutput>,
-        ::querygen_client::SdkError<GetPlatformApplicationAttributesError>,
+    ) -> Result<
+        QueryResponse<GetPlatformApplicationAttributesOutput>,
+        SdkError<GetPlatformApplicationAttributesError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "GetPlatformApplicationAttributes"
                         ),
@@ -329,37 +300,29 @@ impl GetPlatformApplicationAttributesFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// `PlatformApplicationArn` for GetPlatformApplicationAttributesInput.
-    pub fn platform_application_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform_application_arn(input);
         self
     }
     /// Sets or clears the `PlatformApplicationArn` member.
-    pub fn set_platform_application_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform_application_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetPlatformApplicationAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for GetPlatformApplicationAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.platform_application_arn = node.member("PlatformApplicationArn")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             platform_application_arn: out.platform_application_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetPlatformApplicationAttributesOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetPlatformApplicationAttributesOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.map("Attributes", "key", "value", self.attributes.as_ref());
     }
 }
@@ -367,10 +330,7 @@ impl ::querygen_runtime::server::WriteXml for GetPlatformApplicationAttributesOu
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    GetPlatformApplicationAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<GetPlatformApplicationAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "GetPlatformApplicationAttributes",
@@ -382,60 +342,53 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &GetPlatformApplicationAttributesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "GetPlatformApplicationAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`GetPlatformApplicationAttributesInput`](super::GetPlatformApplicationAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetPlatformApplicationAttributesInputBuilder {
-        pub(crate) platform_application_arn: ::std::option::Option<
-            ::std::string::String,
-        >,
+        pub(crate) platform_application_arn: Option<String>,
     }
     impl GetPlatformApplicationAttributesInputBuilder {
         /// `PlatformApplicationArn` for GetPlatformApplicationAttributesInput.
-        pub fn platform_application_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.platform_application_arn = ::std::option::Option::Some(input.into());
+        pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
+            self.platform_application_arn = Some(input.into());
             self
         }
         /// Sets or clears the `PlatformApplicationArn` member.
-        pub fn set_platform_application_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
             self.platform_application_arn = input;
             self
         }
         /// Builds the [`GetPlatformApplicationAttributesInput`](super::GetPlatformApplicationAttributesInput), failing if any required member (`platform_application_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::get_platform_application_attributes::GetPlatformApplicationAttributesInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.platform_application_arn.is_none() {
                 missing.push("platform_application_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "GetPlatformApplicationAttributesInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::get_platform_application_attributes::GetPlatformApplicationAttributesInput {
+            Ok(crate::operation::get_platform_application_attributes::GetPlatformApplicationAttributesInput {
                 platform_application_arn: self.platform_application_arn,
             })
         }
@@ -443,9 +396,7 @@ pub mod builders {
     /// A builder for [`GetPlatformApplicationAttributesOutput`](super::GetPlatformApplicationAttributesOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetPlatformApplicationAttributesOutputBuilder {
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl GetPlatformApplicationAttributesOutputBuilder {
         /// Inserts one entry into the `Attributes` member.
@@ -468,23 +419,18 @@ pub mod builders {
         ///   upon Direct Publish delivery failure (permanent) to one of the application's endpoints.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self

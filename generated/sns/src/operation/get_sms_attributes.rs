@@ -13,6 +13,19 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{Call, CallOverrides, Handle, Operation, ResponseBody, SdkError};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input for the `GetSMSAttributes` request.
 ///
 /// Smithy shape: `com.amazonaws.sns#GetSMSAttributesInput`.
@@ -27,12 +40,12 @@ pub struct GetSmsAttributesInput {
     ///
     /// If you don't use this parameter, Amazon SNS returns all SMS attributes.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attributes: Option<Vec<String>>,
 }
 impl GetSmsAttributesInput {
     /// Creates a builder for [`GetSmsAttributesInput`].
     pub fn builder() -> crate::operation::get_sms_attributes::builders::GetSmsAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The response from the `GetSMSAttributes` request.
@@ -44,32 +57,27 @@ impl GetSmsAttributesInput {
 pub struct GetSmsAttributesOutput {
     /// The SMS attribute names and their values.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl GetSmsAttributesOutput {
     /// Creates a builder for [`GetSmsAttributesOutput`].
     pub fn builder() -> crate::operation::get_sms_attributes::builders::GetSmsAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetSmsAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for GetSmsAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.list("attributes", "member", self.attributes.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetSMSAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &GetSmsAttributesInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("GetSMSAttributes", "2010-03-31", input)
+pub fn serialize_query_body(input: &GetSmsAttributesInput) -> String {
+    QueryWriter::body("GetSMSAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetSmsAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetSmsAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "attributes" => {
                     reader.read_map_into(&child, "key", "value", &mut out.attributes)
@@ -77,28 +85,20 @@ impl ::querygen_runtime::xml::ReadXml for GetSmsAttributesOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetSMSAttributes` response: `<GetSMSAttributesResponse><GetSMSAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetSmsAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetSMSAttributes",
-    )?;
+) -> Result<QueryResponse<GetSmsAttributesOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetSMSAttributes")?;
     let output: GetSmsAttributesOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => GetSmsAttributesOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetSmsAttributesOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -116,7 +116,7 @@ pub enum GetSmsAttributesError {
     /// The service answered with [`crate::error::ThrottledException`].
     ThrottledException(crate::error::ThrottledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetSmsAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -124,13 +124,13 @@ impl GetSmsAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -140,24 +140,18 @@ impl GetSmsAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetSmsAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for GetSmsAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::ThrottledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -167,26 +161,19 @@ impl ::querygen_runtime::query::OperationError for GetSmsAttributesError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetSmsAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetSmsAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetSmsAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetSmsAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetSMSAttributes` response into [`GetSmsAttributesError`].
@@ -197,11 +184,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetSmsAttributesError {
 pub fn build_request(
     input: &GetSmsAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -209,61 +193,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetSMSAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSmsAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetSmsAttributesOutput>,
-    GetSmsAttributesError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<GetSmsAttributesOutput>, GetSmsAttributesError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 GetSmsAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     GetSmsAttributesInput,
     GetSmsAttributesOutput,
     GetSmsAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "GetSMSAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `GetSMSAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetSmsAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::GetSmsAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetSmsAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -275,19 +250,13 @@ impl GetSmsAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetSmsAttributesOutput,
-        ::querygen_client::SdkError<GetSmsAttributesError>,
-    > {
+    ) -> Result<GetSmsAttributesOutput, SdkError<GetSmsAttributesError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<GetSmsAttributesOutput>,
-        ::querygen_client::SdkError<GetSmsAttributesError>,
-    > {
+    ) -> Result<QueryResponse<GetSmsAttributesOutput>, SdkError<GetSmsAttributesError>> {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
@@ -299,69 +268,52 @@ impl GetSmsAttributesFluentBuilder {
     /// [SetSMSAttributes](https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html).
     ///
     /// If you don't use this parameter, Amazon SNS returns all SMS attributes.
-    pub fn attributes(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn attributes(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.attributes(item);
         self
     }
     /// Sets or clears the `attributes` member.
-    pub fn set_attributes(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_attributes(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_attributes(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetSmsAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for GetSmsAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.attributes = node.list("attributes", "member")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetSmsAttributesOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetSmsAttributesOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.map("attributes", "key", "value", self.attributes.as_ref());
     }
 }
 /// Server side: parses the request body of `GetSMSAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    GetSmsAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<GetSmsAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "GetSMSAttributes", "2010-03-31")
 }
 /// Server side: the `<GetSMSAttributesResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &GetSmsAttributesOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &GetSmsAttributesOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "GetSMSAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::IndexMap;
     /// A builder for [`GetSmsAttributesInput`](super::GetSmsAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSmsAttributesInputBuilder {
-        pub(crate) attributes: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub(crate) attributes: Option<Vec<String>>,
     }
     impl GetSmsAttributesInputBuilder {
         /// Appends one item to the `attributes` member.
@@ -372,18 +324,12 @@ pub mod builders {
         /// [SetSMSAttributes](https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html).
         ///
         /// If you don't use this parameter, Amazon SNS returns all SMS attributes.
-        pub fn attributes(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.attributes.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn attributes(mut self, item: impl Into<String>) -> Self {
+            self.attributes.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `attributes` member.
-        pub fn set_attributes(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_attributes(mut self, input: Option<Vec<String>>) -> Self {
             self.attributes = input;
             self
         }
@@ -399,9 +345,7 @@ pub mod builders {
     /// A builder for [`GetSmsAttributesOutput`](super::GetSmsAttributesOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSmsAttributesOutputBuilder {
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl GetSmsAttributesOutputBuilder {
         /// Inserts one entry into the `attributes` member.
@@ -409,23 +353,18 @@ pub mod builders {
         /// The SMS attribute names and their values.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self

@@ -20,6 +20,18 @@
 //! - [`AuthorizationErrorException`](crate::error::AuthorizationErrorException)
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{Call, CallOverrides, Handle, Operation, ResponseBody, SdkError};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `GetSMSSandboxAccountStatus` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#GetSMSSandboxAccountStatusInput`.
@@ -30,7 +42,7 @@ pub struct GetSmsSandboxAccountStatusInput {}
 impl GetSmsSandboxAccountStatusInput {
     /// Creates a builder for [`GetSmsSandboxAccountStatusInput`].
     pub fn builder() -> crate::operation::get_sms_sandbox_account_status::builders::GetSmsSandboxAccountStatusInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `GetSMSSandboxAccountStatus` operation.
@@ -50,63 +62,44 @@ pub struct GetSmsSandboxAccountStatusOutput {
 impl GetSmsSandboxAccountStatusOutput {
     /// Creates a builder for [`GetSmsSandboxAccountStatusOutput`].
     pub fn builder() -> crate::operation::get_sms_sandbox_account_status::builders::GetSmsSandboxAccountStatusOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::std::default::Default for GetSmsSandboxAccountStatusOutput {
+impl Default for GetSmsSandboxAccountStatusOutput {
     fn default() -> Self {
         Self::builder().build()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetSmsSandboxAccountStatusInput {
-    fn write_query(&self, _writer: &mut ::querygen_runtime::query::QueryWriter) {}
+impl WriteQuery for GetSmsSandboxAccountStatusInput {
+    fn write_query(&self, _writer: &mut QueryWriter) {}
 }
 /// Serializes the input as the awsQuery request body: `Action=GetSMSSandboxAccountStatus&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &GetSmsSandboxAccountStatusInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "GetSMSSandboxAccountStatus",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &GetSmsSandboxAccountStatusInput) -> String {
+    QueryWriter::body("GetSMSSandboxAccountStatus", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetSmsSandboxAccountStatusOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetSmsSandboxAccountStatusOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "IsInSandbox" => reader.read_into(&child, &mut out.is_in_sandbox),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetSMSSandboxAccountStatus` response: `<GetSMSSandboxAccountStatusResponse><GetSMSSandboxAccountStatusResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetSmsSandboxAccountStatusOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetSMSSandboxAccountStatus",
-    )?;
+) -> Result<QueryResponse<GetSmsSandboxAccountStatusOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetSMSSandboxAccountStatus")?;
     let output: GetSmsSandboxAccountStatusOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            GetSmsSandboxAccountStatusOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetSmsSandboxAccountStatusOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -122,7 +115,7 @@ pub enum GetSmsSandboxAccountStatusError {
     /// The service answered with [`crate::error::ThrottledException`].
     ThrottledException(crate::error::ThrottledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetSmsSandboxAccountStatusError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -130,13 +123,13 @@ impl GetSmsSandboxAccountStatusError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::ThrottledException(error) => error,
@@ -145,23 +138,17 @@ impl GetSmsSandboxAccountStatusError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetSmsSandboxAccountStatusError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for GetSmsSandboxAccountStatusError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::ThrottledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -170,26 +157,19 @@ impl ::querygen_runtime::query::OperationError for GetSmsSandboxAccountStatusErr
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetSmsSandboxAccountStatusError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetSmsSandboxAccountStatusError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetSmsSandboxAccountStatusError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetSmsSandboxAccountStatusError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetSMSSandboxAccountStatus` response into [`GetSmsSandboxAccountStatusError`].
@@ -200,11 +180,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetSmsSandboxAccountStatus
 pub fn build_request(
     input: &GetSmsSandboxAccountStatusInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -212,10 +189,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetSMSSandboxAccountStatus`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSmsSandboxAccountStatusError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetSmsSandboxAccountStatusOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<GetSmsSandboxAccountStatusOutput>,
     GetSmsSandboxAccountStatusError,
 > {
     let status = response.status().as_u16();
@@ -224,49 +201,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 GetSmsSandboxAccountStatusError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     GetSmsSandboxAccountStatusInput,
     GetSmsSandboxAccountStatusOutput,
     GetSmsSandboxAccountStatusError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "GetSMSSandboxAccountStatus",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `GetSMSSandboxAccountStatus` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetSmsSandboxAccountStatusFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::GetSmsSandboxAccountStatusInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetSmsSandboxAccountStatusFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -278,45 +249,40 @@ impl GetSmsSandboxAccountStatusFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         GetSmsSandboxAccountStatusOutput,
-        ::querygen_client::SdkError<GetSmsSandboxAccountStatusError>,
+        SdkError<GetSmsSandboxAccountStatusError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<GetSmsSandboxAccountStatusOutput>,
-        ::querygen_client::SdkError<GetSmsSandboxAccountStatusError>,
+    ) -> Result<
+        QueryResponse<GetSmsSandboxAccountStatusOutput>,
+        SdkError<GetSmsSandboxAccountStatusError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetSmsSandboxAccountStatusInput {
-    fn read_query(
-        _node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        ::std::result::Result::Ok(Self {})
+impl ReadQuery for GetSmsSandboxAccountStatusInput {
+    fn read_query(_node: &QueryTree) -> Result<Self, QueryError> {
+        Ok(Self {})
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetSmsSandboxAccountStatusOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        writer.member("IsInSandbox", ::std::option::Option::Some(&self.is_in_sandbox));
+impl WriteXml for GetSmsSandboxAccountStatusOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.member("IsInSandbox", Some(&self.is_in_sandbox));
     }
 }
 /// Server side: parses the request body of `GetSMSSandboxAccountStatus` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    GetSmsSandboxAccountStatusInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<GetSmsSandboxAccountStatusInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "GetSMSSandboxAccountStatus",
@@ -328,10 +294,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &GetSmsSandboxAccountStatusOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "GetSMSSandboxAccountStatus",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
@@ -352,16 +318,16 @@ pub mod builders {
     /// A builder for [`GetSmsSandboxAccountStatusOutput`](super::GetSmsSandboxAccountStatusOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSmsSandboxAccountStatusOutputBuilder {
-        pub(crate) is_in_sandbox: ::std::option::Option<bool>,
+        pub(crate) is_in_sandbox: Option<bool>,
     }
     impl GetSmsSandboxAccountStatusOutputBuilder {
         /// Indicates whether the calling Amazon Web Services account is in the SMS sandbox.
-        pub fn is_in_sandbox(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.is_in_sandbox = ::std::option::Option::Some(input.into());
+        pub fn is_in_sandbox(mut self, input: impl Into<bool>) -> Self {
+            self.is_in_sandbox = Some(input.into());
             self
         }
         /// Sets or clears the `IsInSandbox` member.
-        pub fn set_is_in_sandbox(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_is_in_sandbox(mut self, input: Option<bool>) -> Self {
             self.is_in_sandbox = input;
             self
         }

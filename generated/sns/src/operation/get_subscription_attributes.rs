@@ -11,6 +11,21 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for GetSubscriptionAttributes.
 ///
 /// Smithy shape: `com.amazonaws.sns#GetSubscriptionAttributesInput`.
@@ -23,12 +38,12 @@ pub struct GetSubscriptionAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscription_arn: ::std::option::Option<::std::string::String>,
+    pub subscription_arn: Option<String>,
 }
 impl GetSubscriptionAttributesInput {
     /// Creates a builder for [`GetSubscriptionAttributesInput`].
     pub fn builder() -> crate::operation::get_subscription_attributes::builders::GetSubscriptionAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for GetSubscriptionAttributes action.
@@ -78,38 +93,27 @@ pub struct GetSubscriptionAttributesOutput {
     ///   streams](https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html) in the *Amazon
     ///   SNS Developer Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl GetSubscriptionAttributesOutput {
     /// Creates a builder for [`GetSubscriptionAttributesOutput`].
     pub fn builder() -> crate::operation::get_subscription_attributes::builders::GetSubscriptionAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetSubscriptionAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for GetSubscriptionAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("SubscriptionArn", self.subscription_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetSubscriptionAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &GetSubscriptionAttributesInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "GetSubscriptionAttributes",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &GetSubscriptionAttributesInput) -> String {
+    QueryWriter::body("GetSubscriptionAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetSubscriptionAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetSubscriptionAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Attributes" => {
                     reader.read_map_into(&child, "key", "value", &mut out.attributes)
@@ -117,28 +121,20 @@ impl ::querygen_runtime::xml::ReadXml for GetSubscriptionAttributesOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetSubscriptionAttributes` response: `<GetSubscriptionAttributesResponse><GetSubscriptionAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetSubscriptionAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetSubscriptionAttributes",
-    )?;
+) -> Result<QueryResponse<GetSubscriptionAttributesOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetSubscriptionAttributes")?;
     let output: GetSubscriptionAttributesOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => GetSubscriptionAttributesOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetSubscriptionAttributesOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -156,7 +152,7 @@ pub enum GetSubscriptionAttributesError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetSubscriptionAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -164,13 +160,13 @@ impl GetSubscriptionAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -180,24 +176,18 @@ impl GetSubscriptionAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetSubscriptionAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for GetSubscriptionAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -207,26 +197,19 @@ impl ::querygen_runtime::query::OperationError for GetSubscriptionAttributesErro
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetSubscriptionAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetSubscriptionAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetSubscriptionAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetSubscriptionAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetSubscriptionAttributes` response into [`GetSubscriptionAttributesError`].
@@ -237,11 +220,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetSubscriptionAttributesE
 pub fn build_request(
     input: &GetSubscriptionAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -249,10 +229,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetSubscriptionAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSubscriptionAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetSubscriptionAttributesOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<GetSubscriptionAttributesOutput>,
     GetSubscriptionAttributesError,
 > {
     let status = response.status().as_u16();
@@ -261,49 +241,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 GetSubscriptionAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     GetSubscriptionAttributesInput,
     GetSubscriptionAttributesOutput,
     GetSubscriptionAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "GetSubscriptionAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `GetSubscriptionAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetSubscriptionAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::GetSubscriptionAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetSubscriptionAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -315,25 +289,25 @@ impl GetSubscriptionAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         GetSubscriptionAttributesOutput,
-        ::querygen_client::SdkError<GetSubscriptionAttributesError>,
+        SdkError<GetSubscriptionAttributesError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<GetSubscriptionAttributesOutput>,
-        ::querygen_client::SdkError<GetSubscriptionAttributesError>,
+    ) -> Result<
+        QueryResponse<GetSubscriptionAttributesOutput>,
+        SdkError<GetSubscriptionAttributesError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "GetSubscriptionAttributes"),
                     ),
                 )
@@ -341,37 +315,29 @@ impl GetSubscriptionAttributesFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the subscription whose properties you want to get.
-    pub fn subscription_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subscription_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.subscription_arn(input);
         self
     }
     /// Sets or clears the `SubscriptionArn` member.
-    pub fn set_subscription_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_subscription_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_subscription_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetSubscriptionAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for GetSubscriptionAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.subscription_arn = node.member("SubscriptionArn")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_arn: out.subscription_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetSubscriptionAttributesOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetSubscriptionAttributesOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.map("Attributes", "key", "value", self.attributes.as_ref());
     }
 }
@@ -379,10 +345,7 @@ impl ::querygen_runtime::server::WriteXml for GetSubscriptionAttributesOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    GetSubscriptionAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<GetSubscriptionAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "GetSubscriptionAttributes",
@@ -394,58 +357,53 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &GetSubscriptionAttributesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "GetSubscriptionAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`GetSubscriptionAttributesInput`](super::GetSubscriptionAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSubscriptionAttributesInputBuilder {
-        pub(crate) subscription_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) subscription_arn: Option<String>,
     }
     impl GetSubscriptionAttributesInputBuilder {
         /// The ARN of the subscription whose properties you want to get.
-        pub fn subscription_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subscription_arn = ::std::option::Option::Some(input.into());
+        pub fn subscription_arn(mut self, input: impl Into<String>) -> Self {
+            self.subscription_arn = Some(input.into());
             self
         }
         /// Sets or clears the `SubscriptionArn` member.
-        pub fn set_subscription_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_subscription_arn(mut self, input: Option<String>) -> Self {
             self.subscription_arn = input;
             self
         }
         /// Builds the [`GetSubscriptionAttributesInput`](super::GetSubscriptionAttributesInput), failing if any required member (`subscription_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::get_subscription_attributes::GetSubscriptionAttributesInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.subscription_arn.is_none() {
                 missing.push("subscription_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "GetSubscriptionAttributesInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::get_subscription_attributes::GetSubscriptionAttributesInput {
+            Ok(crate::operation::get_subscription_attributes::GetSubscriptionAttributesInput {
                 subscription_arn: self.subscription_arn,
             })
         }
@@ -453,9 +411,7 @@ pub mod builders {
     /// A builder for [`GetSubscriptionAttributesOutput`](super::GetSubscriptionAttributesOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSubscriptionAttributesOutputBuilder {
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl GetSubscriptionAttributesOutputBuilder {
         /// Inserts one entry into the `Attributes` member.
@@ -500,23 +456,18 @@ pub mod builders {
         ///   SNS Developer Guide*.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self

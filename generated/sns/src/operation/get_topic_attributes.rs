@@ -13,6 +13,21 @@
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`InvalidSecurityException`](crate::error::InvalidSecurityException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for GetTopicAttributes action.
 ///
 /// Smithy shape: `com.amazonaws.sns#GetTopicAttributesInput`.
@@ -25,12 +40,12 @@ pub struct GetTopicAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
 }
 impl GetTopicAttributesInput {
     /// Creates a builder for [`GetTopicAttributesInput`].
     pub fn builder() -> crate::operation::get_topic_attributes::builders::GetTopicAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for GetTopicAttributes action.
@@ -100,36 +115,27 @@ pub struct GetTopicAttributesOutput {
     ///     `MessageDeduplicationId` parameter for the `Publish` action.
     /// - `FifoTopic` – When this is set to `true`, a FIFO topic is created.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl GetTopicAttributesOutput {
     /// Creates a builder for [`GetTopicAttributesOutput`].
     pub fn builder() -> crate::operation::get_topic_attributes::builders::GetTopicAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetTopicAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for GetTopicAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetTopicAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &GetTopicAttributesInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "GetTopicAttributes",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &GetTopicAttributesInput) -> String {
+    QueryWriter::body("GetTopicAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetTopicAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetTopicAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Attributes" => {
                     reader.read_map_into(&child, "key", "value", &mut out.attributes)
@@ -137,28 +143,20 @@ impl ::querygen_runtime::xml::ReadXml for GetTopicAttributesOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetTopicAttributes` response: `<GetTopicAttributesResponse><GetTopicAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetTopicAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetTopicAttributes",
-    )?;
+) -> Result<QueryResponse<GetTopicAttributesOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetTopicAttributes")?;
     let output: GetTopicAttributesOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => GetTopicAttributesOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetTopicAttributesOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -178,7 +176,7 @@ pub enum GetTopicAttributesError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetTopicAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -186,13 +184,13 @@ impl GetTopicAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -203,12 +201,8 @@ impl GetTopicAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetTopicAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for GetTopicAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -216,12 +210,10 @@ impl ::querygen_runtime::query::OperationError for GetTopicAttributesError {
             .or_else(|| error.read(Self::InvalidSecurityException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -232,26 +224,19 @@ impl ::querygen_runtime::query::OperationError for GetTopicAttributesError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetTopicAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetTopicAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetTopicAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetTopicAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetTopicAttributes` response into [`GetTopicAttributesError`].
@@ -262,11 +247,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetTopicAttributesError {
 pub fn build_request(
     input: &GetTopicAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -274,61 +256,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetTopicAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetTopicAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetTopicAttributesOutput>,
-    GetTopicAttributesError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<GetTopicAttributesOutput>, GetTopicAttributesError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 GetTopicAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     GetTopicAttributesInput,
     GetTopicAttributesOutput,
     GetTopicAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "GetTopicAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `GetTopicAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetTopicAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::GetTopicAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetTopicAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -340,25 +313,22 @@ impl GetTopicAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetTopicAttributesOutput,
-        ::querygen_client::SdkError<GetTopicAttributesError>,
-    > {
+    ) -> Result<GetTopicAttributesOutput, SdkError<GetTopicAttributesError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<GetTopicAttributesOutput>,
-        ::querygen_client::SdkError<GetTopicAttributesError>,
+    ) -> Result<
+        QueryResponse<GetTopicAttributesOutput>,
+        SdkError<GetTopicAttributesError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "GetTopicAttributes"),
                     ),
                 )
@@ -366,46 +336,33 @@ impl GetTopicAttributesFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic whose properties you want to get.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetTopicAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for GetTopicAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
-        ::std::result::Result::Ok(Self { topic_arn: out.topic_arn })
+        Ok(Self { topic_arn: out.topic_arn })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetTopicAttributesOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetTopicAttributesOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.map("Attributes", "key", "value", self.attributes.as_ref());
     }
 }
 /// Server side: parses the request body of `GetTopicAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    GetTopicAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<GetTopicAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "GetTopicAttributes", "2010-03-31")
 }
 /// Server side: the `<GetTopicAttributesResponse>` document for `output`.
@@ -413,58 +370,50 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &GetTopicAttributesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "GetTopicAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`GetTopicAttributesInput`](super::GetTopicAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetTopicAttributesInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: Option<String>,
     }
     impl GetTopicAttributesInputBuilder {
         /// The ARN of the topic whose properties you want to get.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
         /// Builds the [`GetTopicAttributesInput`](super::GetTopicAttributesInput), failing if any required member (`topic_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::get_topic_attributes::GetTopicAttributesInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.topic_arn.is_none() {
                 missing.push("topic_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "GetTopicAttributesInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("GetTopicAttributesInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::get_topic_attributes::GetTopicAttributesInput {
+            Ok(crate::operation::get_topic_attributes::GetTopicAttributesInput {
                 topic_arn: self.topic_arn,
             })
         }
@@ -472,9 +421,7 @@ pub mod builders {
     /// A builder for [`GetTopicAttributesOutput`](super::GetTopicAttributesOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetTopicAttributesOutputBuilder {
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl GetTopicAttributesOutputBuilder {
         /// Inserts one entry into the `Attributes` member.
@@ -539,23 +486,18 @@ pub mod builders {
         /// - `FifoTopic` – When this is set to `true`, a FIFO topic is created.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self

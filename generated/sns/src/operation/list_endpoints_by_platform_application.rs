@@ -20,6 +20,22 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, Pagination, Paginator,
+    ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for `ListEndpointsByPlatformApplication` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#ListEndpointsByPlatformApplicationInput`.
@@ -32,16 +48,16 @@ pub struct ListEndpointsByPlatformApplicationInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub platform_application_arn: ::std::option::Option<::std::string::String>,
+    pub platform_application_arn: Option<String>,
     /// `NextToken` string is used when calling `ListEndpointsByPlatformApplication` action to retrieve
     /// additional records that are available after the first page results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListEndpointsByPlatformApplicationInput {
     /// Creates a builder for [`ListEndpointsByPlatformApplicationInput`].
     pub fn builder() -> crate::operation::list_endpoints_by_platform_application::builders::ListEndpointsByPlatformApplicationInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for `ListEndpointsByPlatformApplication` action.
@@ -54,16 +70,16 @@ impl ListEndpointsByPlatformApplicationInput {
 pub struct ListEndpointsByPlatformApplicationOutput {
     /// Endpoints returned for `ListEndpointsByPlatformApplication` action.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub endpoints: ::std::option::Option<::std::vec::Vec<crate::types::Endpoint>>,
+    pub endpoints: Option<Vec<crate::types::Endpoint>>,
     /// `NextToken` string is returned when calling `ListEndpointsByPlatformApplication` action if
     /// additional records are available after the first page results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListEndpointsByPlatformApplicationOutput {
     /// Creates a builder for [`ListEndpointsByPlatformApplicationOutput`].
     pub fn builder() -> crate::operation::list_endpoints_by_platform_application::builders::ListEndpointsByPlatformApplicationOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ListEndpointsByPlatformApplicationInput {
@@ -73,12 +89,12 @@ impl ListEndpointsByPlatformApplicationInput {
     pub fn next_page(
         &self,
         output: &ListEndpointsByPlatformApplicationOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    ) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
@@ -88,33 +104,24 @@ impl ListEndpointsByPlatformApplicationOutput {
         self.endpoints.as_deref().unwrap_or_default()
     }
     /// This page's items (`Endpoints`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Endpoint> {
+    pub fn into_page_items(self) -> Vec<crate::types::Endpoint> {
         self.endpoints.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListEndpointsByPlatformApplicationInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListEndpointsByPlatformApplicationInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("PlatformApplicationArn", self.platform_application_arn.as_ref());
         writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListEndpointsByPlatformApplication&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ListEndpointsByPlatformApplicationInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ListEndpointsByPlatformApplication",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &ListEndpointsByPlatformApplicationInput) -> String {
+    QueryWriter::body("ListEndpointsByPlatformApplication", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListEndpointsByPlatformApplicationOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListEndpointsByPlatformApplicationOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Endpoints" => {
                     reader.read_list_into(&child, "member", &mut out.endpoints)
@@ -123,30 +130,23 @@ impl ::querygen_runtime::xml::ReadXml for ListEndpointsByPlatformApplicationOutp
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListEndpointsByPlatformApplication` response: `<ListEndpointsByPlatformApplicationResponse><ListEndpointsByPlatformApplicationResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListEndpointsByPlatformApplicationOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
+) -> Result<QueryResponse<ListEndpointsByPlatformApplicationOutput>, XmlError> {
+    let mut document = ResponseDocument::open(
         body,
         "ListEndpointsByPlatformApplication",
     )?;
     let output: ListEndpointsByPlatformApplicationOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            ListEndpointsByPlatformApplicationOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ListEndpointsByPlatformApplicationOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -164,7 +164,7 @@ pub enum ListEndpointsByPlatformApplicationError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListEndpointsByPlatformApplicationError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -172,13 +172,13 @@ impl ListEndpointsByPlatformApplicationError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -188,25 +188,18 @@ impl ListEndpointsByPlatformApplicationError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for ListEndpointsByPlatformApplicationError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListEndpointsByPlatformApplicationError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -216,26 +209,19 @@ for ListEndpointsByPlatformApplicationError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListEndpointsByPlatformApplicationError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListEndpointsByPlatformApplicationError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListEndpointsByPlatformApplicationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListEndpointsByPlatformApplicationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListEndpointsByPlatformApplication` response into [`ListEndpointsByPlatformApplicationError`].
@@ -249,11 +235,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &ListEndpointsByPlatformApplicationInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -261,10 +244,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListEndpointsByPlatformApplication`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListEndpointsByPlatformApplicationError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListEndpointsByPlatformApplicationOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ListEndpointsByPlatformApplicationOutput>,
     ListEndpointsByPlatformApplicationError,
 > {
     let status = response.status().as_u16();
@@ -273,49 +256,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ListEndpointsByPlatformApplicationError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListEndpointsByPlatformApplicationInput,
     ListEndpointsByPlatformApplicationOutput,
     ListEndpointsByPlatformApplicationError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListEndpointsByPlatformApplication",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListEndpointsByPlatformApplication` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListEndpointsByPlatformApplicationFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListEndpointsByPlatformApplicationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListEndpointsByPlatformApplicationFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -327,27 +304,25 @@ impl ListEndpointsByPlatformApplicationFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListEndpointsByPlatformApplicationOutput,
-        ::querygen_client::SdkError<ListEndpointsByPlatformApplicationError>,
+        SdkError<ListEndpointsByPlatformApplicationError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<
-            ListEndpointsByPlatformApplicationOutput,
-        >,
-        ::querygen_client::SdkError<ListEndpointsByPlatformApplicationError>,
+    ) -> Result<
+        QueryResponse<ListEndpointsByPlatformApplicationOutput>,
+        SdkError<ListEndpointsByPlatformApplicationError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "ListEndpointsByPlatformApplication"
                         ),
@@ -357,47 +332,35 @@ impl ListEndpointsByPlatformApplicationFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
-    pub fn platform_application_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform_application_arn(input);
         self
     }
     /// Sets or clears the `PlatformApplicationArn` member.
-    pub fn set_platform_application_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform_application_arn(input);
         self
     }
     /// `NextToken` string is used when calling `ListEndpointsByPlatformApplication` action to retrieve
     /// additional records that are available after the first page results.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     ListEndpointsByPlatformApplicationInput,
     ListEndpointsByPlatformApplicationOutput,
     crate::types::Endpoint,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: ListEndpointsByPlatformApplicationInput::next_page,
-    set_page_size: ::std::option::Option::None,
+    set_page_size: None,
     items: ListEndpointsByPlatformApplicationOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -405,7 +368,7 @@ impl ListEndpointsByPlatformApplicationFluentBuilder {
     /// Pages through `ListEndpointsByPlatformApplication`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. The operation has no page-size member: `page_size` is refused. `items()` streams the `Endpoints` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         ListEndpointsByPlatformApplicationInput,
         ListEndpointsByPlatformApplicationOutput,
         ListEndpointsByPlatformApplicationError,
@@ -414,29 +377,27 @@ impl ListEndpointsByPlatformApplicationFluentBuilder {
         let input = self
             .inner
             .build()
-            .map_err(|problem| ::querygen_client::ConstructionError::new(
+            .map_err(|problem| ConstructionError::new(
                 ::std::format!("{}: {problem}", "ListEndpointsByPlatformApplication"),
             ));
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListEndpointsByPlatformApplicationInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListEndpointsByPlatformApplicationInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.platform_application_arn = node.member("PlatformApplicationArn")?;
         out.next_token = node.member("NextToken")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             platform_application_arn: out.platform_application_arn,
             next_token: out.next_token,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListEndpointsByPlatformApplicationOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ListEndpointsByPlatformApplicationOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("Endpoints", "member", self.endpoints.as_deref());
         writer.member("NextToken", self.next_token.as_ref());
     }
@@ -445,10 +406,7 @@ impl ::querygen_runtime::server::WriteXml for ListEndpointsByPlatformApplication
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ListEndpointsByPlatformApplicationInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ListEndpointsByPlatformApplicationInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ListEndpointsByPlatformApplication",
@@ -460,78 +418,65 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ListEndpointsByPlatformApplicationOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ListEndpointsByPlatformApplication",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ListEndpointsByPlatformApplicationInput`](super::ListEndpointsByPlatformApplicationInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListEndpointsByPlatformApplicationInputBuilder {
-        pub(crate) platform_application_arn: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) platform_application_arn: Option<String>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListEndpointsByPlatformApplicationInputBuilder {
         /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
-        pub fn platform_application_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.platform_application_arn = ::std::option::Option::Some(input.into());
+        pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
+            self.platform_application_arn = Some(input.into());
             self
         }
         /// Sets or clears the `PlatformApplicationArn` member.
-        pub fn set_platform_application_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
             self.platform_application_arn = input;
             self
         }
         /// `NextToken` string is used when calling `ListEndpointsByPlatformApplication` action to retrieve
         /// additional records that are available after the first page results.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
         /// Builds the [`ListEndpointsByPlatformApplicationInput`](super::ListEndpointsByPlatformApplicationInput), failing if any required member (`platform_application_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::list_endpoints_by_platform_application::ListEndpointsByPlatformApplicationInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.platform_application_arn.is_none() {
                 missing.push("platform_application_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "ListEndpointsByPlatformApplicationInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::list_endpoints_by_platform_application::ListEndpointsByPlatformApplicationInput {
+            Ok(crate::operation::list_endpoints_by_platform_application::ListEndpointsByPlatformApplicationInput {
                 platform_application_arn: self.platform_application_arn,
                 next_token: self.next_token,
             })
@@ -540,44 +485,33 @@ pub mod builders {
     /// A builder for [`ListEndpointsByPlatformApplicationOutput`](super::ListEndpointsByPlatformApplicationOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListEndpointsByPlatformApplicationOutputBuilder {
-        pub(crate) endpoints: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Endpoint>,
-        >,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) endpoints: Option<Vec<crate::types::Endpoint>>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListEndpointsByPlatformApplicationOutputBuilder {
         /// Appends one item to the `Endpoints` member.
         ///
         /// Endpoints returned for `ListEndpointsByPlatformApplication` action.
-        pub fn endpoints(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Endpoint>,
-        ) -> Self {
-            self.endpoints.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn endpoints(mut self, item: impl Into<crate::types::Endpoint>) -> Self {
+            self.endpoints.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Endpoints` member.
         pub fn set_endpoints(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Endpoint>>,
+            input: Option<Vec<crate::types::Endpoint>>,
         ) -> Self {
             self.endpoints = input;
             self
         }
         /// `NextToken` string is returned when calling `ListEndpointsByPlatformApplication` action if
         /// additional records are available after the first page results.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }

@@ -15,6 +15,21 @@
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
 //! - [`ValidationException`](crate::error::ValidationException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `ListOriginationNumbers` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#ListOriginationNumbersRequest`.
@@ -25,15 +40,15 @@
 pub struct ListOriginationNumbersInput {
     /// Token that the previous `ListOriginationNumbers` request returns.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The maximum number of origination numbers to return.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
 }
 impl ListOriginationNumbersInput {
     /// Creates a builder for [`ListOriginationNumbersInput`].
     pub fn builder() -> crate::operation::list_origination_numbers::builders::ListOriginationNumbersInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ListOriginationNumbers` operation.
@@ -47,32 +62,27 @@ pub struct ListOriginationNumbersOutput {
     /// A `NextToken` string is returned when you call the `ListOriginationNumbers` operation if additional
     /// pages of records are available.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// A list of the calling account's verified and pending origination numbers.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone_numbers: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PhoneNumberInformation>,
-    >,
+    pub phone_numbers: Option<Vec<crate::types::PhoneNumberInformation>>,
 }
 impl ListOriginationNumbersOutput {
     /// Creates a builder for [`ListOriginationNumbersOutput`].
     pub fn builder() -> crate::operation::list_origination_numbers::builders::ListOriginationNumbersOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ListOriginationNumbersInput {
     /// `ListOriginationNumbers` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `NextToken` set to the answer's `NextToken`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &ListOriginationNumbersOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &ListOriginationNumbersOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
@@ -82,35 +92,24 @@ impl ListOriginationNumbersOutput {
         self.phone_numbers.as_deref().unwrap_or_default()
     }
     /// This page's items (`PhoneNumbers`), taken out of it.
-    pub fn into_page_items(
-        self,
-    ) -> ::std::vec::Vec<crate::types::PhoneNumberInformation> {
+    pub fn into_page_items(self) -> Vec<crate::types::PhoneNumberInformation> {
         self.phone_numbers.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListOriginationNumbersInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListOriginationNumbersInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("NextToken", self.next_token.as_ref());
         writer.member("MaxResults", self.max_results.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListOriginationNumbers&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ListOriginationNumbersInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ListOriginationNumbers",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &ListOriginationNumbersInput) -> String {
+    QueryWriter::body("ListOriginationNumbers", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListOriginationNumbersOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListOriginationNumbersOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "NextToken" => reader.read_into(&child, &mut out.next_token),
                 "PhoneNumbers" => {
@@ -119,28 +118,20 @@ impl ::querygen_runtime::xml::ReadXml for ListOriginationNumbersOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListOriginationNumbers` response: `<ListOriginationNumbersResponse><ListOriginationNumbersResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListOriginationNumbersOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ListOriginationNumbers",
-    )?;
+) -> Result<QueryResponse<ListOriginationNumbersOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ListOriginationNumbers")?;
     let output: ListOriginationNumbersOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ListOriginationNumbersOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ListOriginationNumbersOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -160,7 +151,7 @@ pub enum ListOriginationNumbersError {
     /// The service answered with [`crate::error::ValidationException`].
     ValidationException(crate::error::ValidationException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListOriginationNumbersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -168,13 +159,13 @@ impl ListOriginationNumbersError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -185,12 +176,8 @@ impl ListOriginationNumbersError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ListOriginationNumbersError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListOriginationNumbersError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -198,12 +185,10 @@ impl ::querygen_runtime::query::OperationError for ListOriginationNumbersError {
             .or_else(|| error.read(Self::ThrottledException))
             .or_else(|| error.read(Self::ValidationException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -214,26 +199,19 @@ impl ::querygen_runtime::query::OperationError for ListOriginationNumbersError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListOriginationNumbersError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListOriginationNumbersError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListOriginationNumbersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListOriginationNumbersError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListOriginationNumbers` response into [`ListOriginationNumbersError`].
@@ -244,11 +222,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ListOriginationNumbersErro
 pub fn build_request(
     input: &ListOriginationNumbersInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -256,61 +231,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListOriginationNumbers`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListOriginationNumbersError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListOriginationNumbersOutput>,
-    ListOriginationNumbersError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<ListOriginationNumbersOutput>, ListOriginationNumbersError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 ListOriginationNumbersError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListOriginationNumbersInput,
     ListOriginationNumbersOutput,
     ListOriginationNumbersError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListOriginationNumbers",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListOriginationNumbers` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListOriginationNumbersFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListOriginationNumbersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListOriginationNumbersFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -322,60 +288,50 @@ impl ListOriginationNumbersFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ListOriginationNumbersOutput,
-        ::querygen_client::SdkError<ListOriginationNumbersError>,
-    > {
+    ) -> Result<ListOriginationNumbersOutput, SdkError<ListOriginationNumbersError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ListOriginationNumbersOutput>,
-        ::querygen_client::SdkError<ListOriginationNumbersError>,
+    ) -> Result<
+        QueryResponse<ListOriginationNumbersOutput>,
+        SdkError<ListOriginationNumbersError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// Token that the previous `ListOriginationNumbers` request returns.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The maximum number of origination numbers to return.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets or clears the `MaxResults` member.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     ListOriginationNumbersInput,
     ListOriginationNumbersOutput,
     crate::types::PhoneNumberInformation,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: ListOriginationNumbersInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut ListOriginationNumbersInput,
-        size: i32|
-    { input.max_results = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut ListOriginationNumbersInput, size: i32| {
+        input.max_results = Some(size)
+    }),
     items: ListOriginationNumbersOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -383,30 +339,28 @@ impl ListOriginationNumbersFluentBuilder {
     /// Pages through `ListOriginationNumbers`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxResults` on every request. `items()` streams the `PhoneNumbers` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         ListOriginationNumbersInput,
         ListOriginationNumbersOutput,
         ListOriginationNumbersError,
         crate::types::PhoneNumberInformation,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListOriginationNumbersInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListOriginationNumbersInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.next_token = node.member("NextToken")?;
         out.max_results = node.member("MaxResults")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListOriginationNumbersOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ListOriginationNumbersOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("NextToken", self.next_token.as_ref());
         writer.list("PhoneNumbers", "member", self.phone_numbers.as_deref());
     }
@@ -415,10 +369,7 @@ impl ::querygen_runtime::server::WriteXml for ListOriginationNumbersOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ListOriginationNumbersInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ListOriginationNumbersInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ListOriginationNumbers",
@@ -430,10 +381,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ListOriginationNumbersOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ListOriginationNumbers",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
@@ -443,33 +394,27 @@ pub mod builders {
     /// A builder for [`ListOriginationNumbersInput`](super::ListOriginationNumbersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListOriginationNumbersInputBuilder {
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
-        pub(crate) max_results: ::std::option::Option<i32>,
+        pub(crate) next_token: Option<String>,
+        pub(crate) max_results: Option<i32>,
     }
     impl ListOriginationNumbersInputBuilder {
         /// Token that the previous `ListOriginationNumbers` request returns.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
         /// The maximum number of origination numbers to return.
-        pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_results = ::std::option::Option::Some(input.into());
+        pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+            self.max_results = Some(input.into());
             self
         }
         /// Sets or clears the `MaxResults` member.
-        pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
         }
@@ -486,26 +431,18 @@ pub mod builders {
     /// A builder for [`ListOriginationNumbersOutput`](super::ListOriginationNumbersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListOriginationNumbersOutputBuilder {
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
-        pub(crate) phone_numbers: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PhoneNumberInformation>,
-        >,
+        pub(crate) next_token: Option<String>,
+        pub(crate) phone_numbers: Option<Vec<crate::types::PhoneNumberInformation>>,
     }
     impl ListOriginationNumbersOutputBuilder {
         /// A `NextToken` string is returned when you call the `ListOriginationNumbers` operation if additional
         /// pages of records are available.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -514,19 +451,15 @@ pub mod builders {
         /// A list of the calling account's verified and pending origination numbers.
         pub fn phone_numbers(
             mut self,
-            item: impl ::std::convert::Into<crate::types::PhoneNumberInformation>,
+            item: impl Into<crate::types::PhoneNumberInformation>,
         ) -> Self {
-            self.phone_numbers
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.phone_numbers.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `PhoneNumbers` member.
         pub fn set_phone_numbers(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PhoneNumberInformation>,
-            >,
+            input: Option<Vec<crate::types::PhoneNumberInformation>>,
         ) -> Self {
             self.phone_numbers = input;
             self

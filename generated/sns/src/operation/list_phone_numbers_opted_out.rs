@@ -17,6 +17,22 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
+use ::querygen_runtime::REDACTED;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input for the `ListPhoneNumbersOptedOut` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#ListPhoneNumbersOptedOutInput`.
@@ -28,12 +44,12 @@ pub struct ListPhoneNumbersOptedOutInput {
     /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve
     /// additional records that are available after the first page of results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListPhoneNumbersOptedOutInput {
     /// Creates a builder for [`ListPhoneNumbersOptedOutInput`].
     pub fn builder() -> crate::operation::list_phone_numbers_opted_out::builders::ListPhoneNumbersOptedOutInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The response from the `ListPhoneNumbersOptedOut` action.
@@ -47,22 +63,22 @@ pub struct ListPhoneNumbersOptedOutOutput {
     /// A list of phone numbers that are opted out of receiving SMS messages. The list is paginated, and
     /// each page can contain up to 100 phone numbers.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub phone_numbers: Option<Vec<String>>,
     /// A `NextToken` string is returned when you call the `ListPhoneNumbersOptedOut` action if additional
     /// records are available after the first page of results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListPhoneNumbersOptedOutOutput {
     /// Creates a builder for [`ListPhoneNumbersOptedOutOutput`].
     pub fn builder() -> crate::operation::list_phone_numbers_opted_out::builders::ListPhoneNumbersOptedOutOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for ListPhoneNumbersOptedOutOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListPhoneNumbersOptedOutOutput")
-            .field("phone_numbers", &::querygen_runtime::REDACTED)
+            .field("phone_numbers", &REDACTED)
             .field("next_token", &self.next_token)
             .finish()
     }
@@ -71,50 +87,38 @@ impl ListPhoneNumbersOptedOutInput {
     /// `ListPhoneNumbersOptedOut` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `nextToken` set to the answer's `nextToken`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &ListPhoneNumbersOptedOutOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &ListPhoneNumbersOptedOutOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
 impl ListPhoneNumbersOptedOutOutput {
     /// This page's items (`phoneNumbers`); none when the answer has none.
-    pub fn page_items(&self) -> &[::std::string::String] {
+    pub fn page_items(&self) -> &[String] {
         self.phone_numbers.as_deref().unwrap_or_default()
     }
     /// This page's items (`phoneNumbers`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<::std::string::String> {
+    pub fn into_page_items(self) -> Vec<String> {
         self.phone_numbers.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListPhoneNumbersOptedOutInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListPhoneNumbersOptedOutInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("nextToken", self.next_token.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListPhoneNumbersOptedOut&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ListPhoneNumbersOptedOutInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ListPhoneNumbersOptedOut",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &ListPhoneNumbersOptedOutInput) -> String {
+    QueryWriter::body("ListPhoneNumbersOptedOut", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListPhoneNumbersOptedOutOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListPhoneNumbersOptedOutOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "phoneNumbers" => {
                     reader.read_list_into(&child, "member", &mut out.phone_numbers)
@@ -123,28 +127,20 @@ impl ::querygen_runtime::xml::ReadXml for ListPhoneNumbersOptedOutOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListPhoneNumbersOptedOut` response: `<ListPhoneNumbersOptedOutResponse><ListPhoneNumbersOptedOutResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListPhoneNumbersOptedOutOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ListPhoneNumbersOptedOut",
-    )?;
+) -> Result<QueryResponse<ListPhoneNumbersOptedOutOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ListPhoneNumbersOptedOut")?;
     let output: ListPhoneNumbersOptedOutOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ListPhoneNumbersOptedOutOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ListPhoneNumbersOptedOutOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -162,7 +158,7 @@ pub enum ListPhoneNumbersOptedOutError {
     /// The service answered with [`crate::error::ThrottledException`].
     ThrottledException(crate::error::ThrottledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListPhoneNumbersOptedOutError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -170,13 +166,13 @@ impl ListPhoneNumbersOptedOutError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -186,24 +182,18 @@ impl ListPhoneNumbersOptedOutError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ListPhoneNumbersOptedOutError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListPhoneNumbersOptedOutError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::ThrottledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -213,26 +203,19 @@ impl ::querygen_runtime::query::OperationError for ListPhoneNumbersOptedOutError
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListPhoneNumbersOptedOutError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListPhoneNumbersOptedOutError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListPhoneNumbersOptedOutError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListPhoneNumbersOptedOutError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListPhoneNumbersOptedOut` response into [`ListPhoneNumbersOptedOutError`].
@@ -243,11 +226,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ListPhoneNumbersOptedOutEr
 pub fn build_request(
     input: &ListPhoneNumbersOptedOutInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -255,10 +235,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListPhoneNumbersOptedOut`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListPhoneNumbersOptedOutError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListPhoneNumbersOptedOutOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ListPhoneNumbersOptedOutOutput>,
     ListPhoneNumbersOptedOutError,
 > {
     let status = response.status().as_u16();
@@ -267,49 +247,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ListPhoneNumbersOptedOutError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListPhoneNumbersOptedOutInput,
     ListPhoneNumbersOptedOutOutput,
     ListPhoneNumbersOptedOutError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListPhoneNumbersOptedOut",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListPhoneNumbersOptedOut` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListPhoneNumbersOptedOutFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListPhoneNumbersOptedOutInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListPhoneNumbersOptedOutFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -321,48 +295,42 @@ impl ListPhoneNumbersOptedOutFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListPhoneNumbersOptedOutOutput,
-        ::querygen_client::SdkError<ListPhoneNumbersOptedOutError>,
+        SdkError<ListPhoneNumbersOptedOutError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ListPhoneNumbersOptedOutOutput>,
-        ::querygen_client::SdkError<ListPhoneNumbersOptedOutError>,
+    ) -> Result<
+        QueryResponse<ListPhoneNumbersOptedOutOutput>,
+        SdkError<ListPhoneNumbersOptedOutError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve
     /// additional records that are available after the first page of results.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `nextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     ListPhoneNumbersOptedOutInput,
     ListPhoneNumbersOptedOutOutput,
-    ::std::string::String,
-> = ::querygen_client::Pagination {
+    String,
+> = Pagination {
     next_page: ListPhoneNumbersOptedOutInput::next_page,
-    set_page_size: ::std::option::Option::None,
+    set_page_size: None,
     items: ListPhoneNumbersOptedOutOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -370,29 +338,27 @@ impl ListPhoneNumbersOptedOutFluentBuilder {
     /// Pages through `ListPhoneNumbersOptedOut`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `nextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. The operation has no page-size member: `page_size` is refused. `items()` streams the `phoneNumbers` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         ListPhoneNumbersOptedOutInput,
         ListPhoneNumbersOptedOutOutput,
         ListPhoneNumbersOptedOutError,
-        ::std::string::String,
+        String,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListPhoneNumbersOptedOutInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListPhoneNumbersOptedOutInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.next_token = node.member("nextToken")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListPhoneNumbersOptedOutOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ListPhoneNumbersOptedOutOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("phoneNumbers", "member", self.phone_numbers.as_deref());
         writer.member("nextToken", self.next_token.as_ref());
     }
@@ -401,10 +367,7 @@ impl ::querygen_runtime::server::WriteXml for ListPhoneNumbersOptedOutOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ListPhoneNumbersOptedOutInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ListPhoneNumbersOptedOutInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ListPhoneNumbersOptedOut",
@@ -416,36 +379,31 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ListPhoneNumbersOptedOutOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ListPhoneNumbersOptedOut",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::REDACTED;
     /// A builder for [`ListPhoneNumbersOptedOutInput`](super::ListPhoneNumbersOptedOutInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListPhoneNumbersOptedOutInputBuilder {
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListPhoneNumbersOptedOutInputBuilder {
         /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve
         /// additional records that are available after the first page of results.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `nextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -461,47 +419,31 @@ pub mod builders {
     /// A builder for [`ListPhoneNumbersOptedOutOutput`](super::ListPhoneNumbersOptedOutOutput).
     #[derive(Clone, PartialEq, Default)]
     pub struct ListPhoneNumbersOptedOutOutputBuilder {
-        pub(crate) phone_numbers: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_numbers: Option<Vec<String>>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListPhoneNumbersOptedOutOutputBuilder {
         /// Appends one item to the `phoneNumbers` member.
         ///
         /// A list of phone numbers that are opted out of receiving SMS messages. The list is paginated, and
         /// each page can contain up to 100 phone numbers.
-        pub fn phone_numbers(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.phone_numbers
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn phone_numbers(mut self, item: impl Into<String>) -> Self {
+            self.phone_numbers.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `phoneNumbers` member.
-        pub fn set_phone_numbers(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_phone_numbers(mut self, input: Option<Vec<String>>) -> Self {
             self.phone_numbers = input;
             self
         }
         /// A `NextToken` string is returned when you call the `ListPhoneNumbersOptedOut` action if additional
         /// records are available after the first page of results.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `nextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -518,7 +460,7 @@ pub mod builders {
     impl ::std::fmt::Debug for ListPhoneNumbersOptedOutOutputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("ListPhoneNumbersOptedOutOutputBuilder")
-                .field("phone_numbers", &::querygen_runtime::REDACTED)
+                .field("phone_numbers", &REDACTED)
                 .field("next_token", &self.next_token)
                 .finish()
         }

@@ -18,6 +18,21 @@
 //! - [`AuthorizationErrorException`](crate::error::AuthorizationErrorException)
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for `ListPlatformApplications` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#ListPlatformApplicationsInput`.
@@ -29,12 +44,12 @@ pub struct ListPlatformApplicationsInput {
     /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional
     /// records that are available after the first page results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListPlatformApplicationsInput {
     /// Creates a builder for [`ListPlatformApplicationsInput`].
     pub fn builder() -> crate::operation::list_platform_applications::builders::ListPlatformApplicationsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for `ListPlatformApplications` action.
@@ -47,33 +62,28 @@ impl ListPlatformApplicationsInput {
 pub struct ListPlatformApplicationsOutput {
     /// Platform applications returned when calling `ListPlatformApplications` action.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub platform_applications: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PlatformApplication>,
-    >,
+    pub platform_applications: Option<Vec<crate::types::PlatformApplication>>,
     /// `NextToken` string is returned when calling `ListPlatformApplications` action if additional records
     /// are available after the first page results.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListPlatformApplicationsOutput {
     /// Creates a builder for [`ListPlatformApplicationsOutput`].
     pub fn builder() -> crate::operation::list_platform_applications::builders::ListPlatformApplicationsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ListPlatformApplicationsInput {
     /// `ListPlatformApplications` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `NextToken` set to the answer's `NextToken`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &ListPlatformApplicationsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &ListPlatformApplicationsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
@@ -83,32 +93,23 @@ impl ListPlatformApplicationsOutput {
         self.platform_applications.as_deref().unwrap_or_default()
     }
     /// This page's items (`PlatformApplications`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::PlatformApplication> {
+    pub fn into_page_items(self) -> Vec<crate::types::PlatformApplication> {
         self.platform_applications.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListPlatformApplicationsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListPlatformApplicationsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListPlatformApplications&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ListPlatformApplicationsInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ListPlatformApplications",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &ListPlatformApplicationsInput) -> String {
+    QueryWriter::body("ListPlatformApplications", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListPlatformApplicationsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListPlatformApplicationsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "PlatformApplications" => {
                     reader
@@ -118,28 +119,20 @@ impl ::querygen_runtime::xml::ReadXml for ListPlatformApplicationsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListPlatformApplications` response: `<ListPlatformApplicationsResponse><ListPlatformApplicationsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListPlatformApplicationsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ListPlatformApplications",
-    )?;
+) -> Result<QueryResponse<ListPlatformApplicationsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ListPlatformApplications")?;
     let output: ListPlatformApplicationsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ListPlatformApplicationsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ListPlatformApplicationsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -155,7 +148,7 @@ pub enum ListPlatformApplicationsError {
     /// The service answered with [`crate::error::InvalidParameterException`].
     InvalidParameterException(crate::error::InvalidParameterException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListPlatformApplicationsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -163,13 +156,13 @@ impl ListPlatformApplicationsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -178,23 +171,17 @@ impl ListPlatformApplicationsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ListPlatformApplicationsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListPlatformApplicationsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -203,26 +190,19 @@ impl ::querygen_runtime::query::OperationError for ListPlatformApplicationsError
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListPlatformApplicationsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListPlatformApplicationsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListPlatformApplicationsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListPlatformApplicationsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListPlatformApplications` response into [`ListPlatformApplicationsError`].
@@ -233,11 +213,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ListPlatformApplicationsEr
 pub fn build_request(
     input: &ListPlatformApplicationsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -245,10 +222,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListPlatformApplications`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListPlatformApplicationsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListPlatformApplicationsOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ListPlatformApplicationsOutput>,
     ListPlatformApplicationsError,
 > {
     let status = response.status().as_u16();
@@ -257,49 +234,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ListPlatformApplicationsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListPlatformApplicationsInput,
     ListPlatformApplicationsOutput,
     ListPlatformApplicationsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListPlatformApplications",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListPlatformApplications` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListPlatformApplicationsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListPlatformApplicationsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListPlatformApplicationsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -311,48 +282,42 @@ impl ListPlatformApplicationsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListPlatformApplicationsOutput,
-        ::querygen_client::SdkError<ListPlatformApplicationsError>,
+        SdkError<ListPlatformApplicationsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ListPlatformApplicationsOutput>,
-        ::querygen_client::SdkError<ListPlatformApplicationsError>,
+    ) -> Result<
+        QueryResponse<ListPlatformApplicationsOutput>,
+        SdkError<ListPlatformApplicationsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional
     /// records that are available after the first page results.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     ListPlatformApplicationsInput,
     ListPlatformApplicationsOutput,
     crate::types::PlatformApplication,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: ListPlatformApplicationsInput::next_page,
-    set_page_size: ::std::option::Option::None,
+    set_page_size: None,
     items: ListPlatformApplicationsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -360,29 +325,27 @@ impl ListPlatformApplicationsFluentBuilder {
     /// Pages through `ListPlatformApplications`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. The operation has no page-size member: `page_size` is refused. `items()` streams the `PlatformApplications` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         ListPlatformApplicationsInput,
         ListPlatformApplicationsOutput,
         ListPlatformApplicationsError,
         crate::types::PlatformApplication,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListPlatformApplicationsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListPlatformApplicationsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.next_token = node.member("NextToken")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListPlatformApplicationsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ListPlatformApplicationsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer
             .list(
                 "PlatformApplications",
@@ -396,10 +359,7 @@ impl ::querygen_runtime::server::WriteXml for ListPlatformApplicationsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ListPlatformApplicationsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ListPlatformApplicationsInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ListPlatformApplications",
@@ -411,10 +371,10 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ListPlatformApplicationsOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ListPlatformApplications",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
@@ -424,23 +384,17 @@ pub mod builders {
     /// A builder for [`ListPlatformApplicationsInput`](super::ListPlatformApplicationsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListPlatformApplicationsInputBuilder {
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListPlatformApplicationsInputBuilder {
         /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional
         /// records that are available after the first page results.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -456,10 +410,8 @@ pub mod builders {
     /// A builder for [`ListPlatformApplicationsOutput`](super::ListPlatformApplicationsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListPlatformApplicationsOutputBuilder {
-        pub(crate) platform_applications: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PlatformApplication>,
-        >,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) platform_applications: Option<Vec<crate::types::PlatformApplication>>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListPlatformApplicationsOutputBuilder {
         /// Appends one item to the `PlatformApplications` member.
@@ -467,37 +419,27 @@ pub mod builders {
         /// Platform applications returned when calling `ListPlatformApplications` action.
         pub fn platform_applications(
             mut self,
-            item: impl ::std::convert::Into<crate::types::PlatformApplication>,
+            item: impl Into<crate::types::PlatformApplication>,
         ) -> Self {
-            self.platform_applications
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.platform_applications.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `PlatformApplications` member.
         pub fn set_platform_applications(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PlatformApplication>,
-            >,
+            input: Option<Vec<crate::types::PlatformApplication>>,
         ) -> Self {
             self.platform_applications = input;
             self
         }
         /// `NextToken` string is returned when calling `ListPlatformApplications` action if additional records
         /// are available after the first page results.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }

@@ -22,6 +22,22 @@
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`ResourceNotFoundException`](crate::error::ResourceNotFoundException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
+use ::querygen_runtime::BuildError;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlErrorKind, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `ListSMSSandboxPhoneNumbers` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#ListSMSSandboxPhoneNumbersInput`.
@@ -32,15 +48,15 @@
 pub struct ListSmsSandboxPhoneNumbersInput {
     /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The maximum number of phone numbers to return.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
 }
 impl ListSmsSandboxPhoneNumbersInput {
     /// Creates a builder for [`ListSmsSandboxPhoneNumbersInput`].
     pub fn builder() -> crate::operation::list_sms_sandbox_phone_numbers::builders::ListSmsSandboxPhoneNumbersInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ListSMSSandboxPhoneNumbers` operation.
@@ -54,16 +70,16 @@ pub struct ListSmsSandboxPhoneNumbersOutput {
     /// A list of the calling account's pending and verified phone numbers.
     ///
     /// Required: the builder's `build()` fails without it.
-    pub phone_numbers: ::std::vec::Vec<crate::types::SmsSandboxPhoneNumber>,
+    pub phone_numbers: Vec<crate::types::SmsSandboxPhoneNumber>,
     /// A `NextToken` string is returned when you call the `ListSMSSandboxPhoneNumbersInput` operation if
     /// additional pages of records are available.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListSmsSandboxPhoneNumbersOutput {
     /// Creates a builder for [`ListSmsSandboxPhoneNumbersOutput`].
     pub fn builder() -> crate::operation::list_sms_sandbox_phone_numbers::builders::ListSmsSandboxPhoneNumbersOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ListSmsSandboxPhoneNumbersInput {
@@ -73,12 +89,12 @@ impl ListSmsSandboxPhoneNumbersInput {
     pub fn next_page(
         &self,
         output: &ListSmsSandboxPhoneNumbersOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    ) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
@@ -88,35 +104,24 @@ impl ListSmsSandboxPhoneNumbersOutput {
         &self.phone_numbers
     }
     /// This page's items (`PhoneNumbers`), taken out of it.
-    pub fn into_page_items(
-        self,
-    ) -> ::std::vec::Vec<crate::types::SmsSandboxPhoneNumber> {
+    pub fn into_page_items(self) -> Vec<crate::types::SmsSandboxPhoneNumber> {
         self.phone_numbers
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListSmsSandboxPhoneNumbersInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListSmsSandboxPhoneNumbersInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("NextToken", self.next_token.as_ref());
         writer.member("MaxResults", self.max_results.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListSMSSandboxPhoneNumbers&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ListSmsSandboxPhoneNumbersInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ListSMSSandboxPhoneNumbers",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &ListSmsSandboxPhoneNumbersInput) -> String {
+    QueryWriter::body("ListSMSSandboxPhoneNumbers", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListSmsSandboxPhoneNumbersOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListSmsSandboxPhoneNumbersOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "PhoneNumbers" => {
                     reader.read_list_into(&child, "member", &mut out.phone_numbers)
@@ -125,14 +130,14 @@ impl ::querygen_runtime::xml::ReadXml for ListSmsSandboxPhoneNumbersOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        let ::std::option::Option::Some(member_phone_numbers) = out.phone_numbers else {
-            let problem = ::querygen_runtime::BuildError::missing_members(
+        let Some(member_phone_numbers) = out.phone_numbers else {
+            let problem = BuildError::missing_members(
                 "ListSmsSandboxPhoneNumbersOutput",
                 ::std::vec!["phone_numbers"],
             );
-            return ::std::result::Result::Err(reader.missing(problem));
+            return Err(reader.missing(problem));
         };
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             phone_numbers: member_phone_numbers,
             next_token: out.next_token,
         })
@@ -141,24 +146,16 @@ impl ::querygen_runtime::xml::ReadXml for ListSmsSandboxPhoneNumbersOutput {
 /// Parses a successful (2xx) `ListSMSSandboxPhoneNumbers` response: `<ListSMSSandboxPhoneNumbersResponse><ListSMSSandboxPhoneNumbersResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListSmsSandboxPhoneNumbersOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ListSMSSandboxPhoneNumbers",
-    )?;
+) -> Result<QueryResponse<ListSmsSandboxPhoneNumbersOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ListSMSSandboxPhoneNumbers")?;
     let output: ListSmsSandboxPhoneNumbersOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => {
             ListSmsSandboxPhoneNumbersOutput::builder()
                 .build()
                 .map_err(|missing| {
-                    ::querygen_runtime::xml::XmlError::new(
-                        ::querygen_runtime::xml::XmlErrorKind::Missing {
+                    XmlError::new(
+                        XmlErrorKind::Missing {
                             detail: missing.to_string(),
                         },
                         0,
@@ -167,7 +164,7 @@ pub fn deserialize_response(
         }
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -187,7 +184,7 @@ pub enum ListSmsSandboxPhoneNumbersError {
     /// The service answered with [`crate::error::ThrottledException`].
     ThrottledException(crate::error::ThrottledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListSmsSandboxPhoneNumbersError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -195,13 +192,13 @@ impl ListSmsSandboxPhoneNumbersError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -212,12 +209,8 @@ impl ListSmsSandboxPhoneNumbersError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ListSmsSandboxPhoneNumbersError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListSmsSandboxPhoneNumbersError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -225,12 +218,10 @@ impl ::querygen_runtime::query::OperationError for ListSmsSandboxPhoneNumbersErr
             .or_else(|| error.read(Self::ResourceNotFoundException))
             .or_else(|| error.read(Self::ThrottledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -241,26 +232,19 @@ impl ::querygen_runtime::query::OperationError for ListSmsSandboxPhoneNumbersErr
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListSmsSandboxPhoneNumbersError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListSmsSandboxPhoneNumbersError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListSmsSandboxPhoneNumbersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListSmsSandboxPhoneNumbersError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListSMSSandboxPhoneNumbers` response into [`ListSmsSandboxPhoneNumbersError`].
@@ -271,11 +255,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ListSmsSandboxPhoneNumbers
 pub fn build_request(
     input: &ListSmsSandboxPhoneNumbersInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -283,10 +264,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListSMSSandboxPhoneNumbers`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListSmsSandboxPhoneNumbersError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListSmsSandboxPhoneNumbersOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ListSmsSandboxPhoneNumbersOutput>,
     ListSmsSandboxPhoneNumbersError,
 > {
     let status = response.status().as_u16();
@@ -295,49 +276,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ListSmsSandboxPhoneNumbersError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListSmsSandboxPhoneNumbersInput,
     ListSmsSandboxPhoneNumbersOutput,
     ListSmsSandboxPhoneNumbersError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListSMSSandboxPhoneNumbers",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListSMSSandboxPhoneNumbers` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListSmsSandboxPhoneNumbersFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListSmsSandboxPhoneNumbersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListSmsSandboxPhoneNumbersFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -349,60 +324,53 @@ impl ListSmsSandboxPhoneNumbersFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListSmsSandboxPhoneNumbersOutput,
-        ::querygen_client::SdkError<ListSmsSandboxPhoneNumbersError>,
+        SdkError<ListSmsSandboxPhoneNumbersError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ListSmsSandboxPhoneNumbersOutput>,
-        ::querygen_client::SdkError<ListSmsSandboxPhoneNumbersError>,
+    ) -> Result<
+        QueryResponse<ListSmsSandboxPhoneNumbersOutput>,
+        SdkError<ListSmsSandboxPhoneNumbersError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The maximum number of phone numbers to return.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets or clears the `MaxResults` member.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     ListSmsSandboxPhoneNumbersInput,
     ListSmsSandboxPhoneNumbersOutput,
     crate::types::SmsSandboxPhoneNumber,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: ListSmsSandboxPhoneNumbersInput::next_page,
-    set_page_size: ::std::option::Option::Some(|
-        input: &mut ListSmsSandboxPhoneNumbersInput,
-        size: i32|
-    { input.max_results = ::std::option::Option::Some(size) }),
+    set_page_size: Some(|input: &mut ListSmsSandboxPhoneNumbersInput, size: i32| {
+        input.max_results = Some(size)
+    }),
     items: ListSmsSandboxPhoneNumbersOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -410,36 +378,29 @@ impl ListSmsSandboxPhoneNumbersFluentBuilder {
     /// Pages through `ListSMSSandboxPhoneNumbers`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxResults` on every request. `items()` streams the `PhoneNumbers` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         ListSmsSandboxPhoneNumbersInput,
         ListSmsSandboxPhoneNumbersOutput,
         ListSmsSandboxPhoneNumbersError,
         crate::types::SmsSandboxPhoneNumber,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListSmsSandboxPhoneNumbersInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListSmsSandboxPhoneNumbersInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.next_token = node.member("NextToken")?;
         out.max_results = node.member("MaxResults")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListSmsSandboxPhoneNumbersOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        writer
-            .list(
-                "PhoneNumbers",
-                "member",
-                ::std::option::Option::Some(self.phone_numbers.as_slice()),
-            );
+impl WriteXml for ListSmsSandboxPhoneNumbersOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.list("PhoneNumbers", "member", Some(self.phone_numbers.as_slice()));
         writer.member("NextToken", self.next_token.as_ref());
     }
 }
@@ -447,10 +408,7 @@ impl ::querygen_runtime::server::WriteXml for ListSmsSandboxPhoneNumbersOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ListSmsSandboxPhoneNumbersInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ListSmsSandboxPhoneNumbersInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ListSMSSandboxPhoneNumbers",
@@ -462,46 +420,41 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ListSmsSandboxPhoneNumbersOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ListSMSSandboxPhoneNumbers",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ListSmsSandboxPhoneNumbersInput`](super::ListSmsSandboxPhoneNumbersInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListSmsSandboxPhoneNumbersInputBuilder {
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
-        pub(crate) max_results: ::std::option::Option<i32>,
+        pub(crate) next_token: Option<String>,
+        pub(crate) max_results: Option<i32>,
     }
     impl ListSmsSandboxPhoneNumbersInputBuilder {
         /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
         /// The maximum number of phone numbers to return.
-        pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_results = ::std::option::Option::Some(input.into());
+        pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+            self.max_results = Some(input.into());
             self
         }
         /// Sets or clears the `MaxResults` member.
-        pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
         }
@@ -518,10 +471,8 @@ pub mod builders {
     /// A builder for [`ListSmsSandboxPhoneNumbersOutput`](super::ListSmsSandboxPhoneNumbersOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListSmsSandboxPhoneNumbersOutputBuilder {
-        pub(crate) phone_numbers: ::std::option::Option<
-            ::std::vec::Vec<crate::types::SmsSandboxPhoneNumber>,
-        >,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_numbers: Option<Vec<crate::types::SmsSandboxPhoneNumber>>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListSmsSandboxPhoneNumbersOutputBuilder {
         /// Appends one item to the `PhoneNumbers` member.
@@ -529,69 +480,58 @@ pub mod builders {
         /// A list of the calling account's pending and verified phone numbers.
         pub fn phone_numbers(
             mut self,
-            item: impl ::std::convert::Into<crate::types::SmsSandboxPhoneNumber>,
+            item: impl Into<crate::types::SmsSandboxPhoneNumber>,
         ) -> Self {
-            self.phone_numbers
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.phone_numbers.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `PhoneNumbers` member.
         pub fn set_phone_numbers(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::SmsSandboxPhoneNumber>,
-            >,
+            input: Option<Vec<crate::types::SmsSandboxPhoneNumber>>,
         ) -> Self {
             self.phone_numbers = input;
             self
         }
         /// A `NextToken` string is returned when you call the `ListSMSSandboxPhoneNumbersInput` operation if
         /// additional pages of records are available.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
         /// Builds the [`ListSmsSandboxPhoneNumbersOutput`](super::ListSmsSandboxPhoneNumbersOutput), failing if any required member (`phone_numbers`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::list_sms_sandbox_phone_numbers::ListSmsSandboxPhoneNumbersOutput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.phone_numbers.is_none() {
                 missing.push("phone_numbers");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "ListSmsSandboxPhoneNumbersOutput",
                         missing,
                     ),
                 );
             }
-            let ::std::option::Option::Some(member_phone_numbers) = self.phone_numbers
-            else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+            let Some(member_phone_numbers) = self.phone_numbers else {
+                return Err(
+                    BuildError::missing_members(
                         "ListSmsSandboxPhoneNumbersOutput",
                         missing,
                     ),
                 );
             };
-            ::std::result::Result::Ok(crate::operation::list_sms_sandbox_phone_numbers::ListSmsSandboxPhoneNumbersOutput {
+            Ok(crate::operation::list_sms_sandbox_phone_numbers::ListSmsSandboxPhoneNumbersOutput {
                 phone_numbers: member_phone_numbers,
                 next_token: self.next_token,
             })

@@ -14,6 +14,21 @@
 //! - [`AuthorizationErrorException`](crate::error::AuthorizationErrorException)
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for ListSubscriptions action.
 ///
 /// Smithy shape: `com.amazonaws.sns#ListSubscriptionsInput`.
@@ -24,12 +39,12 @@
 pub struct ListSubscriptionsInput {
     /// Token returned by the previous `ListSubscriptions` request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListSubscriptionsInput {
     /// Creates a builder for [`ListSubscriptionsInput`].
     pub fn builder() -> crate::operation::list_subscriptions::builders::ListSubscriptionsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for ListSubscriptions action
@@ -42,33 +57,28 @@ impl ListSubscriptionsInput {
 pub struct ListSubscriptionsOutput {
     /// A list of subscriptions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscriptions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::Subscription>,
-    >,
+    pub subscriptions: Option<Vec<crate::types::Subscription>>,
     /// Token to pass along to the next `ListSubscriptions` request. This element is returned if there are
     /// more subscriptions to retrieve.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListSubscriptionsOutput {
     /// Creates a builder for [`ListSubscriptionsOutput`].
     pub fn builder() -> crate::operation::list_subscriptions::builders::ListSubscriptionsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ListSubscriptionsInput {
     /// `ListSubscriptions` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `NextToken` set to the answer's `NextToken`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &ListSubscriptionsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &ListSubscriptionsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
@@ -78,30 +88,23 @@ impl ListSubscriptionsOutput {
         self.subscriptions.as_deref().unwrap_or_default()
     }
     /// This page's items (`Subscriptions`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Subscription> {
+    pub fn into_page_items(self) -> Vec<crate::types::Subscription> {
         self.subscriptions.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListSubscriptionsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListSubscriptionsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListSubscriptions&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ListSubscriptionsInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ListSubscriptions",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &ListSubscriptionsInput) -> String {
+    QueryWriter::body("ListSubscriptions", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListSubscriptionsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListSubscriptionsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Subscriptions" => {
                     reader.read_list_into(&child, "member", &mut out.subscriptions)
@@ -110,28 +113,20 @@ impl ::querygen_runtime::xml::ReadXml for ListSubscriptionsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListSubscriptions` response: `<ListSubscriptionsResponse><ListSubscriptionsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListSubscriptionsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ListSubscriptions",
-    )?;
+) -> Result<QueryResponse<ListSubscriptionsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ListSubscriptions")?;
     let output: ListSubscriptionsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ListSubscriptionsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ListSubscriptionsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -147,7 +142,7 @@ pub enum ListSubscriptionsError {
     /// The service answered with [`crate::error::InvalidParameterException`].
     InvalidParameterException(crate::error::InvalidParameterException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListSubscriptionsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -155,13 +150,13 @@ impl ListSubscriptionsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -170,23 +165,17 @@ impl ListSubscriptionsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ListSubscriptionsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListSubscriptionsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -195,26 +184,19 @@ impl ::querygen_runtime::query::OperationError for ListSubscriptionsError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListSubscriptionsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListSubscriptionsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListSubscriptionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListSubscriptionsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListSubscriptions` response into [`ListSubscriptionsError`].
@@ -225,11 +207,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ListSubscriptionsError {
 pub fn build_request(
     input: &ListSubscriptionsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -237,61 +216,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListSubscriptions`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListSubscriptionsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListSubscriptionsOutput>,
-    ListSubscriptionsError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<ListSubscriptionsOutput>, ListSubscriptionsError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 ListSubscriptionsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListSubscriptionsInput,
     ListSubscriptionsOutput,
     ListSubscriptionsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListSubscriptions",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListSubscriptions` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListSubscriptionsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListSubscriptionsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListSubscriptionsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -303,47 +273,38 @@ impl ListSubscriptionsFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ListSubscriptionsOutput,
-        ::querygen_client::SdkError<ListSubscriptionsError>,
-    > {
+    ) -> Result<ListSubscriptionsOutput, SdkError<ListSubscriptionsError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ListSubscriptionsOutput>,
-        ::querygen_client::SdkError<ListSubscriptionsError>,
+    ) -> Result<
+        QueryResponse<ListSubscriptionsOutput>,
+        SdkError<ListSubscriptionsError>,
     > {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// Token returned by the previous `ListSubscriptions` request.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     ListSubscriptionsInput,
     ListSubscriptionsOutput,
     crate::types::Subscription,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: ListSubscriptionsInput::next_page,
-    set_page_size: ::std::option::Option::None,
+    set_page_size: None,
     items: ListSubscriptionsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -351,52 +312,42 @@ impl ListSubscriptionsFluentBuilder {
     /// Pages through `ListSubscriptions`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. The operation has no page-size member: `page_size` is refused. `items()` streams the `Subscriptions` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         ListSubscriptionsInput,
         ListSubscriptionsOutput,
         ListSubscriptionsError,
         crate::types::Subscription,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListSubscriptionsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListSubscriptionsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.next_token = node.member("NextToken")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListSubscriptionsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ListSubscriptionsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("Subscriptions", "member", self.subscriptions.as_deref());
         writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Server side: parses the request body of `ListSubscriptions` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    ListSubscriptionsInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<ListSubscriptionsInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "ListSubscriptions", "2010-03-31")
 }
 /// Server side: the `<ListSubscriptionsResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &ListSubscriptionsOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &ListSubscriptionsOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "ListSubscriptions",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
@@ -406,22 +357,16 @@ pub mod builders {
     /// A builder for [`ListSubscriptionsInput`](super::ListSubscriptionsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListSubscriptionsInputBuilder {
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListSubscriptionsInputBuilder {
         /// Token returned by the previous `ListSubscriptions` request.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -437,10 +382,8 @@ pub mod builders {
     /// A builder for [`ListSubscriptionsOutput`](super::ListSubscriptionsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListSubscriptionsOutputBuilder {
-        pub(crate) subscriptions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Subscription>,
-        >,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) subscriptions: Option<Vec<crate::types::Subscription>>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListSubscriptionsOutputBuilder {
         /// Appends one item to the `Subscriptions` member.
@@ -448,35 +391,27 @@ pub mod builders {
         /// A list of subscriptions.
         pub fn subscriptions(
             mut self,
-            item: impl ::std::convert::Into<crate::types::Subscription>,
+            item: impl Into<crate::types::Subscription>,
         ) -> Self {
-            self.subscriptions
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.subscriptions.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Subscriptions` member.
         pub fn set_subscriptions(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Subscription>>,
+            input: Option<Vec<crate::types::Subscription>>,
         ) -> Self {
             self.subscriptions = input;
             self
         }
         /// Token to pass along to the next `ListSubscriptions` request. This element is returned if there are
         /// more subscriptions to retrieve.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }

@@ -15,6 +15,22 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, Pagination, Paginator,
+    ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for ListSubscriptionsByTopic action.
 ///
 /// Smithy shape: `com.amazonaws.sns#ListSubscriptionsByTopicInput`.
@@ -27,15 +43,15 @@ pub struct ListSubscriptionsByTopicInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
     /// Token returned by the previous `ListSubscriptionsByTopic` request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListSubscriptionsByTopicInput {
     /// Creates a builder for [`ListSubscriptionsByTopicInput`].
     pub fn builder() -> crate::operation::list_subscriptions_by_topic::builders::ListSubscriptionsByTopicInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for ListSubscriptionsByTopic action.
@@ -48,33 +64,28 @@ impl ListSubscriptionsByTopicInput {
 pub struct ListSubscriptionsByTopicOutput {
     /// A list of subscriptions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscriptions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::Subscription>,
-    >,
+    pub subscriptions: Option<Vec<crate::types::Subscription>>,
     /// Token to pass along to the next `ListSubscriptionsByTopic` request. This element is returned if
     /// there are more subscriptions to retrieve.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListSubscriptionsByTopicOutput {
     /// Creates a builder for [`ListSubscriptionsByTopicOutput`].
     pub fn builder() -> crate::operation::list_subscriptions_by_topic::builders::ListSubscriptionsByTopicOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ListSubscriptionsByTopicInput {
     /// `ListSubscriptionsByTopic` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `NextToken` set to the answer's `NextToken`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &ListSubscriptionsByTopicOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &ListSubscriptionsByTopicOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
@@ -84,33 +95,24 @@ impl ListSubscriptionsByTopicOutput {
         self.subscriptions.as_deref().unwrap_or_default()
     }
     /// This page's items (`Subscriptions`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Subscription> {
+    pub fn into_page_items(self) -> Vec<crate::types::Subscription> {
         self.subscriptions.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListSubscriptionsByTopicInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListSubscriptionsByTopicInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
         writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListSubscriptionsByTopic&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &ListSubscriptionsByTopicInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ListSubscriptionsByTopic",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &ListSubscriptionsByTopicInput) -> String {
+    QueryWriter::body("ListSubscriptionsByTopic", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListSubscriptionsByTopicOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListSubscriptionsByTopicOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Subscriptions" => {
                     reader.read_list_into(&child, "member", &mut out.subscriptions)
@@ -119,28 +121,20 @@ impl ::querygen_runtime::xml::ReadXml for ListSubscriptionsByTopicOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListSubscriptionsByTopic` response: `<ListSubscriptionsByTopicResponse><ListSubscriptionsByTopicResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListSubscriptionsByTopicOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ListSubscriptionsByTopic",
-    )?;
+) -> Result<QueryResponse<ListSubscriptionsByTopicOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ListSubscriptionsByTopic")?;
     let output: ListSubscriptionsByTopicOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ListSubscriptionsByTopicOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ListSubscriptionsByTopicOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -158,7 +152,7 @@ pub enum ListSubscriptionsByTopicError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListSubscriptionsByTopicError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -166,13 +160,13 @@ impl ListSubscriptionsByTopicError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -182,24 +176,18 @@ impl ListSubscriptionsByTopicError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ListSubscriptionsByTopicError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListSubscriptionsByTopicError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -209,26 +197,19 @@ impl ::querygen_runtime::query::OperationError for ListSubscriptionsByTopicError
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListSubscriptionsByTopicError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListSubscriptionsByTopicError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListSubscriptionsByTopicError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListSubscriptionsByTopicError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListSubscriptionsByTopic` response into [`ListSubscriptionsByTopicError`].
@@ -239,11 +220,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ListSubscriptionsByTopicEr
 pub fn build_request(
     input: &ListSubscriptionsByTopicInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -251,10 +229,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListSubscriptionsByTopic`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListSubscriptionsByTopicError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListSubscriptionsByTopicOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<ListSubscriptionsByTopicOutput>,
     ListSubscriptionsByTopicError,
 > {
     let status = response.status().as_u16();
@@ -263,49 +241,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ListSubscriptionsByTopicError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListSubscriptionsByTopicInput,
     ListSubscriptionsByTopicOutput,
     ListSubscriptionsByTopicError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListSubscriptionsByTopic",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListSubscriptionsByTopic` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListSubscriptionsByTopicFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListSubscriptionsByTopicInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListSubscriptionsByTopicFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -317,25 +289,25 @@ impl ListSubscriptionsByTopicFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListSubscriptionsByTopicOutput,
-        ::querygen_client::SdkError<ListSubscriptionsByTopicError>,
+        SdkError<ListSubscriptionsByTopicError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ListSubscriptionsByTopicOutput>,
-        ::querygen_client::SdkError<ListSubscriptionsByTopicError>,
+    ) -> Result<
+        QueryResponse<ListSubscriptionsByTopicOutput>,
+        SdkError<ListSubscriptionsByTopicError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ListSubscriptionsByTopic"),
                     ),
                 )
@@ -343,46 +315,34 @@ impl ListSubscriptionsByTopicFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic for which you wish to find subscriptions.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
     /// Token returned by the previous `ListSubscriptionsByTopic` request.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
+static PAGINATION: Pagination<
     ListSubscriptionsByTopicInput,
     ListSubscriptionsByTopicOutput,
     crate::types::Subscription,
-> = ::querygen_client::Pagination {
+> = Pagination {
     next_page: ListSubscriptionsByTopicInput::next_page,
-    set_page_size: ::std::option::Option::None,
+    set_page_size: None,
     items: ListSubscriptionsByTopicOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -390,7 +350,7 @@ impl ListSubscriptionsByTopicFluentBuilder {
     /// Pages through `ListSubscriptionsByTopic`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. The operation has no page-size member: `page_size` is refused. `items()` streams the `Subscriptions` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         ListSubscriptionsByTopicInput,
         ListSubscriptionsByTopicOutput,
         ListSubscriptionsByTopicError,
@@ -399,29 +359,27 @@ impl ListSubscriptionsByTopicFluentBuilder {
         let input = self
             .inner
             .build()
-            .map_err(|problem| ::querygen_client::ConstructionError::new(
+            .map_err(|problem| ConstructionError::new(
                 ::std::format!("{}: {problem}", "ListSubscriptionsByTopic"),
             ));
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListSubscriptionsByTopicInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListSubscriptionsByTopicInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
         out.next_token = node.member("NextToken")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             topic_arn: out.topic_arn,
             next_token: out.next_token,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListSubscriptionsByTopicOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ListSubscriptionsByTopicOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("Subscriptions", "member", self.subscriptions.as_deref());
         writer.member("NextToken", self.next_token.as_ref());
     }
@@ -430,10 +388,7 @@ impl ::querygen_runtime::server::WriteXml for ListSubscriptionsByTopicOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ListSubscriptionsByTopicInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<ListSubscriptionsByTopicInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "ListSubscriptionsByTopic",
@@ -445,75 +400,61 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ListSubscriptionsByTopicOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ListSubscriptionsByTopic",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ListSubscriptionsByTopicInput`](super::ListSubscriptionsByTopicInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListSubscriptionsByTopicInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: Option<String>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListSubscriptionsByTopicInputBuilder {
         /// The ARN of the topic for which you wish to find subscriptions.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
         /// Token returned by the previous `ListSubscriptionsByTopic` request.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
         /// Builds the [`ListSubscriptionsByTopicInput`](super::ListSubscriptionsByTopicInput), failing if any required member (`topic_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::list_subscriptions_by_topic::ListSubscriptionsByTopicInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.topic_arn.is_none() {
                 missing.push("topic_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "ListSubscriptionsByTopicInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("ListSubscriptionsByTopicInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::list_subscriptions_by_topic::ListSubscriptionsByTopicInput {
+            Ok(crate::operation::list_subscriptions_by_topic::ListSubscriptionsByTopicInput {
                 topic_arn: self.topic_arn,
                 next_token: self.next_token,
             })
@@ -522,10 +463,8 @@ pub mod builders {
     /// A builder for [`ListSubscriptionsByTopicOutput`](super::ListSubscriptionsByTopicOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListSubscriptionsByTopicOutputBuilder {
-        pub(crate) subscriptions: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Subscription>,
-        >,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) subscriptions: Option<Vec<crate::types::Subscription>>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListSubscriptionsByTopicOutputBuilder {
         /// Appends one item to the `Subscriptions` member.
@@ -533,35 +472,27 @@ pub mod builders {
         /// A list of subscriptions.
         pub fn subscriptions(
             mut self,
-            item: impl ::std::convert::Into<crate::types::Subscription>,
+            item: impl Into<crate::types::Subscription>,
         ) -> Self {
-            self.subscriptions
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.subscriptions.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Subscriptions` member.
         pub fn set_subscriptions(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Subscription>>,
+            input: Option<Vec<crate::types::Subscription>>,
         ) -> Self {
             self.subscriptions = input;
             self
         }
         /// Token to pass along to the next `ListSubscriptionsByTopic` request. This element is returned if
         /// there are more subscriptions to retrieve.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }

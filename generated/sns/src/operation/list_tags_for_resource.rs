@@ -14,6 +14,20 @@
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`ResourceNotFoundException`](crate::error::ResourceNotFoundException)
 //! - [`TagPolicyException`](crate::error::TagPolicyException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `ListTagsForResource` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#ListTagsForResourceRequest`.
@@ -26,12 +40,12 @@ pub struct ListTagsForResourceInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resource_arn: ::std::option::Option<::std::string::String>,
+    pub resource_arn: Option<String>,
 }
 impl ListTagsForResourceInput {
     /// Creates a builder for [`ListTagsForResourceInput`].
     pub fn builder() -> crate::operation::list_tags_for_resource::builders::ListTagsForResourceInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `ListTagsForResource` operation.
@@ -44,61 +58,46 @@ impl ListTagsForResourceInput {
 pub struct ListTagsForResourceOutput {
     /// The tags associated with the specified topic.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl ListTagsForResourceOutput {
     /// Creates a builder for [`ListTagsForResourceOutput`].
     pub fn builder() -> crate::operation::list_tags_for_resource::builders::ListTagsForResourceOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListTagsForResourceInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListTagsForResourceInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ResourceArn", self.resource_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListTagsForResource&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ListTagsForResourceInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "ListTagsForResource",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &ListTagsForResourceInput) -> String {
+    QueryWriter::body("ListTagsForResource", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListTagsForResourceOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListTagsForResourceOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Tags" => reader.read_list_into(&child, "member", &mut out.tags),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListTagsForResource` response: `<ListTagsForResourceResponse><ListTagsForResourceResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListTagsForResourceOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ListTagsForResource",
-    )?;
+) -> Result<QueryResponse<ListTagsForResourceOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ListTagsForResource")?;
     let output: ListTagsForResourceOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ListTagsForResourceOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ListTagsForResourceOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -118,7 +117,7 @@ pub enum ListTagsForResourceError {
     /// The service answered with [`crate::error::TagPolicyException`].
     TagPolicyException(crate::error::TagPolicyException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListTagsForResourceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -126,13 +125,13 @@ impl ListTagsForResourceError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -143,12 +142,8 @@ impl ListTagsForResourceError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ListTagsForResourceError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListTagsForResourceError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::ConcurrentAccessException))
@@ -156,12 +151,10 @@ impl ::querygen_runtime::query::OperationError for ListTagsForResourceError {
             .or_else(|| error.read(Self::ResourceNotFoundException))
             .or_else(|| error.read(Self::TagPolicyException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
@@ -172,26 +165,19 @@ impl ::querygen_runtime::query::OperationError for ListTagsForResourceError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListTagsForResourceError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListTagsForResourceError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListTagsForResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListTagsForResourceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListTagsForResource` response into [`ListTagsForResourceError`].
@@ -202,11 +188,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ListTagsForResourceError {
 pub fn build_request(
     input: &ListTagsForResourceInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -214,61 +197,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListTagsForResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTagsForResourceError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListTagsForResourceOutput>,
-    ListTagsForResourceError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<ListTagsForResourceOutput>, ListTagsForResourceError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 ListTagsForResourceError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListTagsForResourceInput,
     ListTagsForResourceOutput,
     ListTagsForResourceError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListTagsForResource",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListTagsForResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListTagsForResourceFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListTagsForResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListTagsForResourceFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -280,25 +254,22 @@ impl ListTagsForResourceFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ListTagsForResourceOutput,
-        ::querygen_client::SdkError<ListTagsForResourceError>,
-    > {
+    ) -> Result<ListTagsForResourceOutput, SdkError<ListTagsForResourceError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ListTagsForResourceOutput>,
-        ::querygen_client::SdkError<ListTagsForResourceError>,
+    ) -> Result<
+        QueryResponse<ListTagsForResourceOutput>,
+        SdkError<ListTagsForResourceError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "ListTagsForResource"),
                     ),
                 )
@@ -306,48 +277,35 @@ impl ListTagsForResourceFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic for which to list tags.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
     }
     /// Sets or clears the `ResourceArn` member.
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListTagsForResourceInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListTagsForResourceInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.resource_arn = node.member("ResourceArn")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             resource_arn: out.resource_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListTagsForResourceOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ListTagsForResourceOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("Tags", "member", self.tags.as_deref());
     }
 }
 /// Server side: parses the request body of `ListTagsForResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    ListTagsForResourceInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<ListTagsForResourceInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "ListTagsForResource", "2010-03-31")
 }
 /// Server side: the `<ListTagsForResourceResponse>` document for `output`.
@@ -355,58 +313,50 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &ListTagsForResourceOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "ListTagsForResource",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`ListTagsForResourceInput`](super::ListTagsForResourceInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListTagsForResourceInputBuilder {
-        pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) resource_arn: Option<String>,
     }
     impl ListTagsForResourceInputBuilder {
         /// The ARN of the topic for which to list tags.
-        pub fn resource_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.resource_arn = ::std::option::Option::Some(input.into());
+        pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
+            self.resource_arn = Some(input.into());
             self
         }
         /// Sets or clears the `ResourceArn` member.
-        pub fn set_resource_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
             self.resource_arn = input;
             self
         }
         /// Builds the [`ListTagsForResourceInput`](super::ListTagsForResourceInput), failing if any required member (`resource_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::list_tags_for_resource::ListTagsForResourceInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.resource_arn.is_none() {
                 missing.push("resource_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "ListTagsForResourceInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("ListTagsForResourceInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::list_tags_for_resource::ListTagsForResourceInput {
+            Ok(crate::operation::list_tags_for_resource::ListTagsForResourceInput {
                 resource_arn: self.resource_arn,
             })
         }
@@ -414,24 +364,18 @@ pub mod builders {
     /// A builder for [`ListTagsForResourceOutput`](super::ListTagsForResourceOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListTagsForResourceOutputBuilder {
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl ListTagsForResourceOutputBuilder {
         /// Appends one item to the `Tags` member.
         ///
         /// The tags associated with the specified topic.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }

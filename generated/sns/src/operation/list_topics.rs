@@ -14,6 +14,21 @@
 //! - [`AuthorizationErrorException`](crate::error::AuthorizationErrorException)
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::pagination::NextPage;
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, Handle, Operation, Pagination, Paginator, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `ListTopics` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#ListTopicsInput`.
@@ -24,12 +39,12 @@
 pub struct ListTopicsInput {
     /// Token returned by the previous `ListTopics` request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListTopicsInput {
     /// Creates a builder for [`ListTopicsInput`].
     pub fn builder() -> crate::operation::list_topics::builders::ListTopicsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for ListTopics action.
@@ -42,31 +57,28 @@ impl ListTopicsInput {
 pub struct ListTopicsOutput {
     /// A list of topic ARNs.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topics: ::std::option::Option<::std::vec::Vec<crate::types::Topic>>,
+    pub topics: Option<Vec<crate::types::Topic>>,
     /// Token to pass along to the next `ListTopics` request. This element is returned if there are
     /// additional topics to retrieve.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListTopicsOutput {
     /// Creates a builder for [`ListTopicsOutput`].
     pub fn builder() -> crate::operation::list_topics::builders::ListTopicsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ListTopicsInput {
     /// `ListTopics` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `NextToken` set to the answer's `NextToken`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &ListTopicsOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &ListTopicsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.next_token.as_deref(),
             output.next_token.as_deref(),
-            |input, token| input.next_token = ::std::option::Option::Some(token),
+            |input, token| input.next_token = Some(token),
         )
     }
 }
@@ -76,54 +88,43 @@ impl ListTopicsOutput {
         self.topics.as_deref().unwrap_or_default()
     }
     /// This page's items (`Topics`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Topic> {
+    pub fn into_page_items(self) -> Vec<crate::types::Topic> {
         self.topics.unwrap_or_default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for ListTopicsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for ListTopicsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ListTopics&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ListTopicsInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("ListTopics", "2010-03-31", input)
+pub fn serialize_query_body(input: &ListTopicsInput) -> String {
+    QueryWriter::body("ListTopics", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for ListTopicsOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for ListTopicsOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Topics" => reader.read_list_into(&child, "member", &mut out.topics),
                 "NextToken" => reader.read_into(&child, &mut out.next_token),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `ListTopics` response: `<ListTopicsResponse><ListTopicsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListTopicsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "ListTopics",
-    )?;
+) -> Result<QueryResponse<ListTopicsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "ListTopics")?;
     let output: ListTopicsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => ListTopicsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => ListTopicsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -139,7 +140,7 @@ pub enum ListTopicsError {
     /// The service answered with [`crate::error::InvalidParameterException`].
     InvalidParameterException(crate::error::InvalidParameterException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl ListTopicsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -147,13 +148,13 @@ impl ListTopicsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -162,23 +163,17 @@ impl ListTopicsError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for ListTopicsError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for ListTopicsError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -187,26 +182,19 @@ impl ::querygen_runtime::query::OperationError for ListTopicsError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ListTopicsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for ListTopicsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for ListTopicsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for ListTopicsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `ListTopics` response into [`ListTopicsError`].
@@ -217,11 +205,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> ListTopicsError {
 pub fn build_request(
     input: &ListTopicsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -229,61 +214,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `ListTopics`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTopicsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ListTopicsOutput>,
-    ListTopicsError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<ListTopicsOutput>, ListTopicsError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 ListTopicsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     ListTopicsInput,
     ListTopicsOutput,
     ListTopicsError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "ListTopics",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `ListTopics` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListTopicsFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::ListTopicsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListTopicsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -293,49 +269,31 @@ impl ListTopicsFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ListTopicsOutput,
-        ::querygen_client::SdkError<ListTopicsError>,
-    > {
+    pub async fn send(self) -> Result<ListTopicsOutput, SdkError<ListTopicsError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ListTopicsOutput>,
-        ::querygen_client::SdkError<ListTopicsError>,
-    > {
+    ) -> Result<QueryResponse<ListTopicsOutput>, SdkError<ListTopicsError>> {
         let input = self.inner.build();
         self.call.invoke(&OPERATION, &input).await
     }
     /// Token returned by the previous `ListTopics` request.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
 }
 #[cfg(feature = "client")]
-static PAGINATION: ::querygen_client::Pagination<
-    ListTopicsInput,
-    ListTopicsOutput,
-    crate::types::Topic,
-> = ::querygen_client::Pagination {
+static PAGINATION: Pagination<ListTopicsInput, ListTopicsOutput, crate::types::Topic> = Pagination {
     next_page: ListTopicsInput::next_page,
-    set_page_size: ::std::option::Option::None,
+    set_page_size: None,
     items: ListTopicsOutput::into_page_items,
 };
 #[cfg(feature = "client")]
@@ -343,49 +301,42 @@ impl ListTopicsFluentBuilder {
     /// Pages through `ListTopics`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. The operation has no page-size member: `page_size` is refused. `items()` streams the `Topics` of every page.
     pub fn into_paginator(
         self,
-    ) -> ::querygen_client::Paginator<
+    ) -> Paginator<
         ListTopicsInput,
         ListTopicsOutput,
         ListTopicsError,
         crate::types::Topic,
     > {
-        let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
+        let input = Ok(self.inner.build());
+        Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for ListTopicsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for ListTopicsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.next_token = node.member("NextToken")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for ListTopicsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for ListTopicsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("Topics", "member", self.topics.as_deref());
         writer.member("NextToken", self.next_token.as_ref());
     }
 }
 /// Server side: parses the request body of `ListTopics` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<ListTopicsInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<ListTopicsInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "ListTopics", "2010-03-31")
 }
 /// Server side: the `<ListTopicsResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &ListTopicsOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &ListTopicsOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "ListTopics",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
@@ -395,22 +346,16 @@ pub mod builders {
     /// A builder for [`ListTopicsInput`](super::ListTopicsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListTopicsInputBuilder {
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListTopicsInputBuilder {
         /// Token returned by the previous `ListTopics` request.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
@@ -424,42 +369,30 @@ pub mod builders {
     /// A builder for [`ListTopicsOutput`](super::ListTopicsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListTopicsOutputBuilder {
-        pub(crate) topics: ::std::option::Option<::std::vec::Vec<crate::types::Topic>>,
-        pub(crate) next_token: ::std::option::Option<::std::string::String>,
+        pub(crate) topics: Option<Vec<crate::types::Topic>>,
+        pub(crate) next_token: Option<String>,
     }
     impl ListTopicsOutputBuilder {
         /// Appends one item to the `Topics` member.
         ///
         /// A list of topic ARNs.
-        pub fn topics(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Topic>,
-        ) -> Self {
-            self.topics.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn topics(mut self, item: impl Into<crate::types::Topic>) -> Self {
+            self.topics.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Topics` member.
-        pub fn set_topics(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Topic>>,
-        ) -> Self {
+        pub fn set_topics(mut self, input: Option<Vec<crate::types::Topic>>) -> Self {
             self.topics = input;
             self
         }
         /// Token to pass along to the next `ListTopics` request. This element is returned if there are
         /// additional topics to retrieve.
-        pub fn next_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.next_token = ::std::option::Option::Some(input.into());
+        pub fn next_token(mut self, input: impl Into<String>) -> Self {
+            self.next_token = Some(input.into());
             self
         }
         /// Sets or clears the `NextToken` member.
-        pub fn set_next_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }

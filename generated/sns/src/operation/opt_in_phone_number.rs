@@ -14,6 +14,21 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
+use ::querygen_runtime::REDACTED;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for the OptInPhoneNumber action.
 ///
 /// Smithy shape: `com.amazonaws.sns#OptInPhoneNumberInput`.
@@ -26,19 +41,17 @@ pub struct OptInPhoneNumberInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
 }
 impl OptInPhoneNumberInput {
     /// Creates a builder for [`OptInPhoneNumberInput`].
     pub fn builder() -> crate::operation::opt_in_phone_number::builders::OptInPhoneNumberInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for OptInPhoneNumberInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("OptInPhoneNumberInput")
-            .field("phone_number", &::querygen_runtime::REDACTED)
-            .finish()
+        f.debug_struct("OptInPhoneNumberInput").field("phone_number", &REDACTED).finish()
     }
 }
 /// The response for the OptInPhoneNumber action.
@@ -51,41 +64,34 @@ pub struct OptInPhoneNumberOutput {}
 impl OptInPhoneNumberOutput {
     /// Creates a builder for [`OptInPhoneNumberOutput`].
     pub fn builder() -> crate::operation::opt_in_phone_number::builders::OptInPhoneNumberOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for OptInPhoneNumberInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for OptInPhoneNumberInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("phoneNumber", self.phone_number.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=OptInPhoneNumber&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &OptInPhoneNumberInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("OptInPhoneNumber", "2010-03-31", input)
+pub fn serialize_query_body(input: &OptInPhoneNumberInput) -> String {
+    QueryWriter::body("OptInPhoneNumber", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for OptInPhoneNumberOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for OptInPhoneNumberOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `OptInPhoneNumber` response: `<OptInPhoneNumberResponse><OptInPhoneNumberResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<OptInPhoneNumberOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<OptInPhoneNumberOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "OptInPhoneNumber")?
-            .finish()?
+        ResponseDocument::open(body, "OptInPhoneNumber")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: OptInPhoneNumberOutput::builder().build(),
         request_id,
     })
@@ -103,7 +109,7 @@ pub enum OptInPhoneNumberError {
     /// The service answered with [`crate::error::ThrottledException`].
     ThrottledException(crate::error::ThrottledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl OptInPhoneNumberError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -111,13 +117,13 @@ impl OptInPhoneNumberError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -127,24 +133,18 @@ impl OptInPhoneNumberError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for OptInPhoneNumberError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for OptInPhoneNumberError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::ThrottledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -154,26 +154,19 @@ impl ::querygen_runtime::query::OperationError for OptInPhoneNumberError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for OptInPhoneNumberError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for OptInPhoneNumberError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for OptInPhoneNumberError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for OptInPhoneNumberError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `OptInPhoneNumber` response into [`OptInPhoneNumberError`].
@@ -184,11 +177,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> OptInPhoneNumberError {
 pub fn build_request(
     input: &OptInPhoneNumberInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -196,61 +186,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `OptInPhoneNumber`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`OptInPhoneNumberError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<OptInPhoneNumberOutput>,
-    OptInPhoneNumberError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<OptInPhoneNumberOutput>, OptInPhoneNumberError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 OptInPhoneNumberError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     OptInPhoneNumberInput,
     OptInPhoneNumberOutput,
     OptInPhoneNumberError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "OptInPhoneNumber",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `OptInPhoneNumber` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct OptInPhoneNumberFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::OptInPhoneNumberInputBuilder,
 }
 #[cfg(feature = "client")]
 impl OptInPhoneNumberFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -262,25 +243,19 @@ impl OptInPhoneNumberFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        OptInPhoneNumberOutput,
-        ::querygen_client::SdkError<OptInPhoneNumberError>,
-    > {
+    ) -> Result<OptInPhoneNumberOutput, SdkError<OptInPhoneNumberError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<OptInPhoneNumberOutput>,
-        ::querygen_client::SdkError<OptInPhoneNumberError>,
-    > {
+    ) -> Result<QueryResponse<OptInPhoneNumberOutput>, SdkError<OptInPhoneNumberError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "OptInPhoneNumber"),
                     ),
                 )
@@ -288,105 +263,81 @@ impl OptInPhoneNumberFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The phone number to opt in. Use E.164 format.
-    pub fn phone_number(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn phone_number(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.phone_number(input);
         self
     }
     /// Sets or clears the `phoneNumber` member.
-    pub fn set_phone_number(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_phone_number(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_phone_number(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for OptInPhoneNumberInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for OptInPhoneNumberInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.phone_number = node.member("phoneNumber")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             phone_number: out.phone_number,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for OptInPhoneNumberOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for OptInPhoneNumberOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `OptInPhoneNumber` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    OptInPhoneNumberInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<OptInPhoneNumberInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "OptInPhoneNumber", "2010-03-31")
 }
 /// Server side: the `<OptInPhoneNumberResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &OptInPhoneNumberOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &OptInPhoneNumberOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "OptInPhoneNumber",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, REDACTED};
     /// A builder for [`OptInPhoneNumberInput`](super::OptInPhoneNumberInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct OptInPhoneNumberInputBuilder {
-        pub(crate) phone_number: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_number: Option<String>,
     }
     impl OptInPhoneNumberInputBuilder {
         /// The phone number to opt in. Use E.164 format.
-        pub fn phone_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.phone_number = ::std::option::Option::Some(input.into());
+        pub fn phone_number(mut self, input: impl Into<String>) -> Self {
+            self.phone_number = Some(input.into());
             self
         }
         /// Sets or clears the `phoneNumber` member.
-        pub fn set_phone_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_phone_number(mut self, input: Option<String>) -> Self {
             self.phone_number = input;
             self
         }
         /// Builds the [`OptInPhoneNumberInput`](super::OptInPhoneNumberInput), failing if any required member (`phone_number`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::opt_in_phone_number::OptInPhoneNumberInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.phone_number.is_none() {
                 missing.push("phone_number");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "OptInPhoneNumberInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("OptInPhoneNumberInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::opt_in_phone_number::OptInPhoneNumberInput {
+            Ok(crate::operation::opt_in_phone_number::OptInPhoneNumberInput {
                 phone_number: self.phone_number,
             })
         }
@@ -394,7 +345,7 @@ pub mod builders {
     impl ::std::fmt::Debug for OptInPhoneNumberInputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("OptInPhoneNumberInputBuilder")
-                .field("phone_number", &::querygen_runtime::REDACTED)
+                .field("phone_number", &REDACTED)
                 .finish()
         }
     }

@@ -41,6 +41,21 @@
 //! - [`NotFoundException`](crate::error::NotFoundException)
 //! - [`PlatformApplicationDisabledException`](crate::error::PlatformApplicationDisabledException)
 //! - [`ValidationException`](crate::error::ValidationException)
+use ::querygen_runtime::{IndexMap, REDACTED};
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for Publish action.
 ///
 /// Smithy shape: `com.amazonaws.sns#PublishInput`.
@@ -54,17 +69,17 @@ pub struct PublishInput {
     /// If you don't specify a value for the `TopicArn` parameter, you must specify a value for the
     /// `PhoneNumber` or `TargetArn` parameters.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
     /// If you don't specify a value for the `TargetArn` parameter, you must specify a value for the
     /// `PhoneNumber` or `TopicArn` parameters.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target_arn: ::std::option::Option<::std::string::String>,
+    pub target_arn: Option<String>,
     /// The phone number to which you want to deliver an SMS message. Use E.164 format.
     ///
     /// If you don't specify a value for the `PhoneNumber` parameter, you must specify a value for the
     /// `TargetArn` or `TopicArn` parameters.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// The message you want to send.
     ///
     /// If you are publishing to a topic and you want to send the same message to all transport protocols,
@@ -104,7 +119,7 @@ pub struct PublishInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Optional parameter to be used as the "Subject" line when the message is delivered to email
     /// endpoints. This field will also be included, if present, in the standard JSON messages delivered to
     /// other endpoints.
@@ -112,7 +127,7 @@ pub struct PublishInput {
     /// Constraints: Subjects must be UTF-8 text with no line breaks or control characters, and less than
     /// 100 characters long.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// Set `MessageStructure` to `json` if you want to send a different message for each protocol. For
     /// example, using one publish action, you can send a short message to your SMS subscribers and a longer
     /// message to your email subscribers. If you set `MessageStructure` to `json`, the value of the
@@ -126,14 +141,11 @@ pub struct PublishInput {
     ///
     /// Valid value: `json`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub message_structure: ::std::option::Option<::std::string::String>,
+    pub message_structure: Option<String>,
     /// Message attributes for Publish action.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub message_attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<
-            ::std::string::String,
-            crate::types::MessageAttributeValue,
-        >,
+    pub message_attributes: Option<
+        IndexMap<String, crate::types::MessageAttributeValue>,
     >,
     /// - This parameter applies only to FIFO (first-in-first-out) topics. The `MessageDeduplicationId` can
     ///   contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation
@@ -163,7 +175,7 @@ pub struct PublishInput {
     ///   `MessageDeduplicationId`, the two messages are treated as duplicates, within the deduplication
     ///   scope and interval, and only one copy of the message is delivered.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub message_deduplication_id: ::std::option::Option<::std::string::String>,
+    pub message_deduplication_id: Option<String>,
     /// This parameter applies only to FIFO (first-in-first-out) topics. The `MessageGroupId` can contain up
     /// to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation
     /// ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
@@ -173,12 +185,12 @@ pub struct PublishInput {
     /// different message groups might be processed out of order). Every message must include a
     /// `MessageGroupId`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub message_group_id: ::std::option::Option<::std::string::String>,
+    pub message_group_id: Option<String>,
 }
 impl PublishInput {
     /// Creates a builder for [`PublishInput`].
     pub fn builder() -> crate::operation::publish::builders::PublishInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for PublishInput {
@@ -186,7 +198,7 @@ impl ::std::fmt::Debug for PublishInput {
         f.debug_struct("PublishInput")
             .field("topic_arn", &self.topic_arn)
             .field("target_arn", &self.target_arn)
-            .field("phone_number", &::querygen_runtime::REDACTED)
+            .field("phone_number", &REDACTED)
             .field("message", &self.message)
             .field("subject", &self.subject)
             .field("message_structure", &self.message_structure)
@@ -208,23 +220,23 @@ pub struct PublishOutput {
     ///
     /// Length Constraint: Maximum 100 characters
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub message_id: ::std::option::Option<::std::string::String>,
+    pub message_id: Option<String>,
     /// This response element applies only to FIFO (first-in-first-out) topics.
     ///
     /// The sequence number is a large, non-consecutive number that Amazon SNS assigns to each message. The
     /// length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for each
     /// `MessageGroupId`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sequence_number: ::std::option::Option<::std::string::String>,
+    pub sequence_number: Option<String>,
 }
 impl PublishOutput {
     /// Creates a builder for [`PublishOutput`].
     pub fn builder() -> crate::operation::publish::builders::PublishOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for PublishInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for PublishInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
         writer.member("TargetArn", self.target_arn.as_ref());
         writer.member("PhoneNumber", self.phone_number.as_ref());
@@ -238,44 +250,33 @@ impl ::querygen_runtime::query::WriteQuery for PublishInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Publish&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &PublishInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("Publish", "2010-03-31", input)
+pub fn serialize_query_body(input: &PublishInput) -> String {
+    QueryWriter::body("Publish", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for PublishOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for PublishOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "MessageId" => reader.read_into(&child, &mut out.message_id),
                 "SequenceNumber" => reader.read_into(&child, &mut out.sequence_number),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Publish` response: `<PublishResponse><PublishResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PublishOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "Publish",
-    )?;
+) -> Result<QueryResponse<PublishOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "Publish")?;
     let output: PublishOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => PublishOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => PublishOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -317,7 +318,7 @@ pub enum PublishError {
     /// The service answered with [`crate::error::ValidationException`].
     ValidationException(crate::error::ValidationException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl PublishError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -325,13 +326,13 @@ impl PublishError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::EndpointDisabledException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -352,12 +353,8 @@ impl PublishError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for PublishError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for PublishError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::EndpointDisabledException))
@@ -375,12 +372,10 @@ impl ::querygen_runtime::query::OperationError for PublishError {
             .or_else(|| error.read(Self::PlatformApplicationDisabledException))
             .or_else(|| error.read(Self::ValidationException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::EndpointDisabledException(error) => error,
@@ -401,26 +396,19 @@ impl ::querygen_runtime::query::OperationError for PublishError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for PublishError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for PublishError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for PublishError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for PublishError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `Publish` response into [`PublishError`].
@@ -431,11 +419,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> PublishError {
 pub fn build_request(
     input: &PublishInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -443,61 +428,48 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `Publish`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PublishError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PublishOutput>,
-    PublishError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<PublishOutput>, PublishError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 PublishError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
-    PublishInput,
-    PublishOutput,
-    PublishError,
-> = ::querygen_client::Operation {
+pub(crate) static OPERATION: Operation<PublishInput, PublishOutput, PublishError> = Operation {
     name: "Publish",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `Publish` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct PublishFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::PublishInputBuilder,
 }
 #[cfg(feature = "client")]
 impl PublishFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -507,29 +479,19 @@ impl PublishFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        PublishOutput,
-        ::querygen_client::SdkError<PublishError>,
-    > {
+    pub async fn send(self) -> Result<PublishOutput, SdkError<PublishError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<PublishOutput>,
-        ::querygen_client::SdkError<PublishError>,
-    > {
+    ) -> Result<QueryResponse<PublishOutput>, SdkError<PublishError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
-                        ::std::format!("{}: {problem}", "Publish"),
-                    ),
+                SdkError::Construction(
+                    ConstructionError::new(::std::format!("{}: {problem}", "Publish")),
                 )
             })?;
         self.call.invoke(&OPERATION, &input).await
@@ -538,35 +500,23 @@ impl PublishFluentBuilder {
     ///
     /// If you don't specify a value for the `TopicArn` parameter, you must specify a value for the
     /// `PhoneNumber` or `TargetArn` parameters.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
     /// If you don't specify a value for the `TargetArn` parameter, you must specify a value for the
     /// `PhoneNumber` or `TopicArn` parameters.
-    pub fn target_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn target_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.target_arn(input);
         self
     }
     /// Sets or clears the `TargetArn` member.
-    pub fn set_target_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_target_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_target_arn(input);
         self
     }
@@ -574,18 +524,12 @@ impl PublishFluentBuilder {
     ///
     /// If you don't specify a value for the `PhoneNumber` parameter, you must specify a value for the
     /// `TargetArn` or `TopicArn` parameters.
-    pub fn phone_number(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn phone_number(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.phone_number(input);
         self
     }
     /// Sets or clears the `PhoneNumber` member.
-    pub fn set_phone_number(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_phone_number(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_phone_number(input);
         self
     }
@@ -625,18 +569,12 @@ impl PublishFluentBuilder {
     /// - Duplicate keys are not allowed.
     /// - Failure to parse or validate any key or value in the message will cause the `Publish` call to
     ///   return an error (no partial delivery).
-    pub fn message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn message(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.message(input);
         self
     }
     /// Sets or clears the `Message` member.
-    pub fn set_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_message(input);
         self
     }
@@ -646,18 +584,12 @@ impl PublishFluentBuilder {
     ///
     /// Constraints: Subjects must be UTF-8 text with no line breaks or control characters, and less than
     /// 100 characters long.
-    pub fn subject(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subject(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.subject(input);
         self
     }
     /// Sets or clears the `Subject` member.
-    pub fn set_subject(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_subject(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_subject(input);
         self
     }
@@ -673,18 +605,12 @@ impl PublishFluentBuilder {
     /// protocol (e.g., "http").
     ///
     /// Valid value: `json`
-    pub fn message_structure(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn message_structure(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.message_structure(input);
         self
     }
     /// Sets or clears the `MessageStructure` member.
-    pub fn set_message_structure(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message_structure(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_message_structure(input);
         self
     }
@@ -693,8 +619,8 @@ impl PublishFluentBuilder {
     /// Message attributes for Publish action.
     pub fn message_attributes(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<crate::types::MessageAttributeValue>,
+        key: impl Into<String>,
+        value: impl Into<crate::types::MessageAttributeValue>,
     ) -> Self {
         self.inner = self.inner.message_attributes(key, value);
         self
@@ -702,12 +628,7 @@ impl PublishFluentBuilder {
     /// Sets or clears the `MessageAttributes` member.
     pub fn set_message_attributes(
         mut self,
-        input: ::std::option::Option<
-            ::querygen_runtime::IndexMap<
-                ::std::string::String,
-                crate::types::MessageAttributeValue,
-            >,
-        >,
+        input: Option<IndexMap<String, crate::types::MessageAttributeValue>>,
     ) -> Self {
         self.inner = self.inner.set_message_attributes(input);
         self
@@ -739,18 +660,12 @@ impl PublishFluentBuilder {
     ///   `MessageDeduplicationId` that is the same as the one generated for the first
     ///   `MessageDeduplicationId`, the two messages are treated as duplicates, within the deduplication
     ///   scope and interval, and only one copy of the message is delivered.
-    pub fn message_deduplication_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn message_deduplication_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.message_deduplication_id(input);
         self
     }
     /// Sets or clears the `MessageDeduplicationId` member.
-    pub fn set_message_deduplication_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message_deduplication_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_message_deduplication_id(input);
         self
     }
@@ -762,27 +677,19 @@ impl PublishFluentBuilder {
     /// Messages that belong to the same message group are processed in a FIFO manner (however, messages in
     /// different message groups might be processed out of order). Every message must include a
     /// `MessageGroupId`.
-    pub fn message_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn message_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.message_group_id(input);
         self
     }
     /// Sets or clears the `MessageGroupId` member.
-    pub fn set_message_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_message_group_id(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for PublishInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for PublishInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
         out.target_arn = node.member("TargetArn")?;
@@ -793,7 +700,7 @@ impl ::querygen_runtime::server::ReadQuery for PublishInput {
         out.message_attributes = node.map("MessageAttributes", "Name", "Value")?;
         out.message_deduplication_id = node.member("MessageDeduplicationId")?;
         out.message_group_id = node.member("MessageGroupId")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             topic_arn: out.topic_arn,
             target_arn: out.target_arn,
             phone_number: out.phone_number,
@@ -807,88 +714,67 @@ impl ::querygen_runtime::server::ReadQuery for PublishInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for PublishOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for PublishOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("MessageId", self.message_id.as_ref());
         writer.member("SequenceNumber", self.sequence_number.as_ref());
     }
 }
 /// Server side: parses the request body of `Publish` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<PublishInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<PublishInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "Publish", "2010-03-31")
 }
 /// Server side: the `<PublishResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &PublishOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &PublishOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "Publish",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap, REDACTED};
     /// A builder for [`PublishInput`](super::PublishInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct PublishInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) target_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) phone_number: ::std::option::Option<::std::string::String>,
-        pub(crate) message: ::std::option::Option<::std::string::String>,
-        pub(crate) subject: ::std::option::Option<::std::string::String>,
-        pub(crate) message_structure: ::std::option::Option<::std::string::String>,
-        pub(crate) message_attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<
-                ::std::string::String,
-                crate::types::MessageAttributeValue,
-            >,
+        pub(crate) topic_arn: Option<String>,
+        pub(crate) target_arn: Option<String>,
+        pub(crate) phone_number: Option<String>,
+        pub(crate) message: Option<String>,
+        pub(crate) subject: Option<String>,
+        pub(crate) message_structure: Option<String>,
+        pub(crate) message_attributes: Option<
+            IndexMap<String, crate::types::MessageAttributeValue>,
         >,
-        pub(crate) message_deduplication_id: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) message_group_id: ::std::option::Option<::std::string::String>,
+        pub(crate) message_deduplication_id: Option<String>,
+        pub(crate) message_group_id: Option<String>,
     }
     impl PublishInputBuilder {
         /// The topic you want to publish to.
         ///
         /// If you don't specify a value for the `TopicArn` parameter, you must specify a value for the
         /// `PhoneNumber` or `TargetArn` parameters.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
         /// If you don't specify a value for the `TargetArn` parameter, you must specify a value for the
         /// `PhoneNumber` or `TopicArn` parameters.
-        pub fn target_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.target_arn = ::std::option::Option::Some(input.into());
+        pub fn target_arn(mut self, input: impl Into<String>) -> Self {
+            self.target_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TargetArn` member.
-        pub fn set_target_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_target_arn(mut self, input: Option<String>) -> Self {
             self.target_arn = input;
             self
         }
@@ -896,18 +782,12 @@ pub mod builders {
         ///
         /// If you don't specify a value for the `PhoneNumber` parameter, you must specify a value for the
         /// `TargetArn` or `TopicArn` parameters.
-        pub fn phone_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.phone_number = ::std::option::Option::Some(input.into());
+        pub fn phone_number(mut self, input: impl Into<String>) -> Self {
+            self.phone_number = Some(input.into());
             self
         }
         /// Sets or clears the `PhoneNumber` member.
-        pub fn set_phone_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_phone_number(mut self, input: Option<String>) -> Self {
             self.phone_number = input;
             self
         }
@@ -947,18 +827,12 @@ pub mod builders {
         /// - Duplicate keys are not allowed.
         /// - Failure to parse or validate any key or value in the message will cause the `Publish` call to
         ///   return an error (no partial delivery).
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// Sets or clears the `Message` member.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
@@ -968,18 +842,12 @@ pub mod builders {
         ///
         /// Constraints: Subjects must be UTF-8 text with no line breaks or control characters, and less than
         /// 100 characters long.
-        pub fn subject(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subject = ::std::option::Option::Some(input.into());
+        pub fn subject(mut self, input: impl Into<String>) -> Self {
+            self.subject = Some(input.into());
             self
         }
         /// Sets or clears the `Subject` member.
-        pub fn set_subject(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_subject(mut self, input: Option<String>) -> Self {
             self.subject = input;
             self
         }
@@ -995,18 +863,12 @@ pub mod builders {
         /// protocol (e.g., "http").
         ///
         /// Valid value: `json`
-        pub fn message_structure(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message_structure = ::std::option::Option::Some(input.into());
+        pub fn message_structure(mut self, input: impl Into<String>) -> Self {
+            self.message_structure = Some(input.into());
             self
         }
         /// Sets or clears the `MessageStructure` member.
-        pub fn set_message_structure(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message_structure(mut self, input: Option<String>) -> Self {
             self.message_structure = input;
             self
         }
@@ -1015,23 +877,18 @@ pub mod builders {
         /// Message attributes for Publish action.
         pub fn message_attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<crate::types::MessageAttributeValue>,
+            key: impl Into<String>,
+            value: impl Into<crate::types::MessageAttributeValue>,
         ) -> Self {
             self.message_attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `MessageAttributes` member.
         pub fn set_message_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    crate::types::MessageAttributeValue,
-                >,
-            >,
+            input: Option<IndexMap<String, crate::types::MessageAttributeValue>>,
         ) -> Self {
             self.message_attributes = input;
             self
@@ -1063,18 +920,12 @@ pub mod builders {
         ///   `MessageDeduplicationId` that is the same as the one generated for the first
         ///   `MessageDeduplicationId`, the two messages are treated as duplicates, within the deduplication
         ///   scope and interval, and only one copy of the message is delivered.
-        pub fn message_deduplication_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message_deduplication_id = ::std::option::Option::Some(input.into());
+        pub fn message_deduplication_id(mut self, input: impl Into<String>) -> Self {
+            self.message_deduplication_id = Some(input.into());
             self
         }
         /// Sets or clears the `MessageDeduplicationId` member.
-        pub fn set_message_deduplication_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message_deduplication_id(mut self, input: Option<String>) -> Self {
             self.message_deduplication_id = input;
             self
         }
@@ -1086,41 +937,27 @@ pub mod builders {
         /// Messages that belong to the same message group are processed in a FIFO manner (however, messages in
         /// different message groups might be processed out of order). Every message must include a
         /// `MessageGroupId`.
-        pub fn message_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message_group_id = ::std::option::Option::Some(input.into());
+        pub fn message_group_id(mut self, input: impl Into<String>) -> Self {
+            self.message_group_id = Some(input.into());
             self
         }
         /// Sets or clears the `MessageGroupId` member.
-        pub fn set_message_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message_group_id(mut self, input: Option<String>) -> Self {
             self.message_group_id = input;
             self
         }
         /// Builds the [`PublishInput`](super::PublishInput), failing if any required member (`message`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::publish::PublishInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::publish::PublishInput, BuildError> {
+            let mut missing = Vec::new();
             if self.message.is_none() {
                 missing.push("message");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "PublishInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("PublishInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::publish::PublishInput {
+            Ok(crate::operation::publish::PublishInput {
                 topic_arn: self.topic_arn,
                 target_arn: self.target_arn,
                 phone_number: self.phone_number,
@@ -1138,7 +975,7 @@ pub mod builders {
             f.debug_struct("PublishInputBuilder")
                 .field("topic_arn", &self.topic_arn)
                 .field("target_arn", &self.target_arn)
-                .field("phone_number", &::querygen_runtime::REDACTED)
+                .field("phone_number", &REDACTED)
                 .field("message", &self.message)
                 .field("subject", &self.subject)
                 .field("message_structure", &self.message_structure)
@@ -1151,25 +988,19 @@ pub mod builders {
     /// A builder for [`PublishOutput`](super::PublishOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PublishOutputBuilder {
-        pub(crate) message_id: ::std::option::Option<::std::string::String>,
-        pub(crate) sequence_number: ::std::option::Option<::std::string::String>,
+        pub(crate) message_id: Option<String>,
+        pub(crate) sequence_number: Option<String>,
     }
     impl PublishOutputBuilder {
         /// Unique identifier assigned to the published message.
         ///
         /// Length Constraint: Maximum 100 characters
-        pub fn message_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message_id = ::std::option::Option::Some(input.into());
+        pub fn message_id(mut self, input: impl Into<String>) -> Self {
+            self.message_id = Some(input.into());
             self
         }
         /// Sets or clears the `MessageId` member.
-        pub fn set_message_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message_id(mut self, input: Option<String>) -> Self {
             self.message_id = input;
             self
         }
@@ -1178,18 +1009,12 @@ pub mod builders {
         /// The sequence number is a large, non-consecutive number that Amazon SNS assigns to each message. The
         /// length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for each
         /// `MessageGroupId`.
-        pub fn sequence_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.sequence_number = ::std::option::Option::Some(input.into());
+        pub fn sequence_number(mut self, input: impl Into<String>) -> Self {
+            self.sequence_number = Some(input.into());
             self
         }
         /// Sets or clears the `SequenceNumber` member.
-        pub fn set_sequence_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_sequence_number(mut self, input: Option<String>) -> Self {
             self.sequence_number = input;
             self
         }

@@ -51,6 +51,20 @@
 //! - [`PlatformApplicationDisabledException`](crate::error::PlatformApplicationDisabledException)
 //! - [`TooManyEntriesInBatchRequestException`](crate::error::TooManyEntriesInBatchRequestException)
 //! - [`ValidationException`](crate::error::ValidationException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `PublishBatch` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#PublishBatchInput`.
@@ -63,19 +77,19 @@ pub struct PublishBatchInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
     /// A list of `PublishBatch` request entries to be sent to the SNS topic.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub publish_batch_request_entries: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PublishBatchRequestEntry>,
+    pub publish_batch_request_entries: Option<
+        Vec<crate::types::PublishBatchRequestEntry>,
     >,
 }
 impl PublishBatchInput {
     /// Creates a builder for [`PublishBatchInput`].
     pub fn builder() -> crate::operation::publish_batch::builders::PublishBatchInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `PublishBatch` operation.
@@ -88,23 +102,19 @@ impl PublishBatchInput {
 pub struct PublishBatchOutput {
     /// A list of successful `PublishBatch` responses.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub successful: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PublishBatchResultEntry>,
-    >,
+    pub successful: Option<Vec<crate::types::PublishBatchResultEntry>>,
     /// A list of failed `PublishBatch` responses.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub failed: ::std::option::Option<
-        ::std::vec::Vec<crate::types::BatchResultErrorEntry>,
-    >,
+    pub failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
 }
 impl PublishBatchOutput {
     /// Creates a builder for [`PublishBatchOutput`].
     pub fn builder() -> crate::operation::publish_batch::builders::PublishBatchOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for PublishBatchInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for PublishBatchInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
         writer
             .list(
@@ -115,16 +125,13 @@ impl ::querygen_runtime::query::WriteQuery for PublishBatchInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=PublishBatch&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &PublishBatchInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("PublishBatch", "2010-03-31", input)
+pub fn serialize_query_body(input: &PublishBatchInput) -> String {
+    QueryWriter::body("PublishBatch", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for PublishBatchOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for PublishBatchOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Successful" => {
                     reader.read_list_into(&child, "member", &mut out.successful)
@@ -133,28 +140,20 @@ impl ::querygen_runtime::xml::ReadXml for PublishBatchOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `PublishBatch` response: `<PublishBatchResponse><PublishBatchResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PublishBatchOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "PublishBatch",
-    )?;
+) -> Result<QueryResponse<PublishBatchOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "PublishBatch")?;
     let output: PublishBatchOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => PublishBatchOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => PublishBatchOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -208,7 +207,7 @@ pub enum PublishBatchError {
     /// The service answered with [`crate::error::ValidationException`].
     ValidationException(crate::error::ValidationException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl PublishBatchError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -216,13 +215,13 @@ impl PublishBatchError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::BatchEntryIdsNotDistinctException(error) => error,
             Self::BatchRequestTooLongException(error) => error,
@@ -248,12 +247,8 @@ impl PublishBatchError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for PublishBatchError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for PublishBatchError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::BatchEntryIdsNotDistinctException))
@@ -276,12 +271,10 @@ impl ::querygen_runtime::query::OperationError for PublishBatchError {
             .or_else(|| error.read(Self::TooManyEntriesInBatchRequestException))
             .or_else(|| error.read(Self::ValidationException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::BatchEntryIdsNotDistinctException(error) => error,
@@ -307,26 +300,19 @@ impl ::querygen_runtime::query::OperationError for PublishBatchError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for PublishBatchError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for PublishBatchError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for PublishBatchError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for PublishBatchError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `PublishBatch` response into [`PublishBatchError`].
@@ -337,11 +323,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> PublishBatchError {
 pub fn build_request(
     input: &PublishBatchInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -349,61 +332,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `PublishBatch`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PublishBatchError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PublishBatchOutput>,
-    PublishBatchError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<PublishBatchOutput>, PublishBatchError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 PublishBatchError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     PublishBatchInput,
     PublishBatchOutput,
     PublishBatchError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "PublishBatch",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `PublishBatch` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct PublishBatchFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::PublishBatchInputBuilder,
 }
 #[cfg(feature = "client")]
 impl PublishBatchFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -413,27 +387,19 @@ impl PublishBatchFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        PublishBatchOutput,
-        ::querygen_client::SdkError<PublishBatchError>,
-    > {
+    pub async fn send(self) -> Result<PublishBatchOutput, SdkError<PublishBatchError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<PublishBatchOutput>,
-        ::querygen_client::SdkError<PublishBatchError>,
-    > {
+    ) -> Result<QueryResponse<PublishBatchOutput>, SdkError<PublishBatchError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "PublishBatch"),
                     ),
                 )
@@ -441,18 +407,12 @@ impl PublishBatchFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The Amazon resource name (ARN) of the topic you want to batch publish to.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
@@ -461,7 +421,7 @@ impl PublishBatchFluentBuilder {
     /// A list of `PublishBatch` request entries to be sent to the SNS topic.
     pub fn publish_batch_request_entries(
         mut self,
-        item: impl ::std::convert::Into<crate::types::PublishBatchRequestEntry>,
+        item: impl Into<crate::types::PublishBatchRequestEntry>,
     ) -> Self {
         self.inner = self.inner.publish_batch_request_entries(item);
         self
@@ -469,80 +429,66 @@ impl PublishBatchFluentBuilder {
     /// Sets or clears the `PublishBatchRequestEntries` member.
     pub fn set_publish_batch_request_entries(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PublishBatchRequestEntry>,
-        >,
+        input: Option<Vec<crate::types::PublishBatchRequestEntry>>,
     ) -> Self {
         self.inner = self.inner.set_publish_batch_request_entries(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for PublishBatchInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for PublishBatchInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
         out.publish_batch_request_entries = node
             .list("PublishBatchRequestEntries", "member")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             topic_arn: out.topic_arn,
             publish_batch_request_entries: out.publish_batch_request_entries,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for PublishBatchOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for PublishBatchOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("Successful", "member", self.successful.as_deref());
         writer.list("Failed", "member", self.failed.as_deref());
     }
 }
 /// Server side: parses the request body of `PublishBatch` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<PublishBatchInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<PublishBatchInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "PublishBatch", "2010-03-31")
 }
 /// Server side: the `<PublishBatchResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &PublishBatchOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &PublishBatchOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "PublishBatch",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`PublishBatchInput`](super::PublishBatchInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PublishBatchInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) publish_batch_request_entries: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PublishBatchRequestEntry>,
+        pub(crate) topic_arn: Option<String>,
+        pub(crate) publish_batch_request_entries: Option<
+            Vec<crate::types::PublishBatchRequestEntry>,
         >,
     }
     impl PublishBatchInputBuilder {
         /// The Amazon resource name (ARN) of the topic you want to batch publish to.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
@@ -551,19 +497,17 @@ pub mod builders {
         /// A list of `PublishBatch` request entries to be sent to the SNS topic.
         pub fn publish_batch_request_entries(
             mut self,
-            item: impl ::std::convert::Into<crate::types::PublishBatchRequestEntry>,
+            item: impl Into<crate::types::PublishBatchRequestEntry>,
         ) -> Self {
             self.publish_batch_request_entries
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item.into());
             self
         }
         /// Sets or clears the `PublishBatchRequestEntries` member.
         pub fn set_publish_batch_request_entries(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PublishBatchRequestEntry>,
-            >,
+            input: Option<Vec<crate::types::PublishBatchRequestEntry>>,
         ) -> Self {
             self.publish_batch_request_entries = input;
             self
@@ -571,11 +515,8 @@ pub mod builders {
         /// Builds the [`PublishBatchInput`](super::PublishBatchInput), failing if any required member (`topic_arn`, `publish_batch_request_entries`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::publish_batch::PublishBatchInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::publish_batch::PublishBatchInput, BuildError> {
+            let mut missing = Vec::new();
             if self.topic_arn.is_none() {
                 missing.push("topic_arn");
             }
@@ -583,14 +524,9 @@ pub mod builders {
                 missing.push("publish_batch_request_entries");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "PublishBatchInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("PublishBatchInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::publish_batch::PublishBatchInput {
+            Ok(crate::operation::publish_batch::PublishBatchInput {
                 topic_arn: self.topic_arn,
                 publish_batch_request_entries: self.publish_batch_request_entries,
             })
@@ -599,12 +535,8 @@ pub mod builders {
     /// A builder for [`PublishBatchOutput`](super::PublishBatchOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PublishBatchOutputBuilder {
-        pub(crate) successful: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PublishBatchResultEntry>,
-        >,
-        pub(crate) failed: ::std::option::Option<
-            ::std::vec::Vec<crate::types::BatchResultErrorEntry>,
-        >,
+        pub(crate) successful: Option<Vec<crate::types::PublishBatchResultEntry>>,
+        pub(crate) failed: Option<Vec<crate::types::BatchResultErrorEntry>>,
     }
     impl PublishBatchOutputBuilder {
         /// Appends one item to the `Successful` member.
@@ -612,17 +544,15 @@ pub mod builders {
         /// A list of successful `PublishBatch` responses.
         pub fn successful(
             mut self,
-            item: impl ::std::convert::Into<crate::types::PublishBatchResultEntry>,
+            item: impl Into<crate::types::PublishBatchResultEntry>,
         ) -> Self {
-            self.successful.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            self.successful.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Successful` member.
         pub fn set_successful(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PublishBatchResultEntry>,
-            >,
+            input: Option<Vec<crate::types::PublishBatchResultEntry>>,
         ) -> Self {
             self.successful = input;
             self
@@ -632,17 +562,15 @@ pub mod builders {
         /// A list of failed `PublishBatch` responses.
         pub fn failed(
             mut self,
-            item: impl ::std::convert::Into<crate::types::BatchResultErrorEntry>,
+            item: impl Into<crate::types::BatchResultErrorEntry>,
         ) -> Self {
-            self.failed.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            self.failed.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Failed` member.
         pub fn set_failed(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::BatchResultErrorEntry>,
-            >,
+            input: Option<Vec<crate::types::BatchResultErrorEntry>>,
         ) -> Self {
             self.failed = input;
             self

@@ -12,6 +12,20 @@
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`InvalidSecurityException`](crate::error::InvalidSecurityException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `PutDataProtectionPolicy` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#PutDataProtectionPolicyInput`.
@@ -28,7 +42,7 @@ pub struct PutDataProtectionPolicyInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resource_arn: ::std::option::Option<::std::string::String>,
+    pub resource_arn: Option<String>,
     /// The JSON serialization of the topic's `DataProtectionPolicy`.
     ///
     /// The `DataProtectionPolicy` must be in JSON string format.
@@ -37,12 +51,12 @@ pub struct PutDataProtectionPolicyInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub data_protection_policy: ::std::option::Option<::std::string::String>,
+    pub data_protection_policy: Option<String>,
 }
 impl PutDataProtectionPolicyInput {
     /// Creates a builder for [`PutDataProtectionPolicyInput`].
     pub fn builder() -> crate::operation::put_data_protection_policy::builders::PutDataProtectionPolicyInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `PutDataProtectionPolicy` operation.
@@ -55,51 +69,35 @@ pub struct PutDataProtectionPolicyOutput {}
 impl PutDataProtectionPolicyOutput {
     /// Creates a builder for [`PutDataProtectionPolicyOutput`].
     pub fn builder() -> crate::operation::put_data_protection_policy::builders::PutDataProtectionPolicyOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for PutDataProtectionPolicyInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for PutDataProtectionPolicyInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ResourceArn", self.resource_arn.as_ref());
         writer.member("DataProtectionPolicy", self.data_protection_policy.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=PutDataProtectionPolicy&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &PutDataProtectionPolicyInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "PutDataProtectionPolicy",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &PutDataProtectionPolicyInput) -> String {
+    QueryWriter::body("PutDataProtectionPolicy", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for PutDataProtectionPolicyOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for PutDataProtectionPolicyOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `PutDataProtectionPolicy` response: `<PutDataProtectionPolicyResponse><PutDataProtectionPolicyResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PutDataProtectionPolicyOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<PutDataProtectionPolicyOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "PutDataProtectionPolicy",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "PutDataProtectionPolicy")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: PutDataProtectionPolicyOutput::builder().build(),
         request_id,
     })
@@ -119,7 +117,7 @@ pub enum PutDataProtectionPolicyError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl PutDataProtectionPolicyError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -127,13 +125,13 @@ impl PutDataProtectionPolicyError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -144,12 +142,8 @@ impl PutDataProtectionPolicyError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for PutDataProtectionPolicyError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for PutDataProtectionPolicyError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -157,12 +151,10 @@ impl ::querygen_runtime::query::OperationError for PutDataProtectionPolicyError 
             .or_else(|| error.read(Self::InvalidSecurityException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -173,26 +165,19 @@ impl ::querygen_runtime::query::OperationError for PutDataProtectionPolicyError 
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for PutDataProtectionPolicyError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for PutDataProtectionPolicyError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for PutDataProtectionPolicyError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for PutDataProtectionPolicyError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `PutDataProtectionPolicy` response into [`PutDataProtectionPolicyError`].
@@ -203,11 +188,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> PutDataProtectionPolicyErr
 pub fn build_request(
     input: &PutDataProtectionPolicyInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -215,61 +197,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `PutDataProtectionPolicy`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PutDataProtectionPolicyError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PutDataProtectionPolicyOutput>,
-    PutDataProtectionPolicyError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<PutDataProtectionPolicyOutput>, PutDataProtectionPolicyError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 PutDataProtectionPolicyError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     PutDataProtectionPolicyInput,
     PutDataProtectionPolicyOutput,
     PutDataProtectionPolicyError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "PutDataProtectionPolicy",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `PutDataProtectionPolicy` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct PutDataProtectionPolicyFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::PutDataProtectionPolicyInputBuilder,
 }
 #[cfg(feature = "client")]
 impl PutDataProtectionPolicyFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -281,25 +254,22 @@ impl PutDataProtectionPolicyFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutDataProtectionPolicyOutput,
-        ::querygen_client::SdkError<PutDataProtectionPolicyError>,
-    > {
+    ) -> Result<PutDataProtectionPolicyOutput, SdkError<PutDataProtectionPolicyError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<PutDataProtectionPolicyOutput>,
-        ::querygen_client::SdkError<PutDataProtectionPolicyError>,
+    ) -> Result<
+        QueryResponse<PutDataProtectionPolicyOutput>,
+        SdkError<PutDataProtectionPolicyError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "PutDataProtectionPolicy"),
                     ),
                 )
@@ -311,18 +281,12 @@ impl PutDataProtectionPolicyFluentBuilder {
     /// For more information about ARNs, see [Amazon Resource Names
     /// (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon
     /// Web Services General Reference.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
     }
     /// Sets or clears the `ResourceArn` member.
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_arn(input);
         self
     }
@@ -331,48 +295,37 @@ impl PutDataProtectionPolicyFluentBuilder {
     /// The `DataProtectionPolicy` must be in JSON string format.
     ///
     /// Length Constraints: Maximum length of 30,720.
-    pub fn data_protection_policy(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn data_protection_policy(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.data_protection_policy(input);
         self
     }
     /// Sets or clears the `DataProtectionPolicy` member.
-    pub fn set_data_protection_policy(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_data_protection_policy(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_data_protection_policy(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for PutDataProtectionPolicyInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for PutDataProtectionPolicyInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.resource_arn = node.member("ResourceArn")?;
         out.data_protection_policy = node.member("DataProtectionPolicy")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             resource_arn: out.resource_arn,
             data_protection_policy: out.data_protection_policy,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for PutDataProtectionPolicyOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for PutDataProtectionPolicyOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `PutDataProtectionPolicy` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    PutDataProtectionPolicyInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<PutDataProtectionPolicyInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "PutDataProtectionPolicy",
@@ -384,21 +337,22 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &PutDataProtectionPolicyOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "PutDataProtectionPolicy",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`PutDataProtectionPolicyInput`](super::PutDataProtectionPolicyInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PutDataProtectionPolicyInputBuilder {
-        pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) data_protection_policy: ::std::option::Option<::std::string::String>,
+        pub(crate) resource_arn: Option<String>,
+        pub(crate) data_protection_policy: Option<String>,
     }
     impl PutDataProtectionPolicyInputBuilder {
         /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.
@@ -406,18 +360,12 @@ pub mod builders {
         /// For more information about ARNs, see [Amazon Resource Names
         /// (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon
         /// Web Services General Reference.
-        pub fn resource_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.resource_arn = ::std::option::Option::Some(input.into());
+        pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
+            self.resource_arn = Some(input.into());
             self
         }
         /// Sets or clears the `ResourceArn` member.
-        pub fn set_resource_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
             self.resource_arn = input;
             self
         }
@@ -426,29 +374,23 @@ pub mod builders {
         /// The `DataProtectionPolicy` must be in JSON string format.
         ///
         /// Length Constraints: Maximum length of 30,720.
-        pub fn data_protection_policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.data_protection_policy = ::std::option::Option::Some(input.into());
+        pub fn data_protection_policy(mut self, input: impl Into<String>) -> Self {
+            self.data_protection_policy = Some(input.into());
             self
         }
         /// Sets or clears the `DataProtectionPolicy` member.
-        pub fn set_data_protection_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_data_protection_policy(mut self, input: Option<String>) -> Self {
             self.data_protection_policy = input;
             self
         }
         /// Builds the [`PutDataProtectionPolicyInput`](super::PutDataProtectionPolicyInput), failing if any required member (`resource_arn`, `data_protection_policy`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::put_data_protection_policy::PutDataProtectionPolicyInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.resource_arn.is_none() {
                 missing.push("resource_arn");
             }
@@ -456,14 +398,11 @@ pub mod builders {
                 missing.push("data_protection_policy");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "PutDataProtectionPolicyInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("PutDataProtectionPolicyInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::put_data_protection_policy::PutDataProtectionPolicyInput {
+            Ok(crate::operation::put_data_protection_policy::PutDataProtectionPolicyInput {
                 resource_arn: self.resource_arn,
                 data_protection_policy: self.data_protection_policy,
             })

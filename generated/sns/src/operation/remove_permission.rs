@@ -14,6 +14,20 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for RemovePermission action.
 ///
 /// Smithy shape: `com.amazonaws.sns#RemovePermissionInput`.
@@ -26,17 +40,17 @@ pub struct RemovePermissionInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
     /// The unique label of the statement you want to remove.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
 }
 impl RemovePermissionInput {
     /// Creates a builder for [`RemovePermissionInput`].
     pub fn builder() -> crate::operation::remove_permission::builders::RemovePermissionInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `RemovePermission` operation.
@@ -49,42 +63,35 @@ pub struct RemovePermissionOutput {}
 impl RemovePermissionOutput {
     /// Creates a builder for [`RemovePermissionOutput`].
     pub fn builder() -> crate::operation::remove_permission::builders::RemovePermissionOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for RemovePermissionInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for RemovePermissionInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
         writer.member("Label", self.label.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=RemovePermission&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &RemovePermissionInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("RemovePermission", "2010-03-31", input)
+pub fn serialize_query_body(input: &RemovePermissionInput) -> String {
+    QueryWriter::body("RemovePermission", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for RemovePermissionOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for RemovePermissionOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `RemovePermission` response: `<RemovePermissionResponse><RemovePermissionResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RemovePermissionOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<RemovePermissionOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "RemovePermission")?
-            .finish()?
+        ResponseDocument::open(body, "RemovePermission")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: RemovePermissionOutput::builder().build(),
         request_id,
     })
@@ -102,7 +109,7 @@ pub enum RemovePermissionError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl RemovePermissionError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -110,13 +117,13 @@ impl RemovePermissionError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -126,24 +133,18 @@ impl RemovePermissionError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for RemovePermissionError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for RemovePermissionError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -153,26 +154,19 @@ impl ::querygen_runtime::query::OperationError for RemovePermissionError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for RemovePermissionError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for RemovePermissionError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for RemovePermissionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for RemovePermissionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `RemovePermission` response into [`RemovePermissionError`].
@@ -183,11 +177,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> RemovePermissionError {
 pub fn build_request(
     input: &RemovePermissionInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -195,61 +186,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `RemovePermission`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RemovePermissionError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RemovePermissionOutput>,
-    RemovePermissionError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<RemovePermissionOutput>, RemovePermissionError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 RemovePermissionError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     RemovePermissionInput,
     RemovePermissionOutput,
     RemovePermissionError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "RemovePermission",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `RemovePermission` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RemovePermissionFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::RemovePermissionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RemovePermissionFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -261,25 +243,19 @@ impl RemovePermissionFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        RemovePermissionOutput,
-        ::querygen_client::SdkError<RemovePermissionError>,
-    > {
+    ) -> Result<RemovePermissionOutput, SdkError<RemovePermissionError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<RemovePermissionOutput>,
-        ::querygen_client::SdkError<RemovePermissionError>,
-    > {
+    ) -> Result<QueryResponse<RemovePermissionOutput>, SdkError<RemovePermissionError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "RemovePermission"),
                     ),
                 )
@@ -287,128 +263,95 @@ impl RemovePermissionFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic whose access control policy you wish to modify.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
     /// The unique label of the statement you want to remove.
-    pub fn label(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn label(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.label(input);
         self
     }
     /// Sets or clears the `Label` member.
-    pub fn set_label(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_label(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_label(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for RemovePermissionInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for RemovePermissionInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
         out.label = node.member("Label")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             topic_arn: out.topic_arn,
             label: out.label,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for RemovePermissionOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for RemovePermissionOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `RemovePermission` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    RemovePermissionInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<RemovePermissionInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "RemovePermission", "2010-03-31")
 }
 /// Server side: the `<RemovePermissionResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &RemovePermissionOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &RemovePermissionOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "RemovePermission",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`RemovePermissionInput`](super::RemovePermissionInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RemovePermissionInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) label: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: Option<String>,
+        pub(crate) label: Option<String>,
     }
     impl RemovePermissionInputBuilder {
         /// The ARN of the topic whose access control policy you wish to modify.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
         /// The unique label of the statement you want to remove.
-        pub fn label(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.label = ::std::option::Option::Some(input.into());
+        pub fn label(mut self, input: impl Into<String>) -> Self {
+            self.label = Some(input.into());
             self
         }
         /// Sets or clears the `Label` member.
-        pub fn set_label(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_label(mut self, input: Option<String>) -> Self {
             self.label = input;
             self
         }
         /// Builds the [`RemovePermissionInput`](super::RemovePermissionInput), failing if any required member (`topic_arn`, `label`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::remove_permission::RemovePermissionInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.topic_arn.is_none() {
                 missing.push("topic_arn");
             }
@@ -416,14 +359,11 @@ pub mod builders {
                 missing.push("label");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "RemovePermissionInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("RemovePermissionInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::remove_permission::RemovePermissionInput {
+            Ok(crate::operation::remove_permission::RemovePermissionInput {
                 topic_arn: self.topic_arn,
                 label: self.label,
             })

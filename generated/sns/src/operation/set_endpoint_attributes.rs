@@ -13,6 +13,21 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for `SetEndpointAttributes` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#SetEndpointAttributesInput`.
@@ -25,7 +40,7 @@ pub struct SetEndpointAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub endpoint_arn: ::std::option::Option<::std::string::String>,
+    pub endpoint_arn: Option<String>,
     /// A map of the endpoint attributes. Attributes in this map include the following:
     ///
     /// - `CustomUserData` – arbitrary user data to associate with the endpoint. Amazon SNS does not use
@@ -39,14 +54,12 @@ pub struct SetEndpointAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl SetEndpointAttributesInput {
     /// Creates a builder for [`SetEndpointAttributesInput`].
     pub fn builder() -> crate::operation::set_endpoint_attributes::builders::SetEndpointAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `SetEndpointAttributes` operation.
@@ -59,48 +72,35 @@ pub struct SetEndpointAttributesOutput {}
 impl SetEndpointAttributesOutput {
     /// Creates a builder for [`SetEndpointAttributesOutput`].
     pub fn builder() -> crate::operation::set_endpoint_attributes::builders::SetEndpointAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for SetEndpointAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for SetEndpointAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("EndpointArn", self.endpoint_arn.as_ref());
         writer.map("Attributes", "key", "value", self.attributes.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=SetEndpointAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &SetEndpointAttributesInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "SetEndpointAttributes",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &SetEndpointAttributesInput) -> String {
+    QueryWriter::body("SetEndpointAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for SetEndpointAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for SetEndpointAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `SetEndpointAttributes` response: `<SetEndpointAttributesResponse><SetEndpointAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetEndpointAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<SetEndpointAttributesOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "SetEndpointAttributes")?
-            .finish()?
+        ResponseDocument::open(body, "SetEndpointAttributes")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: SetEndpointAttributesOutput::builder().build(),
         request_id,
     })
@@ -118,7 +118,7 @@ pub enum SetEndpointAttributesError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl SetEndpointAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -126,13 +126,13 @@ impl SetEndpointAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -142,24 +142,18 @@ impl SetEndpointAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for SetEndpointAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for SetEndpointAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -169,26 +163,19 @@ impl ::querygen_runtime::query::OperationError for SetEndpointAttributesError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for SetEndpointAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for SetEndpointAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for SetEndpointAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for SetEndpointAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `SetEndpointAttributes` response into [`SetEndpointAttributesError`].
@@ -199,11 +186,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> SetEndpointAttributesError
 pub fn build_request(
     input: &SetEndpointAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -211,61 +195,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `SetEndpointAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SetEndpointAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetEndpointAttributesOutput>,
-    SetEndpointAttributesError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<SetEndpointAttributesOutput>, SetEndpointAttributesError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 SetEndpointAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     SetEndpointAttributesInput,
     SetEndpointAttributesOutput,
     SetEndpointAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "SetEndpointAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `SetEndpointAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct SetEndpointAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::SetEndpointAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl SetEndpointAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -277,25 +252,22 @@ impl SetEndpointAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        SetEndpointAttributesOutput,
-        ::querygen_client::SdkError<SetEndpointAttributesError>,
-    > {
+    ) -> Result<SetEndpointAttributesOutput, SdkError<SetEndpointAttributesError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<SetEndpointAttributesOutput>,
-        ::querygen_client::SdkError<SetEndpointAttributesError>,
+    ) -> Result<
+        QueryResponse<SetEndpointAttributesOutput>,
+        SdkError<SetEndpointAttributesError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "SetEndpointAttributes"),
                     ),
                 )
@@ -303,18 +275,12 @@ impl SetEndpointAttributesFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// EndpointArn used for `SetEndpointAttributes` action.
-    pub fn endpoint_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn endpoint_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.endpoint_arn(input);
         self
     }
     /// Sets or clears the `EndpointArn` member.
-    pub fn set_endpoint_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_endpoint_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_endpoint_arn(input);
         self
     }
@@ -332,49 +298,39 @@ impl SetEndpointAttributesFluentBuilder {
     ///   notification service.
     pub fn attributes(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.attributes(key, value);
         self
     }
     /// Sets or clears the `Attributes` member.
-    pub fn set_attributes(
-        mut self,
-        input: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_attributes(mut self, input: Option<IndexMap<String, String>>) -> Self {
         self.inner = self.inner.set_attributes(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for SetEndpointAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for SetEndpointAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.endpoint_arn = node.member("EndpointArn")?;
         out.attributes = node.map("Attributes", "key", "value")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             endpoint_arn: out.endpoint_arn,
             attributes: out.attributes,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for SetEndpointAttributesOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for SetEndpointAttributesOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `SetEndpointAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    SetEndpointAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<SetEndpointAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "SetEndpointAttributes", "2010-03-31")
 }
 /// Server side: the `<SetEndpointAttributesResponse>` document for `output`.
@@ -382,38 +338,31 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &SetEndpointAttributesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "SetEndpointAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`SetEndpointAttributesInput`](super::SetEndpointAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct SetEndpointAttributesInputBuilder {
-        pub(crate) endpoint_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) endpoint_arn: Option<String>,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl SetEndpointAttributesInputBuilder {
         /// EndpointArn used for `SetEndpointAttributes` action.
-        pub fn endpoint_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.endpoint_arn = ::std::option::Option::Some(input.into());
+        pub fn endpoint_arn(mut self, input: impl Into<String>) -> Self {
+            self.endpoint_arn = Some(input.into());
             self
         }
         /// Sets or clears the `EndpointArn` member.
-        pub fn set_endpoint_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_endpoint_arn(mut self, input: Option<String>) -> Self {
             self.endpoint_arn = input;
             self
         }
@@ -431,23 +380,18 @@ pub mod builders {
         ///   notification service.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self
@@ -455,11 +399,11 @@ pub mod builders {
         /// Builds the [`SetEndpointAttributesInput`](super::SetEndpointAttributesInput), failing if any required member (`endpoint_arn`, `attributes`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::set_endpoint_attributes::SetEndpointAttributesInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.endpoint_arn.is_none() {
                 missing.push("endpoint_arn");
             }
@@ -467,14 +411,11 @@ pub mod builders {
                 missing.push("attributes");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "SetEndpointAttributesInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("SetEndpointAttributesInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::set_endpoint_attributes::SetEndpointAttributesInput {
+            Ok(crate::operation::set_endpoint_attributes::SetEndpointAttributesInput {
                 endpoint_arn: self.endpoint_arn,
                 attributes: self.attributes,
             })

@@ -15,6 +15,21 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for `SetPlatformApplicationAttributes` action.
 ///
 /// Smithy shape: `com.amazonaws.sns#SetPlatformApplicationAttributesInput`.
@@ -27,7 +42,7 @@ pub struct SetPlatformApplicationAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub platform_application_arn: ::std::option::Option<::std::string::String>,
+    pub platform_application_arn: Option<String>,
     /// A map of the platform application attributes. Attributes in this map include the following:
     ///
     /// - `PlatformCredential` – The credential received from the notification service.
@@ -66,14 +81,12 @@ pub struct SetPlatformApplicationAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl SetPlatformApplicationAttributesInput {
     /// Creates a builder for [`SetPlatformApplicationAttributesInput`].
     pub fn builder() -> crate::operation::set_platform_application_attributes::builders::SetPlatformApplicationAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `SetPlatformApplicationAttributes` operation.
@@ -86,51 +99,35 @@ pub struct SetPlatformApplicationAttributesOutput {}
 impl SetPlatformApplicationAttributesOutput {
     /// Creates a builder for [`SetPlatformApplicationAttributesOutput`].
     pub fn builder() -> crate::operation::set_platform_application_attributes::builders::SetPlatformApplicationAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for SetPlatformApplicationAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for SetPlatformApplicationAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("PlatformApplicationArn", self.platform_application_arn.as_ref());
         writer.map("Attributes", "key", "value", self.attributes.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=SetPlatformApplicationAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &SetPlatformApplicationAttributesInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "SetPlatformApplicationAttributes",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &SetPlatformApplicationAttributesInput) -> String {
+    QueryWriter::body("SetPlatformApplicationAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for SetPlatformApplicationAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for SetPlatformApplicationAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `SetPlatformApplicationAttributes` response: `<SetPlatformApplicationAttributesResponse><SetPlatformApplicationAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetPlatformApplicationAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<SetPlatformApplicationAttributesOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "SetPlatformApplicationAttributes",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "SetPlatformApplicationAttributes")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: SetPlatformApplicationAttributesOutput::builder().build(),
         request_id,
     })
@@ -148,7 +145,7 @@ pub enum SetPlatformApplicationAttributesError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl SetPlatformApplicationAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -156,13 +153,13 @@ impl SetPlatformApplicationAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -172,25 +169,18 @@ impl SetPlatformApplicationAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError
-for SetPlatformApplicationAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for SetPlatformApplicationAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -200,26 +190,19 @@ for SetPlatformApplicationAttributesError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for SetPlatformApplicationAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for SetPlatformApplicationAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for SetPlatformApplicationAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for SetPlatformApplicationAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `SetPlatformApplicationAttributes` response into [`SetPlatformApplicationAttributesError`].
@@ -233,11 +216,8 @@ pub fn deserialize_error(
 pub fn build_request(
     input: &SetPlatformApplicationAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -245,10 +225,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `SetPlatformApplicationAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SetPlatformApplicationAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetPlatformApplicationAttributesOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<SetPlatformApplicationAttributesOutput>,
     SetPlatformApplicationAttributesError,
 > {
     let status = response.status().as_u16();
@@ -257,49 +237,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 SetPlatformApplicationAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     SetPlatformApplicationAttributesInput,
     SetPlatformApplicationAttributesOutput,
     SetPlatformApplicationAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "SetPlatformApplicationAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `SetPlatformApplicationAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct SetPlatformApplicationAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::SetPlatformApplicationAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl SetPlatformApplicationAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -311,25 +285,25 @@ impl SetPlatformApplicationAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         SetPlatformApplicationAttributesOutput,
-        ::querygen_client::SdkError<SetPlatformApplicationAttributesError>,
+        SdkError<SetPlatformApplicationAttributesError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<SetPlatformApplicationAttributesOutput>,
-        ::querygen_client::SdkError<SetPlatformApplicationAttributesError>,
+    ) -> Result<
+        QueryResponse<SetPlatformApplicationAttributesOutput>,
+        SdkError<SetPlatformApplicationAttributesError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "SetPlatformApplicationAttributes"
                         ),
@@ -339,18 +313,12 @@ impl SetPlatformApplicationAttributesFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// `PlatformApplicationArn` for `SetPlatformApplicationAttributes` action.
-    pub fn platform_application_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform_application_arn(input);
         self
     }
     /// Sets or clears the `PlatformApplicationArn` member.
-    pub fn set_platform_application_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform_application_arn(input);
         self
     }
@@ -393,49 +361,39 @@ impl SetPlatformApplicationAttributesFluentBuilder {
     /// - `ApplePlatformBundleID` – The bundle identifier that's assigned to your iOS app.
     pub fn attributes(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.attributes(key, value);
         self
     }
     /// Sets or clears the `Attributes` member.
-    pub fn set_attributes(
-        mut self,
-        input: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_attributes(mut self, input: Option<IndexMap<String, String>>) -> Self {
         self.inner = self.inner.set_attributes(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for SetPlatformApplicationAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for SetPlatformApplicationAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.platform_application_arn = node.member("PlatformApplicationArn")?;
         out.attributes = node.map("Attributes", "key", "value")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             platform_application_arn: out.platform_application_arn,
             attributes: out.attributes,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for SetPlatformApplicationAttributesOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for SetPlatformApplicationAttributesOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `SetPlatformApplicationAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    SetPlatformApplicationAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<SetPlatformApplicationAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "SetPlatformApplicationAttributes",
@@ -447,40 +405,31 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &SetPlatformApplicationAttributesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "SetPlatformApplicationAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`SetPlatformApplicationAttributesInput`](super::SetPlatformApplicationAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct SetPlatformApplicationAttributesInputBuilder {
-        pub(crate) platform_application_arn: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) platform_application_arn: Option<String>,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl SetPlatformApplicationAttributesInputBuilder {
         /// `PlatformApplicationArn` for `SetPlatformApplicationAttributes` action.
-        pub fn platform_application_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.platform_application_arn = ::std::option::Option::Some(input.into());
+        pub fn platform_application_arn(mut self, input: impl Into<String>) -> Self {
+            self.platform_application_arn = Some(input.into());
             self
         }
         /// Sets or clears the `PlatformApplicationArn` member.
-        pub fn set_platform_application_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_platform_application_arn(mut self, input: Option<String>) -> Self {
             self.platform_application_arn = input;
             self
         }
@@ -523,23 +472,18 @@ pub mod builders {
         /// - `ApplePlatformBundleID` – The bundle identifier that's assigned to your iOS app.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self
@@ -547,11 +491,11 @@ pub mod builders {
         /// Builds the [`SetPlatformApplicationAttributesInput`](super::SetPlatformApplicationAttributesInput), failing if any required member (`platform_application_arn`, `attributes`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::set_platform_application_attributes::SetPlatformApplicationAttributesInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.platform_application_arn.is_none() {
                 missing.push("platform_application_arn");
             }
@@ -559,14 +503,14 @@ pub mod builders {
                 missing.push("attributes");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "SetPlatformApplicationAttributesInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::set_platform_application_attributes::SetPlatformApplicationAttributesInput {
+            Ok(crate::operation::set_platform_application_attributes::SetPlatformApplicationAttributesInput {
                 platform_application_arn: self.platform_application_arn,
                 attributes: self.attributes,
             })

@@ -20,6 +20,21 @@
 //! - [`InternalErrorException`](crate::error::InternalErrorException)
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input for the SetSMSAttributes action.
 ///
 /// Smithy shape: `com.amazonaws.sns#SetSMSAttributesInput`.
@@ -90,14 +105,12 @@ pub struct SetSmsAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
 }
 impl SetSmsAttributesInput {
     /// Creates a builder for [`SetSmsAttributesInput`].
     pub fn builder() -> crate::operation::set_sms_attributes::builders::SetSmsAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The response for the SetSMSAttributes action.
@@ -110,41 +123,34 @@ pub struct SetSmsAttributesOutput {}
 impl SetSmsAttributesOutput {
     /// Creates a builder for [`SetSmsAttributesOutput`].
     pub fn builder() -> crate::operation::set_sms_attributes::builders::SetSmsAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for SetSmsAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for SetSmsAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.map("attributes", "key", "value", self.attributes.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=SetSMSAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &SetSmsAttributesInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("SetSMSAttributes", "2010-03-31", input)
+pub fn serialize_query_body(input: &SetSmsAttributesInput) -> String {
+    QueryWriter::body("SetSMSAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for SetSmsAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for SetSmsAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `SetSMSAttributes` response: `<SetSMSAttributesResponse><SetSMSAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetSmsAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<SetSmsAttributesOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "SetSMSAttributes")?
-            .finish()?
+        ResponseDocument::open(body, "SetSMSAttributes")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: SetSmsAttributesOutput::builder().build(),
         request_id,
     })
@@ -162,7 +168,7 @@ pub enum SetSmsAttributesError {
     /// The service answered with [`crate::error::ThrottledException`].
     ThrottledException(crate::error::ThrottledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl SetSmsAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -170,13 +176,13 @@ impl SetSmsAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -186,24 +192,18 @@ impl SetSmsAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for SetSmsAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for SetSmsAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
             .or_else(|| error.read(Self::InvalidParameterException))
             .or_else(|| error.read(Self::ThrottledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -213,26 +213,19 @@ impl ::querygen_runtime::query::OperationError for SetSmsAttributesError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for SetSmsAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for SetSmsAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for SetSmsAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for SetSmsAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `SetSMSAttributes` response into [`SetSmsAttributesError`].
@@ -243,11 +236,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> SetSmsAttributesError {
 pub fn build_request(
     input: &SetSmsAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -255,61 +245,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `SetSMSAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SetSmsAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetSmsAttributesOutput>,
-    SetSmsAttributesError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<SetSmsAttributesOutput>, SetSmsAttributesError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 SetSmsAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     SetSmsAttributesInput,
     SetSmsAttributesOutput,
     SetSmsAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "SetSMSAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `SetSMSAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct SetSmsAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::SetSmsAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl SetSmsAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -321,25 +302,19 @@ impl SetSmsAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        SetSmsAttributesOutput,
-        ::querygen_client::SdkError<SetSmsAttributesError>,
-    > {
+    ) -> Result<SetSmsAttributesOutput, SdkError<SetSmsAttributesError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<SetSmsAttributesOutput>,
-        ::querygen_client::SdkError<SetSmsAttributesError>,
-    > {
+    ) -> Result<QueryResponse<SetSmsAttributesOutput>, SdkError<SetSmsAttributesError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "SetSMSAttributes"),
                     ),
                 )
@@ -410,68 +385,52 @@ impl SetSmsAttributesFluentBuilder {
     /// Guide*.
     pub fn attributes(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.attributes(key, value);
         self
     }
     /// Sets or clears the `attributes` member.
-    pub fn set_attributes(
-        mut self,
-        input: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_attributes(mut self, input: Option<IndexMap<String, String>>) -> Self {
         self.inner = self.inner.set_attributes(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for SetSmsAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for SetSmsAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.attributes = node.map("attributes", "key", "value")?;
-        ::std::result::Result::Ok(Self { attributes: out.attributes })
+        Ok(Self { attributes: out.attributes })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for SetSmsAttributesOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for SetSmsAttributesOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `SetSMSAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    SetSmsAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<SetSmsAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "SetSMSAttributes", "2010-03-31")
 }
 /// Server side: the `<SetSMSAttributesResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &SetSmsAttributesOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &SetSmsAttributesOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "SetSMSAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`SetSmsAttributesInput`](super::SetSmsAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct SetSmsAttributesInputBuilder {
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
     }
     impl SetSmsAttributesInputBuilder {
         /// Inserts one entry into the `attributes` member.
@@ -538,23 +497,18 @@ pub mod builders {
         /// Guide*.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self
@@ -562,23 +516,20 @@ pub mod builders {
         /// Builds the [`SetSmsAttributesInput`](super::SetSmsAttributesInput), failing if any required member (`attributes`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::set_sms_attributes::SetSmsAttributesInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.attributes.is_none() {
                 missing.push("attributes");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "SetSmsAttributesInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("SetSmsAttributesInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::set_sms_attributes::SetSmsAttributesInput {
+            Ok(crate::operation::set_sms_attributes::SetSmsAttributesInput {
                 attributes: self.attributes,
             })
         }

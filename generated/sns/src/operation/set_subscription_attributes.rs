@@ -13,6 +13,20 @@
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
 //! - [`ReplayLimitExceededException`](crate::error::ReplayLimitExceededException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for SetSubscriptionAttributes action.
 ///
 /// Smithy shape: `com.amazonaws.sns#SetSubscriptionAttributesInput`.
@@ -25,7 +39,7 @@ pub struct SetSubscriptionAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscription_arn: ::std::option::Option<::std::string::String>,
+    pub subscription_arn: Option<String>,
     /// A map of attributes with their corresponding values.
     ///
     /// The following lists the names, descriptions, and values of the special request parameters that this
@@ -61,15 +75,15 @@ pub struct SetSubscriptionAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attribute_name: ::std::option::Option<::std::string::String>,
+    pub attribute_name: Option<String>,
     /// The new value for the attribute in JSON format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attribute_value: ::std::option::Option<::std::string::String>,
+    pub attribute_value: Option<String>,
 }
 impl SetSubscriptionAttributesInput {
     /// Creates a builder for [`SetSubscriptionAttributesInput`].
     pub fn builder() -> crate::operation::set_subscription_attributes::builders::SetSubscriptionAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `SetSubscriptionAttributes` operation.
@@ -82,52 +96,36 @@ pub struct SetSubscriptionAttributesOutput {}
 impl SetSubscriptionAttributesOutput {
     /// Creates a builder for [`SetSubscriptionAttributesOutput`].
     pub fn builder() -> crate::operation::set_subscription_attributes::builders::SetSubscriptionAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for SetSubscriptionAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for SetSubscriptionAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("SubscriptionArn", self.subscription_arn.as_ref());
         writer.member("AttributeName", self.attribute_name.as_ref());
         writer.member("AttributeValue", self.attribute_value.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=SetSubscriptionAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &SetSubscriptionAttributesInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "SetSubscriptionAttributes",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &SetSubscriptionAttributesInput) -> String {
+    QueryWriter::body("SetSubscriptionAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for SetSubscriptionAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for SetSubscriptionAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `SetSubscriptionAttributes` response: `<SetSubscriptionAttributesResponse><SetSubscriptionAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetSubscriptionAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<SetSubscriptionAttributesOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "SetSubscriptionAttributes",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "SetSubscriptionAttributes")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: SetSubscriptionAttributesOutput::builder().build(),
         request_id,
     })
@@ -149,7 +147,7 @@ pub enum SetSubscriptionAttributesError {
     /// The service answered with [`crate::error::ReplayLimitExceededException`].
     ReplayLimitExceededException(crate::error::ReplayLimitExceededException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl SetSubscriptionAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -157,13 +155,13 @@ impl SetSubscriptionAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::FilterPolicyLimitExceededException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -175,12 +173,8 @@ impl SetSubscriptionAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for SetSubscriptionAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for SetSubscriptionAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::FilterPolicyLimitExceededException))
@@ -189,12 +183,10 @@ impl ::querygen_runtime::query::OperationError for SetSubscriptionAttributesErro
             .or_else(|| error.read(Self::NotFoundException))
             .or_else(|| error.read(Self::ReplayLimitExceededException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::FilterPolicyLimitExceededException(error) => error,
@@ -206,26 +198,19 @@ impl ::querygen_runtime::query::OperationError for SetSubscriptionAttributesErro
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for SetSubscriptionAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for SetSubscriptionAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for SetSubscriptionAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for SetSubscriptionAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `SetSubscriptionAttributes` response into [`SetSubscriptionAttributesError`].
@@ -236,11 +221,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> SetSubscriptionAttributesE
 pub fn build_request(
     input: &SetSubscriptionAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -248,10 +230,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `SetSubscriptionAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SetSubscriptionAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetSubscriptionAttributesOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<SetSubscriptionAttributesOutput>,
     SetSubscriptionAttributesError,
 > {
     let status = response.status().as_u16();
@@ -260,49 +242,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 SetSubscriptionAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     SetSubscriptionAttributesInput,
     SetSubscriptionAttributesOutput,
     SetSubscriptionAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "SetSubscriptionAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `SetSubscriptionAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct SetSubscriptionAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::SetSubscriptionAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl SetSubscriptionAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -314,25 +290,25 @@ impl SetSubscriptionAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         SetSubscriptionAttributesOutput,
-        ::querygen_client::SdkError<SetSubscriptionAttributesError>,
+        SdkError<SetSubscriptionAttributesError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<SetSubscriptionAttributesOutput>,
-        ::querygen_client::SdkError<SetSubscriptionAttributesError>,
+    ) -> Result<
+        QueryResponse<SetSubscriptionAttributesOutput>,
+        SdkError<SetSubscriptionAttributesError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "SetSubscriptionAttributes"),
                     ),
                 )
@@ -340,18 +316,12 @@ impl SetSubscriptionAttributesFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the subscription to modify.
-    pub fn subscription_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subscription_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.subscription_arn(input);
         self
     }
     /// Sets or clears the `SubscriptionArn` member.
-    pub fn set_subscription_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_subscription_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_subscription_arn(input);
         self
     }
@@ -387,48 +357,34 @@ impl SetSubscriptionAttributesFluentBuilder {
     ///   For more information, see [Fanout to Firehose delivery
     ///   streams](https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html) in the *Amazon
     ///   SNS Developer Guide*.
-    pub fn attribute_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn attribute_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.attribute_name(input);
         self
     }
     /// Sets or clears the `AttributeName` member.
-    pub fn set_attribute_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_attribute_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_attribute_name(input);
         self
     }
     /// The new value for the attribute in JSON format.
-    pub fn attribute_value(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn attribute_value(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.attribute_value(input);
         self
     }
     /// Sets or clears the `AttributeValue` member.
-    pub fn set_attribute_value(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_attribute_value(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_attribute_value(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for SetSubscriptionAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for SetSubscriptionAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.subscription_arn = node.member("SubscriptionArn")?;
         out.attribute_name = node.member("AttributeName")?;
         out.attribute_value = node.member("AttributeValue")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_arn: out.subscription_arn,
             attribute_name: out.attribute_name,
             attribute_value: out.attribute_value,
@@ -436,17 +392,14 @@ impl ::querygen_runtime::server::ReadQuery for SetSubscriptionAttributesInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for SetSubscriptionAttributesOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for SetSubscriptionAttributesOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `SetSubscriptionAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    SetSubscriptionAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<SetSubscriptionAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "SetSubscriptionAttributes",
@@ -458,37 +411,32 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &SetSubscriptionAttributesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "SetSubscriptionAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`SetSubscriptionAttributesInput`](super::SetSubscriptionAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct SetSubscriptionAttributesInputBuilder {
-        pub(crate) subscription_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) attribute_name: ::std::option::Option<::std::string::String>,
-        pub(crate) attribute_value: ::std::option::Option<::std::string::String>,
+        pub(crate) subscription_arn: Option<String>,
+        pub(crate) attribute_name: Option<String>,
+        pub(crate) attribute_value: Option<String>,
     }
     impl SetSubscriptionAttributesInputBuilder {
         /// The ARN of the subscription to modify.
-        pub fn subscription_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subscription_arn = ::std::option::Option::Some(input.into());
+        pub fn subscription_arn(mut self, input: impl Into<String>) -> Self {
+            self.subscription_arn = Some(input.into());
             self
         }
         /// Sets or clears the `SubscriptionArn` member.
-        pub fn set_subscription_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_subscription_arn(mut self, input: Option<String>) -> Self {
             self.subscription_arn = input;
             self
         }
@@ -524,45 +472,33 @@ pub mod builders {
         ///   For more information, see [Fanout to Firehose delivery
         ///   streams](https://docs.aws.amazon.com/sns/latest/dg/sns-firehose-as-subscriber.html) in the *Amazon
         ///   SNS Developer Guide*.
-        pub fn attribute_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.attribute_name = ::std::option::Option::Some(input.into());
+        pub fn attribute_name(mut self, input: impl Into<String>) -> Self {
+            self.attribute_name = Some(input.into());
             self
         }
         /// Sets or clears the `AttributeName` member.
-        pub fn set_attribute_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_attribute_name(mut self, input: Option<String>) -> Self {
             self.attribute_name = input;
             self
         }
         /// The new value for the attribute in JSON format.
-        pub fn attribute_value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.attribute_value = ::std::option::Option::Some(input.into());
+        pub fn attribute_value(mut self, input: impl Into<String>) -> Self {
+            self.attribute_value = Some(input.into());
             self
         }
         /// Sets or clears the `AttributeValue` member.
-        pub fn set_attribute_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_attribute_value(mut self, input: Option<String>) -> Self {
             self.attribute_value = input;
             self
         }
         /// Builds the [`SetSubscriptionAttributesInput`](super::SetSubscriptionAttributesInput), failing if any required member (`subscription_arn`, `attribute_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::set_subscription_attributes::SetSubscriptionAttributesInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.subscription_arn.is_none() {
                 missing.push("subscription_arn");
             }
@@ -570,14 +506,14 @@ pub mod builders {
                 missing.push("attribute_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "SetSubscriptionAttributesInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::set_subscription_attributes::SetSubscriptionAttributesInput {
+            Ok(crate::operation::set_subscription_attributes::SetSubscriptionAttributesInput {
                 subscription_arn: self.subscription_arn,
                 attribute_name: self.attribute_name,
                 attribute_value: self.attribute_value,

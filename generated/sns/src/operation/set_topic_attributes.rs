@@ -15,6 +15,20 @@
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`InvalidSecurityException`](crate::error::InvalidSecurityException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for SetTopicAttributes action.
 ///
 /// Smithy shape: `com.amazonaws.sns#SetTopicAttributesInput`.
@@ -27,7 +41,7 @@ pub struct SetTopicAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
     /// A map of attributes with their corresponding values.
     ///
     /// The following lists the names, descriptions, and values of the special request parameters that the
@@ -137,15 +151,15 @@ pub struct SetTopicAttributesInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attribute_name: ::std::option::Option<::std::string::String>,
+    pub attribute_name: Option<String>,
     /// The new value for the attribute.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attribute_value: ::std::option::Option<::std::string::String>,
+    pub attribute_value: Option<String>,
 }
 impl SetTopicAttributesInput {
     /// Creates a builder for [`SetTopicAttributesInput`].
     pub fn builder() -> crate::operation::set_topic_attributes::builders::SetTopicAttributesInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `SetTopicAttributes` operation.
@@ -158,47 +172,36 @@ pub struct SetTopicAttributesOutput {}
 impl SetTopicAttributesOutput {
     /// Creates a builder for [`SetTopicAttributesOutput`].
     pub fn builder() -> crate::operation::set_topic_attributes::builders::SetTopicAttributesOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for SetTopicAttributesInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for SetTopicAttributesInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
         writer.member("AttributeName", self.attribute_name.as_ref());
         writer.member("AttributeValue", self.attribute_value.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=SetTopicAttributes&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &SetTopicAttributesInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "SetTopicAttributes",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &SetTopicAttributesInput) -> String {
+    QueryWriter::body("SetTopicAttributes", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for SetTopicAttributesOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for SetTopicAttributesOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `SetTopicAttributes` response: `<SetTopicAttributesResponse><SetTopicAttributesResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetTopicAttributesOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<SetTopicAttributesOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "SetTopicAttributes")?
-            .finish()?
+        ResponseDocument::open(body, "SetTopicAttributes")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: SetTopicAttributesOutput::builder().build(),
         request_id,
     })
@@ -218,7 +221,7 @@ pub enum SetTopicAttributesError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl SetTopicAttributesError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -226,13 +229,13 @@ impl SetTopicAttributesError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -243,12 +246,8 @@ impl SetTopicAttributesError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for SetTopicAttributesError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for SetTopicAttributesError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -256,12 +255,10 @@ impl ::querygen_runtime::query::OperationError for SetTopicAttributesError {
             .or_else(|| error.read(Self::InvalidSecurityException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -272,26 +269,19 @@ impl ::querygen_runtime::query::OperationError for SetTopicAttributesError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for SetTopicAttributesError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for SetTopicAttributesError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for SetTopicAttributesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for SetTopicAttributesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `SetTopicAttributes` response into [`SetTopicAttributesError`].
@@ -302,11 +292,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> SetTopicAttributesError {
 pub fn build_request(
     input: &SetTopicAttributesInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -314,61 +301,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `SetTopicAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SetTopicAttributesError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SetTopicAttributesOutput>,
-    SetTopicAttributesError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<SetTopicAttributesOutput>, SetTopicAttributesError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 SetTopicAttributesError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     SetTopicAttributesInput,
     SetTopicAttributesOutput,
     SetTopicAttributesError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "SetTopicAttributes",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `SetTopicAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct SetTopicAttributesFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::SetTopicAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl SetTopicAttributesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -380,25 +358,22 @@ impl SetTopicAttributesFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        SetTopicAttributesOutput,
-        ::querygen_client::SdkError<SetTopicAttributesError>,
-    > {
+    ) -> Result<SetTopicAttributesOutput, SdkError<SetTopicAttributesError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<SetTopicAttributesOutput>,
-        ::querygen_client::SdkError<SetTopicAttributesError>,
+    ) -> Result<
+        QueryResponse<SetTopicAttributesOutput>,
+        SdkError<SetTopicAttributesError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "SetTopicAttributes"),
                     ),
                 )
@@ -406,18 +381,12 @@ impl SetTopicAttributesFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic to modify.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
@@ -527,48 +496,34 @@ impl SetTopicAttributesFluentBuilder {
     ///     or to request an increase, see [Amazon SNS service
     ///     quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the Amazon Web Services
     ///     General Reference.
-    pub fn attribute_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn attribute_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.attribute_name(input);
         self
     }
     /// Sets or clears the `AttributeName` member.
-    pub fn set_attribute_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_attribute_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_attribute_name(input);
         self
     }
     /// The new value for the attribute.
-    pub fn attribute_value(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn attribute_value(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.attribute_value(input);
         self
     }
     /// Sets or clears the `AttributeValue` member.
-    pub fn set_attribute_value(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_attribute_value(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_attribute_value(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for SetTopicAttributesInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for SetTopicAttributesInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
         out.attribute_name = node.member("AttributeName")?;
         out.attribute_value = node.member("AttributeValue")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             topic_arn: out.topic_arn,
             attribute_name: out.attribute_name,
             attribute_value: out.attribute_value,
@@ -576,17 +531,12 @@ impl ::querygen_runtime::server::ReadQuery for SetTopicAttributesInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for SetTopicAttributesOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for SetTopicAttributesOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `SetTopicAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    SetTopicAttributesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<SetTopicAttributesInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "SetTopicAttributes", "2010-03-31")
 }
 /// Server side: the `<SetTopicAttributesResponse>` document for `output`.
@@ -594,37 +544,32 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &SetTopicAttributesOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "SetTopicAttributes",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`SetTopicAttributesInput`](super::SetTopicAttributesInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct SetTopicAttributesInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) attribute_name: ::std::option::Option<::std::string::String>,
-        pub(crate) attribute_value: ::std::option::Option<::std::string::String>,
+        pub(crate) topic_arn: Option<String>,
+        pub(crate) attribute_name: Option<String>,
+        pub(crate) attribute_value: Option<String>,
     }
     impl SetTopicAttributesInputBuilder {
         /// The ARN of the topic to modify.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
@@ -734,45 +679,33 @@ pub mod builders {
         ///     or to request an increase, see [Amazon SNS service
         ///     quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the Amazon Web Services
         ///     General Reference.
-        pub fn attribute_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.attribute_name = ::std::option::Option::Some(input.into());
+        pub fn attribute_name(mut self, input: impl Into<String>) -> Self {
+            self.attribute_name = Some(input.into());
             self
         }
         /// Sets or clears the `AttributeName` member.
-        pub fn set_attribute_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_attribute_name(mut self, input: Option<String>) -> Self {
             self.attribute_name = input;
             self
         }
         /// The new value for the attribute.
-        pub fn attribute_value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.attribute_value = ::std::option::Option::Some(input.into());
+        pub fn attribute_value(mut self, input: impl Into<String>) -> Self {
+            self.attribute_value = Some(input.into());
             self
         }
         /// Sets or clears the `AttributeValue` member.
-        pub fn set_attribute_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_attribute_value(mut self, input: Option<String>) -> Self {
             self.attribute_value = input;
             self
         }
         /// Builds the [`SetTopicAttributesInput`](super::SetTopicAttributesInput), failing if any required member (`topic_arn`, `attribute_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::set_topic_attributes::SetTopicAttributesInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.topic_arn.is_none() {
                 missing.push("topic_arn");
             }
@@ -780,14 +713,11 @@ pub mod builders {
                 missing.push("attribute_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "SetTopicAttributesInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("SetTopicAttributesInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::set_topic_attributes::SetTopicAttributesInput {
+            Ok(crate::operation::set_topic_attributes::SetTopicAttributesInput {
                 topic_arn: self.topic_arn,
                 attribute_name: self.attribute_name,
                 attribute_value: self.attribute_value,

@@ -22,6 +22,21 @@
 //! - [`NotFoundException`](crate::error::NotFoundException)
 //! - [`ReplayLimitExceededException`](crate::error::ReplayLimitExceededException)
 //! - [`SubscriptionLimitExceededException`](crate::error::SubscriptionLimitExceededException)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for Subscribe action.
 ///
 /// Smithy shape: `com.amazonaws.sns#SubscribeInput`.
@@ -34,7 +49,7 @@ pub struct SubscribeInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
     /// The protocol that you want to use. Supported protocols include:
     ///
     /// - `http` – delivery of JSON-encoded message via HTTP POST
@@ -49,7 +64,7 @@ pub struct SubscribeInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub protocol: ::std::option::Option<::std::string::String>,
+    pub protocol: Option<String>,
     /// The endpoint that you want to receive notifications. Endpoints vary by protocol:
     ///
     /// - For the `http` protocol, the (public) endpoint is a URL beginning with `http://`.
@@ -63,7 +78,7 @@ pub struct SubscribeInput {
     /// - For the `firehose` protocol, the endpoint is the ARN of an Amazon Kinesis Data Firehose delivery
     ///   stream.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub endpoint: ::std::option::Option<::std::string::String>,
+    pub endpoint: Option<String>,
     /// A map of attributes with their corresponding values.
     ///
     /// The following lists the names, descriptions, and values of the special request parameters that the
@@ -111,9 +126,7 @@ pub struct SubscribeInput {
     ///   - `Failed` – The replay was unable to complete.
     ///   - `Pending` – The default state while the replay initiates.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<IndexMap<String, String>>,
     /// Sets whether the response from the `Subscribe` request includes the subscription ARN, even if the
     /// subscription is not yet confirmed.
     ///
@@ -125,12 +138,12 @@ pub struct SubscribeInput {
     ///
     /// The default value is `false`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub return_subscription_arn: ::std::option::Option<bool>,
+    pub return_subscription_arn: Option<bool>,
 }
 impl SubscribeInput {
     /// Creates a builder for [`SubscribeInput`].
     pub fn builder() -> crate::operation::subscribe::builders::SubscribeInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Response for Subscribe action.
@@ -145,16 +158,16 @@ pub struct SubscribeOutput {
     /// subscription requires confirmation. However, if the API request parameter `ReturnSubscriptionArn` is
     /// true, then the value is always the subscription ARN, even if the subscription requires confirmation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscription_arn: ::std::option::Option<::std::string::String>,
+    pub subscription_arn: Option<String>,
 }
 impl SubscribeOutput {
     /// Creates a builder for [`SubscribeOutput`].
     pub fn builder() -> crate::operation::subscribe::builders::SubscribeOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for SubscribeInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for SubscribeInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TopicArn", self.topic_arn.as_ref());
         writer.member("Protocol", self.protocol.as_ref());
         writer.member("Endpoint", self.endpoint.as_ref());
@@ -163,43 +176,32 @@ impl ::querygen_runtime::query::WriteQuery for SubscribeInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Subscribe&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &SubscribeInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("Subscribe", "2010-03-31", input)
+pub fn serialize_query_body(input: &SubscribeInput) -> String {
+    QueryWriter::body("Subscribe", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for SubscribeOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for SubscribeOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "SubscriptionArn" => reader.read_into(&child, &mut out.subscription_arn),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Subscribe` response: `<SubscribeResponse><SubscribeResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SubscribeOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "Subscribe",
-    )?;
+) -> Result<QueryResponse<SubscribeOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "Subscribe")?;
     let output: SubscribeOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => SubscribeOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => SubscribeOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -225,7 +227,7 @@ pub enum SubscribeError {
     /// The service answered with [`crate::error::SubscriptionLimitExceededException`].
     SubscriptionLimitExceededException(crate::error::SubscriptionLimitExceededException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl SubscribeError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -233,13 +235,13 @@ impl SubscribeError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::FilterPolicyLimitExceededException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -253,12 +255,8 @@ impl SubscribeError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for SubscribeError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for SubscribeError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::FilterPolicyLimitExceededException))
@@ -269,12 +267,10 @@ impl ::querygen_runtime::query::OperationError for SubscribeError {
             .or_else(|| error.read(Self::ReplayLimitExceededException))
             .or_else(|| error.read(Self::SubscriptionLimitExceededException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::FilterPolicyLimitExceededException(error) => error,
@@ -288,26 +284,19 @@ impl ::querygen_runtime::query::OperationError for SubscribeError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for SubscribeError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for SubscribeError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for SubscribeError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for SubscribeError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `Subscribe` response into [`SubscribeError`].
@@ -318,11 +307,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> SubscribeError {
 pub fn build_request(
     input: &SubscribeInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -330,61 +316,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `Subscribe`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SubscribeError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<SubscribeOutput>,
-    SubscribeError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<SubscribeOutput>, SubscribeError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 SubscribeError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     SubscribeInput,
     SubscribeOutput,
     SubscribeError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "Subscribe",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `Subscribe` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct SubscribeFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::SubscribeInputBuilder,
 }
 #[cfg(feature = "client")]
 impl SubscribeFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -394,46 +371,30 @@ impl SubscribeFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        SubscribeOutput,
-        ::querygen_client::SdkError<SubscribeError>,
-    > {
+    pub async fn send(self) -> Result<SubscribeOutput, SdkError<SubscribeError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<SubscribeOutput>,
-        ::querygen_client::SdkError<SubscribeError>,
-    > {
+    ) -> Result<QueryResponse<SubscribeOutput>, SdkError<SubscribeError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
-                        ::std::format!("{}: {problem}", "Subscribe"),
-                    ),
+                SdkError::Construction(
+                    ConstructionError::new(::std::format!("{}: {problem}", "Subscribe")),
                 )
             })?;
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic you want to subscribe to.
-    pub fn topic_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.topic_arn(input);
         self
     }
     /// Sets or clears the `TopicArn` member.
-    pub fn set_topic_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_topic_arn(input);
         self
     }
@@ -448,18 +409,12 @@ impl SubscribeFluentBuilder {
     /// - `application` – delivery of JSON-encoded message to an EndpointArn for a mobile app and device
     /// - `lambda` – delivery of JSON-encoded message to an Lambda function
     /// - `firehose` – delivery of JSON-encoded message to an Amazon Kinesis Data Firehose delivery stream.
-    pub fn protocol(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn protocol(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.protocol(input);
         self
     }
     /// Sets or clears the `Protocol` member.
-    pub fn set_protocol(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_protocol(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_protocol(input);
         self
     }
@@ -475,18 +430,12 @@ impl SubscribeFluentBuilder {
     /// - For the `lambda` protocol, the endpoint is the ARN of an Lambda function.
     /// - For the `firehose` protocol, the endpoint is the ARN of an Amazon Kinesis Data Firehose delivery
     ///   stream.
-    pub fn endpoint(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn endpoint(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.endpoint(input);
         self
     }
     /// Sets or clears the `Endpoint` member.
-    pub fn set_endpoint(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_endpoint(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_endpoint(input);
         self
     }
@@ -540,19 +489,14 @@ impl SubscribeFluentBuilder {
     ///   - `Pending` – The default state while the replay initiates.
     pub fn attributes(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.attributes(key, value);
         self
     }
     /// Sets or clears the `Attributes` member.
-    pub fn set_attributes(
-        mut self,
-        input: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_attributes(mut self, input: Option<IndexMap<String, String>>) -> Self {
         self.inner = self.inner.set_attributes(input);
         self
     }
@@ -566,34 +510,26 @@ impl SubscribeFluentBuilder {
     /// confirmation token.
     ///
     /// The default value is `false`.
-    pub fn return_subscription_arn(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn return_subscription_arn(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.return_subscription_arn(input);
         self
     }
     /// Sets or clears the `ReturnSubscriptionArn` member.
-    pub fn set_return_subscription_arn(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_return_subscription_arn(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_return_subscription_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for SubscribeInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for SubscribeInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.topic_arn = node.member("TopicArn")?;
         out.protocol = node.member("Protocol")?;
         out.endpoint = node.member("Endpoint")?;
         out.attributes = node.map("Attributes", "key", "value")?;
         out.return_subscription_arn = node.member("ReturnSubscriptionArn")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             topic_arn: out.topic_arn,
             protocol: out.protocol,
             endpoint: out.endpoint,
@@ -603,58 +539,46 @@ impl ::querygen_runtime::server::ReadQuery for SubscribeInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for SubscribeOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for SubscribeOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("SubscriptionArn", self.subscription_arn.as_ref());
     }
 }
 /// Server side: parses the request body of `Subscribe` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<SubscribeInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<SubscribeInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "Subscribe", "2010-03-31")
 }
 /// Server side: the `<SubscribeResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &SubscribeOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &SubscribeOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "Subscribe",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`SubscribeInput`](super::SubscribeInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct SubscribeInputBuilder {
-        pub(crate) topic_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) protocol: ::std::option::Option<::std::string::String>,
-        pub(crate) endpoint: ::std::option::Option<::std::string::String>,
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, ::std::string::String>,
-        >,
-        pub(crate) return_subscription_arn: ::std::option::Option<bool>,
+        pub(crate) topic_arn: Option<String>,
+        pub(crate) protocol: Option<String>,
+        pub(crate) endpoint: Option<String>,
+        pub(crate) attributes: Option<IndexMap<String, String>>,
+        pub(crate) return_subscription_arn: Option<bool>,
     }
     impl SubscribeInputBuilder {
         /// The ARN of the topic you want to subscribe to.
-        pub fn topic_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.topic_arn = ::std::option::Option::Some(input.into());
+        pub fn topic_arn(mut self, input: impl Into<String>) -> Self {
+            self.topic_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TopicArn` member.
-        pub fn set_topic_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, input: Option<String>) -> Self {
             self.topic_arn = input;
             self
         }
@@ -669,18 +593,12 @@ pub mod builders {
         /// - `application` – delivery of JSON-encoded message to an EndpointArn for a mobile app and device
         /// - `lambda` – delivery of JSON-encoded message to an Lambda function
         /// - `firehose` – delivery of JSON-encoded message to an Amazon Kinesis Data Firehose delivery stream.
-        pub fn protocol(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.protocol = ::std::option::Option::Some(input.into());
+        pub fn protocol(mut self, input: impl Into<String>) -> Self {
+            self.protocol = Some(input.into());
             self
         }
         /// Sets or clears the `Protocol` member.
-        pub fn set_protocol(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_protocol(mut self, input: Option<String>) -> Self {
             self.protocol = input;
             self
         }
@@ -696,18 +614,12 @@ pub mod builders {
         /// - For the `lambda` protocol, the endpoint is the ARN of an Lambda function.
         /// - For the `firehose` protocol, the endpoint is the ARN of an Amazon Kinesis Data Firehose delivery
         ///   stream.
-        pub fn endpoint(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.endpoint = ::std::option::Option::Some(input.into());
+        pub fn endpoint(mut self, input: impl Into<String>) -> Self {
+            self.endpoint = Some(input.into());
             self
         }
         /// Sets or clears the `Endpoint` member.
-        pub fn set_endpoint(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_endpoint(mut self, input: Option<String>) -> Self {
             self.endpoint = input;
             self
         }
@@ -761,23 +673,18 @@ pub mod builders {
         ///   - `Pending` – The default state while the replay initiates.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            input: Option<IndexMap<String, String>>,
         ) -> Self {
             self.attributes = input;
             self
@@ -792,29 +699,20 @@ pub mod builders {
         /// confirmation token.
         ///
         /// The default value is `false`.
-        pub fn return_subscription_arn(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.return_subscription_arn = ::std::option::Option::Some(input.into());
+        pub fn return_subscription_arn(mut self, input: impl Into<bool>) -> Self {
+            self.return_subscription_arn = Some(input.into());
             self
         }
         /// Sets or clears the `ReturnSubscriptionArn` member.
-        pub fn set_return_subscription_arn(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_return_subscription_arn(mut self, input: Option<bool>) -> Self {
             self.return_subscription_arn = input;
             self
         }
         /// Builds the [`SubscribeInput`](super::SubscribeInput), failing if any required member (`topic_arn`, `protocol`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::subscribe::SubscribeInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::subscribe::SubscribeInput, BuildError> {
+            let mut missing = Vec::new();
             if self.topic_arn.is_none() {
                 missing.push("topic_arn");
             }
@@ -822,14 +720,9 @@ pub mod builders {
                 missing.push("protocol");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "SubscribeInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("SubscribeInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::subscribe::SubscribeInput {
+            Ok(crate::operation::subscribe::SubscribeInput {
                 topic_arn: self.topic_arn,
                 protocol: self.protocol,
                 endpoint: self.endpoint,
@@ -841,24 +734,18 @@ pub mod builders {
     /// A builder for [`SubscribeOutput`](super::SubscribeOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct SubscribeOutputBuilder {
-        pub(crate) subscription_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) subscription_arn: Option<String>,
     }
     impl SubscribeOutputBuilder {
         /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the
         /// subscription requires confirmation. However, if the API request parameter `ReturnSubscriptionArn` is
         /// true, then the value is always the subscription ARN, even if the subscription requires confirmation.
-        pub fn subscription_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subscription_arn = ::std::option::Option::Some(input.into());
+        pub fn subscription_arn(mut self, input: impl Into<String>) -> Self {
+            self.subscription_arn = Some(input.into());
             self
         }
         /// Sets or clears the `SubscriptionArn` member.
-        pub fn set_subscription_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_subscription_arn(mut self, input: Option<String>) -> Self {
             self.subscription_arn = input;
             self
         }

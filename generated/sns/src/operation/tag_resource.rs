@@ -25,6 +25,20 @@
 //! - [`StaleTagException`](crate::error::StaleTagException)
 //! - [`TagLimitExceededException`](crate::error::TagLimitExceededException)
 //! - [`TagPolicyException`](crate::error::TagPolicyException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `TagResource` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#TagResourceRequest`.
@@ -37,17 +51,17 @@ pub struct TagResourceInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resource_arn: ::std::option::Option<::std::string::String>,
+    pub resource_arn: Option<String>,
     /// The tags to be added to the specified topic. A tag consists of a required key and an optional value.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl TagResourceInput {
     /// Creates a builder for [`TagResourceInput`].
     pub fn builder() -> crate::operation::tag_resource::builders::TagResourceInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `TagResource` operation.
@@ -60,41 +74,35 @@ pub struct TagResourceOutput {}
 impl TagResourceOutput {
     /// Creates a builder for [`TagResourceOutput`].
     pub fn builder() -> crate::operation::tag_resource::builders::TagResourceOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for TagResourceInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for TagResourceInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ResourceArn", self.resource_arn.as_ref());
         writer.list("Tags", "member", self.tags.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=TagResource&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &TagResourceInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("TagResource", "2010-03-31", input)
+pub fn serialize_query_body(input: &TagResourceInput) -> String {
+    QueryWriter::body("TagResource", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for TagResourceOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for TagResourceOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `TagResource` response: `<TagResourceResponse><TagResourceResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<TagResourceOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<TagResourceOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "TagResource")?.finish()?
+        ResponseDocument::open(body, "TagResource")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: TagResourceOutput::builder().build(),
         request_id,
     })
@@ -118,7 +126,7 @@ pub enum TagResourceError {
     /// The service answered with [`crate::error::TagPolicyException`].
     TagPolicyException(crate::error::TagPolicyException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl TagResourceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -126,13 +134,13 @@ impl TagResourceError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -145,12 +153,8 @@ impl TagResourceError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for TagResourceError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for TagResourceError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::ConcurrentAccessException))
@@ -160,12 +164,10 @@ impl ::querygen_runtime::query::OperationError for TagResourceError {
             .or_else(|| error.read(Self::TagLimitExceededException))
             .or_else(|| error.read(Self::TagPolicyException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
@@ -178,26 +180,19 @@ impl ::querygen_runtime::query::OperationError for TagResourceError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for TagResourceError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for TagResourceError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for TagResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for TagResourceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `TagResource` response into [`TagResourceError`].
@@ -208,11 +203,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> TagResourceError {
 pub fn build_request(
     input: &TagResourceInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -220,61 +212,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `TagResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`TagResourceError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<TagResourceOutput>,
-    TagResourceError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<TagResourceOutput>, TagResourceError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 TagResourceError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     TagResourceInput,
     TagResourceOutput,
     TagResourceError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "TagResource",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `TagResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct TagResourceFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::TagResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl TagResourceFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -284,27 +267,19 @@ impl TagResourceFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        TagResourceOutput,
-        ::querygen_client::SdkError<TagResourceError>,
-    > {
+    pub async fn send(self) -> Result<TagResourceOutput, SdkError<TagResourceError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<TagResourceOutput>,
-        ::querygen_client::SdkError<TagResourceError>,
-    > {
+    ) -> Result<QueryResponse<TagResourceOutput>, SdkError<TagResourceError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "TagResource"),
                     ),
                 )
@@ -312,126 +287,96 @@ impl TagResourceFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic to which to add tags.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
     }
     /// Sets or clears the `ResourceArn` member.
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_arn(input);
         self
     }
     /// Appends one item to the `Tags` member.
     ///
     /// The tags to be added to the specified topic. A tag consists of a required key and an optional value.
-    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(item);
         self
     }
     /// Sets or clears the `Tags` member.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for TagResourceInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for TagResourceInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.resource_arn = node.member("ResourceArn")?;
         out.tags = node.list("Tags", "member")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             resource_arn: out.resource_arn,
             tags: out.tags,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for TagResourceOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for TagResourceOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `TagResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<TagResourceInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<TagResourceInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "TagResource", "2010-03-31")
 }
 /// Server side: the `<TagResourceResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &TagResourceOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &TagResourceOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "TagResource",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`TagResourceInput`](super::TagResourceInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct TagResourceInputBuilder {
-        pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) resource_arn: Option<String>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl TagResourceInputBuilder {
         /// The ARN of the topic to which to add tags.
-        pub fn resource_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.resource_arn = ::std::option::Option::Some(input.into());
+        pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
+            self.resource_arn = Some(input.into());
             self
         }
         /// Sets or clears the `ResourceArn` member.
-        pub fn set_resource_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
             self.resource_arn = input;
             self
         }
         /// Appends one item to the `Tags` member.
         ///
         /// The tags to be added to the specified topic. A tag consists of a required key and an optional value.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`TagResourceInput`](super::TagResourceInput), failing if any required member (`resource_arn`, `tags`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::tag_resource::TagResourceInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::tag_resource::TagResourceInput, BuildError> {
+            let mut missing = Vec::new();
             if self.resource_arn.is_none() {
                 missing.push("resource_arn");
             }
@@ -439,14 +384,9 @@ pub mod builders {
                 missing.push("tags");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "TagResourceInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("TagResourceInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::tag_resource::TagResourceInput {
+            Ok(crate::operation::tag_resource::TagResourceInput {
                 resource_arn: self.resource_arn,
                 tags: self.tags,
             })

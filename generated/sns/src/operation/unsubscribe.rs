@@ -22,6 +22,20 @@
 //! - [`InvalidParameterException`](crate::error::InvalidParameterException)
 //! - [`InvalidSecurityException`](crate::error::InvalidSecurityException)
 //! - [`NotFoundException`](crate::error::NotFoundException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// Input for Unsubscribe action.
 ///
 /// Smithy shape: `com.amazonaws.sns#UnsubscribeInput`.
@@ -34,12 +48,12 @@ pub struct UnsubscribeInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscription_arn: ::std::option::Option<::std::string::String>,
+    pub subscription_arn: Option<String>,
 }
 impl UnsubscribeInput {
     /// Creates a builder for [`UnsubscribeInput`].
     pub fn builder() -> crate::operation::unsubscribe::builders::UnsubscribeInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `Unsubscribe` operation.
@@ -52,40 +66,34 @@ pub struct UnsubscribeOutput {}
 impl UnsubscribeOutput {
     /// Creates a builder for [`UnsubscribeOutput`].
     pub fn builder() -> crate::operation::unsubscribe::builders::UnsubscribeOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for UnsubscribeInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for UnsubscribeInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("SubscriptionArn", self.subscription_arn.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Unsubscribe&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &UnsubscribeInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("Unsubscribe", "2010-03-31", input)
+pub fn serialize_query_body(input: &UnsubscribeInput) -> String {
+    QueryWriter::body("Unsubscribe", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for UnsubscribeOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for UnsubscribeOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `Unsubscribe` response: `<UnsubscribeResponse><UnsubscribeResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<UnsubscribeOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<UnsubscribeOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "Unsubscribe")?.finish()?
+        ResponseDocument::open(body, "Unsubscribe")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: UnsubscribeOutput::builder().build(),
         request_id,
     })
@@ -105,7 +113,7 @@ pub enum UnsubscribeError {
     /// The service answered with [`crate::error::NotFoundException`].
     NotFoundException(crate::error::NotFoundException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl UnsubscribeError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -113,13 +121,13 @@ impl UnsubscribeError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -130,12 +138,8 @@ impl UnsubscribeError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for UnsubscribeError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for UnsubscribeError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -143,12 +147,10 @@ impl ::querygen_runtime::query::OperationError for UnsubscribeError {
             .or_else(|| error.read(Self::InvalidSecurityException))
             .or_else(|| error.read(Self::NotFoundException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -159,26 +161,19 @@ impl ::querygen_runtime::query::OperationError for UnsubscribeError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for UnsubscribeError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for UnsubscribeError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for UnsubscribeError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for UnsubscribeError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `Unsubscribe` response into [`UnsubscribeError`].
@@ -189,11 +184,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> UnsubscribeError {
 pub fn build_request(
     input: &UnsubscribeInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -201,61 +193,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `Unsubscribe`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`UnsubscribeError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<UnsubscribeOutput>,
-    UnsubscribeError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<UnsubscribeOutput>, UnsubscribeError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 UnsubscribeError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     UnsubscribeInput,
     UnsubscribeOutput,
     UnsubscribeError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "Unsubscribe",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `Unsubscribe` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct UnsubscribeFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::UnsubscribeInputBuilder,
 }
 #[cfg(feature = "client")]
 impl UnsubscribeFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -265,27 +248,19 @@ impl UnsubscribeFluentBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        UnsubscribeOutput,
-        ::querygen_client::SdkError<UnsubscribeError>,
-    > {
+    pub async fn send(self) -> Result<UnsubscribeOutput, SdkError<UnsubscribeError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<UnsubscribeOutput>,
-        ::querygen_client::SdkError<UnsubscribeError>,
-    > {
+    ) -> Result<QueryResponse<UnsubscribeOutput>, SdkError<UnsubscribeError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "Unsubscribe"),
                     ),
                 )
@@ -293,102 +268,76 @@ impl UnsubscribeFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the subscription to be deleted.
-    pub fn subscription_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subscription_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.subscription_arn(input);
         self
     }
     /// Sets or clears the `SubscriptionArn` member.
-    pub fn set_subscription_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_subscription_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_subscription_arn(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for UnsubscribeInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for UnsubscribeInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.subscription_arn = node.member("SubscriptionArn")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_arn: out.subscription_arn,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for UnsubscribeOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for UnsubscribeOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `Unsubscribe` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<UnsubscribeInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<UnsubscribeInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "Unsubscribe", "2010-03-31")
 }
 /// Server side: the `<UnsubscribeResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &UnsubscribeOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &UnsubscribeOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "Unsubscribe",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`UnsubscribeInput`](super::UnsubscribeInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct UnsubscribeInputBuilder {
-        pub(crate) subscription_arn: ::std::option::Option<::std::string::String>,
+        pub(crate) subscription_arn: Option<String>,
     }
     impl UnsubscribeInputBuilder {
         /// The ARN of the subscription to be deleted.
-        pub fn subscription_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subscription_arn = ::std::option::Option::Some(input.into());
+        pub fn subscription_arn(mut self, input: impl Into<String>) -> Self {
+            self.subscription_arn = Some(input.into());
             self
         }
         /// Sets or clears the `SubscriptionArn` member.
-        pub fn set_subscription_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_subscription_arn(mut self, input: Option<String>) -> Self {
             self.subscription_arn = input;
             self
         }
         /// Builds the [`UnsubscribeInput`](super::UnsubscribeInput), failing if any required member (`subscription_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::unsubscribe::UnsubscribeInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::unsubscribe::UnsubscribeInput, BuildError> {
+            let mut missing = Vec::new();
             if self.subscription_arn.is_none() {
                 missing.push("subscription_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "UnsubscribeInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("UnsubscribeInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::unsubscribe::UnsubscribeInput {
+            Ok(crate::operation::unsubscribe::UnsubscribeInput {
                 subscription_arn: self.subscription_arn,
             })
         }

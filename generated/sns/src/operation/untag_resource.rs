@@ -15,6 +15,20 @@
 //! - [`StaleTagException`](crate::error::StaleTagException)
 //! - [`TagLimitExceededException`](crate::error::TagLimitExceededException)
 //! - [`TagPolicyException`](crate::error::TagPolicyException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `UntagResource` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#UntagResourceRequest`.
@@ -27,17 +41,17 @@ pub struct UntagResourceInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resource_arn: ::std::option::Option<::std::string::String>,
+    pub resource_arn: Option<String>,
     /// The list of tag keys to remove from the specified topic.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tag_keys: Option<Vec<String>>,
 }
 impl UntagResourceInput {
     /// Creates a builder for [`UntagResourceInput`].
     pub fn builder() -> crate::operation::untag_resource::builders::UntagResourceInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `UntagResource` operation.
@@ -50,42 +64,35 @@ pub struct UntagResourceOutput {}
 impl UntagResourceOutput {
     /// Creates a builder for [`UntagResourceOutput`].
     pub fn builder() -> crate::operation::untag_resource::builders::UntagResourceOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for UntagResourceInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for UntagResourceInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("ResourceArn", self.resource_arn.as_ref());
         writer.list("TagKeys", "member", self.tag_keys.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=UntagResource&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &UntagResourceInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("UntagResource", "2010-03-31", input)
+pub fn serialize_query_body(input: &UntagResourceInput) -> String {
+    QueryWriter::body("UntagResource", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for UntagResourceOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for UntagResourceOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `UntagResource` response: `<UntagResourceResponse><UntagResourceResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<UntagResourceOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<UntagResourceOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(body, "UntagResource")?
-            .finish()?
+        ResponseDocument::open(body, "UntagResource")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: UntagResourceOutput::builder().build(),
         request_id,
     })
@@ -109,7 +116,7 @@ pub enum UntagResourceError {
     /// The service answered with [`crate::error::TagPolicyException`].
     TagPolicyException(crate::error::TagPolicyException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl UntagResourceError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -117,13 +124,13 @@ impl UntagResourceError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -136,12 +143,8 @@ impl UntagResourceError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for UntagResourceError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for UntagResourceError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::ConcurrentAccessException))
@@ -151,12 +154,10 @@ impl ::querygen_runtime::query::OperationError for UntagResourceError {
             .or_else(|| error.read(Self::TagLimitExceededException))
             .or_else(|| error.read(Self::TagPolicyException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::ConcurrentAccessException(error) => error,
@@ -169,26 +170,19 @@ impl ::querygen_runtime::query::OperationError for UntagResourceError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for UntagResourceError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for UntagResourceError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for UntagResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for UntagResourceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `UntagResource` response into [`UntagResourceError`].
@@ -199,11 +193,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> UntagResourceError {
 pub fn build_request(
     input: &UntagResourceInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -211,61 +202,52 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `UntagResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`UntagResourceError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<UntagResourceOutput>,
-    UntagResourceError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<UntagResourceOutput>, UntagResourceError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 UntagResourceError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     UntagResourceInput,
     UntagResourceOutput,
     UntagResourceError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "UntagResource",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `UntagResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct UntagResourceFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::UntagResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl UntagResourceFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -277,25 +259,19 @@ impl UntagResourceFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        UntagResourceOutput,
-        ::querygen_client::SdkError<UntagResourceError>,
-    > {
+    ) -> Result<UntagResourceOutput, SdkError<UntagResourceError>> {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<UntagResourceOutput>,
-        ::querygen_client::SdkError<UntagResourceError>,
-    > {
+    ) -> Result<QueryResponse<UntagResourceOutput>, SdkError<UntagResourceError>> {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "UntagResource"),
                     ),
                 )
@@ -303,131 +279,96 @@ impl UntagResourceFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic from which to remove tags.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
     }
     /// Sets or clears the `ResourceArn` member.
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_arn(input);
         self
     }
     /// Appends one item to the `TagKeys` member.
     ///
     /// The list of tag keys to remove from the specified topic.
-    pub fn tag_keys(
-        mut self,
-        item: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tag_keys(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.tag_keys(item);
         self
     }
     /// Sets or clears the `TagKeys` member.
-    pub fn set_tag_keys(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_tag_keys(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_tag_keys(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for UntagResourceInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for UntagResourceInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.resource_arn = node.member("ResourceArn")?;
         out.tag_keys = node.list("TagKeys", "member")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             resource_arn: out.resource_arn,
             tag_keys: out.tag_keys,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for UntagResourceOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for UntagResourceOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `UntagResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<UntagResourceInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<UntagResourceInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "UntagResource", "2010-03-31")
 }
 /// Server side: the `<UntagResourceResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &UntagResourceOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &UntagResourceOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "UntagResource",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`UntagResourceInput`](super::UntagResourceInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct UntagResourceInputBuilder {
-        pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) tag_keys: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub(crate) resource_arn: Option<String>,
+        pub(crate) tag_keys: Option<Vec<String>>,
     }
     impl UntagResourceInputBuilder {
         /// The ARN of the topic from which to remove tags.
-        pub fn resource_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.resource_arn = ::std::option::Option::Some(input.into());
+        pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
+            self.resource_arn = Some(input.into());
             self
         }
         /// Sets or clears the `ResourceArn` member.
-        pub fn set_resource_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
             self.resource_arn = input;
             self
         }
         /// Appends one item to the `TagKeys` member.
         ///
         /// The list of tag keys to remove from the specified topic.
-        pub fn tag_keys(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tag_keys(mut self, item: impl Into<String>) -> Self {
+            self.tag_keys.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `TagKeys` member.
-        pub fn set_tag_keys(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_tag_keys(mut self, input: Option<Vec<String>>) -> Self {
             self.tag_keys = input;
             self
         }
         /// Builds the [`UntagResourceInput`](super::UntagResourceInput), failing if any required member (`resource_arn`, `tag_keys`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::untag_resource::UntagResourceInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::untag_resource::UntagResourceInput, BuildError> {
+            let mut missing = Vec::new();
             if self.resource_arn.is_none() {
                 missing.push("resource_arn");
             }
@@ -435,14 +376,9 @@ pub mod builders {
                 missing.push("tag_keys");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "UntagResourceInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("UntagResourceInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::untag_resource::UntagResourceInput {
+            Ok(crate::operation::untag_resource::UntagResourceInput {
                 resource_arn: self.resource_arn,
                 tag_keys: self.tag_keys,
             })

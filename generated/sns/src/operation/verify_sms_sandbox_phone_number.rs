@@ -23,6 +23,21 @@
 //! - [`ResourceNotFoundException`](crate::error::ResourceNotFoundException)
 //! - [`ThrottledException`](crate::error::ThrottledException)
 //! - [`VerificationException`](crate::error::VerificationException)
+use ::querygen_runtime::REDACTED;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "client")]
+use ::querygen_client::{
+    Call, CallOverrides, ConstructionError, Handle, Operation, ResponseBody, SdkError,
+};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `VerifySMSSandboxPhoneNumber` operation.
 ///
 /// Smithy shape: `com.amazonaws.sns#VerifySMSSandboxPhoneNumberInput`.
@@ -35,23 +50,23 @@ pub struct VerifySmsSandboxPhoneNumberInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// The OTP sent to the destination number from the `CreateSMSSandBoxPhoneNumber` call.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub one_time_password: ::std::option::Option<::std::string::String>,
+    pub one_time_password: Option<String>,
 }
 impl VerifySmsSandboxPhoneNumberInput {
     /// Creates a builder for [`VerifySmsSandboxPhoneNumberInput`].
     pub fn builder() -> crate::operation::verify_sms_sandbox_phone_number::builders::VerifySmsSandboxPhoneNumberInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for VerifySmsSandboxPhoneNumberInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VerifySmsSandboxPhoneNumberInput")
-            .field("phone_number", &::querygen_runtime::REDACTED)
+            .field("phone_number", &REDACTED)
             .field("one_time_password", &self.one_time_password)
             .finish()
     }
@@ -66,51 +81,35 @@ pub struct VerifySmsSandboxPhoneNumberOutput {}
 impl VerifySmsSandboxPhoneNumberOutput {
     /// Creates a builder for [`VerifySmsSandboxPhoneNumberOutput`].
     pub fn builder() -> crate::operation::verify_sms_sandbox_phone_number::builders::VerifySmsSandboxPhoneNumberOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for VerifySmsSandboxPhoneNumberInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for VerifySmsSandboxPhoneNumberInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("PhoneNumber", self.phone_number.as_ref());
         writer.member("OneTimePassword", self.one_time_password.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=VerifySMSSandboxPhoneNumber&Version=2010-03-31` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &VerifySmsSandboxPhoneNumberInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "VerifySMSSandboxPhoneNumber",
-        "2010-03-31",
-        input,
-    )
+pub fn serialize_query_body(input: &VerifySmsSandboxPhoneNumberInput) -> String {
+    QueryWriter::body("VerifySMSSandboxPhoneNumber", "2010-03-31", input)
 }
-impl ::querygen_runtime::xml::ReadXml for VerifySmsSandboxPhoneNumberOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for VerifySmsSandboxPhoneNumberOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `VerifySMSSandboxPhoneNumber` response: `<VerifySMSSandboxPhoneNumberResponse><VerifySMSSandboxPhoneNumberResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<VerifySmsSandboxPhoneNumberOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
+) -> Result<QueryResponse<VerifySmsSandboxPhoneNumberOutput>, XmlError> {
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-        ::std::option::Option::None
+        None
     } else {
-        ::querygen_runtime::query::ResponseDocument::open(
-                body,
-                "VerifySMSSandboxPhoneNumber",
-            )?
-            .finish()?
+        ResponseDocument::open(body, "VerifySMSSandboxPhoneNumber")?.finish()?
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output: VerifySmsSandboxPhoneNumberOutput::builder().build(),
         request_id,
     })
@@ -132,7 +131,7 @@ pub enum VerifySmsSandboxPhoneNumberError {
     /// The service answered with [`crate::error::VerificationException`].
     VerificationException(crate::error::VerificationException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl VerifySmsSandboxPhoneNumberError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -140,13 +139,13 @@ impl VerifySmsSandboxPhoneNumberError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
             Self::InvalidParameterException(error) => error,
@@ -158,12 +157,8 @@ impl VerifySmsSandboxPhoneNumberError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for VerifySmsSandboxPhoneNumberError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for VerifySmsSandboxPhoneNumberError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::AuthorizationErrorException)
             .or_else(|| error.read(Self::InternalErrorException))
@@ -172,12 +167,10 @@ impl ::querygen_runtime::query::OperationError for VerifySmsSandboxPhoneNumberEr
             .or_else(|| error.read(Self::ThrottledException))
             .or_else(|| error.read(Self::VerificationException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::AuthorizationErrorException(error) => error,
             Self::InternalErrorException(error) => error,
@@ -189,26 +182,19 @@ impl ::querygen_runtime::query::OperationError for VerifySmsSandboxPhoneNumberEr
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for VerifySmsSandboxPhoneNumberError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for VerifySmsSandboxPhoneNumberError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for VerifySmsSandboxPhoneNumberError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for VerifySmsSandboxPhoneNumberError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `VerifySMSSandboxPhoneNumber` response into [`VerifySmsSandboxPhoneNumberError`].
@@ -219,11 +205,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> VerifySmsSandboxPhoneNumbe
 pub fn build_request(
     input: &VerifySmsSandboxPhoneNumberInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -231,10 +214,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `VerifySMSSandboxPhoneNumber`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`VerifySmsSandboxPhoneNumberError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<VerifySmsSandboxPhoneNumberOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<VerifySmsSandboxPhoneNumberOutput>,
     VerifySmsSandboxPhoneNumberError,
 > {
     let status = response.status().as_u16();
@@ -243,49 +226,43 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 VerifySmsSandboxPhoneNumberError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "client")]
-pub(crate) static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: Operation<
     VerifySmsSandboxPhoneNumberInput,
     VerifySmsSandboxPhoneNumberOutput,
     VerifySmsSandboxPhoneNumberError,
-> = ::querygen_client::Operation {
+> = Operation {
     name: "VerifySMSSandboxPhoneNumber",
     build_request,
-    parse_response: parse_response::<::querygen_client::ResponseBody>,
+    parse_response: parse_response::<ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A call to `VerifySMSSandboxPhoneNumber` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct VerifySmsSandboxPhoneNumberFluentBuilder {
-    call: ::querygen_client::Call,
+    call: Call,
     inner: builders::VerifySmsSandboxPhoneNumberInputBuilder,
 }
 #[cfg(feature = "client")]
 impl VerifySmsSandboxPhoneNumberFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<Handle>) -> Self {
         Self {
-            call: ::querygen_client::Call::new(handle),
-            inner: ::std::default::Default::default(),
+            call: Call::new(handle),
+            inner: Default::default(),
         }
     }
     /// Overrides the client's settings for this call only: attempts, timeouts,
     /// interceptors (`.customize(|c| c.max_attempts(1))`).
     pub fn customize(
         mut self,
-        customize: impl ::std::ops::FnOnce(
-            ::querygen_client::CallOverrides,
-        ) -> ::querygen_client::CallOverrides,
+        customize: impl FnOnce(CallOverrides) -> CallOverrides,
     ) -> Self {
         self.call.customize(customize);
         self
@@ -297,25 +274,25 @@ impl VerifySmsSandboxPhoneNumberFluentBuilder {
     /// Sends the request; the output, or why there is none.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         VerifySmsSandboxPhoneNumberOutput,
-        ::querygen_client::SdkError<VerifySmsSandboxPhoneNumberError>,
+        SdkError<VerifySmsSandboxPhoneNumberError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<VerifySmsSandboxPhoneNumberOutput>,
-        ::querygen_client::SdkError<VerifySmsSandboxPhoneNumberError>,
+    ) -> Result<
+        QueryResponse<VerifySmsSandboxPhoneNumberOutput>,
+        SdkError<VerifySmsSandboxPhoneNumberError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
+                SdkError::Construction(
+                    ConstructionError::new(
                         ::std::format!("{}: {problem}", "VerifySMSSandboxPhoneNumber"),
                     ),
                 )
@@ -323,64 +300,47 @@ impl VerifySmsSandboxPhoneNumberFluentBuilder {
         self.call.invoke(&OPERATION, &input).await
     }
     /// The destination phone number to verify.
-    pub fn phone_number(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn phone_number(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.phone_number(input);
         self
     }
     /// Sets or clears the `PhoneNumber` member.
-    pub fn set_phone_number(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_phone_number(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_phone_number(input);
         self
     }
     /// The OTP sent to the destination number from the `CreateSMSSandBoxPhoneNumber` call.
-    pub fn one_time_password(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn one_time_password(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.one_time_password(input);
         self
     }
     /// Sets or clears the `OneTimePassword` member.
-    pub fn set_one_time_password(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_one_time_password(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_one_time_password(input);
         self
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for VerifySmsSandboxPhoneNumberInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for VerifySmsSandboxPhoneNumberInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.phone_number = node.member("PhoneNumber")?;
         out.one_time_password = node.member("OneTimePassword")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             phone_number: out.phone_number,
             one_time_password: out.one_time_password,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for VerifySmsSandboxPhoneNumberOutput {
-    fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+impl WriteXml for VerifySmsSandboxPhoneNumberOutput {
+    fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 /// Server side: parses the request body of `VerifySMSSandboxPhoneNumber` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    VerifySmsSandboxPhoneNumberInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<VerifySmsSandboxPhoneNumberInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "VerifySMSSandboxPhoneNumber",
@@ -392,63 +352,52 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &VerifySmsSandboxPhoneNumberOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "VerifySMSSandboxPhoneNumber",
-        ::std::option::Option::Some("http://sns.amazonaws.com/doc/2010-03-31/"),
+        Some("http://sns.amazonaws.com/doc/2010-03-31/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, REDACTED};
     /// A builder for [`VerifySmsSandboxPhoneNumberInput`](super::VerifySmsSandboxPhoneNumberInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct VerifySmsSandboxPhoneNumberInputBuilder {
-        pub(crate) phone_number: ::std::option::Option<::std::string::String>,
-        pub(crate) one_time_password: ::std::option::Option<::std::string::String>,
+        pub(crate) phone_number: Option<String>,
+        pub(crate) one_time_password: Option<String>,
     }
     impl VerifySmsSandboxPhoneNumberInputBuilder {
         /// The destination phone number to verify.
-        pub fn phone_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.phone_number = ::std::option::Option::Some(input.into());
+        pub fn phone_number(mut self, input: impl Into<String>) -> Self {
+            self.phone_number = Some(input.into());
             self
         }
         /// Sets or clears the `PhoneNumber` member.
-        pub fn set_phone_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_phone_number(mut self, input: Option<String>) -> Self {
             self.phone_number = input;
             self
         }
         /// The OTP sent to the destination number from the `CreateSMSSandBoxPhoneNumber` call.
-        pub fn one_time_password(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.one_time_password = ::std::option::Option::Some(input.into());
+        pub fn one_time_password(mut self, input: impl Into<String>) -> Self {
+            self.one_time_password = Some(input.into());
             self
         }
         /// Sets or clears the `OneTimePassword` member.
-        pub fn set_one_time_password(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_one_time_password(mut self, input: Option<String>) -> Self {
             self.one_time_password = input;
             self
         }
         /// Builds the [`VerifySmsSandboxPhoneNumberInput`](super::VerifySmsSandboxPhoneNumberInput), failing if any required member (`phone_number`, `one_time_password`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::verify_sms_sandbox_phone_number::VerifySmsSandboxPhoneNumberInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.phone_number.is_none() {
                 missing.push("phone_number");
             }
@@ -456,14 +405,14 @@ pub mod builders {
                 missing.push("one_time_password");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "VerifySmsSandboxPhoneNumberInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::verify_sms_sandbox_phone_number::VerifySmsSandboxPhoneNumberInput {
+            Ok(crate::operation::verify_sms_sandbox_phone_number::VerifySmsSandboxPhoneNumberInput {
                 phone_number: self.phone_number,
                 one_time_password: self.one_time_password,
             })
@@ -472,7 +421,7 @@ pub mod builders {
     impl ::std::fmt::Debug for VerifySmsSandboxPhoneNumberInputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("VerifySmsSandboxPhoneNumberInputBuilder")
-                .field("phone_number", &::querygen_runtime::REDACTED)
+                .field("phone_number", &REDACTED)
                 .field("one_time_password", &self.one_time_password)
                 .finish()
         }

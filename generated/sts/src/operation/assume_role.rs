@@ -97,6 +97,16 @@
 //! - [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException)
 //! - [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException)
 //! - [`RegionDisabledException`](crate::error::RegionDisabledException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `AssumeRole` operation.
 ///
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleRequest`.
@@ -109,7 +119,7 @@ pub struct AssumeRoleInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
     /// An identifier for the assumed role session.
     ///
     /// Use the role session name to uniquely identify a session when the same role is assumed by different
@@ -133,7 +143,7 @@ pub struct AssumeRoleInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub role_session_name: ::std::option::Option<::std::string::String>,
+    pub role_session_name: Option<String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session
     /// policies. The policies must exist in the same account as the role.
     ///
@@ -158,9 +168,7 @@ pub struct AssumeRoleInput {
     /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
     /// the *IAM User Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub policy_arns: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-    >,
+    pub policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
     /// An IAM policy in JSON format that you want to use as an inline session policy.
     ///
     /// This parameter is optional. Passing policies to this operation returns new temporary credentials.
@@ -186,7 +194,7 @@ pub struct AssumeRoleInput {
     /// For more information about role session permissions, see [Session
     /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub policy: ::std::option::Option<::std::string::String>,
+    pub policy: Option<String>,
     /// The duration, in seconds, of the role session. The value specified can range from 900 seconds (15
     /// minutes) up to the maximum session duration set for the role. The maximum session duration setting
     /// can have a value from 1 hour to 12 hours. If you specify a value higher than this setting or the
@@ -213,7 +221,7 @@ pub struct AssumeRoleInput {
     /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
     /// in the *IAM User Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
     /// A list of session tags that you want to pass. Each session tag consists of a key name and an
     /// associated value. For more information about session tags, see [Tagging Amazon Web Services STS
     /// Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User
@@ -247,7 +255,7 @@ pub struct AssumeRoleInput {
     /// CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs)
     /// in the *IAM User Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// A list of keys for session tags that you want to set as transitive. If you set a tag key as
     /// transitive, the corresponding key and value passes to subsequent sessions in a role chain. For more
     /// information, see [Chaining Roles with Session
@@ -260,9 +268,7 @@ pub struct AssumeRoleInput {
     /// If you choose not to specify a transitive tag key, then no tags are passed from this session to any
     /// subsequent sessions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transitive_tag_keys: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub transitive_tag_keys: Option<Vec<String>>,
     /// A unique identifier that might be required when you assume a role in another account. If the
     /// administrator of the account to which the role belongs provided you with an external ID, then
     /// provide that value in the `ExternalId` parameter. This value can be any string, such as a passphrase
@@ -278,7 +284,7 @@ pub struct AssumeRoleInput {
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@:/-
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The identification number of the MFA device that is associated with the user who is making the
     /// `AssumeRole` call. Specify this value if the trust policy of the role being assumed includes a
     /// condition that requires MFA authentication. The value is either the serial number for a hardware
@@ -289,7 +295,7 @@ pub struct AssumeRoleInput {
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serial_number: ::std::option::Option<::std::string::String>,
+    pub serial_number: Option<String>,
     /// The value provided by the MFA device, if the trust policy of the role being assumed requires MFA.
     /// (In other words, if the policy includes a condition that tests for MFA). If the role being assumed
     /// requires MFA and if the `TokenCode` value is missing or expired, the `AssumeRole` call returns an
@@ -298,7 +304,7 @@ pub struct AssumeRoleInput {
     /// The format for this parameter, as described by its regex pattern, is a sequence of six numeric
     /// digits.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub token_code: ::std::option::Option<::std::string::String>,
+    pub token_code: Option<String>,
     /// The source identity specified by the principal that is calling the `AssumeRole` operation. The
     /// source identity value persists across [chained
     /// role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining)
@@ -318,7 +324,7 @@ pub struct AssumeRoleInput {
     /// following characters: +=,.@-. You cannot use a value that begins with the text `aws:`. This prefix
     /// is reserved for Amazon Web Services internal use.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_identity: ::std::option::Option<::std::string::String>,
+    pub source_identity: Option<String>,
     /// A list of previously acquired trusted context assertions in the format of a JSON array. The trusted
     /// context assertion is signed and encrypted by Amazon Web Services STS.
     ///
@@ -328,14 +334,12 @@ pub struct AssumeRoleInput {
     ///
     /// `[{"ProviderArn":"arn:aws:iam::aws:contextProvider/IdentityCenter","ContextAssertion":"trusted-context-assertion"}]`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub provided_contexts: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ProvidedContext>,
-    >,
+    pub provided_contexts: Option<Vec<crate::types::ProvidedContext>>,
 }
 impl AssumeRoleInput {
     /// Creates a builder for [`AssumeRoleInput`].
     pub fn builder() -> crate::operation::assume_role::builders::AssumeRoleInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services
@@ -353,18 +357,18 @@ pub struct AssumeRoleOutput {
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credentials: ::std::option::Option<crate::types::Credentials>,
+    pub credentials: Option<crate::types::Credentials>,
     /// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to
     /// refer to the resulting temporary security credentials. For example, you can reference these
     /// credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The ARN
     /// and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
+    pub assumed_role_user: Option<crate::types::AssumedRoleUser>,
     /// A percentage value that indicates the packed size of the session policies and session tags combined
     /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
     /// the policies and tags exceeded the allowed space.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub packed_policy_size: ::std::option::Option<i32>,
+    pub packed_policy_size: Option<i32>,
     /// The source identity specified by the principal that is calling the `AssumeRole` operation.
     ///
     /// You can require users to specify a source identity when they assume a role. You do this by using the
@@ -380,16 +384,16 @@ pub struct AssumeRoleOutput {
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_identity: ::std::option::Option<::std::string::String>,
+    pub source_identity: Option<String>,
 }
 impl AssumeRoleOutput {
     /// Creates a builder for [`AssumeRoleOutput`].
     pub fn builder() -> crate::operation::assume_role::builders::AssumeRoleOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for AssumeRoleInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for AssumeRoleInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("RoleArn", self.role_arn.as_ref());
         writer.member("RoleSessionName", self.role_session_name.as_ref());
         writer.list("PolicyArns", "member", self.policy_arns.as_deref());
@@ -405,16 +409,13 @@ impl ::querygen_runtime::query::WriteQuery for AssumeRoleInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AssumeRole&Version=2011-06-15` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &AssumeRoleInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("AssumeRole", "2011-06-15", input)
+pub fn serialize_query_body(input: &AssumeRoleInput) -> String {
+    QueryWriter::body("AssumeRole", "2011-06-15", input)
 }
-impl ::querygen_runtime::xml::ReadXml for AssumeRoleOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for AssumeRoleOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Credentials" => reader.read_into(&child, &mut out.credentials),
                 "AssumedRoleUser" => reader.read_into(&child, &mut out.assumed_role_user),
@@ -425,28 +426,20 @@ impl ::querygen_runtime::xml::ReadXml for AssumeRoleOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AssumeRole` response: `<AssumeRoleResponse><AssumeRoleResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AssumeRoleOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "AssumeRole",
-    )?;
+) -> Result<QueryResponse<AssumeRoleOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "AssumeRole")?;
     let output: AssumeRoleOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => AssumeRoleOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => AssumeRoleOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -464,7 +457,7 @@ pub enum AssumeRoleError {
     /// The service answered with [`crate::error::RegionDisabledException`].
     RegionDisabledException(crate::error::RegionDisabledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl AssumeRoleError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -472,13 +465,13 @@ impl AssumeRoleError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::ExpiredTokenException(error) => error,
             Self::MalformedPolicyDocumentException(error) => error,
             Self::PackedPolicyTooLargeException(error) => error,
@@ -488,24 +481,18 @@ impl AssumeRoleError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for AssumeRoleError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for AssumeRoleError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::ExpiredTokenException)
             .or_else(|| error.read(Self::MalformedPolicyDocumentException))
             .or_else(|| error.read(Self::PackedPolicyTooLargeException))
             .or_else(|| error.read(Self::RegionDisabledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::ExpiredTokenException(error) => error,
             Self::MalformedPolicyDocumentException(error) => error,
@@ -515,26 +502,19 @@ impl ::querygen_runtime::query::OperationError for AssumeRoleError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for AssumeRoleError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for AssumeRoleError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for AssumeRoleError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for AssumeRoleError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `AssumeRole` response into [`AssumeRoleError`].
@@ -545,11 +525,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> AssumeRoleError {
 pub fn build_request(
     input: &AssumeRoleInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -557,34 +534,25 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `AssumeRole`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRoleError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AssumeRoleOutput>,
-    AssumeRoleError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<AssumeRoleOutput>, AssumeRoleError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 AssumeRoleError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for AssumeRoleInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for AssumeRoleInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.role_arn = node.member("RoleArn")?;
         out.role_session_name = node.member("RoleSessionName")?;
@@ -598,7 +566,7 @@ impl ::querygen_runtime::server::ReadQuery for AssumeRoleInput {
         out.token_code = node.member("TokenCode")?;
         out.source_identity = node.member("SourceIdentity")?;
         out.provided_contexts = node.list("ProvidedContexts", "member")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             role_arn: out.role_arn,
             role_session_name: out.role_session_name,
             policy_arns: out.policy_arns,
@@ -615,8 +583,8 @@ impl ::querygen_runtime::server::ReadQuery for AssumeRoleInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for AssumeRoleOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for AssumeRoleOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Credentials", self.credentials.as_ref());
         writer.member("AssumedRoleUser", self.assumed_role_user.as_ref());
         writer.member("PackedPolicySize", self.packed_policy_size.as_ref());
@@ -625,62 +593,46 @@ impl ::querygen_runtime::server::WriteXml for AssumeRoleOutput {
 }
 /// Server side: parses the request body of `AssumeRole` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<AssumeRoleInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<AssumeRoleInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "AssumeRole", "2011-06-15")
 }
 /// Server side: the `<AssumeRoleResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &AssumeRoleOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &AssumeRoleOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "AssumeRole",
-        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        Some("https://sts.amazonaws.com/doc/2011-06-15/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`AssumeRoleInput`](super::AssumeRoleInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRoleInputBuilder {
-        pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) role_session_name: ::std::option::Option<::std::string::String>,
-        pub(crate) policy_arns: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-        >,
-        pub(crate) policy: ::std::option::Option<::std::string::String>,
-        pub(crate) duration_seconds: ::std::option::Option<i32>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        pub(crate) transitive_tag_keys: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) external_id: ::std::option::Option<::std::string::String>,
-        pub(crate) serial_number: ::std::option::Option<::std::string::String>,
-        pub(crate) token_code: ::std::option::Option<::std::string::String>,
-        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
-        pub(crate) provided_contexts: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ProvidedContext>,
-        >,
+        pub(crate) role_arn: Option<String>,
+        pub(crate) role_session_name: Option<String>,
+        pub(crate) policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
+        pub(crate) policy: Option<String>,
+        pub(crate) duration_seconds: Option<i32>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
+        pub(crate) transitive_tag_keys: Option<Vec<String>>,
+        pub(crate) external_id: Option<String>,
+        pub(crate) serial_number: Option<String>,
+        pub(crate) token_code: Option<String>,
+        pub(crate) source_identity: Option<String>,
+        pub(crate) provided_contexts: Option<Vec<crate::types::ProvidedContext>>,
     }
     impl AssumeRoleInputBuilder {
         /// The Amazon Resource Name (ARN) of the role to assume.
-        pub fn role_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.role_arn = ::std::option::Option::Some(input.into());
+        pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+            self.role_arn = Some(input.into());
             self
         }
         /// Sets or clears the `RoleArn` member.
-        pub fn set_role_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_arn(mut self, input: Option<String>) -> Self {
             self.role_arn = input;
             self
         }
@@ -704,18 +656,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@-
-        pub fn role_session_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.role_session_name = ::std::option::Option::Some(input.into());
+        pub fn role_session_name(mut self, input: impl Into<String>) -> Self {
+            self.role_session_name = Some(input.into());
             self
         }
         /// Sets or clears the `RoleSessionName` member.
-        pub fn set_role_session_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_session_name(mut self, input: Option<String>) -> Self {
             self.role_session_name = input;
             self
         }
@@ -746,17 +692,15 @@ pub mod builders {
         /// the *IAM User Guide*.
         pub fn policy_arns(
             mut self,
-            item: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
+            item: impl Into<crate::types::PolicyDescriptorType>,
         ) -> Self {
-            self.policy_arns.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            self.policy_arns.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `PolicyArns` member.
         pub fn set_policy_arns(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-            >,
+            input: Option<Vec<crate::types::PolicyDescriptorType>>,
         ) -> Self {
             self.policy_arns = input;
             self
@@ -785,18 +729,12 @@ pub mod builders {
         ///
         /// For more information about role session permissions, see [Session
         /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        pub fn policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.policy = ::std::option::Option::Some(input.into());
+        pub fn policy(mut self, input: impl Into<String>) -> Self {
+            self.policy = Some(input.into());
             self
         }
         /// Sets or clears the `Policy` member.
-        pub fn set_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_policy(mut self, input: Option<String>) -> Self {
             self.policy = input;
             self
         }
@@ -825,18 +763,12 @@ pub mod builders {
         /// the Amazon Web Services Management
         /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
         /// in the *IAM User Guide*.
-        pub fn duration_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.duration_seconds = ::std::option::Option::Some(input.into());
+        pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
+            self.duration_seconds = Some(input.into());
             self
         }
         /// Sets or clears the `DurationSeconds` member.
-        pub fn set_duration_seconds(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_duration_seconds(mut self, input: Option<i32>) -> Self {
             self.duration_seconds = input;
             self
         }
@@ -874,18 +806,12 @@ pub mod builders {
         /// logs. For more information, see [Viewing Session Tags in
         /// CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs)
         /// in the *IAM User Guide*.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
@@ -902,20 +828,12 @@ pub mod builders {
         ///
         /// If you choose not to specify a transitive tag key, then no tags are passed from this session to any
         /// subsequent sessions.
-        pub fn transitive_tag_keys(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.transitive_tag_keys
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn transitive_tag_keys(mut self, item: impl Into<String>) -> Self {
+            self.transitive_tag_keys.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `TransitiveTagKeys` member.
-        pub fn set_transitive_tag_keys(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_transitive_tag_keys(mut self, input: Option<Vec<String>>) -> Self {
             self.transitive_tag_keys = input;
             self
         }
@@ -933,18 +851,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@:/-
-        pub fn external_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.external_id = ::std::option::Option::Some(input.into());
+        pub fn external_id(mut self, input: impl Into<String>) -> Self {
+            self.external_id = Some(input.into());
             self
         }
         /// Sets or clears the `ExternalId` member.
-        pub fn set_external_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_external_id(mut self, input: Option<String>) -> Self {
             self.external_id = input;
             self
         }
@@ -957,18 +869,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@-
-        pub fn serial_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.serial_number = ::std::option::Option::Some(input.into());
+        pub fn serial_number(mut self, input: impl Into<String>) -> Self {
+            self.serial_number = Some(input.into());
             self
         }
         /// Sets or clears the `SerialNumber` member.
-        pub fn set_serial_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serial_number(mut self, input: Option<String>) -> Self {
             self.serial_number = input;
             self
         }
@@ -979,18 +885,12 @@ pub mod builders {
         ///
         /// The format for this parameter, as described by its regex pattern, is a sequence of six numeric
         /// digits.
-        pub fn token_code(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.token_code = ::std::option::Option::Some(input.into());
+        pub fn token_code(mut self, input: impl Into<String>) -> Self {
+            self.token_code = Some(input.into());
             self
         }
         /// Sets or clears the `TokenCode` member.
-        pub fn set_token_code(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_token_code(mut self, input: Option<String>) -> Self {
             self.token_code = input;
             self
         }
@@ -1012,18 +912,12 @@ pub mod builders {
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: +=,.@-. You cannot use a value that begins with the text `aws:`. This prefix
         /// is reserved for Amazon Web Services internal use.
-        pub fn source_identity(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.source_identity = ::std::option::Option::Some(input.into());
+        pub fn source_identity(mut self, input: impl Into<String>) -> Self {
+            self.source_identity = Some(input.into());
             self
         }
         /// Sets or clears the `SourceIdentity` member.
-        pub fn set_source_identity(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source_identity(mut self, input: Option<String>) -> Self {
             self.source_identity = input;
             self
         }
@@ -1039,17 +933,15 @@ pub mod builders {
         /// `[{"ProviderArn":"arn:aws:iam::aws:contextProvider/IdentityCenter","ContextAssertion":"trusted-context-assertion"}]`
         pub fn provided_contexts(
             mut self,
-            item: impl ::std::convert::Into<crate::types::ProvidedContext>,
+            item: impl Into<crate::types::ProvidedContext>,
         ) -> Self {
-            self.provided_contexts
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.provided_contexts.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `ProvidedContexts` member.
         pub fn set_provided_contexts(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ProvidedContext>>,
+            input: Option<Vec<crate::types::ProvidedContext>>,
         ) -> Self {
             self.provided_contexts = input;
             self
@@ -1057,11 +949,8 @@ pub mod builders {
         /// Builds the [`AssumeRoleInput`](super::AssumeRoleInput), failing if any required member (`role_arn`, `role_session_name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::assume_role::AssumeRoleInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::assume_role::AssumeRoleInput, BuildError> {
+            let mut missing = Vec::new();
             if self.role_arn.is_none() {
                 missing.push("role_arn");
             }
@@ -1069,14 +958,9 @@ pub mod builders {
                 missing.push("role_session_name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "AssumeRoleInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("AssumeRoleInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::assume_role::AssumeRoleInput {
+            Ok(crate::operation::assume_role::AssumeRoleInput {
                 role_arn: self.role_arn,
                 role_session_name: self.role_session_name,
                 policy_arns: self.policy_arns,
@@ -1095,12 +979,10 @@ pub mod builders {
     /// A builder for [`AssumeRoleOutput`](super::AssumeRoleOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRoleOutputBuilder {
-        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
-        pub(crate) assumed_role_user: ::std::option::Option<
-            crate::types::AssumedRoleUser,
-        >,
-        pub(crate) packed_policy_size: ::std::option::Option<i32>,
-        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
+        pub(crate) credentials: Option<crate::types::Credentials>,
+        pub(crate) assumed_role_user: Option<crate::types::AssumedRoleUser>,
+        pub(crate) packed_policy_size: Option<i32>,
+        pub(crate) source_identity: Option<String>,
     }
     impl AssumeRoleOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a
@@ -1110,15 +992,15 @@ pub mod builders {
         /// recommend that you make no assumptions about the maximum size.
         pub fn credentials(
             mut self,
-            input: impl ::std::convert::Into<crate::types::Credentials>,
+            input: impl Into<crate::types::Credentials>,
         ) -> Self {
-            self.credentials = ::std::option::Option::Some(input.into());
+            self.credentials = Some(input.into());
             self
         }
         /// Sets or clears the `Credentials` member.
         pub fn set_credentials(
             mut self,
-            input: ::std::option::Option<crate::types::Credentials>,
+            input: Option<crate::types::Credentials>,
         ) -> Self {
             self.credentials = input;
             self
@@ -1129,15 +1011,15 @@ pub mod builders {
         /// and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
         pub fn assumed_role_user(
             mut self,
-            input: impl ::std::convert::Into<crate::types::AssumedRoleUser>,
+            input: impl Into<crate::types::AssumedRoleUser>,
         ) -> Self {
-            self.assumed_role_user = ::std::option::Option::Some(input.into());
+            self.assumed_role_user = Some(input.into());
             self
         }
         /// Sets or clears the `AssumedRoleUser` member.
         pub fn set_assumed_role_user(
             mut self,
-            input: ::std::option::Option<crate::types::AssumedRoleUser>,
+            input: Option<crate::types::AssumedRoleUser>,
         ) -> Self {
             self.assumed_role_user = input;
             self
@@ -1145,18 +1027,12 @@ pub mod builders {
         /// A percentage value that indicates the packed size of the session policies and session tags combined
         /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
         /// the policies and tags exceeded the allowed space.
-        pub fn packed_policy_size(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.packed_policy_size = ::std::option::Option::Some(input.into());
+        pub fn packed_policy_size(mut self, input: impl Into<i32>) -> Self {
+            self.packed_policy_size = Some(input.into());
             self
         }
         /// Sets or clears the `PackedPolicySize` member.
-        pub fn set_packed_policy_size(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_packed_policy_size(mut self, input: Option<i32>) -> Self {
             self.packed_policy_size = input;
             self
         }
@@ -1174,18 +1050,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@-
-        pub fn source_identity(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.source_identity = ::std::option::Option::Some(input.into());
+        pub fn source_identity(mut self, input: impl Into<String>) -> Self {
+            self.source_identity = Some(input.into());
             self
         }
         /// Sets or clears the `SourceIdentity` member.
-        pub fn set_source_identity(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source_identity(mut self, input: Option<String>) -> Self {
             self.source_identity = input;
             self
         }

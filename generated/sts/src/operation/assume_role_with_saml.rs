@@ -134,6 +134,17 @@
 //! - [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException)
 //! - [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException)
 //! - [`RegionDisabledException`](crate::error::RegionDisabledException)
+use ::querygen_runtime::REDACTED;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `AssumeRoleWithSAML` operation.
 ///
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleWithSAMLRequest`.
@@ -146,12 +157,12 @@ pub struct AssumeRoleWithSamlInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
     /// The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub principal_arn: ::std::option::Option<::std::string::String>,
+    pub principal_arn: Option<String>,
     /// The base64 encoded SAML authentication response provided by the IdP.
     ///
     /// For more information, see [Configuring a Relying Party and Adding
@@ -163,7 +174,7 @@ pub struct AssumeRoleWithSamlInput {
         feature = "serde",
         serde(rename = "SAMLAssertion", skip_serializing_if = "Option::is_none")
     )]
-    pub saml_assertion: ::std::option::Option<::std::string::String>,
+    pub saml_assertion: Option<String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session
     /// policies. The policies must exist in the same account as the role.
     ///
@@ -188,9 +199,7 @@ pub struct AssumeRoleWithSamlInput {
     /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
     /// the *IAM User Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub policy_arns: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-    >,
+    pub policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
     /// An IAM policy in JSON format that you want to use as an inline session policy.
     ///
     /// This parameter is optional. Passing policies to this operation returns new temporary credentials.
@@ -216,7 +225,7 @@ pub struct AssumeRoleWithSamlInput {
     /// response element indicates by percentage how close the policies and tags for your request are to the
     /// upper size limit.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub policy: ::std::option::Option<::std::string::String>,
+    pub policy: Option<String>,
     /// The duration, in seconds, of the role session. Your role session lasts for the duration that you
     /// specify for the `DurationSeconds` parameter, or until the time specified in the SAML authentication
     /// response's `SessionNotOnOrAfter` value, whichever is shorter. You can provide a `DurationSeconds`
@@ -238,12 +247,12 @@ pub struct AssumeRoleWithSamlInput {
     /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
     /// in the *IAM User Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
 }
 impl AssumeRoleWithSamlInput {
     /// Creates a builder for [`AssumeRoleWithSamlInput`].
     pub fn builder() -> crate::operation::assume_role_with_saml::builders::AssumeRoleWithSamlInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for AssumeRoleWithSamlInput {
@@ -251,7 +260,7 @@ impl ::std::fmt::Debug for AssumeRoleWithSamlInput {
         f.debug_struct("AssumeRoleWithSamlInput")
             .field("role_arn", &self.role_arn)
             .field("principal_arn", &self.principal_arn)
-            .field("saml_assertion", &::querygen_runtime::REDACTED)
+            .field("saml_assertion", &REDACTED)
             .field("policy_arns", &self.policy_arns)
             .field("policy", &self.policy)
             .field("duration_seconds", &self.duration_seconds)
@@ -273,18 +282,18 @@ pub struct AssumeRoleWithSamlOutput {
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credentials: ::std::option::Option<crate::types::Credentials>,
+    pub credentials: Option<crate::types::Credentials>,
     /// The identifiers for the temporary security credentials that the operation returns.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
+    pub assumed_role_user: Option<crate::types::AssumedRoleUser>,
     /// A percentage value that indicates the packed size of the session policies and session tags combined
     /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
     /// the policies and tags exceeded the allowed space.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub packed_policy_size: ::std::option::Option<i32>,
+    pub packed_policy_size: Option<i32>,
     /// The value of the `NameID` element in the `Subject` element of the SAML assertion.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// The format of the name ID, as defined by the `Format` attribute in the `NameID` element of the SAML
     /// assertion. Typical examples of the format are `transient` or `persistent`.
     ///
@@ -292,14 +301,14 @@ pub struct AssumeRoleWithSamlOutput {
     /// removed. For example, `urn:oasis:names:tc:SAML:2.0:nameid-format:transient` is returned as
     /// `transient`. If the format includes any other prefix, the format is returned with no modifications.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subject_type: ::std::option::Option<::std::string::String>,
+    pub subject_type: Option<String>,
     /// The value of the `Issuer` element of the SAML assertion.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub issuer: ::std::option::Option<::std::string::String>,
+    pub issuer: Option<String>,
     /// The value of the `Recipient` attribute of the `SubjectConfirmationData` element of the SAML
     /// assertion.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub audience: ::std::option::Option<::std::string::String>,
+    pub audience: Option<String>,
     /// A hash value based on the concatenation of the following:
     ///
     /// - The `Issuer` response value.
@@ -312,7 +321,7 @@ pub struct AssumeRoleWithSamlOutput {
     ///
     /// `BASE64 ( SHA1 ( "https://example.com/saml" + "123456789012" + "/MySAMLIdP" ) )`
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name_qualifier: ::std::option::Option<::std::string::String>,
+    pub name_qualifier: Option<String>,
     /// The value in the `SourceIdentity` attribute in the SAML assertion. The source identity value
     /// persists across [chained
     /// role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining)
@@ -335,16 +344,16 @@ pub struct AssumeRoleWithSamlOutput {
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_identity: ::std::option::Option<::std::string::String>,
+    pub source_identity: Option<String>,
 }
 impl AssumeRoleWithSamlOutput {
     /// Creates a builder for [`AssumeRoleWithSamlOutput`].
     pub fn builder() -> crate::operation::assume_role_with_saml::builders::AssumeRoleWithSamlOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for AssumeRoleWithSamlInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for AssumeRoleWithSamlInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("RoleArn", self.role_arn.as_ref());
         writer.member("PrincipalArn", self.principal_arn.as_ref());
         writer.member("SAMLAssertion", self.saml_assertion.as_ref());
@@ -354,20 +363,13 @@ impl ::querygen_runtime::query::WriteQuery for AssumeRoleWithSamlInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AssumeRoleWithSAML&Version=2011-06-15` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &AssumeRoleWithSamlInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "AssumeRoleWithSAML",
-        "2011-06-15",
-        input,
-    )
+pub fn serialize_query_body(input: &AssumeRoleWithSamlInput) -> String {
+    QueryWriter::body("AssumeRoleWithSAML", "2011-06-15", input)
 }
-impl ::querygen_runtime::xml::ReadXml for AssumeRoleWithSamlOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for AssumeRoleWithSamlOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Credentials" => reader.read_into(&child, &mut out.credentials),
                 "AssumedRoleUser" => reader.read_into(&child, &mut out.assumed_role_user),
@@ -383,28 +385,20 @@ impl ::querygen_runtime::xml::ReadXml for AssumeRoleWithSamlOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AssumeRoleWithSAML` response: `<AssumeRoleWithSAMLResponse><AssumeRoleWithSAMLResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AssumeRoleWithSamlOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "AssumeRoleWithSAML",
-    )?;
+) -> Result<QueryResponse<AssumeRoleWithSamlOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "AssumeRoleWithSAML")?;
     let output: AssumeRoleWithSamlOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => AssumeRoleWithSamlOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => AssumeRoleWithSamlOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -426,7 +420,7 @@ pub enum AssumeRoleWithSamlError {
     /// The service answered with [`crate::error::RegionDisabledException`].
     RegionDisabledException(crate::error::RegionDisabledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl AssumeRoleWithSamlError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -434,13 +428,13 @@ impl AssumeRoleWithSamlError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::ExpiredTokenException(error) => error,
             Self::IdpRejectedClaimException(error) => error,
             Self::InvalidIdentityTokenException(error) => error,
@@ -452,12 +446,8 @@ impl AssumeRoleWithSamlError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for AssumeRoleWithSamlError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for AssumeRoleWithSamlError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::ExpiredTokenException)
             .or_else(|| error.read(Self::IdpRejectedClaimException))
@@ -466,12 +456,10 @@ impl ::querygen_runtime::query::OperationError for AssumeRoleWithSamlError {
             .or_else(|| error.read(Self::PackedPolicyTooLargeException))
             .or_else(|| error.read(Self::RegionDisabledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::ExpiredTokenException(error) => error,
             Self::IdpRejectedClaimException(error) => error,
@@ -483,26 +471,19 @@ impl ::querygen_runtime::query::OperationError for AssumeRoleWithSamlError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for AssumeRoleWithSamlError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for AssumeRoleWithSamlError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for AssumeRoleWithSamlError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for AssumeRoleWithSamlError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `AssumeRoleWithSAML` response into [`AssumeRoleWithSamlError`].
@@ -513,11 +494,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> AssumeRoleWithSamlError {
 pub fn build_request(
     input: &AssumeRoleWithSamlInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -525,34 +503,25 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `AssumeRoleWithSAML`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRoleWithSamlError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AssumeRoleWithSamlOutput>,
-    AssumeRoleWithSamlError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<AssumeRoleWithSamlOutput>, AssumeRoleWithSamlError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 AssumeRoleWithSamlError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for AssumeRoleWithSamlInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for AssumeRoleWithSamlInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.role_arn = node.member("RoleArn")?;
         out.principal_arn = node.member("PrincipalArn")?;
@@ -560,7 +529,7 @@ impl ::querygen_runtime::server::ReadQuery for AssumeRoleWithSamlInput {
         out.policy_arns = node.list("PolicyArns", "member")?;
         out.policy = node.member("Policy")?;
         out.duration_seconds = node.member("DurationSeconds")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             role_arn: out.role_arn,
             principal_arn: out.principal_arn,
             saml_assertion: out.saml_assertion,
@@ -571,8 +540,8 @@ impl ::querygen_runtime::server::ReadQuery for AssumeRoleWithSamlInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for AssumeRoleWithSamlOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for AssumeRoleWithSamlOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Credentials", self.credentials.as_ref());
         writer.member("AssumedRoleUser", self.assumed_role_user.as_ref());
         writer.member("PackedPolicySize", self.packed_policy_size.as_ref());
@@ -586,12 +555,7 @@ impl ::querygen_runtime::server::WriteXml for AssumeRoleWithSamlOutput {
 }
 /// Server side: parses the request body of `AssumeRoleWithSAML` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    AssumeRoleWithSamlInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<AssumeRoleWithSamlInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "AssumeRoleWithSAML", "2011-06-15")
 }
 /// Server side: the `<AssumeRoleWithSAMLResponse>` document for `output`.
@@ -599,58 +563,45 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &AssumeRoleWithSamlOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "AssumeRoleWithSAML",
-        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        Some("https://sts.amazonaws.com/doc/2011-06-15/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, REDACTED};
     /// A builder for [`AssumeRoleWithSamlInput`](super::AssumeRoleWithSamlInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct AssumeRoleWithSamlInputBuilder {
-        pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) principal_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) saml_assertion: ::std::option::Option<::std::string::String>,
-        pub(crate) policy_arns: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-        >,
-        pub(crate) policy: ::std::option::Option<::std::string::String>,
-        pub(crate) duration_seconds: ::std::option::Option<i32>,
+        pub(crate) role_arn: Option<String>,
+        pub(crate) principal_arn: Option<String>,
+        pub(crate) saml_assertion: Option<String>,
+        pub(crate) policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
+        pub(crate) policy: Option<String>,
+        pub(crate) duration_seconds: Option<i32>,
     }
     impl AssumeRoleWithSamlInputBuilder {
         /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
-        pub fn role_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.role_arn = ::std::option::Option::Some(input.into());
+        pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+            self.role_arn = Some(input.into());
             self
         }
         /// Sets or clears the `RoleArn` member.
-        pub fn set_role_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_arn(mut self, input: Option<String>) -> Self {
             self.role_arn = input;
             self
         }
         /// The Amazon Resource Name (ARN) of the SAML provider in IAM that describes the IdP.
-        pub fn principal_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.principal_arn = ::std::option::Option::Some(input.into());
+        pub fn principal_arn(mut self, input: impl Into<String>) -> Self {
+            self.principal_arn = Some(input.into());
             self
         }
         /// Sets or clears the `PrincipalArn` member.
-        pub fn set_principal_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_principal_arn(mut self, input: Option<String>) -> Self {
             self.principal_arn = input;
             self
         }
@@ -659,18 +610,12 @@ pub mod builders {
         /// For more information, see [Configuring a Relying Party and Adding
         /// Claims](https://docs.aws.amazon.com/IAM/latest/UserGuide/create-role-saml-IdP-tasks.html) in the
         /// *IAM User Guide*.
-        pub fn saml_assertion(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.saml_assertion = ::std::option::Option::Some(input.into());
+        pub fn saml_assertion(mut self, input: impl Into<String>) -> Self {
+            self.saml_assertion = Some(input.into());
             self
         }
         /// Sets or clears the `SAMLAssertion` member.
-        pub fn set_saml_assertion(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_saml_assertion(mut self, input: Option<String>) -> Self {
             self.saml_assertion = input;
             self
         }
@@ -701,17 +646,15 @@ pub mod builders {
         /// the *IAM User Guide*.
         pub fn policy_arns(
             mut self,
-            item: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
+            item: impl Into<crate::types::PolicyDescriptorType>,
         ) -> Self {
-            self.policy_arns.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            self.policy_arns.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `PolicyArns` member.
         pub fn set_policy_arns(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-            >,
+            input: Option<Vec<crate::types::PolicyDescriptorType>>,
         ) -> Self {
             self.policy_arns = input;
             self
@@ -740,18 +683,12 @@ pub mod builders {
         /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
         /// response element indicates by percentage how close the policies and tags for your request are to the
         /// upper size limit.
-        pub fn policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.policy = ::std::option::Option::Some(input.into());
+        pub fn policy(mut self, input: impl Into<String>) -> Self {
+            self.policy = Some(input.into());
             self
         }
         /// Sets or clears the `Policy` member.
-        pub fn set_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_policy(mut self, input: Option<String>) -> Self {
             self.policy = input;
             self
         }
@@ -775,29 +712,23 @@ pub mod builders {
         /// the Amazon Web Services Management
         /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
         /// in the *IAM User Guide*.
-        pub fn duration_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.duration_seconds = ::std::option::Option::Some(input.into());
+        pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
+            self.duration_seconds = Some(input.into());
             self
         }
         /// Sets or clears the `DurationSeconds` member.
-        pub fn set_duration_seconds(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_duration_seconds(mut self, input: Option<i32>) -> Self {
             self.duration_seconds = input;
             self
         }
         /// Builds the [`AssumeRoleWithSamlInput`](super::AssumeRoleWithSamlInput), failing if any required member (`role_arn`, `principal_arn`, `saml_assertion`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.role_arn.is_none() {
                 missing.push("role_arn");
             }
@@ -808,14 +739,11 @@ pub mod builders {
                 missing.push("saml_assertion");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "AssumeRoleWithSamlInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("AssumeRoleWithSamlInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
+            Ok(crate::operation::assume_role_with_saml::AssumeRoleWithSamlInput {
                 role_arn: self.role_arn,
                 principal_arn: self.principal_arn,
                 saml_assertion: self.saml_assertion,
@@ -830,7 +758,7 @@ pub mod builders {
             f.debug_struct("AssumeRoleWithSamlInputBuilder")
                 .field("role_arn", &self.role_arn)
                 .field("principal_arn", &self.principal_arn)
-                .field("saml_assertion", &::querygen_runtime::REDACTED)
+                .field("saml_assertion", &REDACTED)
                 .field("policy_arns", &self.policy_arns)
                 .field("policy", &self.policy)
                 .field("duration_seconds", &self.duration_seconds)
@@ -840,17 +768,15 @@ pub mod builders {
     /// A builder for [`AssumeRoleWithSamlOutput`](super::AssumeRoleWithSamlOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRoleWithSamlOutputBuilder {
-        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
-        pub(crate) assumed_role_user: ::std::option::Option<
-            crate::types::AssumedRoleUser,
-        >,
-        pub(crate) packed_policy_size: ::std::option::Option<i32>,
-        pub(crate) subject: ::std::option::Option<::std::string::String>,
-        pub(crate) subject_type: ::std::option::Option<::std::string::String>,
-        pub(crate) issuer: ::std::option::Option<::std::string::String>,
-        pub(crate) audience: ::std::option::Option<::std::string::String>,
-        pub(crate) name_qualifier: ::std::option::Option<::std::string::String>,
-        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
+        pub(crate) credentials: Option<crate::types::Credentials>,
+        pub(crate) assumed_role_user: Option<crate::types::AssumedRoleUser>,
+        pub(crate) packed_policy_size: Option<i32>,
+        pub(crate) subject: Option<String>,
+        pub(crate) subject_type: Option<String>,
+        pub(crate) issuer: Option<String>,
+        pub(crate) audience: Option<String>,
+        pub(crate) name_qualifier: Option<String>,
+        pub(crate) source_identity: Option<String>,
     }
     impl AssumeRoleWithSamlOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a
@@ -860,15 +786,15 @@ pub mod builders {
         /// recommend that you make no assumptions about the maximum size.
         pub fn credentials(
             mut self,
-            input: impl ::std::convert::Into<crate::types::Credentials>,
+            input: impl Into<crate::types::Credentials>,
         ) -> Self {
-            self.credentials = ::std::option::Option::Some(input.into());
+            self.credentials = Some(input.into());
             self
         }
         /// Sets or clears the `Credentials` member.
         pub fn set_credentials(
             mut self,
-            input: ::std::option::Option<crate::types::Credentials>,
+            input: Option<crate::types::Credentials>,
         ) -> Self {
             self.credentials = input;
             self
@@ -876,15 +802,15 @@ pub mod builders {
         /// The identifiers for the temporary security credentials that the operation returns.
         pub fn assumed_role_user(
             mut self,
-            input: impl ::std::convert::Into<crate::types::AssumedRoleUser>,
+            input: impl Into<crate::types::AssumedRoleUser>,
         ) -> Self {
-            self.assumed_role_user = ::std::option::Option::Some(input.into());
+            self.assumed_role_user = Some(input.into());
             self
         }
         /// Sets or clears the `AssumedRoleUser` member.
         pub fn set_assumed_role_user(
             mut self,
-            input: ::std::option::Option<crate::types::AssumedRoleUser>,
+            input: Option<crate::types::AssumedRoleUser>,
         ) -> Self {
             self.assumed_role_user = input;
             self
@@ -892,34 +818,22 @@ pub mod builders {
         /// A percentage value that indicates the packed size of the session policies and session tags combined
         /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
         /// the policies and tags exceeded the allowed space.
-        pub fn packed_policy_size(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.packed_policy_size = ::std::option::Option::Some(input.into());
+        pub fn packed_policy_size(mut self, input: impl Into<i32>) -> Self {
+            self.packed_policy_size = Some(input.into());
             self
         }
         /// Sets or clears the `PackedPolicySize` member.
-        pub fn set_packed_policy_size(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_packed_policy_size(mut self, input: Option<i32>) -> Self {
             self.packed_policy_size = input;
             self
         }
         /// The value of the `NameID` element in the `Subject` element of the SAML assertion.
-        pub fn subject(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subject = ::std::option::Option::Some(input.into());
+        pub fn subject(mut self, input: impl Into<String>) -> Self {
+            self.subject = Some(input.into());
             self
         }
         /// Sets or clears the `Subject` member.
-        pub fn set_subject(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_subject(mut self, input: Option<String>) -> Self {
             self.subject = input;
             self
         }
@@ -929,51 +843,33 @@ pub mod builders {
         /// If the format includes the prefix `urn:oasis:names:tc:SAML:2.0:nameid-format`, that prefix is
         /// removed. For example, `urn:oasis:names:tc:SAML:2.0:nameid-format:transient` is returned as
         /// `transient`. If the format includes any other prefix, the format is returned with no modifications.
-        pub fn subject_type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.subject_type = ::std::option::Option::Some(input.into());
+        pub fn subject_type(mut self, input: impl Into<String>) -> Self {
+            self.subject_type = Some(input.into());
             self
         }
         /// Sets or clears the `SubjectType` member.
-        pub fn set_subject_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_subject_type(mut self, input: Option<String>) -> Self {
             self.subject_type = input;
             self
         }
         /// The value of the `Issuer` element of the SAML assertion.
-        pub fn issuer(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.issuer = ::std::option::Option::Some(input.into());
+        pub fn issuer(mut self, input: impl Into<String>) -> Self {
+            self.issuer = Some(input.into());
             self
         }
         /// Sets or clears the `Issuer` member.
-        pub fn set_issuer(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_issuer(mut self, input: Option<String>) -> Self {
             self.issuer = input;
             self
         }
         /// The value of the `Recipient` attribute of the `SubjectConfirmationData` element of the SAML
         /// assertion.
-        pub fn audience(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.audience = ::std::option::Option::Some(input.into());
+        pub fn audience(mut self, input: impl Into<String>) -> Self {
+            self.audience = Some(input.into());
             self
         }
         /// Sets or clears the `Audience` member.
-        pub fn set_audience(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_audience(mut self, input: Option<String>) -> Self {
             self.audience = input;
             self
         }
@@ -988,18 +884,12 @@ pub mod builders {
         /// The following pseudocode shows how the hash value is calculated:
         ///
         /// `BASE64 ( SHA1 ( "https://example.com/saml" + "123456789012" + "/MySAMLIdP" ) )`
-        pub fn name_qualifier(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name_qualifier = ::std::option::Option::Some(input.into());
+        pub fn name_qualifier(mut self, input: impl Into<String>) -> Self {
+            self.name_qualifier = Some(input.into());
             self
         }
         /// Sets or clears the `NameQualifier` member.
-        pub fn set_name_qualifier(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name_qualifier(mut self, input: Option<String>) -> Self {
             self.name_qualifier = input;
             self
         }
@@ -1024,18 +914,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@-
-        pub fn source_identity(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.source_identity = ::std::option::Option::Some(input.into());
+        pub fn source_identity(mut self, input: impl Into<String>) -> Self {
+            self.source_identity = Some(input.into());
             self
         }
         /// Sets or clears the `SourceIdentity` member.
-        pub fn set_source_identity(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source_identity(mut self, input: Option<String>) -> Self {
             self.source_identity = input;
             self
         }

@@ -136,6 +136,17 @@
 //! - [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException)
 //! - [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException)
 //! - [`RegionDisabledException`](crate::error::RegionDisabledException)
+use ::querygen_runtime::REDACTED;
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `AssumeRoleWithWebIdentity` operation.
 ///
 /// Smithy shape: `com.amazonaws.sts#AssumeRoleWithWebIdentityRequest`.
@@ -159,7 +170,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
     /// An identifier for the assumed role session. Typically, you pass the name or identifier that is
     /// associated with the user who is using your application. That way, the temporary security credentials
     /// that your application will use are associated with that user. This session name is included as part
@@ -179,7 +190,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub role_session_name: ::std::option::Option<::std::string::String>,
+    pub role_session_name: Option<String>,
     /// The OAuth 2.0 access token or OpenID Connect ID token that is provided by the identity provider.
     /// Your application must get this token by authenticating the user who is using your application with a
     /// web identity provider before the application makes an `AssumeRoleWithWebIdentity` call. Timestamps
@@ -188,7 +199,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub web_identity_token: ::std::option::Option<::std::string::String>,
+    pub web_identity_token: Option<String>,
     /// The fully qualified host component of the domain name of the OAuth 2.0 identity provider. Do not
     /// specify this value for an OpenID Connect identity provider.
     ///
@@ -197,7 +208,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     ///
     /// Do not specify this value for OpenID Connect ID tokens.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub provider_id: ::std::option::Option<::std::string::String>,
+    pub provider_id: Option<String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session
     /// policies. The policies must exist in the same account as the role.
     ///
@@ -222,9 +233,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
     /// the *IAM User Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub policy_arns: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-    >,
+    pub policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
     /// An IAM policy in JSON format that you want to use as an inline session policy.
     ///
     /// This parameter is optional. Passing policies to this operation returns new temporary credentials.
@@ -250,7 +259,7 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// response element indicates by percentage how close the policies and tags for your request are to the
     /// upper size limit.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub policy: ::std::option::Option<::std::string::String>,
+    pub policy: Option<String>,
     /// The duration, in seconds, of the role session. The value can range from 900 seconds (15 minutes) up
     /// to the maximum session duration setting for the role. This setting can have a value from 1 hour to
     /// 12 hours. If you specify a value higher than this setting, the operation fails. For example, if you
@@ -270,12 +279,12 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
     /// in the *IAM User Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
 }
 impl AssumeRoleWithWebIdentityInput {
     /// Creates a builder for [`AssumeRoleWithWebIdentityInput`].
     pub fn builder() -> crate::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
@@ -283,7 +292,7 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
         f.debug_struct("AssumeRoleWithWebIdentityInput")
             .field("role_arn", &self.role_arn)
             .field("role_session_name", &self.role_session_name)
-            .field("web_identity_token", &::querygen_runtime::REDACTED)
+            .field("web_identity_token", &REDACTED)
             .field("provider_id", &self.provider_id)
             .field("policy_arns", &self.policy_arns)
             .field("policy", &self.policy)
@@ -306,34 +315,34 @@ pub struct AssumeRoleWithWebIdentityOutput {
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credentials: ::std::option::Option<crate::types::Credentials>,
+    pub credentials: Option<crate::types::Credentials>,
     /// The unique user identifier that is returned by the identity provider. This identifier is associated
     /// with the `WebIdentityToken` that was submitted with the `AssumeRoleWithWebIdentity` call. The
     /// identifier is typically unique to the user and the application that acquired the `WebIdentityToken`
     /// (pairwise identifier). For OpenID Connect ID tokens, this field contains the value returned by the
     /// identity provider as the token's `sub` (Subject) claim.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subject_from_web_identity_token: ::std::option::Option<::std::string::String>,
+    pub subject_from_web_identity_token: Option<String>,
     /// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to
     /// refer to the resulting temporary security credentials. For example, you can reference these
     /// credentials as a principal in a resource-based policy by using the ARN or assumed role ID. The ARN
     /// and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
+    pub assumed_role_user: Option<crate::types::AssumedRoleUser>,
     /// A percentage value that indicates the packed size of the session policies and session tags combined
     /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
     /// the policies and tags exceeded the allowed space.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub packed_policy_size: ::std::option::Option<i32>,
+    pub packed_policy_size: Option<i32>,
     /// The issuing authority of the web identity token presented. For OpenID Connect ID tokens, this
     /// contains the value of the `iss` field. For OAuth 2.0 access tokens, this contains the value of the
     /// `ProviderId` parameter that was passed in the `AssumeRoleWithWebIdentity` request.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub provider: ::std::option::Option<::std::string::String>,
+    pub provider: Option<String>,
     /// The intended audience (also known as client ID) of the web identity token. This is traditionally the
     /// client identifier issued to the application that requested the web identity token.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub audience: ::std::option::Option<::std::string::String>,
+    pub audience: Option<String>,
     /// The value of the source identity that is returned in the JSON web token (JWT) from the identity
     /// provider.
     ///
@@ -357,16 +366,16 @@ pub struct AssumeRoleWithWebIdentityOutput {
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_identity: ::std::option::Option<::std::string::String>,
+    pub source_identity: Option<String>,
 }
 impl AssumeRoleWithWebIdentityOutput {
     /// Creates a builder for [`AssumeRoleWithWebIdentityOutput`].
     pub fn builder() -> crate::operation::assume_role_with_web_identity::builders::AssumeRoleWithWebIdentityOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for AssumeRoleWithWebIdentityInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for AssumeRoleWithWebIdentityInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("RoleArn", self.role_arn.as_ref());
         writer.member("RoleSessionName", self.role_session_name.as_ref());
         writer.member("WebIdentityToken", self.web_identity_token.as_ref());
@@ -377,22 +386,13 @@ impl ::querygen_runtime::query::WriteQuery for AssumeRoleWithWebIdentityInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AssumeRoleWithWebIdentity&Version=2011-06-15` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &AssumeRoleWithWebIdentityInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "AssumeRoleWithWebIdentity",
-        "2011-06-15",
-        input,
-    )
+pub fn serialize_query_body(input: &AssumeRoleWithWebIdentityInput) -> String {
+    QueryWriter::body("AssumeRoleWithWebIdentity", "2011-06-15", input)
 }
-impl ::querygen_runtime::xml::ReadXml for AssumeRoleWithWebIdentityOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for AssumeRoleWithWebIdentityOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Credentials" => reader.read_into(&child, &mut out.credentials),
                 "SubjectFromWebIdentityToken" => {
@@ -408,28 +408,20 @@ impl ::querygen_runtime::xml::ReadXml for AssumeRoleWithWebIdentityOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AssumeRoleWithWebIdentity` response: `<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AssumeRoleWithWebIdentityOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "AssumeRoleWithWebIdentity",
-    )?;
+) -> Result<QueryResponse<AssumeRoleWithWebIdentityOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "AssumeRoleWithWebIdentity")?;
     let output: AssumeRoleWithWebIdentityOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => AssumeRoleWithWebIdentityOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => AssumeRoleWithWebIdentityOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -453,7 +445,7 @@ pub enum AssumeRoleWithWebIdentityError {
     /// The service answered with [`crate::error::RegionDisabledException`].
     RegionDisabledException(crate::error::RegionDisabledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl AssumeRoleWithWebIdentityError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -461,13 +453,13 @@ impl AssumeRoleWithWebIdentityError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::ExpiredTokenException(error) => error,
             Self::IdpCommunicationErrorException(error) => error,
             Self::IdpRejectedClaimException(error) => error,
@@ -480,12 +472,8 @@ impl AssumeRoleWithWebIdentityError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for AssumeRoleWithWebIdentityError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for AssumeRoleWithWebIdentityError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::ExpiredTokenException)
             .or_else(|| error.read(Self::IdpCommunicationErrorException))
@@ -495,12 +483,10 @@ impl ::querygen_runtime::query::OperationError for AssumeRoleWithWebIdentityErro
             .or_else(|| error.read(Self::PackedPolicyTooLargeException))
             .or_else(|| error.read(Self::RegionDisabledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::ExpiredTokenException(error) => error,
             Self::IdpCommunicationErrorException(error) => error,
@@ -513,26 +499,19 @@ impl ::querygen_runtime::query::OperationError for AssumeRoleWithWebIdentityErro
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for AssumeRoleWithWebIdentityError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for AssumeRoleWithWebIdentityError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for AssumeRoleWithWebIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for AssumeRoleWithWebIdentityError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `AssumeRoleWithWebIdentity` response into [`AssumeRoleWithWebIdentityError`].
@@ -543,11 +522,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> AssumeRoleWithWebIdentityE
 pub fn build_request(
     input: &AssumeRoleWithWebIdentityInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -555,10 +531,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `AssumeRoleWithWebIdentity`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRoleWithWebIdentityError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AssumeRoleWithWebIdentityOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<AssumeRoleWithWebIdentityOutput>,
     AssumeRoleWithWebIdentityError,
 > {
     let status = response.status().as_u16();
@@ -567,22 +543,16 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 AssumeRoleWithWebIdentityError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for AssumeRoleWithWebIdentityInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for AssumeRoleWithWebIdentityInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.role_arn = node.member("RoleArn")?;
         out.role_session_name = node.member("RoleSessionName")?;
@@ -591,7 +561,7 @@ impl ::querygen_runtime::server::ReadQuery for AssumeRoleWithWebIdentityInput {
         out.policy_arns = node.list("PolicyArns", "member")?;
         out.policy = node.member("Policy")?;
         out.duration_seconds = node.member("DurationSeconds")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             role_arn: out.role_arn,
             role_session_name: out.role_session_name,
             web_identity_token: out.web_identity_token,
@@ -603,8 +573,8 @@ impl ::querygen_runtime::server::ReadQuery for AssumeRoleWithWebIdentityInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for AssumeRoleWithWebIdentityOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for AssumeRoleWithWebIdentityOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Credentials", self.credentials.as_ref());
         writer
             .member(
@@ -622,10 +592,7 @@ impl ::querygen_runtime::server::WriteXml for AssumeRoleWithWebIdentityOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    AssumeRoleWithWebIdentityInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<AssumeRoleWithWebIdentityInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "AssumeRoleWithWebIdentity",
@@ -637,28 +604,27 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &AssumeRoleWithWebIdentityOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "AssumeRoleWithWebIdentity",
-        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        Some("https://sts.amazonaws.com/doc/2011-06-15/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, REDACTED};
     /// A builder for [`AssumeRoleWithWebIdentityInput`](super::AssumeRoleWithWebIdentityInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct AssumeRoleWithWebIdentityInputBuilder {
-        pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-        pub(crate) role_session_name: ::std::option::Option<::std::string::String>,
-        pub(crate) web_identity_token: ::std::option::Option<::std::string::String>,
-        pub(crate) provider_id: ::std::option::Option<::std::string::String>,
-        pub(crate) policy_arns: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-        >,
-        pub(crate) policy: ::std::option::Option<::std::string::String>,
-        pub(crate) duration_seconds: ::std::option::Option<i32>,
+        pub(crate) role_arn: Option<String>,
+        pub(crate) role_session_name: Option<String>,
+        pub(crate) web_identity_token: Option<String>,
+        pub(crate) provider_id: Option<String>,
+        pub(crate) policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
+        pub(crate) policy: Option<String>,
+        pub(crate) duration_seconds: Option<i32>,
     }
     impl AssumeRoleWithWebIdentityInputBuilder {
         /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
@@ -673,18 +639,12 @@ pub mod builders {
         /// role. For more information, see [Trust policies for IAM roles in Basic (Classic)
         /// authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html#trust-policies)
         /// in the *Amazon Cognito Developer Guide*.
-        pub fn role_arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.role_arn = ::std::option::Option::Some(input.into());
+        pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+            self.role_arn = Some(input.into());
             self
         }
         /// Sets or clears the `RoleArn` member.
-        pub fn set_role_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_arn(mut self, input: Option<String>) -> Self {
             self.role_arn = input;
             self
         }
@@ -704,18 +664,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@-
-        pub fn role_session_name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.role_session_name = ::std::option::Option::Some(input.into());
+        pub fn role_session_name(mut self, input: impl Into<String>) -> Self {
+            self.role_session_name = Some(input.into());
             self
         }
         /// Sets or clears the `RoleSessionName` member.
-        pub fn set_role_session_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_session_name(mut self, input: Option<String>) -> Self {
             self.role_session_name = input;
             self
         }
@@ -724,18 +678,12 @@ pub mod builders {
         /// web identity provider before the application makes an `AssumeRoleWithWebIdentity` call. Timestamps
         /// in the token must be formatted as either an integer or a long integer. Tokens must be signed using
         /// either RSA keys (RS256, RS384, or RS512) or ECDSA keys (ES256, ES384, or ES512).
-        pub fn web_identity_token(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.web_identity_token = ::std::option::Option::Some(input.into());
+        pub fn web_identity_token(mut self, input: impl Into<String>) -> Self {
+            self.web_identity_token = Some(input.into());
             self
         }
         /// Sets or clears the `WebIdentityToken` member.
-        pub fn set_web_identity_token(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_web_identity_token(mut self, input: Option<String>) -> Self {
             self.web_identity_token = input;
             self
         }
@@ -746,18 +694,12 @@ pub mod builders {
         /// OAuth 2.0 access tokens. Do not include URL schemes and port numbers.
         ///
         /// Do not specify this value for OpenID Connect ID tokens.
-        pub fn provider_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.provider_id = ::std::option::Option::Some(input.into());
+        pub fn provider_id(mut self, input: impl Into<String>) -> Self {
+            self.provider_id = Some(input.into());
             self
         }
         /// Sets or clears the `ProviderId` member.
-        pub fn set_provider_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_provider_id(mut self, input: Option<String>) -> Self {
             self.provider_id = input;
             self
         }
@@ -788,17 +730,15 @@ pub mod builders {
         /// the *IAM User Guide*.
         pub fn policy_arns(
             mut self,
-            item: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
+            item: impl Into<crate::types::PolicyDescriptorType>,
         ) -> Self {
-            self.policy_arns.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            self.policy_arns.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `PolicyArns` member.
         pub fn set_policy_arns(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-            >,
+            input: Option<Vec<crate::types::PolicyDescriptorType>>,
         ) -> Self {
             self.policy_arns = input;
             self
@@ -827,18 +767,12 @@ pub mod builders {
         /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
         /// response element indicates by percentage how close the policies and tags for your request are to the
         /// upper size limit.
-        pub fn policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.policy = ::std::option::Option::Some(input.into());
+        pub fn policy(mut self, input: impl Into<String>) -> Self {
+            self.policy = Some(input.into());
             self
         }
         /// Sets or clears the `Policy` member.
-        pub fn set_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_policy(mut self, input: Option<String>) -> Self {
             self.policy = input;
             self
         }
@@ -860,29 +794,23 @@ pub mod builders {
         /// the Amazon Web Services Management
         /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
         /// in the *IAM User Guide*.
-        pub fn duration_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.duration_seconds = ::std::option::Option::Some(input.into());
+        pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
+            self.duration_seconds = Some(input.into());
             self
         }
         /// Sets or clears the `DurationSeconds` member.
-        pub fn set_duration_seconds(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_duration_seconds(mut self, input: Option<i32>) -> Self {
             self.duration_seconds = input;
             self
         }
         /// Builds the [`AssumeRoleWithWebIdentityInput`](super::AssumeRoleWithWebIdentityInput), failing if any required member (`role_arn`, `role_session_name`, `web_identity_token`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.role_arn.is_none() {
                 missing.push("role_arn");
             }
@@ -893,14 +821,14 @@ pub mod builders {
                 missing.push("web_identity_token");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "AssumeRoleWithWebIdentityInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
+            Ok(crate::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput {
                 role_arn: self.role_arn,
                 role_session_name: self.role_session_name,
                 web_identity_token: self.web_identity_token,
@@ -916,7 +844,7 @@ pub mod builders {
             f.debug_struct("AssumeRoleWithWebIdentityInputBuilder")
                 .field("role_arn", &self.role_arn)
                 .field("role_session_name", &self.role_session_name)
-                .field("web_identity_token", &::querygen_runtime::REDACTED)
+                .field("web_identity_token", &REDACTED)
                 .field("provider_id", &self.provider_id)
                 .field("policy_arns", &self.policy_arns)
                 .field("policy", &self.policy)
@@ -927,17 +855,13 @@ pub mod builders {
     /// A builder for [`AssumeRoleWithWebIdentityOutput`](super::AssumeRoleWithWebIdentityOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRoleWithWebIdentityOutputBuilder {
-        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
-        pub(crate) subject_from_web_identity_token: ::std::option::Option<
-            ::std::string::String,
-        >,
-        pub(crate) assumed_role_user: ::std::option::Option<
-            crate::types::AssumedRoleUser,
-        >,
-        pub(crate) packed_policy_size: ::std::option::Option<i32>,
-        pub(crate) provider: ::std::option::Option<::std::string::String>,
-        pub(crate) audience: ::std::option::Option<::std::string::String>,
-        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
+        pub(crate) credentials: Option<crate::types::Credentials>,
+        pub(crate) subject_from_web_identity_token: Option<String>,
+        pub(crate) assumed_role_user: Option<crate::types::AssumedRoleUser>,
+        pub(crate) packed_policy_size: Option<i32>,
+        pub(crate) provider: Option<String>,
+        pub(crate) audience: Option<String>,
+        pub(crate) source_identity: Option<String>,
     }
     impl AssumeRoleWithWebIdentityOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a
@@ -947,15 +871,15 @@ pub mod builders {
         /// recommend that you make no assumptions about the maximum size.
         pub fn credentials(
             mut self,
-            input: impl ::std::convert::Into<crate::types::Credentials>,
+            input: impl Into<crate::types::Credentials>,
         ) -> Self {
-            self.credentials = ::std::option::Option::Some(input.into());
+            self.credentials = Some(input.into());
             self
         }
         /// Sets or clears the `Credentials` member.
         pub fn set_credentials(
             mut self,
-            input: ::std::option::Option<crate::types::Credentials>,
+            input: Option<crate::types::Credentials>,
         ) -> Self {
             self.credentials = input;
             self
@@ -967,17 +891,15 @@ pub mod builders {
         /// identity provider as the token's `sub` (Subject) claim.
         pub fn subject_from_web_identity_token(
             mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
+            input: impl Into<String>,
         ) -> Self {
-            self.subject_from_web_identity_token = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.subject_from_web_identity_token = Some(input.into());
             self
         }
         /// Sets or clears the `SubjectFromWebIdentityToken` member.
         pub fn set_subject_from_web_identity_token(
             mut self,
-            input: ::std::option::Option<::std::string::String>,
+            input: Option<String>,
         ) -> Self {
             self.subject_from_web_identity_token = input;
             self
@@ -988,15 +910,15 @@ pub mod builders {
         /// and ID include the `RoleSessionName` that you specified when you called `AssumeRole`.
         pub fn assumed_role_user(
             mut self,
-            input: impl ::std::convert::Into<crate::types::AssumedRoleUser>,
+            input: impl Into<crate::types::AssumedRoleUser>,
         ) -> Self {
-            self.assumed_role_user = ::std::option::Option::Some(input.into());
+            self.assumed_role_user = Some(input.into());
             self
         }
         /// Sets or clears the `AssumedRoleUser` member.
         pub fn set_assumed_role_user(
             mut self,
-            input: ::std::option::Option<crate::types::AssumedRoleUser>,
+            input: Option<crate::types::AssumedRoleUser>,
         ) -> Self {
             self.assumed_role_user = input;
             self
@@ -1004,53 +926,35 @@ pub mod builders {
         /// A percentage value that indicates the packed size of the session policies and session tags combined
         /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
         /// the policies and tags exceeded the allowed space.
-        pub fn packed_policy_size(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.packed_policy_size = ::std::option::Option::Some(input.into());
+        pub fn packed_policy_size(mut self, input: impl Into<i32>) -> Self {
+            self.packed_policy_size = Some(input.into());
             self
         }
         /// Sets or clears the `PackedPolicySize` member.
-        pub fn set_packed_policy_size(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_packed_policy_size(mut self, input: Option<i32>) -> Self {
             self.packed_policy_size = input;
             self
         }
         /// The issuing authority of the web identity token presented. For OpenID Connect ID tokens, this
         /// contains the value of the `iss` field. For OAuth 2.0 access tokens, this contains the value of the
         /// `ProviderId` parameter that was passed in the `AssumeRoleWithWebIdentity` request.
-        pub fn provider(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.provider = ::std::option::Option::Some(input.into());
+        pub fn provider(mut self, input: impl Into<String>) -> Self {
+            self.provider = Some(input.into());
             self
         }
         /// Sets or clears the `Provider` member.
-        pub fn set_provider(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_provider(mut self, input: Option<String>) -> Self {
             self.provider = input;
             self
         }
         /// The intended audience (also known as client ID) of the web identity token. This is traditionally the
         /// client identifier issued to the application that requested the web identity token.
-        pub fn audience(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.audience = ::std::option::Option::Some(input.into());
+        pub fn audience(mut self, input: impl Into<String>) -> Self {
+            self.audience = Some(input.into());
             self
         }
         /// Sets or clears the `Audience` member.
-        pub fn set_audience(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_audience(mut self, input: Option<String>) -> Self {
             self.audience = input;
             self
         }
@@ -1076,18 +980,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@-
-        pub fn source_identity(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.source_identity = ::std::option::Option::Some(input.into());
+        pub fn source_identity(mut self, input: impl Into<String>) -> Self {
+            self.source_identity = Some(input.into());
             self
         }
         /// Sets or clears the `SourceIdentity` member.
-        pub fn set_source_identity(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source_identity(mut self, input: Option<String>) -> Self {
             self.source_identity = input;
             self
         }

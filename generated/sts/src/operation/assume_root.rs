@@ -24,6 +24,16 @@
 //!
 //! - [`ExpiredTokenException`](crate::error::ExpiredTokenException)
 //! - [`RegionDisabledException`](crate::error::RegionDisabledException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `AssumeRoot` operation.
 ///
 /// Smithy shape: `com.amazonaws.sts#AssumeRootRequest`.
@@ -36,7 +46,7 @@ pub struct AssumeRootInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target_principal: ::std::option::Option<::std::string::String>,
+    pub target_principal: Option<String>,
     /// The identity based policy that scopes the session to the privileged tasks that can be performed. You
     /// can use one of following Amazon Web Services managed policies to scope root session actions.
     ///
@@ -48,19 +58,19 @@ pub struct AssumeRootInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub task_policy_arn: ::std::option::Option<crate::types::PolicyDescriptorType>,
+    pub task_policy_arn: Option<crate::types::PolicyDescriptorType>,
     /// The duration, in seconds, of the privileged session. The value can range from 0 seconds up to the
     /// maximum session duration of 900 seconds (15 minutes). If you specify a value higher than this
     /// setting, the operation fails.
     ///
     /// By default, the value is set to `900` seconds.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
 }
 impl AssumeRootInput {
     /// Creates a builder for [`AssumeRootInput`].
     pub fn builder() -> crate::operation::assume_root::builders::AssumeRootInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `AssumeRoot` operation.
@@ -77,7 +87,7 @@ pub struct AssumeRootOutput {
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credentials: ::std::option::Option<crate::types::Credentials>,
+    pub credentials: Option<crate::types::Credentials>,
     /// The source identity specified by the principal that is calling the `AssumeRoot` operation.
     ///
     /// You can use the `aws:SourceIdentity` condition key to control access based on the value of source
@@ -90,60 +100,49 @@ pub struct AssumeRootOutput {
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@-
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_identity: ::std::option::Option<::std::string::String>,
+    pub source_identity: Option<String>,
 }
 impl AssumeRootOutput {
     /// Creates a builder for [`AssumeRootOutput`].
     pub fn builder() -> crate::operation::assume_root::builders::AssumeRootOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for AssumeRootInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for AssumeRootInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("TargetPrincipal", self.target_principal.as_ref());
         writer.member("TaskPolicyArn", self.task_policy_arn.as_ref());
         writer.member("DurationSeconds", self.duration_seconds.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=AssumeRoot&Version=2011-06-15` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &AssumeRootInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("AssumeRoot", "2011-06-15", input)
+pub fn serialize_query_body(input: &AssumeRootInput) -> String {
+    QueryWriter::body("AssumeRoot", "2011-06-15", input)
 }
-impl ::querygen_runtime::xml::ReadXml for AssumeRootOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for AssumeRootOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Credentials" => reader.read_into(&child, &mut out.credentials),
                 "SourceIdentity" => reader.read_into(&child, &mut out.source_identity),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `AssumeRoot` response: `<AssumeRootResponse><AssumeRootResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AssumeRootOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "AssumeRoot",
-    )?;
+) -> Result<QueryResponse<AssumeRootOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "AssumeRoot")?;
     let output: AssumeRootOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => AssumeRootOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => AssumeRootOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -157,7 +156,7 @@ pub enum AssumeRootError {
     /// The service answered with [`crate::error::RegionDisabledException`].
     RegionDisabledException(crate::error::RegionDisabledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl AssumeRootError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -165,13 +164,13 @@ impl AssumeRootError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::ExpiredTokenException(error) => error,
             Self::RegionDisabledException(error) => error,
             Self::Unhandled(error) => &**error,
@@ -179,22 +178,16 @@ impl AssumeRootError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for AssumeRootError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for AssumeRootError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::ExpiredTokenException)
             .or_else(|| error.read(Self::RegionDisabledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::ExpiredTokenException(error) => error,
             Self::RegionDisabledException(error) => error,
@@ -202,26 +195,19 @@ impl ::querygen_runtime::query::OperationError for AssumeRootError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for AssumeRootError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for AssumeRootError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for AssumeRootError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for AssumeRootError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `AssumeRoot` response into [`AssumeRootError`].
@@ -232,11 +218,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> AssumeRootError {
 pub fn build_request(
     input: &AssumeRootInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -244,39 +227,30 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `AssumeRoot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AssumeRootError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<AssumeRootOutput>,
-    AssumeRootError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<AssumeRootOutput>, AssumeRootError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 AssumeRootError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for AssumeRootInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for AssumeRootInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.target_principal = node.member("TargetPrincipal")?;
         out.task_policy_arn = node.member("TaskPolicyArn")?;
         out.duration_seconds = node.member("DurationSeconds")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             target_principal: out.target_principal,
             task_policy_arn: out.task_policy_arn,
             duration_seconds: out.duration_seconds,
@@ -284,57 +258,45 @@ impl ::querygen_runtime::server::ReadQuery for AssumeRootInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for AssumeRootOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for AssumeRootOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Credentials", self.credentials.as_ref());
         writer.member("SourceIdentity", self.source_identity.as_ref());
     }
 }
 /// Server side: parses the request body of `AssumeRoot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<AssumeRootInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<AssumeRootInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "AssumeRoot", "2011-06-15")
 }
 /// Server side: the `<AssumeRootResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &AssumeRootOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &AssumeRootOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "AssumeRoot",
-        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        Some("https://sts.amazonaws.com/doc/2011-06-15/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`AssumeRootInput`](super::AssumeRootInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRootInputBuilder {
-        pub(crate) target_principal: ::std::option::Option<::std::string::String>,
-        pub(crate) task_policy_arn: ::std::option::Option<
-            crate::types::PolicyDescriptorType,
-        >,
-        pub(crate) duration_seconds: ::std::option::Option<i32>,
+        pub(crate) target_principal: Option<String>,
+        pub(crate) task_policy_arn: Option<crate::types::PolicyDescriptorType>,
+        pub(crate) duration_seconds: Option<i32>,
     }
     impl AssumeRootInputBuilder {
         /// The member account principal ARN or account ID.
-        pub fn target_principal(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.target_principal = ::std::option::Option::Some(input.into());
+        pub fn target_principal(mut self, input: impl Into<String>) -> Self {
+            self.target_principal = Some(input.into());
             self
         }
         /// Sets or clears the `TargetPrincipal` member.
-        pub fn set_target_principal(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_target_principal(mut self, input: Option<String>) -> Self {
             self.target_principal = input;
             self
         }
@@ -348,15 +310,15 @@ pub mod builders {
         /// - [SQSUnlockQueuePolicy](https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html#security-iam-awsmanpol-SQSUnlockQueuePolicy)
         pub fn task_policy_arn(
             mut self,
-            input: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
+            input: impl Into<crate::types::PolicyDescriptorType>,
         ) -> Self {
-            self.task_policy_arn = ::std::option::Option::Some(input.into());
+            self.task_policy_arn = Some(input.into());
             self
         }
         /// Sets or clears the `TaskPolicyArn` member.
         pub fn set_task_policy_arn(
             mut self,
-            input: ::std::option::Option<crate::types::PolicyDescriptorType>,
+            input: Option<crate::types::PolicyDescriptorType>,
         ) -> Self {
             self.task_policy_arn = input;
             self
@@ -366,29 +328,20 @@ pub mod builders {
         /// setting, the operation fails.
         ///
         /// By default, the value is set to `900` seconds.
-        pub fn duration_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.duration_seconds = ::std::option::Option::Some(input.into());
+        pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
+            self.duration_seconds = Some(input.into());
             self
         }
         /// Sets or clears the `DurationSeconds` member.
-        pub fn set_duration_seconds(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_duration_seconds(mut self, input: Option<i32>) -> Self {
             self.duration_seconds = input;
             self
         }
         /// Builds the [`AssumeRootInput`](super::AssumeRootInput), failing if any required member (`target_principal`, `task_policy_arn`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::assume_root::AssumeRootInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::assume_root::AssumeRootInput, BuildError> {
+            let mut missing = Vec::new();
             if self.target_principal.is_none() {
                 missing.push("target_principal");
             }
@@ -396,14 +349,9 @@ pub mod builders {
                 missing.push("task_policy_arn");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "AssumeRootInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("AssumeRootInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::assume_root::AssumeRootInput {
+            Ok(crate::operation::assume_root::AssumeRootInput {
                 target_principal: self.target_principal,
                 task_policy_arn: self.task_policy_arn,
                 duration_seconds: self.duration_seconds,
@@ -413,8 +361,8 @@ pub mod builders {
     /// A builder for [`AssumeRootOutput`](super::AssumeRootOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct AssumeRootOutputBuilder {
-        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
-        pub(crate) source_identity: ::std::option::Option<::std::string::String>,
+        pub(crate) credentials: Option<crate::types::Credentials>,
+        pub(crate) source_identity: Option<String>,
     }
     impl AssumeRootOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a
@@ -424,15 +372,15 @@ pub mod builders {
         /// recommend that you make no assumptions about the maximum size.
         pub fn credentials(
             mut self,
-            input: impl ::std::convert::Into<crate::types::Credentials>,
+            input: impl Into<crate::types::Credentials>,
         ) -> Self {
-            self.credentials = ::std::option::Option::Some(input.into());
+            self.credentials = Some(input.into());
             self
         }
         /// Sets or clears the `Credentials` member.
         pub fn set_credentials(
             mut self,
-            input: ::std::option::Option<crate::types::Credentials>,
+            input: Option<crate::types::Credentials>,
         ) -> Self {
             self.credentials = input;
             self
@@ -448,18 +396,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@-
-        pub fn source_identity(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.source_identity = ::std::option::Option::Some(input.into());
+        pub fn source_identity(mut self, input: impl Into<String>) -> Self {
+            self.source_identity = Some(input.into());
             self
         }
         /// Sets or clears the `SourceIdentity` member.
-        pub fn set_source_identity(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source_identity(mut self, input: Option<String>) -> Self {
             self.source_identity = input;
             self
         }

@@ -35,6 +35,16 @@
 //! Errors it may return:
 //!
 //! - [`InvalidAuthorizationMessageException`](crate::error::InvalidAuthorizationMessageException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DecodeAuthorizationMessage` operation.
 ///
 /// Smithy shape: `com.amazonaws.sts#DecodeAuthorizationMessageRequest`.
@@ -47,12 +57,12 @@ pub struct DecodeAuthorizationMessageInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub encoded_message: ::std::option::Option<::std::string::String>,
+    pub encoded_message: Option<String>,
 }
 impl DecodeAuthorizationMessageInput {
     /// Creates a builder for [`DecodeAuthorizationMessageInput`].
     pub fn builder() -> crate::operation::decode_authorization_message::builders::DecodeAuthorizationMessageInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// A document that contains additional information about the authorization status of a request from an
@@ -66,65 +76,46 @@ impl DecodeAuthorizationMessageInput {
 pub struct DecodeAuthorizationMessageOutput {
     /// The API returns a response with the decoded message.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub decoded_message: ::std::option::Option<::std::string::String>,
+    pub decoded_message: Option<String>,
 }
 impl DecodeAuthorizationMessageOutput {
     /// Creates a builder for [`DecodeAuthorizationMessageOutput`].
     pub fn builder() -> crate::operation::decode_authorization_message::builders::DecodeAuthorizationMessageOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DecodeAuthorizationMessageInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DecodeAuthorizationMessageInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("EncodedMessage", self.encoded_message.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DecodeAuthorizationMessage&Version=2011-06-15` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DecodeAuthorizationMessageInput,
-) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "DecodeAuthorizationMessage",
-        "2011-06-15",
-        input,
-    )
+pub fn serialize_query_body(input: &DecodeAuthorizationMessageInput) -> String {
+    QueryWriter::body("DecodeAuthorizationMessage", "2011-06-15", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DecodeAuthorizationMessageOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for DecodeAuthorizationMessageOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "DecodedMessage" => reader.read_into(&child, &mut out.decoded_message),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DecodeAuthorizationMessage` response: `<DecodeAuthorizationMessageResponse><DecodeAuthorizationMessageResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DecodeAuthorizationMessageOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DecodeAuthorizationMessage",
-    )?;
+) -> Result<QueryResponse<DecodeAuthorizationMessageOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DecodeAuthorizationMessage")?;
     let output: DecodeAuthorizationMessageOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => {
-            DecodeAuthorizationMessageOutput::builder().build()
-        }
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DecodeAuthorizationMessageOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -138,7 +129,7 @@ pub enum DecodeAuthorizationMessageError {
         crate::error::InvalidAuthorizationMessageException,
     ),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DecodeAuthorizationMessageError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -146,59 +137,46 @@ impl DecodeAuthorizationMessageError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::InvalidAuthorizationMessageException(error) => error,
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DecodeAuthorizationMessageError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for DecodeAuthorizationMessageError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error.read(Self::InvalidAuthorizationMessageException)
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::InvalidAuthorizationMessageException(error) => error,
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DecodeAuthorizationMessageError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DecodeAuthorizationMessageError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DecodeAuthorizationMessageError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DecodeAuthorizationMessageError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DecodeAuthorizationMessage` response into [`DecodeAuthorizationMessageError`].
@@ -209,11 +187,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DecodeAuthorizationMessage
 pub fn build_request(
     input: &DecodeAuthorizationMessageInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -221,10 +196,10 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DecodeAuthorizationMessage`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecodeAuthorizationMessageError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DecodeAuthorizationMessageOutput>,
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<
+    QueryResponse<DecodeAuthorizationMessageOutput>,
     DecodeAuthorizationMessageError,
 > {
     let status = response.status().as_u16();
@@ -233,32 +208,26 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DecodeAuthorizationMessageError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DecodeAuthorizationMessageInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DecodeAuthorizationMessageInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.encoded_message = node.member("EncodedMessage")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             encoded_message: out.encoded_message,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DecodeAuthorizationMessageOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DecodeAuthorizationMessageOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("DecodedMessage", self.decoded_message.as_ref());
     }
 }
@@ -266,10 +235,7 @@ impl ::querygen_runtime::server::WriteXml for DecodeAuthorizationMessageOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DecodeAuthorizationMessageInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> Result<DecodeAuthorizationMessageInput, QueryError> {
     ::querygen_runtime::server::read_request(
         body,
         "DecodeAuthorizationMessage",
@@ -281,58 +247,53 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &DecodeAuthorizationMessageOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "DecodeAuthorizationMessage",
-        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        Some("https://sts.amazonaws.com/doc/2011-06-15/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`DecodeAuthorizationMessageInput`](super::DecodeAuthorizationMessageInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecodeAuthorizationMessageInputBuilder {
-        pub(crate) encoded_message: ::std::option::Option<::std::string::String>,
+        pub(crate) encoded_message: Option<String>,
     }
     impl DecodeAuthorizationMessageInputBuilder {
         /// The encoded message that was returned with the response.
-        pub fn encoded_message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.encoded_message = ::std::option::Option::Some(input.into());
+        pub fn encoded_message(mut self, input: impl Into<String>) -> Self {
+            self.encoded_message = Some(input.into());
             self
         }
         /// Sets or clears the `EncodedMessage` member.
-        pub fn set_encoded_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_encoded_message(mut self, input: Option<String>) -> Self {
             self.encoded_message = input;
             self
         }
         /// Builds the [`DecodeAuthorizationMessageInput`](super::DecodeAuthorizationMessageInput), failing if any required member (`encoded_message`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.encoded_message.is_none() {
                 missing.push("encoded_message");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
+                return Err(
+                    BuildError::missing_members(
                         "DecodeAuthorizationMessageInput",
                         missing,
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput {
+            Ok(crate::operation::decode_authorization_message::DecodeAuthorizationMessageInput {
                 encoded_message: self.encoded_message,
             })
         }
@@ -340,22 +301,16 @@ pub mod builders {
     /// A builder for [`DecodeAuthorizationMessageOutput`](super::DecodeAuthorizationMessageOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecodeAuthorizationMessageOutputBuilder {
-        pub(crate) decoded_message: ::std::option::Option<::std::string::String>,
+        pub(crate) decoded_message: Option<String>,
     }
     impl DecodeAuthorizationMessageOutputBuilder {
         /// The API returns a response with the decoded message.
-        pub fn decoded_message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.decoded_message = ::std::option::Option::Some(input.into());
+        pub fn decoded_message(mut self, input: impl Into<String>) -> Self {
+            self.decoded_message = Some(input.into());
             self
         }
         /// Sets or clears the `DecodedMessage` member.
-        pub fn set_decoded_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_decoded_message(mut self, input: Option<String>) -> Self {
             self.decoded_message = input;
             self
         }

@@ -26,6 +26,16 @@
 //! key might return an error that the key doesn't exist.
 //!
 //! Smithy operation: `com.amazonaws.sts#GetAccessKeyInfo`.
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `GetAccessKeyInfo` operation.
 ///
 /// Smithy shape: `com.amazonaws.sts#GetAccessKeyInfoRequest`.
@@ -41,12 +51,12 @@ pub struct GetAccessKeyInfoInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_key_id: ::std::option::Option<::std::string::String>,
+    pub access_key_id: Option<String>,
 }
 impl GetAccessKeyInfoInput {
     /// Creates a builder for [`GetAccessKeyInfoInput`].
     pub fn builder() -> crate::operation::get_access_key_info::builders::GetAccessKeyInfoInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `GetAccessKeyInfo` operation.
@@ -59,57 +69,46 @@ impl GetAccessKeyInfoInput {
 pub struct GetAccessKeyInfoOutput {
     /// The number used to identify the Amazon Web Services account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account: ::std::option::Option<::std::string::String>,
+    pub account: Option<String>,
 }
 impl GetAccessKeyInfoOutput {
     /// Creates a builder for [`GetAccessKeyInfoOutput`].
     pub fn builder() -> crate::operation::get_access_key_info::builders::GetAccessKeyInfoOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetAccessKeyInfoInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for GetAccessKeyInfoInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("AccessKeyId", self.access_key_id.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetAccessKeyInfo&Version=2011-06-15` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &GetAccessKeyInfoInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("GetAccessKeyInfo", "2011-06-15", input)
+pub fn serialize_query_body(input: &GetAccessKeyInfoInput) -> String {
+    QueryWriter::body("GetAccessKeyInfo", "2011-06-15", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetAccessKeyInfoOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetAccessKeyInfoOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Account" => reader.read_into(&child, &mut out.account),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetAccessKeyInfo` response: `<GetAccessKeyInfoResponse><GetAccessKeyInfoResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetAccessKeyInfoOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetAccessKeyInfo",
-    )?;
+) -> Result<QueryResponse<GetAccessKeyInfoOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetAccessKeyInfo")?;
     let output: GetAccessKeyInfoOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => GetAccessKeyInfoOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetAccessKeyInfoOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -119,7 +118,7 @@ pub fn deserialize_response(
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAccessKeyInfoError {
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetAccessKeyInfoError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -127,57 +126,44 @@ impl GetAccessKeyInfoError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetAccessKeyInfoError {
-    fn read_modeled(
-        _error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
-        ::std::option::Option::None
+impl OperationError for GetAccessKeyInfoError {
+    fn read_modeled(_error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetAccessKeyInfoError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetAccessKeyInfoError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetAccessKeyInfoError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetAccessKeyInfoError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetAccessKeyInfo` response into [`GetAccessKeyInfoError`].
@@ -188,11 +174,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetAccessKeyInfoError {
 pub fn build_request(
     input: &GetAccessKeyInfoInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -200,117 +183,92 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetAccessKeyInfo`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetAccessKeyInfoError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetAccessKeyInfoOutput>,
-    GetAccessKeyInfoError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<GetAccessKeyInfoOutput>, GetAccessKeyInfoError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 GetAccessKeyInfoError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetAccessKeyInfoInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for GetAccessKeyInfoInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.access_key_id = node.member("AccessKeyId")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             access_key_id: out.access_key_id,
         })
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetAccessKeyInfoOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetAccessKeyInfoOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Account", self.account.as_ref());
     }
 }
 /// Server side: parses the request body of `GetAccessKeyInfo` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    GetAccessKeyInfoInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<GetAccessKeyInfoInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "GetAccessKeyInfo", "2011-06-15")
 }
 /// Server side: the `<GetAccessKeyInfoResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &GetAccessKeyInfoOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &GetAccessKeyInfoOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "GetAccessKeyInfo",
-        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        Some("https://sts.amazonaws.com/doc/2011-06-15/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`GetAccessKeyInfoInput`](super::GetAccessKeyInfoInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetAccessKeyInfoInputBuilder {
-        pub(crate) access_key_id: ::std::option::Option<::std::string::String>,
+        pub(crate) access_key_id: Option<String>,
     }
     impl GetAccessKeyInfoInputBuilder {
         /// The identifier of an access key.
         ///
         /// This parameter allows (through its regex pattern) a string of characters that can consist of any
         /// upper- or lowercase letter or digit.
-        pub fn access_key_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.access_key_id = ::std::option::Option::Some(input.into());
+        pub fn access_key_id(mut self, input: impl Into<String>) -> Self {
+            self.access_key_id = Some(input.into());
             self
         }
         /// Sets or clears the `AccessKeyId` member.
-        pub fn set_access_key_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_access_key_id(mut self, input: Option<String>) -> Self {
             self.access_key_id = input;
             self
         }
         /// Builds the [`GetAccessKeyInfoInput`](super::GetAccessKeyInfoInput), failing if any required member (`access_key_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::get_access_key_info::GetAccessKeyInfoInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.access_key_id.is_none() {
                 missing.push("access_key_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "GetAccessKeyInfoInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("GetAccessKeyInfoInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::get_access_key_info::GetAccessKeyInfoInput {
+            Ok(crate::operation::get_access_key_info::GetAccessKeyInfoInput {
                 access_key_id: self.access_key_id,
             })
         }
@@ -318,22 +276,16 @@ pub mod builders {
     /// A builder for [`GetAccessKeyInfoOutput`](super::GetAccessKeyInfoOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetAccessKeyInfoOutputBuilder {
-        pub(crate) account: ::std::option::Option<::std::string::String>,
+        pub(crate) account: Option<String>,
     }
     impl GetAccessKeyInfoOutputBuilder {
         /// The number used to identify the Amazon Web Services account.
-        pub fn account(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.account = ::std::option::Option::Some(input.into());
+        pub fn account(mut self, input: impl Into<String>) -> Self {
+            self.account = Some(input.into());
             self
         }
         /// Sets or clears the `Account` member.
-        pub fn set_account(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_account(mut self, input: Option<String>) -> Self {
             self.account = input;
             self
         }

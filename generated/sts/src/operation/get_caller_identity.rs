@@ -11,6 +11,16 @@
 //! in the *IAM User Guide*.
 //!
 //! Smithy operation: `com.amazonaws.sts#GetCallerIdentity`.
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `GetCallerIdentity` operation.
 ///
 /// Smithy shape: `com.amazonaws.sts#GetCallerIdentityRequest`.
@@ -21,7 +31,7 @@ pub struct GetCallerIdentityInput {}
 impl GetCallerIdentityInput {
     /// Creates a builder for [`GetCallerIdentityInput`].
     pub fn builder() -> crate::operation::get_caller_identity::builders::GetCallerIdentityInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Contains the response to a successful GetCallerIdentity request, including information about the
@@ -38,38 +48,31 @@ pub struct GetCallerIdentityOutput {
     /// table](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable)
     /// found on the **Policy Variables** reference page in the *IAM User Guide*.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The Amazon Web Services account ID number of the account that owns or contains the calling entity.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account: ::std::option::Option<::std::string::String>,
+    pub account: Option<String>,
     /// The Amazon Web Services ARN associated with the calling entity.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub arn: ::std::option::Option<::std::string::String>,
+    pub arn: Option<String>,
 }
 impl GetCallerIdentityOutput {
     /// Creates a builder for [`GetCallerIdentityOutput`].
     pub fn builder() -> crate::operation::get_caller_identity::builders::GetCallerIdentityOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetCallerIdentityInput {
-    fn write_query(&self, _writer: &mut ::querygen_runtime::query::QueryWriter) {}
+impl WriteQuery for GetCallerIdentityInput {
+    fn write_query(&self, _writer: &mut QueryWriter) {}
 }
 /// Serializes the input as the awsQuery request body: `Action=GetCallerIdentity&Version=2011-06-15` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &GetCallerIdentityInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "GetCallerIdentity",
-        "2011-06-15",
-        input,
-    )
+pub fn serialize_query_body(input: &GetCallerIdentityInput) -> String {
+    QueryWriter::body("GetCallerIdentity", "2011-06-15", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetCallerIdentityOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetCallerIdentityOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserId" => reader.read_into(&child, &mut out.user_id),
                 "Account" => reader.read_into(&child, &mut out.account),
@@ -77,28 +80,20 @@ impl ::querygen_runtime::xml::ReadXml for GetCallerIdentityOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetCallerIdentity` response: `<GetCallerIdentityResponse><GetCallerIdentityResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetCallerIdentityOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetCallerIdentity",
-    )?;
+) -> Result<QueryResponse<GetCallerIdentityOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetCallerIdentity")?;
     let output: GetCallerIdentityOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => GetCallerIdentityOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetCallerIdentityOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -108,7 +103,7 @@ pub fn deserialize_response(
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCallerIdentityError {
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetCallerIdentityError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -116,57 +111,44 @@ impl GetCallerIdentityError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetCallerIdentityError {
-    fn read_modeled(
-        _error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
-        ::std::option::Option::None
+impl OperationError for GetCallerIdentityError {
+    fn read_modeled(_error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetCallerIdentityError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetCallerIdentityError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetCallerIdentityError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetCallerIdentityError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetCallerIdentity` response into [`GetCallerIdentityError`].
@@ -177,11 +159,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetCallerIdentityError {
 pub fn build_request(
     input: &GetCallerIdentityInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -189,40 +168,31 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetCallerIdentity`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetCallerIdentityError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetCallerIdentityOutput>,
-    GetCallerIdentityError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<GetCallerIdentityOutput>, GetCallerIdentityError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 GetCallerIdentityError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetCallerIdentityInput {
-    fn read_query(
-        _node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        ::std::result::Result::Ok(Self {})
+impl ReadQuery for GetCallerIdentityInput {
+    fn read_query(_node: &QueryTree) -> Result<Self, QueryError> {
+        Ok(Self {})
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetCallerIdentityOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetCallerIdentityOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("UserId", self.user_id.as_ref());
         writer.member("Account", self.account.as_ref());
         writer.member("Arn", self.arn.as_ref());
@@ -230,23 +200,15 @@ impl ::querygen_runtime::server::WriteXml for GetCallerIdentityOutput {
 }
 /// Server side: parses the request body of `GetCallerIdentity` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    GetCallerIdentityInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<GetCallerIdentityInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "GetCallerIdentity", "2011-06-15")
 }
 /// Server side: the `<GetCallerIdentityResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &GetCallerIdentityOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &GetCallerIdentityOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "GetCallerIdentity",
-        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        Some("https://sts.amazonaws.com/doc/2011-06-15/"),
         output,
         request_id,
     )
@@ -268,59 +230,41 @@ pub mod builders {
     /// A builder for [`GetCallerIdentityOutput`](super::GetCallerIdentityOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetCallerIdentityOutputBuilder {
-        pub(crate) user_id: ::std::option::Option<::std::string::String>,
-        pub(crate) account: ::std::option::Option<::std::string::String>,
-        pub(crate) arn: ::std::option::Option<::std::string::String>,
+        pub(crate) user_id: Option<String>,
+        pub(crate) account: Option<String>,
+        pub(crate) arn: Option<String>,
     }
     impl GetCallerIdentityOutputBuilder {
         /// The unique identifier of the calling entity. The exact value depends on the type of entity that is
         /// making the call. The values returned are those listed in the **aws:userid** column in the [Principal
         /// table](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable)
         /// found on the **Policy Variables** reference page in the *IAM User Guide*.
-        pub fn user_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(input.into());
+        pub fn user_id(mut self, input: impl Into<String>) -> Self {
+            self.user_id = Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user_id(mut self, input: Option<String>) -> Self {
             self.user_id = input;
             self
         }
         /// The Amazon Web Services account ID number of the account that owns or contains the calling entity.
-        pub fn account(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.account = ::std::option::Option::Some(input.into());
+        pub fn account(mut self, input: impl Into<String>) -> Self {
+            self.account = Some(input.into());
             self
         }
         /// Sets or clears the `Account` member.
-        pub fn set_account(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_account(mut self, input: Option<String>) -> Self {
             self.account = input;
             self
         }
         /// The Amazon Web Services ARN associated with the calling entity.
-        pub fn arn(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.arn = ::std::option::Option::Some(input.into());
+        pub fn arn(mut self, input: impl Into<String>) -> Self {
+            self.arn = Some(input.into());
             self
         }
         /// Sets or clears the `Arn` member.
-        pub fn set_arn(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_arn(mut self, input: Option<String>) -> Self {
             self.arn = input;
             self
         }

@@ -101,6 +101,16 @@
 //! - [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException)
 //! - [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException)
 //! - [`RegionDisabledException`](crate::error::RegionDisabledException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `GetFederationToken` operation.
 ///
 /// Smithy shape: `com.amazonaws.sts#GetFederationTokenRequest`.
@@ -119,7 +129,7 @@ pub struct GetFederationTokenInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// An IAM policy in JSON format that you want to use as an inline session policy.
     ///
     /// You must pass an inline or managed [session
@@ -154,7 +164,7 @@ pub struct GetFederationTokenInput {
     /// response element indicates by percentage how close the policies and tags for your request are to the
     /// upper size limit.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub policy: ::std::option::Option<::std::string::String>,
+    pub policy: Option<String>,
     /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as a managed
     /// session policy. The policies must exist in the same account as the IAM user that is requesting
     /// federated access.
@@ -190,16 +200,14 @@ pub struct GetFederationTokenInput {
     /// response element indicates by percentage how close the policies and tags for your request are to the
     /// upper size limit.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub policy_arns: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-    >,
+    pub policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
     /// The duration, in seconds, that the session should last. Acceptable durations for federation sessions
     /// range from 900 seconds (15 minutes) to 129,600 seconds (36 hours), with 43,200 seconds (12 hours) as
     /// the default. Sessions obtained using root user credentials are restricted to a maximum of 3,600
     /// seconds (one hour). If the specified duration is longer than one hour, the session obtained by using
     /// root user credentials defaults to one hour.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
     /// A list of session tags. Each session tag consists of a key name and an associated value. For more
     /// information about session tags, see [Passing Session Tags in
     /// STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
@@ -225,12 +233,12 @@ pub struct GetFederationTokenInput {
     /// and `department` are not saved as separate tags, and the session tag passed in the request takes
     /// precedence over the role tag.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl GetFederationTokenInput {
     /// Creates a builder for [`GetFederationTokenInput`].
     pub fn builder() -> crate::operation::get_federation_token::builders::GetFederationTokenInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Contains the response to a successful GetFederationToken request, including temporary Amazon Web
@@ -248,26 +256,26 @@ pub struct GetFederationTokenOutput {
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credentials: ::std::option::Option<crate::types::Credentials>,
+    pub credentials: Option<crate::types::Credentials>,
     /// Identifiers for the federated user associated with the credentials (such as
     /// `arn:aws:sts::123456789012:federated-user/Bob` or `123456789012:Bob`). You can use the federated
     /// user's ARN in your resource-based policies, such as an Amazon S3 bucket policy.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub federated_user: ::std::option::Option<crate::types::FederatedUser>,
+    pub federated_user: Option<crate::types::FederatedUser>,
     /// A percentage value that indicates the packed size of the session policies and session tags combined
     /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
     /// the policies and tags exceeded the allowed space.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub packed_policy_size: ::std::option::Option<i32>,
+    pub packed_policy_size: Option<i32>,
 }
 impl GetFederationTokenOutput {
     /// Creates a builder for [`GetFederationTokenOutput`].
     pub fn builder() -> crate::operation::get_federation_token::builders::GetFederationTokenOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetFederationTokenInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for GetFederationTokenInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("Name", self.name.as_ref());
         writer.member("Policy", self.policy.as_ref());
         writer.list("PolicyArns", "member", self.policy_arns.as_deref());
@@ -276,20 +284,13 @@ impl ::querygen_runtime::query::WriteQuery for GetFederationTokenInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetFederationToken&Version=2011-06-15` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &GetFederationTokenInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body(
-        "GetFederationToken",
-        "2011-06-15",
-        input,
-    )
+pub fn serialize_query_body(input: &GetFederationTokenInput) -> String {
+    QueryWriter::body("GetFederationToken", "2011-06-15", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetFederationTokenOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetFederationTokenOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Credentials" => reader.read_into(&child, &mut out.credentials),
                 "FederatedUser" => reader.read_into(&child, &mut out.federated_user),
@@ -299,28 +300,20 @@ impl ::querygen_runtime::xml::ReadXml for GetFederationTokenOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetFederationToken` response: `<GetFederationTokenResponse><GetFederationTokenResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetFederationTokenOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetFederationToken",
-    )?;
+) -> Result<QueryResponse<GetFederationTokenOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetFederationToken")?;
     let output: GetFederationTokenOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => GetFederationTokenOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetFederationTokenOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -336,7 +329,7 @@ pub enum GetFederationTokenError {
     /// The service answered with [`crate::error::RegionDisabledException`].
     RegionDisabledException(crate::error::RegionDisabledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetFederationTokenError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -344,13 +337,13 @@ impl GetFederationTokenError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::MalformedPolicyDocumentException(error) => error,
             Self::PackedPolicyTooLargeException(error) => error,
             Self::RegionDisabledException(error) => error,
@@ -359,23 +352,17 @@ impl GetFederationTokenError {
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetFederationTokenError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for GetFederationTokenError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error
             .read(Self::MalformedPolicyDocumentException)
             .or_else(|| error.read(Self::PackedPolicyTooLargeException))
             .or_else(|| error.read(Self::RegionDisabledException))
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::MalformedPolicyDocumentException(error) => error,
             Self::PackedPolicyTooLargeException(error) => error,
@@ -384,26 +371,19 @@ impl ::querygen_runtime::query::OperationError for GetFederationTokenError {
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetFederationTokenError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetFederationTokenError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetFederationTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetFederationTokenError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetFederationToken` response into [`GetFederationTokenError`].
@@ -414,11 +394,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetFederationTokenError {
 pub fn build_request(
     input: &GetFederationTokenInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -426,41 +403,32 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetFederationToken`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetFederationTokenError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetFederationTokenOutput>,
-    GetFederationTokenError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<GetFederationTokenOutput>, GetFederationTokenError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 GetFederationTokenError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetFederationTokenInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for GetFederationTokenInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.name = node.member("Name")?;
         out.policy = node.member("Policy")?;
         out.policy_arns = node.list("PolicyArns", "member")?;
         out.duration_seconds = node.member("DurationSeconds")?;
         out.tags = node.list("Tags", "member")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: out.name,
             policy: out.policy,
             policy_arns: out.policy_arns,
@@ -470,8 +438,8 @@ impl ::querygen_runtime::server::ReadQuery for GetFederationTokenInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetFederationTokenOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetFederationTokenOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Credentials", self.credentials.as_ref());
         writer.member("FederatedUser", self.federated_user.as_ref());
         writer.member("PackedPolicySize", self.packed_policy_size.as_ref());
@@ -479,12 +447,7 @@ impl ::querygen_runtime::server::WriteXml for GetFederationTokenOutput {
 }
 /// Server side: parses the request body of `GetFederationToken` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    GetFederationTokenInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<GetFederationTokenInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "GetFederationToken", "2011-06-15")
 }
 /// Server side: the `<GetFederationTokenResponse>` document for `output`.
@@ -492,26 +455,25 @@ pub fn deserialize_request(
 pub fn serialize_response(
     output: &GetFederationTokenOutput,
     request_id: &str,
-) -> ::std::string::String {
+) -> String {
     ::querygen_runtime::server::response(
         "GetFederationToken",
-        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        Some("https://sts.amazonaws.com/doc/2011-06-15/"),
         output,
         request_id,
     )
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`GetFederationTokenInput`](super::GetFederationTokenInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetFederationTokenInputBuilder {
-        pub(crate) name: ::std::option::Option<::std::string::String>,
-        pub(crate) policy: ::std::option::Option<::std::string::String>,
-        pub(crate) policy_arns: ::std::option::Option<
-            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-        >,
-        pub(crate) duration_seconds: ::std::option::Option<i32>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        pub(crate) name: Option<String>,
+        pub(crate) policy: Option<String>,
+        pub(crate) policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
+        pub(crate) duration_seconds: Option<i32>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
     }
     impl GetFederationTokenInputBuilder {
         /// The name of the federated user. The name is used as an identifier for the temporary security
@@ -521,18 +483,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@-
-        pub fn name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(input.into());
+        pub fn name(mut self, input: impl Into<String>) -> Self {
+            self.name = Some(input.into());
             self
         }
         /// Sets or clears the `Name` member.
-        pub fn set_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
         }
@@ -569,18 +525,12 @@ pub mod builders {
         /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
         /// response element indicates by percentage how close the policies and tags for your request are to the
         /// upper size limit.
-        pub fn policy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.policy = ::std::option::Option::Some(input.into());
+        pub fn policy(mut self, input: impl Into<String>) -> Self {
+            self.policy = Some(input.into());
             self
         }
         /// Sets or clears the `Policy` member.
-        pub fn set_policy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_policy(mut self, input: Option<String>) -> Self {
             self.policy = input;
             self
         }
@@ -622,17 +572,15 @@ pub mod builders {
         /// upper size limit.
         pub fn policy_arns(
             mut self,
-            item: impl ::std::convert::Into<crate::types::PolicyDescriptorType>,
+            item: impl Into<crate::types::PolicyDescriptorType>,
         ) -> Self {
-            self.policy_arns.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            self.policy_arns.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `PolicyArns` member.
         pub fn set_policy_arns(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-            >,
+            input: Option<Vec<crate::types::PolicyDescriptorType>>,
         ) -> Self {
             self.policy_arns = input;
             self
@@ -642,18 +590,12 @@ pub mod builders {
         /// the default. Sessions obtained using root user credentials are restricted to a maximum of 3,600
         /// seconds (one hour). If the specified duration is longer than one hour, the session obtained by using
         /// root user credentials defaults to one hour.
-        pub fn duration_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.duration_seconds = ::std::option::Option::Some(input.into());
+        pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
+            self.duration_seconds = Some(input.into());
             self
         }
         /// Sets or clears the `DurationSeconds` member.
-        pub fn set_duration_seconds(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_duration_seconds(mut self, input: Option<i32>) -> Self {
             self.duration_seconds = input;
             self
         }
@@ -683,41 +625,32 @@ pub mod builders {
         /// `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department`
         /// and `department` are not saved as separate tags, and the session tag passed in the request takes
         /// precedence over the role tag.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
         /// Builds the [`GetFederationTokenInput`](super::GetFederationTokenInput), failing if any required member (`name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::operation::get_federation_token::GetFederationTokenInput,
-            ::querygen_runtime::BuildError,
+            BuildError,
         > {
-            let mut missing = ::std::vec::Vec::new();
+            let mut missing = Vec::new();
             if self.name.is_none() {
                 missing.push("name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "GetFederationTokenInput",
-                        missing,
-                    ),
+                return Err(
+                    BuildError::missing_members("GetFederationTokenInput", missing),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::get_federation_token::GetFederationTokenInput {
+            Ok(crate::operation::get_federation_token::GetFederationTokenInput {
                 name: self.name,
                 policy: self.policy,
                 policy_arns: self.policy_arns,
@@ -729,9 +662,9 @@ pub mod builders {
     /// A builder for [`GetFederationTokenOutput`](super::GetFederationTokenOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetFederationTokenOutputBuilder {
-        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
-        pub(crate) federated_user: ::std::option::Option<crate::types::FederatedUser>,
-        pub(crate) packed_policy_size: ::std::option::Option<i32>,
+        pub(crate) credentials: Option<crate::types::Credentials>,
+        pub(crate) federated_user: Option<crate::types::FederatedUser>,
+        pub(crate) packed_policy_size: Option<i32>,
     }
     impl GetFederationTokenOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a
@@ -741,15 +674,15 @@ pub mod builders {
         /// recommend that you make no assumptions about the maximum size.
         pub fn credentials(
             mut self,
-            input: impl ::std::convert::Into<crate::types::Credentials>,
+            input: impl Into<crate::types::Credentials>,
         ) -> Self {
-            self.credentials = ::std::option::Option::Some(input.into());
+            self.credentials = Some(input.into());
             self
         }
         /// Sets or clears the `Credentials` member.
         pub fn set_credentials(
             mut self,
-            input: ::std::option::Option<crate::types::Credentials>,
+            input: Option<crate::types::Credentials>,
         ) -> Self {
             self.credentials = input;
             self
@@ -759,15 +692,15 @@ pub mod builders {
         /// user's ARN in your resource-based policies, such as an Amazon S3 bucket policy.
         pub fn federated_user(
             mut self,
-            input: impl ::std::convert::Into<crate::types::FederatedUser>,
+            input: impl Into<crate::types::FederatedUser>,
         ) -> Self {
-            self.federated_user = ::std::option::Option::Some(input.into());
+            self.federated_user = Some(input.into());
             self
         }
         /// Sets or clears the `FederatedUser` member.
         pub fn set_federated_user(
             mut self,
-            input: ::std::option::Option<crate::types::FederatedUser>,
+            input: Option<crate::types::FederatedUser>,
         ) -> Self {
             self.federated_user = input;
             self
@@ -775,18 +708,12 @@ pub mod builders {
         /// A percentage value that indicates the packed size of the session policies and session tags combined
         /// passed in the request. The request fails if the packed size is greater than 100 percent, which means
         /// the policies and tags exceeded the allowed space.
-        pub fn packed_policy_size(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.packed_policy_size = ::std::option::Option::Some(input.into());
+        pub fn packed_policy_size(mut self, input: impl Into<i32>) -> Self {
+            self.packed_policy_size = Some(input.into());
             self
         }
         /// Sets or clears the `PackedPolicySize` member.
-        pub fn set_packed_policy_size(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_packed_policy_size(mut self, input: Option<i32>) -> Self {
             self.packed_policy_size = input;
             self
         }

@@ -62,6 +62,16 @@
 //! Errors it may return:
 //!
 //! - [`RegionDisabledException`](crate::error::RegionDisabledException)
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `GetSessionToken` operation.
 ///
 /// Smithy shape: `com.amazonaws.sts#GetSessionTokenRequest`.
@@ -76,7 +86,7 @@ pub struct GetSessionTokenInput {
     /// maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon
     /// Web Services account owners defaults to one hour.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
     /// The identification number of the MFA device that is associated with the IAM user who is making the
     /// `GetSessionToken` call. Specify this value if the IAM user has a policy that requires MFA
     /// authentication. The value is either the serial number for a hardware device (such as `GAHT12345678`)
@@ -88,7 +98,7 @@ pub struct GetSessionTokenInput {
     /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
     /// following characters: =,.@:/-
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serial_number: ::std::option::Option<::std::string::String>,
+    pub serial_number: Option<String>,
     /// The value provided by the MFA device, if MFA is required. If any policy requires the IAM user to
     /// submit an MFA code, specify this value. If MFA authentication is required, the user must provide a
     /// code when requesting a set of temporary security credentials. A user who fails to provide the code
@@ -97,12 +107,12 @@ pub struct GetSessionTokenInput {
     /// The format for this parameter, as described by its regex pattern, is a sequence of six numeric
     /// digits.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub token_code: ::std::option::Option<::std::string::String>,
+    pub token_code: Option<String>,
 }
 impl GetSessionTokenInput {
     /// Creates a builder for [`GetSessionTokenInput`].
     pub fn builder() -> crate::operation::get_session_token::builders::GetSessionTokenInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Contains the response to a successful GetSessionToken request, including temporary Amazon Web
@@ -120,59 +130,48 @@ pub struct GetSessionTokenOutput {
     /// **Note:** The size of the security token that STS API operations return is not fixed. We strongly
     /// recommend that you make no assumptions about the maximum size.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credentials: ::std::option::Option<crate::types::Credentials>,
+    pub credentials: Option<crate::types::Credentials>,
 }
 impl GetSessionTokenOutput {
     /// Creates a builder for [`GetSessionTokenOutput`].
     pub fn builder() -> crate::operation::get_session_token::builders::GetSessionTokenOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for GetSessionTokenInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for GetSessionTokenInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("DurationSeconds", self.duration_seconds.as_ref());
         writer.member("SerialNumber", self.serial_number.as_ref());
         writer.member("TokenCode", self.token_code.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=GetSessionToken&Version=2011-06-15` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &GetSessionTokenInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("GetSessionToken", "2011-06-15", input)
+pub fn serialize_query_body(input: &GetSessionTokenInput) -> String {
+    QueryWriter::body("GetSessionToken", "2011-06-15", input)
 }
-impl ::querygen_runtime::xml::ReadXml for GetSessionTokenOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for GetSessionTokenOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Credentials" => reader.read_into(&child, &mut out.credentials),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `GetSessionToken` response: `<GetSessionTokenResponse><GetSessionTokenResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetSessionTokenOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "GetSessionToken",
-    )?;
+) -> Result<QueryResponse<GetSessionTokenOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "GetSessionToken")?;
     let output: GetSessionTokenOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => GetSessionTokenOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => GetSessionTokenOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -184,7 +183,7 @@ pub enum GetSessionTokenError {
     /// The service answered with [`crate::error::RegionDisabledException`].
     RegionDisabledException(crate::error::RegionDisabledException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl GetSessionTokenError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -192,59 +191,46 @@ impl GetSessionTokenError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::RegionDisabledException(error) => error,
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for GetSessionTokenError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for GetSessionTokenError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error.read(Self::RegionDisabledException)
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::RegionDisabledException(error) => error,
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for GetSessionTokenError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for GetSessionTokenError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for GetSessionTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for GetSessionTokenError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `GetSessionToken` response into [`GetSessionTokenError`].
@@ -255,11 +241,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> GetSessionTokenError {
 pub fn build_request(
     input: &GetSessionTokenInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -267,66 +250,49 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `GetSessionToken`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSessionTokenError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<GetSessionTokenOutput>,
-    GetSessionTokenError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<GetSessionTokenOutput>, GetSessionTokenError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 GetSessionTokenError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for GetSessionTokenInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for GetSessionTokenInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.duration_seconds = node.member("DurationSeconds")?;
         out.serial_number = node.member("SerialNumber")?;
         out.token_code = node.member("TokenCode")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for GetSessionTokenOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for GetSessionTokenOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Credentials", self.credentials.as_ref());
     }
 }
 /// Server side: parses the request body of `GetSessionToken` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<
-    GetSessionTokenInput,
-    ::querygen_runtime::server::QueryError,
-> {
+pub fn deserialize_request(body: &[u8]) -> Result<GetSessionTokenInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "GetSessionToken", "2011-06-15")
 }
 /// Server side: the `<GetSessionTokenResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &GetSessionTokenOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &GetSessionTokenOutput, request_id: &str) -> String {
     ::querygen_runtime::server::response(
         "GetSessionToken",
-        ::std::option::Option::Some("https://sts.amazonaws.com/doc/2011-06-15/"),
+        Some("https://sts.amazonaws.com/doc/2011-06-15/"),
         output,
         request_id,
     )
@@ -336,9 +302,9 @@ pub mod builders {
     /// A builder for [`GetSessionTokenInput`](super::GetSessionTokenInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSessionTokenInputBuilder {
-        pub(crate) duration_seconds: ::std::option::Option<i32>,
-        pub(crate) serial_number: ::std::option::Option<::std::string::String>,
-        pub(crate) token_code: ::std::option::Option<::std::string::String>,
+        pub(crate) duration_seconds: Option<i32>,
+        pub(crate) serial_number: Option<String>,
+        pub(crate) token_code: Option<String>,
     }
     impl GetSessionTokenInputBuilder {
         /// The duration, in seconds, that the credentials should remain valid. Acceptable durations for IAM
@@ -346,18 +312,12 @@ pub mod builders {
         /// (12 hours) as the default. Sessions for Amazon Web Services account owners are restricted to a
         /// maximum of 3,600 seconds (one hour). If the duration is longer than one hour, the session for Amazon
         /// Web Services account owners defaults to one hour.
-        pub fn duration_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.duration_seconds = ::std::option::Option::Some(input.into());
+        pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
+            self.duration_seconds = Some(input.into());
             self
         }
         /// Sets or clears the `DurationSeconds` member.
-        pub fn set_duration_seconds(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_duration_seconds(mut self, input: Option<i32>) -> Self {
             self.duration_seconds = input;
             self
         }
@@ -371,18 +331,12 @@ pub mod builders {
         /// The regex used to validate this parameter is a string of characters consisting of upper- and
         /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
         /// following characters: =,.@:/-
-        pub fn serial_number(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.serial_number = ::std::option::Option::Some(input.into());
+        pub fn serial_number(mut self, input: impl Into<String>) -> Self {
+            self.serial_number = Some(input.into());
             self
         }
         /// Sets or clears the `SerialNumber` member.
-        pub fn set_serial_number(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serial_number(mut self, input: Option<String>) -> Self {
             self.serial_number = input;
             self
         }
@@ -393,18 +347,12 @@ pub mod builders {
         ///
         /// The format for this parameter, as described by its regex pattern, is a sequence of six numeric
         /// digits.
-        pub fn token_code(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.token_code = ::std::option::Option::Some(input.into());
+        pub fn token_code(mut self, input: impl Into<String>) -> Self {
+            self.token_code = Some(input.into());
             self
         }
         /// Sets or clears the `TokenCode` member.
-        pub fn set_token_code(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_token_code(mut self, input: Option<String>) -> Self {
             self.token_code = input;
             self
         }
@@ -420,7 +368,7 @@ pub mod builders {
     /// A builder for [`GetSessionTokenOutput`](super::GetSessionTokenOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetSessionTokenOutputBuilder {
-        pub(crate) credentials: ::std::option::Option<crate::types::Credentials>,
+        pub(crate) credentials: Option<crate::types::Credentials>,
     }
     impl GetSessionTokenOutputBuilder {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a
@@ -430,15 +378,15 @@ pub mod builders {
         /// recommend that you make no assumptions about the maximum size.
         pub fn credentials(
             mut self,
-            input: impl ::std::convert::Into<crate::types::Credentials>,
+            input: impl Into<crate::types::Credentials>,
         ) -> Self {
-            self.credentials = ::std::option::Option::Some(input.into());
+            self.credentials = Some(input.into());
             self
         }
         /// Sets or clears the `Credentials` member.
         pub fn set_credentials(
             mut self,
-            input: ::std::option::Option<crate::types::Credentials>,
+            input: Option<crate::types::Credentials>,
         ) -> Self {
             self.credentials = input;
             self

@@ -4,6 +4,16 @@
 //! Does nothing; the service exists for its endpoint rules.
 //!
 //! Smithy operation: `example.endpoints#Ping`.
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `Ping` operation.
 ///
 /// Smithy shape: `example.endpoints#PingInput`.
@@ -14,12 +24,12 @@
 pub struct PingInput {
     /// The `Message` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }
 impl PingInput {
     /// Creates a builder for [`PingInput`].
     pub fn builder() -> crate::operation::ping::builders::PingInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `Ping` operation.
@@ -32,54 +42,44 @@ impl PingInput {
 pub struct PingOutput {
     /// The `Message` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }
 impl PingOutput {
     /// Creates a builder for [`PingOutput`].
     pub fn builder() -> crate::operation::ping::builders::PingOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for PingInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for PingInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("Message", self.message.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Ping&Version=2024-03-03` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &PingInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("Ping", "2024-03-03", input)
+pub fn serialize_query_body(input: &PingInput) -> String {
+    QueryWriter::body("Ping", "2024-03-03", input)
 }
-impl ::querygen_runtime::xml::ReadXml for PingOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for PingOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Message" => reader.read_into(&child, &mut out.message),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Ping` response: `<PingResponse><PingResult>` into the output, and the request id.
-pub fn deserialize_response(
-    body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PingOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(body, "Ping")?;
+pub fn deserialize_response(body: &[u8]) -> Result<QueryResponse<PingOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "Ping")?;
     let output: PingOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => PingOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => PingOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -89,7 +89,7 @@ pub fn deserialize_response(
 #[derive(Debug, Clone, PartialEq)]
 pub enum PingError {
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl PingError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -97,57 +97,44 @@ impl PingError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for PingError {
-    fn read_modeled(
-        _error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
-        ::std::option::Option::None
+impl OperationError for PingError {
+    fn read_modeled(_error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for PingError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for PingError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for PingError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for PingError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `Ping` response into [`PingError`].
@@ -158,11 +145,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> PingError {
 pub fn build_request(
     input: &PingInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -170,86 +154,59 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `Ping`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PingError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<PingOutput>,
-    PingError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<PingOutput>, PingError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
-                PingError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                )
+                PingError::Unhandled(UnhandledError::boxed(status, body, Err(problem)))
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for PingInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for PingInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.message = node.member("Message")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for PingOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for PingOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Message", self.message.as_ref());
     }
 }
 /// Server side: parses the request body of `Ping` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<PingInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<PingInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "Ping", "2024-03-03")
 }
 /// Server side: the `<PingResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &PingOutput,
-    request_id: &str,
-) -> ::std::string::String {
-    ::querygen_runtime::server::response(
-        "Ping",
-        ::std::option::Option::None,
-        output,
-        request_id,
-    )
+pub fn serialize_response(output: &PingOutput, request_id: &str) -> String {
+    ::querygen_runtime::server::response("Ping", None, output, request_id)
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`PingInput`](super::PingInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PingInputBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl PingInputBuilder {
         /// The `Message` member.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// Sets or clears the `Message` member.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
@@ -263,22 +220,16 @@ pub mod builders {
     /// A builder for [`PingOutput`](super::PingOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PingOutputBuilder {
-        pub(crate) message: ::std::option::Option<::std::string::String>,
+        pub(crate) message: Option<String>,
     }
     impl PingOutputBuilder {
         /// The `Message` member.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
+        pub fn message(mut self, input: impl Into<String>) -> Self {
+            self.message = Some(input.into());
             self
         }
         /// Sets or clears the `Message` member.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }

@@ -4,6 +4,16 @@
 //! The `DescribeThings` operation.
 //!
 //! Smithy operation: `example.naming#DescribeThings`.
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `DescribeThings` operation.
 ///
 /// Smithy shape: `example.naming#DescribeThingsRequest`.
@@ -14,15 +24,15 @@
 pub struct DescribeThingsInput {
     /// The `Mode` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mode: ::std::option::Option<crate::types::OddValues>,
+    pub mode: Option<crate::types::OddValues>,
     /// The `Root` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub root: ::std::option::Option<crate::types::Node>,
+    pub root: Option<crate::types::Node>,
 }
 impl DescribeThingsInput {
     /// Creates a builder for [`DescribeThingsInput`].
     pub fn builder() -> crate::operation::describe_things::builders::DescribeThingsInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `DescribeThings` operation.
@@ -35,37 +45,37 @@ impl DescribeThingsInput {
 pub struct DescribeThingsOutput {
     /// The `Tree` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tree: ::std::option::Option<crate::types::Node>,
+    pub tree: Option<crate::types::Node>,
     /// The `Ping` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ping: ::std::option::Option<crate::types::PingPongA>,
+    pub ping: Option<crate::types::PingPongA>,
     /// Defaults and nullability: every rule of Smithy 2.0 once.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<crate::types::Settings>,
+    pub settings: Option<crate::types::Settings>,
 }
 impl DescribeThingsOutput {
     /// Creates a builder for [`DescribeThingsOutput`].
     pub fn builder() -> crate::operation::describe_things::builders::DescribeThingsOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for DescribeThingsInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for DescribeThingsInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("Mode", self.mode.as_ref());
         writer.member("Root", self.root.as_ref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeThings&Version=2024-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeThingsInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("DescribeThings", "2024-02-02", input)
+pub fn serialize_query_body(input: &DescribeThingsInput) -> String {
+    QueryWriter::body("DescribeThings", "2024-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for DescribeThingsOutput {
+impl ReadXml for DescribeThingsOutput {
     fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        reader: &mut XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+    ) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Tree" => reader.read_into(&child, &mut out.tree),
                 "Ping" => reader.read_into(&child, &mut out.ping),
@@ -73,28 +83,20 @@ impl ::querygen_runtime::xml::ReadXml for DescribeThingsOutput {
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `DescribeThings` response: `<DescribeThingsResponse><DescribeThingsResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeThingsOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(
-        body,
-        "DescribeThings",
-    )?;
+) -> Result<QueryResponse<DescribeThingsOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "DescribeThings")?;
     let output: DescribeThingsOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => DescribeThingsOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => DescribeThingsOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -104,7 +106,7 @@ pub fn deserialize_response(
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeThingsError {
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl DescribeThingsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -112,57 +114,44 @@ impl DescribeThingsError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for DescribeThingsError {
-    fn read_modeled(
-        _error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
-        ::std::option::Option::None
+impl OperationError for DescribeThingsError {
+    fn read_modeled(_error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DescribeThingsError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for DescribeThingsError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for DescribeThingsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for DescribeThingsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `DescribeThings` response into [`DescribeThingsError`].
@@ -173,11 +162,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeThingsError {
 pub fn build_request(
     input: &DescribeThingsInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -185,43 +171,34 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `DescribeThings`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeThingsError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DescribeThingsOutput>,
-    DescribeThingsError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<DescribeThingsOutput>, DescribeThingsError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeThingsError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
+                    UnhandledError::boxed(status, body, Err(problem)),
                 )
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for DescribeThingsInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for DescribeThingsInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.mode = node.member("Mode")?;
         out.root = node.member("Root")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for DescribeThingsOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for DescribeThingsOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Tree", self.tree.as_ref());
         writer.member("Ping", self.ping.as_ref());
         writer.member("Settings", self.settings.as_ref());
@@ -229,62 +206,40 @@ impl ::querygen_runtime::server::WriteXml for DescribeThingsOutput {
 }
 /// Server side: parses the request body of `DescribeThings` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<DescribeThingsInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<DescribeThingsInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "DescribeThings", "2024-02-02")
 }
 /// Server side: the `<DescribeThingsResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &DescribeThingsOutput,
-    request_id: &str,
-) -> ::std::string::String {
-    ::querygen_runtime::server::response(
-        "DescribeThings",
-        ::std::option::Option::None,
-        output,
-        request_id,
-    )
+pub fn serialize_response(output: &DescribeThingsOutput, request_id: &str) -> String {
+    ::querygen_runtime::server::response("DescribeThings", None, output, request_id)
 }
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeThingsInput`](super::DescribeThingsInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeThingsInputBuilder {
-        pub(crate) mode: ::std::option::Option<crate::types::OddValues>,
-        pub(crate) root: ::std::option::Option<crate::types::Node>,
+        pub(crate) mode: Option<crate::types::OddValues>,
+        pub(crate) root: Option<crate::types::Node>,
     }
     impl DescribeThingsInputBuilder {
         /// The `Mode` member.
-        pub fn mode(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::OddValues>,
-        ) -> Self {
-            self.mode = ::std::option::Option::Some(input.into());
+        pub fn mode(mut self, input: impl Into<crate::types::OddValues>) -> Self {
+            self.mode = Some(input.into());
             self
         }
         /// Sets or clears the `Mode` member.
-        pub fn set_mode(
-            mut self,
-            input: ::std::option::Option<crate::types::OddValues>,
-        ) -> Self {
+        pub fn set_mode(mut self, input: Option<crate::types::OddValues>) -> Self {
             self.mode = input;
             self
         }
         /// The `Root` member.
-        pub fn root(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Node>,
-        ) -> Self {
-            self.root = ::std::option::Option::Some(input.into());
+        pub fn root(mut self, input: impl Into<crate::types::Node>) -> Self {
+            self.root = Some(input.into());
             self
         }
         /// Sets or clears the `Root` member.
-        pub fn set_root(
-            mut self,
-            input: ::std::option::Option<crate::types::Node>,
-        ) -> Self {
+        pub fn set_root(mut self, input: Option<crate::types::Node>) -> Self {
             self.root = input;
             self
         }
@@ -299,56 +254,38 @@ pub mod builders {
     /// A builder for [`DescribeThingsOutput`](super::DescribeThingsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeThingsOutputBuilder {
-        pub(crate) tree: ::std::option::Option<crate::types::Node>,
-        pub(crate) ping: ::std::option::Option<crate::types::PingPongA>,
-        pub(crate) settings: ::std::option::Option<crate::types::Settings>,
+        pub(crate) tree: Option<crate::types::Node>,
+        pub(crate) ping: Option<crate::types::PingPongA>,
+        pub(crate) settings: Option<crate::types::Settings>,
     }
     impl DescribeThingsOutputBuilder {
         /// The `Tree` member.
-        pub fn tree(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Node>,
-        ) -> Self {
-            self.tree = ::std::option::Option::Some(input.into());
+        pub fn tree(mut self, input: impl Into<crate::types::Node>) -> Self {
+            self.tree = Some(input.into());
             self
         }
         /// Sets or clears the `Tree` member.
-        pub fn set_tree(
-            mut self,
-            input: ::std::option::Option<crate::types::Node>,
-        ) -> Self {
+        pub fn set_tree(mut self, input: Option<crate::types::Node>) -> Self {
             self.tree = input;
             self
         }
         /// The `Ping` member.
-        pub fn ping(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::PingPongA>,
-        ) -> Self {
-            self.ping = ::std::option::Option::Some(input.into());
+        pub fn ping(mut self, input: impl Into<crate::types::PingPongA>) -> Self {
+            self.ping = Some(input.into());
             self
         }
         /// Sets or clears the `Ping` member.
-        pub fn set_ping(
-            mut self,
-            input: ::std::option::Option<crate::types::PingPongA>,
-        ) -> Self {
+        pub fn set_ping(mut self, input: Option<crate::types::PingPongA>) -> Self {
             self.ping = input;
             self
         }
         /// Defaults and nullability: every rule of Smithy 2.0 once.
-        pub fn settings(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Settings>,
-        ) -> Self {
-            self.settings = ::std::option::Option::Some(input.into());
+        pub fn settings(mut self, input: impl Into<crate::types::Settings>) -> Self {
+            self.settings = Some(input.into());
             self
         }
         /// Sets or clears the `Settings` member.
-        pub fn set_settings(
-            mut self,
-            input: ::std::option::Option<crate::types::Settings>,
-        ) -> Self {
+        pub fn set_settings(mut self, input: Option<crate::types::Settings>) -> Self {
             self.settings = input;
             self
         }

@@ -8,6 +8,17 @@
 //! Errors it may return:
 //!
 //! - [`ErrorValue`](crate::error::ErrorValue)
+use ::querygen_runtime::{DateTime, REDACTED};
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `Login` operation.
 ///
 /// Smithy shape: `example.naming#Credentials`.
@@ -18,26 +29,26 @@
 pub struct LoginInput {
     /// The `User` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user: ::std::option::Option<::std::string::String>,
+    pub user: Option<String>,
     /// The `Password` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub password: ::std::option::Option<::std::string::String>,
+    pub password: Option<String>,
     /// The `OneTimeCodes` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub one_time_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub one_time_codes: Option<Vec<String>>,
 }
 impl LoginInput {
     /// Creates a builder for [`LoginInput`].
     pub fn builder() -> crate::operation::login::builders::LoginInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for LoginInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LoginInput")
             .field("user", &self.user)
-            .field("password", &::querygen_runtime::REDACTED)
-            .field("one_time_codes", &::querygen_runtime::REDACTED)
+            .field("password", &REDACTED)
+            .field("one_time_codes", &REDACTED)
             .finish()
     }
 }
@@ -51,68 +62,60 @@ impl ::std::fmt::Debug for LoginInput {
 pub struct LoginOutput {
     /// The `Token` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub token: ::std::option::Option<crate::types::Token>,
+    pub token: Option<crate::types::Token>,
     /// The `Expires` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires: ::std::option::Option<::querygen_runtime::DateTime>,
+    pub expires: Option<DateTime>,
 }
 impl LoginOutput {
     /// Creates a builder for [`LoginOutput`].
     pub fn builder() -> crate::operation::login::builders::LoginOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 impl ::std::fmt::Debug for LoginOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LoginOutput")
-            .field("token", &::querygen_runtime::REDACTED)
+            .field("token", &REDACTED)
             .field("expires", &self.expires)
             .finish()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for LoginInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for LoginInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("User", self.user.as_ref());
         writer.member("Password", self.password.as_ref());
         writer.list("OneTimeCodes", "member", self.one_time_codes.as_deref());
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Login&Version=2024-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &LoginInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("Login", "2024-02-02", input)
+pub fn serialize_query_body(input: &LoginInput) -> String {
+    QueryWriter::body("Login", "2024-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for LoginOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for LoginOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Token" => reader.read_into(&child, &mut out.token),
                 "Expires" => reader.read_into(&child, &mut out.expires),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Login` response: `<LoginResponse><LoginResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<LoginOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(body, "Login")?;
+) -> Result<QueryResponse<LoginOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "Login")?;
     let output: LoginOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => LoginOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => LoginOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -124,7 +127,7 @@ pub enum LoginError {
     /// The service answered with [`crate::error::ErrorValue`].
     ErrorValue(crate::error::ErrorValue),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl LoginError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -132,59 +135,46 @@ impl LoginError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::ErrorValue(error) => error,
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for LoginError {
-    fn read_modeled(
-        error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
+impl OperationError for LoginError {
+    fn read_modeled(error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
         error.read(Self::ErrorValue)
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::ErrorValue(error) => error,
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for LoginError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for LoginError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for LoginError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for LoginError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `Login` response into [`LoginError`].
@@ -195,11 +185,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> LoginError {
 pub fn build_request(
     input: &LoginInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -207,129 +194,87 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `Login`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`LoginError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<LoginOutput>,
-    LoginError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<LoginOutput>, LoginError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
-                LoginError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                )
+                LoginError::Unhandled(UnhandledError::boxed(status, body, Err(problem)))
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for LoginInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for LoginInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.user = node.member("User")?;
         out.password = node.member("Password")?;
         out.one_time_codes = node.list("OneTimeCodes", "member")?;
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for LoginOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for LoginOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("Token", self.token.as_ref());
         writer.member("Expires", self.expires.as_ref());
     }
 }
 /// Server side: parses the request body of `Login` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<LoginInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<LoginInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "Login", "2024-02-02")
 }
 /// Server side: the `<LoginResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &LoginOutput,
-    request_id: &str,
-) -> ::std::string::String {
-    ::querygen_runtime::server::response(
-        "Login",
-        ::std::option::Option::None,
-        output,
-        request_id,
-    )
+pub fn serialize_response(output: &LoginOutput, request_id: &str) -> String {
+    ::querygen_runtime::server::response("Login", None, output, request_id)
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{DateTime, REDACTED};
     /// A builder for [`LoginInput`](super::LoginInput).
     #[derive(Clone, PartialEq, Default)]
     pub struct LoginInputBuilder {
-        pub(crate) user: ::std::option::Option<::std::string::String>,
-        pub(crate) password: ::std::option::Option<::std::string::String>,
-        pub(crate) one_time_codes: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub(crate) user: Option<String>,
+        pub(crate) password: Option<String>,
+        pub(crate) one_time_codes: Option<Vec<String>>,
     }
     impl LoginInputBuilder {
         /// The `User` member.
-        pub fn user(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user = ::std::option::Option::Some(input.into());
+        pub fn user(mut self, input: impl Into<String>) -> Self {
+            self.user = Some(input.into());
             self
         }
         /// Sets or clears the `User` member.
-        pub fn set_user(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_user(mut self, input: Option<String>) -> Self {
             self.user = input;
             self
         }
         /// The `Password` member.
-        pub fn password(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.password = ::std::option::Option::Some(input.into());
+        pub fn password(mut self, input: impl Into<String>) -> Self {
+            self.password = Some(input.into());
             self
         }
         /// Sets or clears the `Password` member.
-        pub fn set_password(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_password(mut self, input: Option<String>) -> Self {
             self.password = input;
             self
         }
         /// Appends one item to the `OneTimeCodes` member.
         ///
         /// The `OneTimeCodes` member.
-        pub fn one_time_codes(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.one_time_codes
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn one_time_codes(mut self, item: impl Into<String>) -> Self {
+            self.one_time_codes.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `OneTimeCodes` member.
-        pub fn set_one_time_codes(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_one_time_codes(mut self, input: Option<Vec<String>>) -> Self {
             self.one_time_codes = input;
             self
         }
@@ -346,47 +291,35 @@ pub mod builders {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("LoginInputBuilder")
                 .field("user", &self.user)
-                .field("password", &::querygen_runtime::REDACTED)
-                .field("one_time_codes", &::querygen_runtime::REDACTED)
+                .field("password", &REDACTED)
+                .field("one_time_codes", &REDACTED)
                 .finish()
         }
     }
     /// A builder for [`LoginOutput`](super::LoginOutput).
     #[derive(Clone, PartialEq, Default)]
     pub struct LoginOutputBuilder {
-        pub(crate) token: ::std::option::Option<crate::types::Token>,
-        pub(crate) expires: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub(crate) token: Option<crate::types::Token>,
+        pub(crate) expires: Option<DateTime>,
     }
     impl LoginOutputBuilder {
         /// The `Token` member.
-        pub fn token(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Token>,
-        ) -> Self {
-            self.token = ::std::option::Option::Some(input.into());
+        pub fn token(mut self, input: impl Into<crate::types::Token>) -> Self {
+            self.token = Some(input.into());
             self
         }
         /// Sets or clears the `Token` member.
-        pub fn set_token(
-            mut self,
-            input: ::std::option::Option<crate::types::Token>,
-        ) -> Self {
+        pub fn set_token(mut self, input: Option<crate::types::Token>) -> Self {
             self.token = input;
             self
         }
         /// The `Expires` member.
-        pub fn expires(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.expires = ::std::option::Option::Some(input.into());
+        pub fn expires(mut self, input: impl Into<DateTime>) -> Self {
+            self.expires = Some(input.into());
             self
         }
         /// Sets or clears the `Expires` member.
-        pub fn set_expires(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::DateTime>,
-        ) -> Self {
+        pub fn set_expires(mut self, input: Option<DateTime>) -> Self {
             self.expires = input;
             self
         }
@@ -401,7 +334,7 @@ pub mod builders {
     impl ::std::fmt::Debug for LoginOutputBuilder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("LoginOutputBuilder")
-                .field("token", &::querygen_runtime::REDACTED)
+                .field("token", &REDACTED)
                 .field("expires", &self.expires)
                 .finish()
         }

@@ -4,6 +4,16 @@
 //! An operation whose name is a Rust keyword.
 //!
 //! Smithy operation: `example.naming#Match`.
+use ::querygen_runtime::http::{Request, RequestError, Response};
+use ::querygen_runtime::query::{
+    CodedError, ErrorBody, ErrorCode, OperationError, QueryResponse, QueryWriter,
+    ResponseDocument, UnhandledError, WriteQuery,
+};
+use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
+#[cfg(feature = "server")]
+use ::querygen_runtime::server::{
+    ErrorResponse, QueryError, QueryTree, ReadQuery, WriteXml, XmlWriter,
+};
 /// The input of the `Match` operation.
 ///
 /// Smithy shape: `example.naming#MatchInput`.
@@ -16,45 +26,45 @@ pub struct MatchInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The `async` member.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "async", skip_serializing_if = "Option::is_none")
     )]
-    pub r#async: ::std::option::Option<bool>,
+    pub r#async: Option<bool>,
     /// The `Self` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     /// The `super` member.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "super", skip_serializing_if = "Option::is_none")
     )]
-    pub super_: ::std::option::Option<::std::string::String>,
+    pub super_: Option<String>,
     /// The `Crate` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub crate_: ::std::option::Option<::std::string::String>,
+    pub crate_: Option<String>,
     /// The `Build` member.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "Build", skip_serializing_if = "Option::is_none")
     )]
-    pub build_value: ::std::option::Option<::std::string::String>,
+    pub build_value: Option<String>,
     /// The `Builder` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub builder: ::std::option::Option<::std::string::String>,
+    pub builder: Option<String>,
     /// A structure named like `std::option::Option`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub option: ::std::option::Option<crate::types::OptionValue>,
+    pub option: Option<crate::types::OptionValue>,
     /// The `Result` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub result: ::std::option::Option<crate::types::ResultValue>,
+    pub result: Option<crate::types::ResultValue>,
 }
 impl MatchInput {
     /// Creates a builder for [`MatchInput`].
     pub fn builder() -> crate::operation::r#match::builders::MatchInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `Match` operation.
@@ -67,28 +77,28 @@ impl MatchInput {
 pub struct MatchOutput {
     /// The `String` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub string: ::std::option::Option<crate::types::StringValue>,
+    pub string: Option<crate::types::StringValue>,
     /// The `Box` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub r#box: ::std::option::Option<crate::types::BoxValue>,
+    pub r#box: Option<crate::types::BoxValue>,
     /// The `Vec` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vec: ::std::option::Option<crate::types::VecValue>,
+    pub vec: Option<crate::types::VecValue>,
     /// The `Widget` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub widget: ::std::option::Option<crate::types::Widget>,
+    pub widget: Option<crate::types::Widget>,
     /// Same name, other namespace: renamed by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub other_widget: ::std::option::Option<crate::types::OtherWidget>,
+    pub other_widget: Option<crate::types::OtherWidget>,
 }
 impl MatchOutput {
     /// Creates a builder for [`MatchOutput`].
     pub fn builder() -> crate::operation::r#match::builders::MatchOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
-impl ::querygen_runtime::query::WriteQuery for MatchInput {
-    fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+impl WriteQuery for MatchInput {
+    fn write_query(&self, writer: &mut QueryWriter) {
         writer.member("Type", self.r#type.as_ref());
         writer.member("async", self.r#async.as_ref());
         writer.member("Self", self.self_.as_ref());
@@ -101,51 +111,43 @@ impl ::querygen_runtime::query::WriteQuery for MatchInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=Match&Version=2024-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &MatchInput) -> ::std::string::String {
-    ::querygen_runtime::query::QueryWriter::body("Match", "2024-02-02", input)
+pub fn serialize_query_body(input: &MatchInput) -> String {
+    QueryWriter::body("Match", "2024-02-02", input)
 }
-impl ::querygen_runtime::xml::ReadXml for MatchOutput {
-    fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+impl ReadXml for MatchOutput {
+    fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
         let mut out = Self::builder();
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+        while let Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "String" => reader.read_into(&child, &mut out.string),
                 "Box" => reader.read_into(&child, &mut out.r#box),
                 "Vec" => {
-                    out.vec = ::std::option::Option::Some(
+                    out.vec = Some(
                         crate::types::VecValue::from(
                             reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
                         ),
                     );
-                    ::std::result::Result::Ok(())
+                    Ok(())
                 }
                 "Widget" => reader.read_into(&child, &mut out.widget),
                 "OtherWidget" => reader.read_into(&child, &mut out.other_widget),
                 _ => reader.skip(&child),
             }?;
         }
-        ::std::result::Result::Ok(out.build())
+        Ok(out.build())
     }
 }
 /// Parses a successful (2xx) `Match` response: `<MatchResponse><MatchResult>` into the output, and the request id.
 pub fn deserialize_response(
     body: &[u8],
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<MatchOutput>,
-    ::querygen_runtime::xml::XmlError,
-> {
-    let mut document = ::querygen_runtime::query::ResponseDocument::open(body, "Match")?;
+) -> Result<QueryResponse<MatchOutput>, XmlError> {
+    let mut document = ResponseDocument::open(body, "Match")?;
     let output: MatchOutput = match document.result()? {
-        ::std::option::Option::Some(node) => {
-            ::querygen_runtime::xml::ReadXml::read_xml(document.reader(), &node)?
-        }
-        ::std::option::Option::None => MatchOutput::builder().build(),
+        Some(node) => ReadXml::read_xml(document.reader(), &node)?,
+        None => MatchOutput::builder().build(),
     };
     let request_id = document.finish()?;
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+    Ok(QueryResponse {
         output,
         request_id,
     })
@@ -155,7 +157,7 @@ pub fn deserialize_response(
 #[derive(Debug, Clone, PartialEq)]
 pub enum MatchError {
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
+    Unhandled(Box<UnhandledError>),
 }
 impl MatchError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -163,57 +165,44 @@ impl MatchError {
         ::querygen_runtime::query::parse_error(status, body)
     }
     /// The error code, if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(self)
+    pub fn code(&self) -> Option<&str> {
+        ErrorCode::code(self)
     }
     #[cfg(feature = "server")]
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
-    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-        let error: &dyn ::querygen_runtime::server::ErrorResponse = match self {
+    pub fn to_response(&self, request_id: &str) -> (u16, String) {
+        let error: &dyn ErrorResponse = match self {
             Self::Unhandled(error) => &**error,
         };
         error.to_response(request_id)
     }
 }
-impl ::querygen_runtime::query::OperationError for MatchError {
-    fn read_modeled(
-        _error: &::querygen_runtime::query::ErrorBody<'_>,
-    ) -> ::std::option::Option<
-        ::std::result::Result<Self, ::querygen_runtime::xml::XmlError>,
-    > {
-        ::std::option::Option::None
+impl OperationError for MatchError {
+    fn read_modeled(_error: &ErrorBody<'_>) -> Option<Result<Self, XmlError>> {
+        None
     }
-    fn unhandled(
-        error: ::std::boxed::Box<::querygen_runtime::query::UnhandledError>,
-    ) -> Self {
+    fn unhandled(error: Box<UnhandledError>) -> Self {
         Self::Unhandled(error)
     }
-    fn as_error(&self) -> &dyn ::querygen_runtime::query::CodedError {
+    fn as_error(&self) -> &dyn CodedError {
         match self {
             Self::Unhandled(error) => &**error,
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for MatchError {
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::querygen_runtime::query::ErrorCode::code(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+impl ErrorCode for MatchError {
+    fn code(&self) -> Option<&str> {
+        ErrorCode::code(OperationError::as_error(self))
     }
 }
 impl ::std::fmt::Display for MatchError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(
-            ::querygen_runtime::query::OperationError::as_error(self),
-            f,
-        )
+        ::std::fmt::Display::fmt(OperationError::as_error(self), f)
     }
 }
 impl ::std::error::Error for MatchError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(
-            ::querygen_runtime::query::OperationError::as_error(self),
-        )
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(OperationError::as_error(self))
     }
 }
 /// Parses a non-2xx `Match` response into [`MatchError`].
@@ -224,11 +213,8 @@ pub fn deserialize_error(status: u16, body: &[u8]) -> MatchError {
 pub fn build_request(
     input: &MatchInput,
     endpoint: &str,
-) -> ::std::result::Result<
-    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
-    ::querygen_runtime::http::RequestError,
-> {
-    let host_prefix = ::std::option::Option::None;
+) -> Result<Request<Vec<u8>>, RequestError> {
+    let host_prefix = None;
     ::querygen_runtime::http::query_request(
         endpoint,
         host_prefix,
@@ -236,34 +222,23 @@ pub fn build_request(
     )
 }
 /// Reads the HTTP response of `Match`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`MatchError`].
-pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
-    response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<MatchOutput>,
-    MatchError,
-> {
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<QueryResponse<MatchOutput>, MatchError> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
         deserialize_response(body)
             .map_err(|problem| {
-                MatchError::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                )
+                MatchError::Unhandled(UnhandledError::boxed(status, body, Err(problem)))
             })
     } else {
-        ::std::result::Result::Err(deserialize_error(status, body))
+        Err(deserialize_error(status, body))
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::ReadQuery for MatchInput {
-    fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+impl ReadQuery for MatchInput {
+    fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
         let mut out = Self::builder();
         out.r#type = node.member("Type")?;
         out.r#async = node.member("async")?;
@@ -274,7 +249,7 @@ impl ::querygen_runtime::server::ReadQuery for MatchInput {
         out.builder = node.member("Builder")?;
         out.option = node.member("Option")?;
         out.result = node.member("Result")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: out.r#type,
             r#async: out.r#async,
             self_: out.self_,
@@ -288,11 +263,11 @@ impl ::querygen_runtime::server::ReadQuery for MatchInput {
     }
 }
 #[cfg(feature = "server")]
-impl ::querygen_runtime::server::WriteXml for MatchOutput {
-    fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+impl WriteXml for MatchOutput {
+    fn write_xml(&self, writer: &mut XmlWriter) {
         writer.member("String", self.string.as_ref());
         writer.member("Box", self.r#box.as_ref());
-        if let ::std::option::Option::Some(value) = self.vec.as_ref() {
+        if let Some(value) = self.vec.as_ref() {
             writer.integer("Vec", i64::from(value.value()));
         }
         writer.member("Widget", self.widget.as_ref());
@@ -301,198 +276,131 @@ impl ::querygen_runtime::server::WriteXml for MatchOutput {
 }
 /// Server side: parses the request body of `Match` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
-pub fn deserialize_request(
-    body: &[u8],
-) -> ::std::result::Result<MatchInput, ::querygen_runtime::server::QueryError> {
+pub fn deserialize_request(body: &[u8]) -> Result<MatchInput, QueryError> {
     ::querygen_runtime::server::read_request(body, "Match", "2024-02-02")
 }
 /// Server side: the `<MatchResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &MatchOutput,
-    request_id: &str,
-) -> ::std::string::String {
-    ::querygen_runtime::server::response(
-        "Match",
-        ::std::option::Option::None,
-        output,
-        request_id,
-    )
+pub fn serialize_response(output: &MatchOutput, request_id: &str) -> String {
+    ::querygen_runtime::server::response("Match", None, output, request_id)
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`MatchInput`](super::MatchInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct MatchInputBuilder {
-        pub(crate) r#type: ::std::option::Option<::std::string::String>,
-        pub(crate) r#async: ::std::option::Option<bool>,
-        pub(crate) self_: ::std::option::Option<::std::string::String>,
-        pub(crate) super_: ::std::option::Option<::std::string::String>,
-        pub(crate) crate_: ::std::option::Option<::std::string::String>,
-        pub(crate) build_value: ::std::option::Option<::std::string::String>,
-        pub(crate) builder: ::std::option::Option<::std::string::String>,
-        pub(crate) option: ::std::option::Option<crate::types::OptionValue>,
-        pub(crate) result: ::std::option::Option<crate::types::ResultValue>,
+        pub(crate) r#type: Option<String>,
+        pub(crate) r#async: Option<bool>,
+        pub(crate) self_: Option<String>,
+        pub(crate) super_: Option<String>,
+        pub(crate) crate_: Option<String>,
+        pub(crate) build_value: Option<String>,
+        pub(crate) builder: Option<String>,
+        pub(crate) option: Option<crate::types::OptionValue>,
+        pub(crate) result: Option<crate::types::ResultValue>,
     }
     impl MatchInputBuilder {
         /// Becomes `r#type`.
-        pub fn r#type(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.r#type = ::std::option::Option::Some(input.into());
+        pub fn r#type(mut self, input: impl Into<String>) -> Self {
+            self.r#type = Some(input.into());
             self
         }
         /// Sets or clears the `Type` member.
-        pub fn set_type(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_type(mut self, input: Option<String>) -> Self {
             self.r#type = input;
             self
         }
         /// The `async` member.
-        pub fn r#async(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.r#async = ::std::option::Option::Some(input.into());
+        pub fn r#async(mut self, input: impl Into<bool>) -> Self {
+            self.r#async = Some(input.into());
             self
         }
         /// Sets or clears the `async` member.
-        pub fn set_async(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_async(mut self, input: Option<bool>) -> Self {
             self.r#async = input;
             self
         }
         /// The `Self` member.
-        pub fn self_(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.self_ = ::std::option::Option::Some(input.into());
+        pub fn self_(mut self, input: impl Into<String>) -> Self {
+            self.self_ = Some(input.into());
             self
         }
         /// Sets or clears the `Self` member.
-        pub fn set_self_(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_self_(mut self, input: Option<String>) -> Self {
             self.self_ = input;
             self
         }
         /// The `super` member.
-        pub fn super_(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.super_ = ::std::option::Option::Some(input.into());
+        pub fn super_(mut self, input: impl Into<String>) -> Self {
+            self.super_ = Some(input.into());
             self
         }
         /// Sets or clears the `super` member.
-        pub fn set_super_(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_super_(mut self, input: Option<String>) -> Self {
             self.super_ = input;
             self
         }
         /// The `Crate` member.
-        pub fn crate_(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.crate_ = ::std::option::Option::Some(input.into());
+        pub fn crate_(mut self, input: impl Into<String>) -> Self {
+            self.crate_ = Some(input.into());
             self
         }
         /// Sets or clears the `Crate` member.
-        pub fn set_crate_(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_crate_(mut self, input: Option<String>) -> Self {
             self.crate_ = input;
             self
         }
         /// The `Build` member.
-        pub fn build_value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.build_value = ::std::option::Option::Some(input.into());
+        pub fn build_value(mut self, input: impl Into<String>) -> Self {
+            self.build_value = Some(input.into());
             self
         }
         /// Sets or clears the `Build` member.
-        pub fn set_build_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_build_value(mut self, input: Option<String>) -> Self {
             self.build_value = input;
             self
         }
         /// The `Builder` member.
-        pub fn builder(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.builder = ::std::option::Option::Some(input.into());
+        pub fn builder(mut self, input: impl Into<String>) -> Self {
+            self.builder = Some(input.into());
             self
         }
         /// Sets or clears the `Builder` member.
-        pub fn set_builder(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_builder(mut self, input: Option<String>) -> Self {
             self.builder = input;
             self
         }
         /// A structure named like `std::option::Option`.
-        pub fn option(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::OptionValue>,
-        ) -> Self {
-            self.option = ::std::option::Option::Some(input.into());
+        pub fn option(mut self, input: impl Into<crate::types::OptionValue>) -> Self {
+            self.option = Some(input.into());
             self
         }
         /// Sets or clears the `Option` member.
-        pub fn set_option(
-            mut self,
-            input: ::std::option::Option<crate::types::OptionValue>,
-        ) -> Self {
+        pub fn set_option(mut self, input: Option<crate::types::OptionValue>) -> Self {
             self.option = input;
             self
         }
         /// The `Result` member.
-        pub fn result(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::ResultValue>,
-        ) -> Self {
-            self.result = ::std::option::Option::Some(input.into());
+        pub fn result(mut self, input: impl Into<crate::types::ResultValue>) -> Self {
+            self.result = Some(input.into());
             self
         }
         /// Sets or clears the `Result` member.
-        pub fn set_result(
-            mut self,
-            input: ::std::option::Option<crate::types::ResultValue>,
-        ) -> Self {
+        pub fn set_result(mut self, input: Option<crate::types::ResultValue>) -> Self {
             self.result = input;
             self
         }
         /// Builds the [`MatchInput`](super::MatchInput), failing if any required member (`type`) is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::operation::r#match::MatchInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        pub fn build(self) -> Result<crate::operation::r#match::MatchInput, BuildError> {
+            let mut missing = Vec::new();
             if self.r#type.is_none() {
                 missing.push("type");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "MatchInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("MatchInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::r#match::MatchInput {
+            Ok(crate::operation::r#match::MatchInput {
                 r#type: self.r#type,
                 r#async: self.r#async,
                 self_: self.self_,
@@ -508,89 +416,65 @@ pub mod builders {
     /// A builder for [`MatchOutput`](super::MatchOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct MatchOutputBuilder {
-        pub(crate) string: ::std::option::Option<crate::types::StringValue>,
-        pub(crate) r#box: ::std::option::Option<crate::types::BoxValue>,
-        pub(crate) vec: ::std::option::Option<crate::types::VecValue>,
-        pub(crate) widget: ::std::option::Option<crate::types::Widget>,
-        pub(crate) other_widget: ::std::option::Option<crate::types::OtherWidget>,
+        pub(crate) string: Option<crate::types::StringValue>,
+        pub(crate) r#box: Option<crate::types::BoxValue>,
+        pub(crate) vec: Option<crate::types::VecValue>,
+        pub(crate) widget: Option<crate::types::Widget>,
+        pub(crate) other_widget: Option<crate::types::OtherWidget>,
     }
     impl MatchOutputBuilder {
         /// The `String` member.
-        pub fn string(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::StringValue>,
-        ) -> Self {
-            self.string = ::std::option::Option::Some(input.into());
+        pub fn string(mut self, input: impl Into<crate::types::StringValue>) -> Self {
+            self.string = Some(input.into());
             self
         }
         /// Sets or clears the `String` member.
-        pub fn set_string(
-            mut self,
-            input: ::std::option::Option<crate::types::StringValue>,
-        ) -> Self {
+        pub fn set_string(mut self, input: Option<crate::types::StringValue>) -> Self {
             self.string = input;
             self
         }
         /// The `Box` member.
-        pub fn r#box(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::BoxValue>,
-        ) -> Self {
-            self.r#box = ::std::option::Option::Some(input.into());
+        pub fn r#box(mut self, input: impl Into<crate::types::BoxValue>) -> Self {
+            self.r#box = Some(input.into());
             self
         }
         /// Sets or clears the `Box` member.
-        pub fn set_box(
-            mut self,
-            input: ::std::option::Option<crate::types::BoxValue>,
-        ) -> Self {
+        pub fn set_box(mut self, input: Option<crate::types::BoxValue>) -> Self {
             self.r#box = input;
             self
         }
         /// The `Vec` member.
-        pub fn vec(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::VecValue>,
-        ) -> Self {
-            self.vec = ::std::option::Option::Some(input.into());
+        pub fn vec(mut self, input: impl Into<crate::types::VecValue>) -> Self {
+            self.vec = Some(input.into());
             self
         }
         /// Sets or clears the `Vec` member.
-        pub fn set_vec(
-            mut self,
-            input: ::std::option::Option<crate::types::VecValue>,
-        ) -> Self {
+        pub fn set_vec(mut self, input: Option<crate::types::VecValue>) -> Self {
             self.vec = input;
             self
         }
         /// The `Widget` member.
-        pub fn widget(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Widget>,
-        ) -> Self {
-            self.widget = ::std::option::Option::Some(input.into());
+        pub fn widget(mut self, input: impl Into<crate::types::Widget>) -> Self {
+            self.widget = Some(input.into());
             self
         }
         /// Sets or clears the `Widget` member.
-        pub fn set_widget(
-            mut self,
-            input: ::std::option::Option<crate::types::Widget>,
-        ) -> Self {
+        pub fn set_widget(mut self, input: Option<crate::types::Widget>) -> Self {
             self.widget = input;
             self
         }
         /// Same name, other namespace: renamed by the service.
         pub fn other_widget(
             mut self,
-            input: impl ::std::convert::Into<crate::types::OtherWidget>,
+            input: impl Into<crate::types::OtherWidget>,
         ) -> Self {
-            self.other_widget = ::std::option::Option::Some(input.into());
+            self.other_widget = Some(input.into());
             self
         }
         /// Sets or clears the `OtherWidget` member.
         pub fn set_other_widget(
             mut self,
-            input: ::std::option::Option<crate::types::OtherWidget>,
+            input: Option<crate::types::OtherWidget>,
         ) -> Self {
             self.other_widget = input;
             self

@@ -20,12 +20,12 @@ pub struct GetGadgetInput {
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub gadget_id: ::std::option::Option<::std::string::String>,
+    pub gadget_id: Option<String>,
 }
 impl GetGadgetInput {
     /// Creates a builder for [`GetGadgetInput`].
     pub fn builder() -> crate::operation::get_gadget::builders::GetGadgetInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `GetGadget` operation.
@@ -38,61 +38,48 @@ impl GetGadgetInput {
 pub struct GetGadgetOutput {
     /// The `Id` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `Color` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub color: ::std::option::Option<crate::types::Color>,
+    pub color: Option<crate::types::Color>,
 }
 impl GetGadgetOutput {
     /// Creates a builder for [`GetGadgetOutput`].
     pub fn builder() -> crate::operation::get_gadget::builders::GetGadgetOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::BuildError;
     /// A builder for [`GetGadgetInput`](super::GetGadgetInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetGadgetInputBuilder {
-        pub(crate) gadget_id: ::std::option::Option<::std::string::String>,
+        pub(crate) gadget_id: Option<String>,
     }
     impl GetGadgetInputBuilder {
         /// The `GadgetId` member.
-        pub fn gadget_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.gadget_id = ::std::option::Option::Some(input.into());
+        pub fn gadget_id(mut self, input: impl Into<String>) -> Self {
+            self.gadget_id = Some(input.into());
             self
         }
         /// Sets or clears the `GadgetId` member.
-        pub fn set_gadget_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_gadget_id(mut self, input: Option<String>) -> Self {
             self.gadget_id = input;
             self
         }
         /// Builds the [`GetGadgetInput`](super::GetGadgetInput), failing if any required member (`gadget_id`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::get_gadget::GetGadgetInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::get_gadget::GetGadgetInput, BuildError> {
+            let mut missing = Vec::new();
             if self.gadget_id.is_none() {
                 missing.push("gadget_id");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "GetGadgetInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("GetGadgetInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::get_gadget::GetGadgetInput {
+            Ok(crate::operation::get_gadget::GetGadgetInput {
                 gadget_id: self.gadget_id,
             })
         }
@@ -100,39 +87,27 @@ pub mod builders {
     /// A builder for [`GetGadgetOutput`](super::GetGadgetOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct GetGadgetOutputBuilder {
-        pub(crate) id: ::std::option::Option<::std::string::String>,
-        pub(crate) color: ::std::option::Option<crate::types::Color>,
+        pub(crate) id: Option<String>,
+        pub(crate) color: Option<crate::types::Color>,
     }
     impl GetGadgetOutputBuilder {
         /// The `Id` member.
-        pub fn id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(input.into());
+        pub fn id(mut self, input: impl Into<String>) -> Self {
+            self.id = Some(input.into());
             self
         }
         /// Sets or clears the `Id` member.
-        pub fn set_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, input: Option<String>) -> Self {
             self.id = input;
             self
         }
         /// The `Color` member.
-        pub fn color(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Color>,
-        ) -> Self {
-            self.color = ::std::option::Option::Some(input.into());
+        pub fn color(mut self, input: impl Into<crate::types::Color>) -> Self {
+            self.color = Some(input.into());
             self
         }
         /// Sets or clears the `Color` member.
-        pub fn set_color(
-            mut self,
-            input: ::std::option::Option<crate::types::Color>,
-        ) -> Self {
+        pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.color = input;
             self
         }

@@ -20,7 +20,7 @@ pub struct PingInput {}
 impl PingInput {
     /// Creates a builder for [`PingInput`].
     pub fn builder() -> crate::operation::ping::builders::PingInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `Ping` operation.
@@ -33,7 +33,7 @@ pub struct PingOutput {}
 impl PingOutput {
     /// Creates a builder for [`PingOutput`].
     pub fn builder() -> crate::operation::ping::builders::PingOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Builders for this operation's input and output.

@@ -13,6 +13,8 @@
 //! - [`InvalidThing`](crate::error::InvalidThing)
 //! - [`ServiceUnavailable`](crate::error::ServiceUnavailable)
 //! - [`Throttled`](crate::error::Throttled)
+use ::querygen_runtime::IndexMap;
+use ::querygen_runtime::pagination::NextPage;
 /// The input of the `PutEverything` operation.
 ///
 /// Smithy shape: `example.shapes#PutEverythingRequest`.
@@ -23,40 +25,38 @@
 pub struct PutEverythingInput {
     /// Where the previous page ended.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// The `MaxItems` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_items: ::std::option::Option<i32>,
+    pub max_items: Option<i32>,
     /// A required name. Inputs keep it optional.
     ///
     /// Required by the service.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// One member per simple type.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub scalars: ::std::option::Option<crate::types::Scalars>,
+    pub scalars: Option<crate::types::Scalars>,
     /// The `Tags` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// The `Attributes` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub attributes: ::std::option::Option<
-        ::querygen_runtime::IndexMap<::std::string::String, crate::types::Thing>,
-    >,
+    pub attributes: Option<IndexMap<String, crate::types::Thing>>,
     /// Exactly one of several members.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub choice: ::std::option::Option<crate::types::Choice>,
+    pub choice: Option<crate::types::Choice>,
     /// The `Color` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub color: ::std::option::Option<crate::types::Color>,
+    pub color: Option<crate::types::Color>,
     /// The `Priority` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub priority: ::std::option::Option<crate::types::Priority>,
+    pub priority: Option<crate::types::Priority>,
 }
 impl PutEverythingInput {
     /// Creates a builder for [`PutEverythingInput`].
     pub fn builder() -> crate::operation::put_everything::builders::PutEverythingInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The output of the `PutEverything` operation.
@@ -69,29 +69,25 @@ impl PutEverythingInput {
 pub struct PutEverythingOutput {
     /// The `Things` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub things: ::std::option::Option<::std::vec::Vec<crate::types::Thing>>,
+    pub things: Option<Vec<crate::types::Thing>>,
     /// The `Marker` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// The `Matrix` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i32>>>,
+    pub matrix: Option<Vec<Vec<i32>>>,
     /// The `Sparse` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sparse: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
+    pub sparse: Option<Vec<Option<String>>>,
     /// The `SparseMap` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sparse_map: ::std::option::Option<
-        ::querygen_runtime::IndexMap<crate::types::Color, ::std::option::Option<i32>>,
-    >,
+    pub sparse_map: Option<IndexMap<crate::types::Color, Option<i32>>>,
     /// The `UniqueNames` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unique_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub unique_names: Option<Vec<String>>,
     /// The `Flat` member.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub flat: Option<Vec<crate::types::Tag>>,
     /// The `Count` member.
     ///
     /// Required: the builder's `build()` fails without it.
@@ -113,7 +109,7 @@ pub struct PutEverythingOutput {
 impl PutEverythingOutput {
     /// Creates a builder for [`PutEverythingOutput`].
     pub fn builder() -> crate::operation::put_everything::builders::PutEverythingOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The model defaults of members a JSON document may leave out.
@@ -127,15 +123,12 @@ impl PutEverythingInput {
     /// `PutEverything` is paginated: the input for the page after `output`, which answered this input.
     ///
     /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
-    pub fn next_page(
-        &self,
-        output: &PutEverythingOutput,
-    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+    pub fn next_page(&self, output: &PutEverythingOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
             self.marker.as_deref(),
             output.marker.as_deref(),
-            |input, token| input.marker = ::std::option::Option::Some(token),
+            |input, token| input.marker = Some(token),
         )
     }
 }
@@ -145,101 +138,76 @@ impl PutEverythingOutput {
         self.things.as_deref().unwrap_or_default()
     }
     /// This page's items (`Things`), taken out of it.
-    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Thing> {
+    pub fn into_page_items(self) -> Vec<crate::types::Thing> {
         self.things.unwrap_or_default()
     }
 }
 /// Builders for this operation's input and output.
 pub mod builders {
+    use ::querygen_runtime::{BuildError, IndexMap};
     /// A builder for [`PutEverythingInput`](super::PutEverythingInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PutEverythingInputBuilder {
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) max_items: ::std::option::Option<i32>,
-        pub(crate) name: ::std::option::Option<::std::string::String>,
-        pub(crate) scalars: ::std::option::Option<crate::types::Scalars>,
-        pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        pub(crate) attributes: ::std::option::Option<
-            ::querygen_runtime::IndexMap<::std::string::String, crate::types::Thing>,
-        >,
-        pub(crate) choice: ::std::option::Option<crate::types::Choice>,
-        pub(crate) color: ::std::option::Option<crate::types::Color>,
-        pub(crate) priority: ::std::option::Option<crate::types::Priority>,
+        pub(crate) marker: Option<String>,
+        pub(crate) max_items: Option<i32>,
+        pub(crate) name: Option<String>,
+        pub(crate) scalars: Option<crate::types::Scalars>,
+        pub(crate) tags: Option<Vec<crate::types::Tag>>,
+        pub(crate) attributes: Option<IndexMap<String, crate::types::Thing>>,
+        pub(crate) choice: Option<crate::types::Choice>,
+        pub(crate) color: Option<crate::types::Color>,
+        pub(crate) priority: Option<crate::types::Priority>,
     }
     impl PutEverythingInputBuilder {
         /// Where the previous page ended.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// The `MaxItems` member.
-        pub fn max_items(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.max_items = ::std::option::Option::Some(input.into());
+        pub fn max_items(mut self, input: impl Into<i32>) -> Self {
+            self.max_items = Some(input.into());
             self
         }
         /// Sets or clears the `MaxItems` member.
-        pub fn set_max_items(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_items(mut self, input: Option<i32>) -> Self {
             self.max_items = input;
             self
         }
         /// A required name. Inputs keep it optional.
-        pub fn name(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(input.into());
+        pub fn name(mut self, input: impl Into<String>) -> Self {
+            self.name = Some(input.into());
             self
         }
         /// Sets or clears the `Name` member.
-        pub fn set_name(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name(mut self, input: Option<String>) -> Self {
             self.name = input;
             self
         }
         /// One member per simple type.
-        pub fn scalars(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Scalars>,
-        ) -> Self {
-            self.scalars = ::std::option::Option::Some(input.into());
+        pub fn scalars(mut self, input: impl Into<crate::types::Scalars>) -> Self {
+            self.scalars = Some(input.into());
             self
         }
         /// Sets or clears the `Scalars` member.
-        pub fn set_scalars(
-            mut self,
-            input: ::std::option::Option<crate::types::Scalars>,
-        ) -> Self {
+        pub fn set_scalars(mut self, input: Option<crate::types::Scalars>) -> Self {
             self.scalars = input;
             self
         }
         /// Appends one item to the `Tags` member.
         ///
         /// The `Tags` member.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
-        pub fn set_tags(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.tags = input;
             self
         }
@@ -248,92 +216,64 @@ pub mod builders {
         /// The `Attributes` member.
         pub fn attributes(
             mut self,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<crate::types::Thing>,
+            key: impl Into<String>,
+            value: impl Into<crate::types::Thing>,
         ) -> Self {
             self.attributes
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `Attributes` member.
         pub fn set_attributes(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<::std::string::String, crate::types::Thing>,
-            >,
+            input: Option<IndexMap<String, crate::types::Thing>>,
         ) -> Self {
             self.attributes = input;
             self
         }
         /// Exactly one of several members.
-        pub fn choice(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Choice>,
-        ) -> Self {
-            self.choice = ::std::option::Option::Some(input.into());
+        pub fn choice(mut self, input: impl Into<crate::types::Choice>) -> Self {
+            self.choice = Some(input.into());
             self
         }
         /// Sets or clears the `Choice` member.
-        pub fn set_choice(
-            mut self,
-            input: ::std::option::Option<crate::types::Choice>,
-        ) -> Self {
+        pub fn set_choice(mut self, input: Option<crate::types::Choice>) -> Self {
             self.choice = input;
             self
         }
         /// The `Color` member.
-        pub fn color(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Color>,
-        ) -> Self {
-            self.color = ::std::option::Option::Some(input.into());
+        pub fn color(mut self, input: impl Into<crate::types::Color>) -> Self {
+            self.color = Some(input.into());
             self
         }
         /// Sets or clears the `Color` member.
-        pub fn set_color(
-            mut self,
-            input: ::std::option::Option<crate::types::Color>,
-        ) -> Self {
+        pub fn set_color(mut self, input: Option<crate::types::Color>) -> Self {
             self.color = input;
             self
         }
         /// The `Priority` member.
-        pub fn priority(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Priority>,
-        ) -> Self {
-            self.priority = ::std::option::Option::Some(input.into());
+        pub fn priority(mut self, input: impl Into<crate::types::Priority>) -> Self {
+            self.priority = Some(input.into());
             self
         }
         /// Sets or clears the `Priority` member.
-        pub fn set_priority(
-            mut self,
-            input: ::std::option::Option<crate::types::Priority>,
-        ) -> Self {
+        pub fn set_priority(mut self, input: Option<crate::types::Priority>) -> Self {
             self.priority = input;
             self
         }
         /// Builds the [`PutEverythingInput`](super::PutEverythingInput), failing if any required member (`name`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::put_everything::PutEverythingInput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::put_everything::PutEverythingInput, BuildError> {
+            let mut missing = Vec::new();
             if self.name.is_none() {
                 missing.push("name");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "PutEverythingInput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("PutEverythingInput", missing));
             }
-            ::std::result::Result::Ok(crate::operation::put_everything::PutEverythingInput {
+            Ok(crate::operation::put_everything::PutEverythingInput {
                 marker: self.marker,
                 max_items: self.max_items,
                 name: self.name,
@@ -349,93 +289,61 @@ pub mod builders {
     /// A builder for [`PutEverythingOutput`](super::PutEverythingOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct PutEverythingOutputBuilder {
-        pub(crate) things: ::std::option::Option<::std::vec::Vec<crate::types::Thing>>,
-        pub(crate) marker: ::std::option::Option<::std::string::String>,
-        pub(crate) matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i32>>>,
-        pub(crate) sparse: ::std::option::Option<
-            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-        >,
-        pub(crate) sparse_map: ::std::option::Option<
-            ::querygen_runtime::IndexMap<crate::types::Color, ::std::option::Option<i32>>,
-        >,
-        pub(crate) unique_names: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        pub(crate) flat: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        pub(crate) count: ::std::option::Option<i32>,
-        pub(crate) limit: ::std::option::Option<i32>,
-        pub(crate) enabled: ::std::option::Option<bool>,
+        pub(crate) things: Option<Vec<crate::types::Thing>>,
+        pub(crate) marker: Option<String>,
+        pub(crate) matrix: Option<Vec<Vec<i32>>>,
+        pub(crate) sparse: Option<Vec<Option<String>>>,
+        pub(crate) sparse_map: Option<IndexMap<crate::types::Color, Option<i32>>>,
+        pub(crate) unique_names: Option<Vec<String>>,
+        pub(crate) flat: Option<Vec<crate::types::Tag>>,
+        pub(crate) count: Option<i32>,
+        pub(crate) limit: Option<i32>,
+        pub(crate) enabled: Option<bool>,
     }
     impl PutEverythingOutputBuilder {
         /// Appends one item to the `Things` member.
         ///
         /// The `Things` member.
-        pub fn things(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Thing>,
-        ) -> Self {
-            self.things.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn things(mut self, item: impl Into<crate::types::Thing>) -> Self {
+            self.things.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Things` member.
-        pub fn set_things(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Thing>>,
-        ) -> Self {
+        pub fn set_things(mut self, input: Option<Vec<crate::types::Thing>>) -> Self {
             self.things = input;
             self
         }
         /// The `Marker` member.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.marker = ::std::option::Option::Some(input.into());
+        pub fn marker(mut self, input: impl Into<String>) -> Self {
+            self.marker = Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: Option<String>) -> Self {
             self.marker = input;
             self
         }
         /// Appends one item to the `Matrix` member.
         ///
         /// The `Matrix` member.
-        pub fn matrix(
-            mut self,
-            item: impl ::std::convert::Into<::std::vec::Vec<i32>>,
-        ) -> Self {
-            self.matrix.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn matrix(mut self, item: impl Into<Vec<i32>>) -> Self {
+            self.matrix.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Matrix` member.
-        pub fn set_matrix(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i32>>>,
-        ) -> Self {
+        pub fn set_matrix(mut self, input: Option<Vec<Vec<i32>>>) -> Self {
             self.matrix = input;
             self
         }
         /// Appends one item to the `Sparse` member.
         ///
         /// The `Sparse` member.
-        pub fn sparse(
-            mut self,
-            item: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        ) -> Self {
-            self.sparse.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn sparse(mut self, item: impl Into<Option<String>>) -> Self {
+            self.sparse.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Sparse` member.
-        pub fn set_sparse(
-            mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-            >,
-        ) -> Self {
+        pub fn set_sparse(mut self, input: Option<Vec<Option<String>>>) -> Self {
             self.sparse = input;
             self
         }
@@ -444,23 +352,18 @@ pub mod builders {
         /// The `SparseMap` member.
         pub fn sparse_map(
             mut self,
-            key: impl ::std::convert::Into<crate::types::Color>,
-            value: impl ::std::convert::Into<::std::option::Option<i32>>,
+            key: impl Into<crate::types::Color>,
+            value: impl Into<Option<i32>>,
         ) -> Self {
             self.sparse_map
-                .get_or_insert_with(::std::default::Default::default)
+                .get_or_insert_with(Default::default)
                 .insert(key.into(), value.into());
             self
         }
         /// Sets or clears the `SparseMap` member.
         pub fn set_sparse_map(
             mut self,
-            input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<
-                    crate::types::Color,
-                    ::std::option::Option<i32>,
-                >,
-            >,
+            input: Option<IndexMap<crate::types::Color, Option<i32>>>,
         ) -> Self {
             self.sparse_map = input;
             self
@@ -468,97 +371,72 @@ pub mod builders {
         /// Appends one item to the `UniqueNames` member.
         ///
         /// The `UniqueNames` member.
-        pub fn unique_names(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.unique_names.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn unique_names(mut self, item: impl Into<String>) -> Self {
+            self.unique_names.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UniqueNames` member.
-        pub fn set_unique_names(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_unique_names(mut self, input: Option<Vec<String>>) -> Self {
             self.unique_names = input;
             self
         }
         /// Appends one item to the `Flat` member.
         ///
         /// The `Flat` member.
-        pub fn flat(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.flat.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn flat(mut self, item: impl Into<crate::types::Tag>) -> Self {
+            self.flat.get_or_insert_with(Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Flat` member.
-        pub fn set_flat(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_flat(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
             self.flat = input;
             self
         }
         /// The `Count` member.
-        pub fn count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.count = ::std::option::Option::Some(input.into());
+        pub fn count(mut self, input: impl Into<i32>) -> Self {
+            self.count = Some(input.into());
             self
         }
         /// Sets or clears the `Count` member.
-        pub fn set_count(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_count(mut self, input: Option<i32>) -> Self {
             self.count = input;
             self
         }
         /// The `Limit` member.
-        pub fn limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.limit = ::std::option::Option::Some(input.into());
+        pub fn limit(mut self, input: impl Into<i32>) -> Self {
+            self.limit = Some(input.into());
             self
         }
         /// Sets or clears the `Limit` member.
-        pub fn set_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_limit(mut self, input: Option<i32>) -> Self {
             self.limit = input;
             self
         }
         /// The `Enabled` member.
-        pub fn enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.enabled = ::std::option::Option::Some(input.into());
+        pub fn enabled(mut self, input: impl Into<bool>) -> Self {
+            self.enabled = Some(input.into());
             self
         }
         /// Sets or clears the `Enabled` member.
-        pub fn set_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_enabled(mut self, input: Option<bool>) -> Self {
             self.enabled = input;
             self
         }
         /// Builds the [`PutEverythingOutput`](super::PutEverythingOutput), failing if any required member (`count`) is not set.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::operation::put_everything::PutEverythingOutput,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
+        ) -> Result<crate::operation::put_everything::PutEverythingOutput, BuildError> {
+            let mut missing = Vec::new();
             if self.count.is_none() {
                 missing.push("count");
             }
             if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "PutEverythingOutput",
-                        missing,
-                    ),
-                );
+                return Err(BuildError::missing_members("PutEverythingOutput", missing));
             }
-            let ::std::option::Option::Some(member_count) = self.count else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "PutEverythingOutput",
-                        missing,
-                    ),
-                );
+            let Some(member_count) = self.count else {
+                return Err(BuildError::missing_members("PutEverythingOutput", missing));
             };
-            ::std::result::Result::Ok(crate::operation::put_everything::PutEverythingOutput {
+            Ok(crate::operation::put_everything::PutEverythingOutput {
                 things: self.things,
                 marker: self.marker,
                 matrix: self.matrix,

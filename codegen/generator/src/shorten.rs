@@ -1,0 +1,667 @@
+//! Part of the **format** pass: prints standard-prelude names short, and
+//! imports the runtime items a module names often.
+//!
+//! Emitters write every standard path in full (`::std::option::Option`), so what
+//! they emit means the same thing wherever it lands. Printed that way, though, a
+//! setter's signature takes four lines instead of one, and the generated crate is
+//! a sixth longer. This pass rewrites such a path to the prelude's own name
+//! (`Option`) in every file where nothing can shadow that name: no item, `use`
+//! import or generic parameter of the file is called so, and the file has no
+//! glob import other than of its own inline modules (whose items it sees). Where
+//! a file could shadow a name, that name stays in full there. Paths inside macro
+//! calls and attributes are left as the emitter wrote them.
+//!
+//! [`runtime_imports`] does the same for the runtime crates' types and traits,
+//! which are not in the prelude: a module that names one gets a `use` of its
+//! full path (under the `#[cfg]` its uses share) and prints the short name. A name is imported only if nothing else in the file is called so:
+//! no item, import, generic parameter, or other path's segment (so
+//! `crate::types::Endpoint` and the runtime's `Endpoint` both stay in full).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+
+/// Full paths (without the leading `::`) and the prelude name each one shortens to,
+/// longest first so that `Option::Some` becomes `Some` rather than `Option::Some`.
+const PRELUDE: &[(&[&str], &str)] = &[
+    (&["std", "option", "Option", "Some"], "Some"),
+    (&["std", "option", "Option", "None"], "None"),
+    (&["std", "result", "Result", "Ok"], "Ok"),
+    (&["std", "result", "Result", "Err"], "Err"),
+    (&["std", "option", "Option"], "Option"),
+    (&["std", "result", "Result"], "Result"),
+    (&["std", "string", "String"], "String"),
+    (&["std", "vec", "Vec"], "Vec"),
+    (&["std", "boxed", "Box"], "Box"),
+    (&["std", "convert", "Into"], "Into"),
+    (&["std", "convert", "From"], "From"),
+    (&["std", "convert", "AsRef"], "AsRef"),
+    (&["std", "default", "Default"], "Default"),
+    (&["std", "borrow", "ToOwned"], "ToOwned"),
+    (&["std", "marker", "Send"], "Send"),
+    (&["std", "marker", "Sync"], "Sync"),
+    (&["std", "ops", "FnOnce"], "FnOnce"),
+];
+
+/// Rewrites, in place, every full standard path of [`PRELUDE`] whose short name
+/// nothing in `file` can shadow.
+pub fn prelude_names(file: &mut syn::File) {
+    let mut names = LocalNames::default();
+    names.visit_file(file);
+    if names.foreign_glob {
+        return;
+    }
+    let mut rewrite = Rewrite {
+        shadowed: names.names,
+    };
+    rewrite.visit_file_mut(file);
+}
+
+/// Every name a file declares or imports, and whether it imports a glob from
+/// outside itself (whose names cannot be known here).
+#[derive(Default)]
+struct LocalNames {
+    names: HashSet<String>,
+    foreign_glob: bool,
+}
+
+impl LocalNames {
+    fn add(&mut self, ident: &syn::Ident) {
+        self.names.insert(ident.to_string());
+    }
+
+    fn use_tree(&mut self, tree: &syn::UseTree, from_self: bool) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                let from_self = from_self || path.ident == "self";
+                self.use_tree(&path.tree, from_self);
+            }
+            syn::UseTree::Name(name) => self.add(&name.ident),
+            syn::UseTree::Rename(rename) => self.add(&rename.rename),
+            syn::UseTree::Glob(_) => self.foreign_glob |= !from_self,
+            syn::UseTree::Group(group) => {
+                for tree in &group.items {
+                    self.use_tree(tree, from_self);
+                }
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for LocalNames {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        match item {
+            syn::Item::Const(item) => self.add(&item.ident),
+            syn::Item::Enum(item) => self.add(&item.ident),
+            syn::Item::ExternCrate(item) => self.add(
+                item.rename
+                    .as_ref()
+                    .map_or(&item.ident, |(_, rename)| rename),
+            ),
+            syn::Item::Fn(item) => self.add(&item.sig.ident),
+            syn::Item::Macro(item) => {
+                if let Some(ident) = &item.ident {
+                    self.add(ident);
+                }
+            }
+            syn::Item::Mod(item) => self.add(&item.ident),
+            syn::Item::Static(item) => self.add(&item.ident),
+            syn::Item::Struct(item) => self.add(&item.ident),
+            syn::Item::Trait(item) => self.add(&item.ident),
+            syn::Item::TraitAlias(item) => self.add(&item.ident),
+            syn::Item::Type(item) => self.add(&item.ident),
+            syn::Item::Union(item) => self.add(&item.ident),
+            syn::Item::Use(item) => self.use_tree(&item.tree, false),
+            _ => {}
+        }
+        syn::visit::visit_item(self, item);
+    }
+
+    fn visit_generic_param(&mut self, param: &'ast syn::GenericParam) {
+        match param {
+            syn::GenericParam::Type(param) => self.add(&param.ident),
+            syn::GenericParam::Const(param) => self.add(&param.ident),
+            syn::GenericParam::Lifetime(_) => {}
+        }
+        syn::visit::visit_generic_param(self, param);
+    }
+
+    fn visit_foreign_item(&mut self, item: &'ast syn::ForeignItem) {
+        match item {
+            syn::ForeignItem::Fn(item) => self.add(&item.sig.ident),
+            syn::ForeignItem::Static(item) => self.add(&item.ident),
+            syn::ForeignItem::Type(item) => self.add(&item.ident),
+            _ => {}
+        }
+        syn::visit::visit_foreign_item(self, item);
+    }
+}
+
+struct Rewrite {
+    shadowed: HashSet<String>,
+}
+
+impl Rewrite {
+    /// The prelude name `path` starts with and how many of its segments that
+    /// name replaces, if it is one of [`PRELUDE`] and nothing shadows the name.
+    fn shorten(&self, path: &syn::Path) -> Option<(&'static str, usize)> {
+        path.leading_colon?;
+        PRELUDE.iter().find_map(|(full, short)| {
+            let matches = path.segments.len() >= full.len()
+                && full
+                    .iter()
+                    .zip(&path.segments)
+                    .enumerate()
+                    .all(|(i, (want, segment))| {
+                        segment.ident == want
+                        // Only the last replaced segment may carry generic arguments.
+                        && (i + 1 == full.len() || segment.arguments.is_none())
+                    });
+            (matches && !self.shadowed.contains(*short)).then_some((*short, full.len()))
+        })
+    }
+}
+
+impl VisitMut for Rewrite {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        if let Some((short, replaced)) = self.shorten(path) {
+            let mut segments = std::mem::take(&mut path.segments).into_iter();
+            let mut last = segments
+                .nth(replaced - 1)
+                .expect("shorten matched this many segments");
+            last.ident = syn::Ident::new(short, last.ident.span());
+            let mut shortened = syn::punctuated::Punctuated::new();
+            shortened.push(last);
+            shortened.extend(segments);
+            path.leading_colon = None;
+            path.segments = shortened;
+        }
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+}
+
+/// Imports, per module, the types and traits of `crates` (`querygen_runtime`)
+/// that the module names by full path, and prints them short.
+/// Run after [`prelude_names`], whose short names then count as taken.
+pub fn runtime_imports(file: &mut syn::File, crates: &[&str]) {
+    let mut names = LocalNames::default();
+    names.visit_file(file);
+    if names.foreign_glob {
+        return;
+    }
+    let mut paths = PathNames {
+        crates,
+        origins: HashMap::new(),
+        other: HashSet::new(),
+    };
+    paths.visit_file(file);
+    let importable: HashSet<String> = paths
+        .origins
+        .into_iter()
+        .filter(|(name, origins)| {
+            origins.len() == 1 && !names.names.contains(name) && !paths.other.contains(name)
+        })
+        .map(|(name, _)| name)
+        .collect();
+    let context = ImportContext {
+        crates,
+        importable: &importable,
+    };
+    context.module(&mut file.items);
+}
+
+/// The item a runtime path names: its full path up to the first segment that
+/// starts with a capital (the type or trait) and how many segments that is.
+fn runtime_item(path: &syn::Path, crates: &[&str]) -> Option<(Vec<String>, usize)> {
+    path.leading_colon?;
+    let first = path.segments.first()?;
+    if !crates.iter().any(|krate| first.ident == krate) {
+        return None;
+    }
+    let item = path.segments.iter().position(|segment| {
+        segment
+            .ident
+            .to_string()
+            .starts_with(|c: char| c.is_ascii_uppercase())
+    })?;
+    if item == 0
+        || path
+            .segments
+            .iter()
+            .take(item)
+            .any(|segment| !segment.arguments.is_none())
+    {
+        return None;
+    }
+    let full = path
+        .segments
+        .iter()
+        .take(item + 1)
+        .map(|segment| segment.ident.to_string())
+        .collect();
+    Some((full, item + 1))
+}
+
+/// For each capitalised name, the runtime items it names in the file, and the
+/// capitalised names that some other path uses.
+struct PathNames<'a> {
+    crates: &'a [&'a str],
+    origins: HashMap<String, BTreeSet<Vec<String>>>,
+    other: HashSet<String>,
+}
+
+impl<'ast> Visit<'ast> for PathNames<'_> {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if let Some((full, _)) = runtime_item(path, self.crates) {
+            let name = full.last().cloned().unwrap_or_default();
+            self.origins.entry(name).or_default().insert(full);
+        } else {
+            for segment in &path.segments {
+                let ident = segment.ident.to_string();
+                if ident.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    self.other.insert(ident);
+                }
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+}
+
+struct ImportContext<'a> {
+    crates: &'a [&'a str],
+    importable: &'a HashSet<String>,
+}
+
+impl ImportContext<'_> {
+    /// Imports into one module (its items), then into each inline module in it.
+    fn module(&self, items: &mut Vec<syn::Item>) {
+        let mut uses = Uses {
+            crates: self.crates,
+            importable: self.importable,
+            cfgs: Vec::new(),
+            sites: BTreeMap::new(),
+        };
+        for item in items.iter() {
+            uses.visit_item(item);
+        }
+        let imported = uses.sites;
+        if !imported.is_empty() {
+            let mut rewrite = Import {
+                crates: self.crates,
+                imported: &imported,
+            };
+            for item in items.iter_mut() {
+                rewrite.visit_item_mut(item);
+            }
+            let statements = use_items(&imported);
+            items.splice(0..0, statements);
+        }
+        for item in items.iter_mut() {
+            if let syn::Item::Mod(syn::ItemMod {
+                content: Some((_, inner)),
+                ..
+            }) = item
+            {
+                self.module(inner);
+            }
+        }
+    }
+}
+
+/// The `use` items for `imported`: one per `#[cfg]` and runtime module,
+/// sorted so the output is deterministic.
+fn use_items(imported: &BTreeMap<Vec<String>, Vec<Vec<String>>>) -> Vec<syn::Item> {
+    let mut groups: BTreeMap<(String, Vec<String>), Vec<String>> = BTreeMap::new();
+    let mut conditions: BTreeMap<String, TokenStream> = BTreeMap::new();
+    for (full, sites) in imported {
+        let condition = condition(sites);
+        let key = condition
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        if let Some(tokens) = condition {
+            conditions.insert(key.clone(), tokens);
+        }
+        let (name, module) = full.split_last().expect("a runtime item has a path");
+        groups
+            .entry((key, module.to_vec()))
+            .or_default()
+            .push(name.clone());
+    }
+    groups
+        .into_iter()
+        .map(|((key, module), names)| {
+            let cfg = conditions.get(&key).map(|tokens| quote!(#[cfg(#tokens)]));
+            let module = module.iter().map(|segment| format_ident!("{segment}"));
+            let names = names.iter().map(|name| format_ident!("{name}"));
+            syn::parse_quote!(#cfg use #(::#module)*::{#(#names),*};)
+        })
+        .collect()
+}
+
+/// The `cfg` predicate under which every use site is compiled, if any: `None`
+/// when one site is unconditional.
+fn condition(sites: &[Vec<String>]) -> Option<TokenStream> {
+    let mut distinct: BTreeSet<&Vec<String>> = BTreeSet::new();
+    for site in sites {
+        if site.is_empty() {
+            return None;
+        }
+        distinct.insert(site);
+    }
+    let all = |site: &Vec<String>| -> TokenStream {
+        let predicates: Vec<TokenStream> = site
+            .iter()
+            .map(|predicate| predicate.parse().expect("a cfg predicate re-parses"))
+            .collect();
+        match predicates.as_slice() {
+            [one] => one.clone(),
+            _ => quote!(all(#(#predicates),*)),
+        }
+    };
+    let alternatives: Vec<TokenStream> = distinct.into_iter().map(all).collect();
+    Some(match alternatives.as_slice() {
+        [one] => one.clone(),
+        _ => quote!(any(#(#alternatives),*)),
+    })
+}
+
+/// The `cfg` predicates of `attrs`, as text.
+fn cfgs(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg"))
+        .filter_map(|attr| attr.meta.require_list().ok())
+        .map(|list| list.tokens.to_string())
+        .collect()
+}
+
+/// The use sites of importable runtime items in one module (not in the
+/// modules inside it), each with the `cfg` predicates it sits under.
+struct Uses<'a> {
+    crates: &'a [&'a str],
+    importable: &'a HashSet<String>,
+    cfgs: Vec<String>,
+    sites: BTreeMap<Vec<String>, Vec<Vec<String>>>,
+}
+
+impl Uses<'_> {
+    fn under(&mut self, attrs: &[syn::Attribute], visit: impl FnOnce(&mut Self)) {
+        let depth = self.cfgs.len();
+        self.cfgs.extend(cfgs(attrs));
+        visit(self);
+        self.cfgs.truncate(depth);
+    }
+}
+
+impl<'ast> Visit<'ast> for Uses<'_> {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        if let syn::Item::Mod(_) = item {
+            return;
+        }
+        let attrs = item_attrs(item);
+        self.under(attrs, |this| syn::visit::visit_item(this, item));
+    }
+    fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        let attrs = match item {
+            syn::ImplItem::Const(item) => &item.attrs[..],
+            syn::ImplItem::Fn(item) => &item.attrs,
+            syn::ImplItem::Type(item) => &item.attrs,
+            syn::ImplItem::Macro(item) => &item.attrs,
+            _ => &[],
+        };
+        self.under(attrs, |this| syn::visit::visit_impl_item(this, item));
+    }
+    fn visit_field(&mut self, field: &'ast syn::Field) {
+        self.under(&field.attrs, |this| syn::visit::visit_field(this, field));
+    }
+    fn visit_variant(&mut self, variant: &'ast syn::Variant) {
+        self.under(&variant.attrs, |this| {
+            syn::visit::visit_variant(this, variant)
+        });
+    }
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        self.under(&arm.attrs, |this| syn::visit::visit_arm(this, arm));
+    }
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        self.under(&local.attrs, |this| syn::visit::visit_local(this, local));
+    }
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if let Some((full, _)) = runtime_item(path, self.crates) {
+            if full
+                .last()
+                .is_some_and(|name| self.importable.contains(name))
+            {
+                let mut site = self.cfgs.clone();
+                site.sort();
+                site.dedup();
+                self.sites.entry(full).or_default().push(site);
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(item) => &item.attrs,
+        syn::Item::Enum(item) => &item.attrs,
+        syn::Item::Fn(item) => &item.attrs,
+        syn::Item::Impl(item) => &item.attrs,
+        syn::Item::Macro(item) => &item.attrs,
+        syn::Item::Static(item) => &item.attrs,
+        syn::Item::Struct(item) => &item.attrs,
+        syn::Item::Trait(item) => &item.attrs,
+        syn::Item::Type(item) => &item.attrs,
+        syn::Item::Union(item) => &item.attrs,
+        syn::Item::Use(item) => &item.attrs,
+        _ => &[],
+    }
+}
+
+/// Prints the imported items' paths short, in one module (not in the modules
+/// inside it).
+struct Import<'a> {
+    crates: &'a [&'a str],
+    imported: &'a BTreeMap<Vec<String>, Vec<Vec<String>>>,
+}
+
+impl VisitMut for Import<'_> {
+    fn visit_item_mod_mut(&mut self, _: &mut syn::ItemMod) {}
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        if let Some((full, replaced)) = runtime_item(path, self.crates) {
+            if self.imported.contains_key(&full) {
+                let rest: Vec<_> = std::mem::take(&mut path.segments)
+                    .into_iter()
+                    .skip(replaced - 1)
+                    .collect();
+                path.leading_colon = None;
+                path.segments.extend(rest);
+            }
+        }
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    fn shortened(tokens: proc_macro2::TokenStream) -> String {
+        let mut file: syn::File = syn::parse2(tokens).expect("test input parses");
+        super::prelude_names(&mut file);
+        prettyplease::unparse(&file)
+    }
+
+    fn expected(tokens: proc_macro2::TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(tokens).expect("expected output parses"))
+    }
+
+    #[test]
+    fn full_standard_paths_become_prelude_names() {
+        let input = quote! {
+            pub fn f(
+                a: impl ::std::convert::Into<::std::string::String>,
+                b: ::std::option::Option<::std::vec::Vec<u8>>,
+            ) -> ::std::result::Result<::std::boxed::Box<str>, ()> {
+                match b {
+                    ::std::option::Option::Some(_) => ::std::result::Result::Ok(::std::default::Default::default()),
+                    ::std::option::Option::None => ::std::result::Result::Err(()),
+                }
+            }
+        };
+        let want = quote! {
+            pub fn f(a: impl Into<String>, b: Option<Vec<u8>>) -> Result<Box<str>, ()> {
+                match b {
+                    Some(_) => Ok(Default::default()),
+                    None => Err(()),
+                }
+            }
+        };
+        assert_eq!(shortened(input), expected(want));
+    }
+
+    #[test]
+    fn a_name_the_file_declares_or_imports_stays_in_full() {
+        let input = quote! {
+            pub struct Result;
+            use ::other::String as _Unused;
+            use ::other::Vec;
+            mod inner { pub enum Box {} }
+            pub fn f<Option>(a: ::std::result::Result<(), ()>, b: ::std::option::Option<Option>, c: ::std::vec::Vec<u8>, d: ::std::boxed::Box<u8>, e: ::std::string::String) {}
+        };
+        let want = quote! {
+            pub struct Result;
+            use ::other::String as _Unused;
+            use ::other::Vec;
+            mod inner { pub enum Box {} }
+            pub fn f<Option>(a: ::std::result::Result<(), ()>, b: ::std::option::Option<Option>, c: ::std::vec::Vec<u8>, d: ::std::boxed::Box<u8>, e: String) {}
+        };
+        assert_eq!(shortened(input), expected(want));
+    }
+
+    #[test]
+    fn a_glob_from_outside_the_file_keeps_every_path_in_full() {
+        let input = quote! {
+            use ::somewhere::*;
+            pub fn f() -> ::std::option::Option<u8> { ::std::option::Option::None }
+        };
+        assert_eq!(shortened(input.clone()), expected(input));
+        let own = quote! {
+            mod items { pub struct A; }
+            pub use self::items::*;
+            pub fn f() -> ::std::option::Option<u8> { ::std::option::Option::None }
+        };
+        let want = quote! {
+            mod items { pub struct A; }
+            pub use self::items::*;
+            pub fn f() -> Option<u8> { None }
+        };
+        assert_eq!(shortened(own), expected(want));
+    }
+
+    #[test]
+    fn other_paths_macros_and_relative_paths_are_untouched() {
+        let input = quote! {
+            pub fn f(a: std::option::Option<u8>, b: ::std::fmt::Result, c: ::std::option::Option::<u8>) {
+                let _ = ::std::format!("{}", ::std::string::String::new());
+                let _: ::std::string::String = ::std::string::String::from("x");
+            }
+        };
+        let want = quote! {
+            pub fn f(a: std::option::Option<u8>, b: ::std::fmt::Result, c: Option::<u8>) {
+                let _ = ::std::format!("{}", ::std::string::String::new());
+                let _: String = String::from("x");
+            }
+        };
+        assert_eq!(shortened(input), expected(want));
+    }
+
+    fn imported(tokens: proc_macro2::TokenStream) -> String {
+        let mut file: syn::File = syn::parse2(tokens).expect("test input parses");
+        super::runtime_imports(&mut file, &["querygen_runtime", "querygen_client"]);
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn runtime_types_are_imported_under_the_cfg_their_uses_share() {
+        let input = quote! {
+            pub fn read(r: &mut ::querygen_runtime::xml::XmlReader<'_>) -> ::querygen_runtime::xml::Node {
+                ::querygen_runtime::xml::Node::root(r)
+            }
+            #[cfg(feature = "server")]
+            impl ::querygen_runtime::server::ReadQuery for A {
+                fn read_query(node: &::querygen_runtime::server::QueryTree) {}
+            }
+            impl B {
+                #[cfg(feature = "client")]
+                pub fn call(&self, _: ::querygen_client::Call) {}
+                #[cfg(feature = "server")]
+                pub fn serve(&self, _: ::querygen_client::Call) {}
+            }
+            pub fn lower() { ::querygen_runtime::query::parse_error(1) }
+        };
+        let want = quote! {
+            use ::querygen_runtime::xml::{Node, XmlReader};
+            #[cfg(any(feature = "client", feature = "server"))]
+            use ::querygen_client::{Call};
+            #[cfg(feature = "server")]
+            use ::querygen_runtime::server::{QueryTree, ReadQuery};
+            pub fn read(r: &mut XmlReader<'_>) -> Node {
+                Node::root(r)
+            }
+            #[cfg(feature = "server")]
+            impl ReadQuery for A {
+                fn read_query(node: &QueryTree) {}
+            }
+            impl B {
+                #[cfg(feature = "client")]
+                pub fn call(&self, _: Call) {}
+                #[cfg(feature = "server")]
+                pub fn serve(&self, _: Call) {}
+            }
+            pub fn lower() { ::querygen_runtime::query::parse_error(1) }
+        };
+        assert_eq!(imported(input), expected(want));
+    }
+
+    #[test]
+    fn a_runtime_name_that_means_something_else_in_the_file_stays_in_full() {
+        let input = quote! {
+            pub fn f(
+                a: ::querygen_runtime::endpoint::Endpoint,
+                b: crate::types::Endpoint,
+                c: ::querygen_runtime::query::Error,
+                d: ::querygen_runtime::xml::Error,
+                e: ::querygen_runtime::xml::Reader,
+            ) {}
+            pub struct Reader;
+        };
+        assert_eq!(imported(input.clone()), expected(input));
+    }
+
+    #[test]
+    fn each_inline_module_imports_what_it_names() {
+        let input = quote! {
+            pub fn f(_: ::querygen_runtime::BuildError) {}
+            #[cfg(feature = "a")]
+            mod items {
+                pub fn g(_: ::querygen_runtime::xml::Node) {}
+            }
+        };
+        let want = quote! {
+            use ::querygen_runtime::{BuildError};
+            pub fn f(_: BuildError) {}
+            #[cfg(feature = "a")]
+            mod items {
+                use ::querygen_runtime::xml::{Node};
+                pub fn g(_: Node) {}
+            }
+        };
+        assert_eq!(imported(input), expected(want));
+    }
+}
