@@ -30,8 +30,6 @@ mod api_call_rate_for_customer_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::ApiCallRateForCustomerExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl ApiCallRateForCustomerExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "APICallRateForCustomerExceeded";
         /// The HTTP status the service answers with.
@@ -109,8 +107,6 @@ mod authorization_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::AuthorizationAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl AuthorizationAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "AuthorizationAlreadyExists";
         /// The HTTP status the service answers with.
@@ -187,8 +183,6 @@ mod authorization_not_found_fault_items {
         pub fn builder() -> crate::error::builders::AuthorizationNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl AuthorizationNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "AuthorizationNotFound";
         /// The HTTP status the service answers with.
@@ -265,8 +259,6 @@ mod cache_cluster_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::CacheClusterAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheClusterAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheClusterAlreadyExists";
         /// The HTTP status the service answers with.
@@ -343,8 +335,6 @@ mod cache_cluster_not_found_fault_items {
         pub fn builder() -> crate::error::builders::CacheClusterNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheClusterNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheClusterNotFound";
         /// The HTTP status the service answers with.
@@ -421,8 +411,6 @@ mod cache_parameter_group_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::CacheParameterGroupAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheParameterGroupAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheParameterGroupAlreadyExists";
         /// The HTTP status the service answers with.
@@ -499,8 +487,6 @@ mod cache_parameter_group_not_found_fault_items {
         pub fn builder() -> crate::error::builders::CacheParameterGroupNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheParameterGroupNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheParameterGroupNotFound";
         /// The HTTP status the service answers with.
@@ -577,8 +563,6 @@ mod cache_parameter_group_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::CacheParameterGroupQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheParameterGroupQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheParameterGroupQuotaExceeded";
         /// The HTTP status the service answers with.
@@ -655,8 +639,6 @@ mod cache_security_group_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::CacheSecurityGroupAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheSecurityGroupAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheSecurityGroupAlreadyExists";
         /// The HTTP status the service answers with.
@@ -733,8 +715,6 @@ mod cache_security_group_not_found_fault_items {
         pub fn builder() -> crate::error::builders::CacheSecurityGroupNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheSecurityGroupNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheSecurityGroupNotFound";
         /// The HTTP status the service answers with.
@@ -811,8 +791,6 @@ mod cache_security_group_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::CacheSecurityGroupQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheSecurityGroupQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "QuotaExceeded.CacheSecurityGroup";
         /// The HTTP status the service answers with.
@@ -889,8 +867,6 @@ mod cache_subnet_group_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::CacheSubnetGroupAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheSubnetGroupAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheSubnetGroupAlreadyExists";
         /// The HTTP status the service answers with.
@@ -967,8 +943,6 @@ mod cache_subnet_group_in_use_items {
         pub fn builder() -> crate::error::builders::CacheSubnetGroupInUseBuilder {
             Default::default()
         }
-    }
-    impl CacheSubnetGroupInUse {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheSubnetGroupInUse";
         /// The HTTP status the service answers with.
@@ -1045,8 +1019,6 @@ mod cache_subnet_group_not_found_fault_items {
         pub fn builder() -> crate::error::builders::CacheSubnetGroupNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheSubnetGroupNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheSubnetGroupNotFoundFault";
         /// The HTTP status the service answers with.
@@ -1123,8 +1095,6 @@ mod cache_subnet_group_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::CacheSubnetGroupQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheSubnetGroupQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheSubnetGroupQuotaExceeded";
         /// The HTTP status the service answers with.
@@ -1202,8 +1172,6 @@ mod cache_subnet_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::CacheSubnetQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl CacheSubnetQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "CacheSubnetQuotaExceededFault";
         /// The HTTP status the service answers with.
@@ -1280,8 +1248,6 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::ClusterQuotaForCustomerExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl ClusterQuotaForCustomerExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ClusterQuotaForCustomerExceeded";
         /// The HTTP status the service answers with.
@@ -1358,8 +1324,6 @@ mod default_user_associated_to_user_group_fault_items {
         pub fn builder() -> crate::error::builders::DefaultUserAssociatedToUserGroupFaultBuilder {
             Default::default()
         }
-    }
-    impl DefaultUserAssociatedToUserGroupFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "DefaultUserAssociatedToUserGroup";
         /// The HTTP status the service answers with.
@@ -1436,8 +1400,6 @@ mod default_user_required_items {
         pub fn builder() -> crate::error::builders::DefaultUserRequiredBuilder {
             Default::default()
         }
-    }
-    impl DefaultUserRequired {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "DefaultUserRequired";
         /// The HTTP status the service answers with.
@@ -1514,8 +1476,6 @@ mod duplicate_user_name_fault_items {
         pub fn builder() -> crate::error::builders::DuplicateUserNameFaultBuilder {
             Default::default()
         }
-    }
-    impl DuplicateUserNameFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "DuplicateUserName";
         /// The HTTP status the service answers with.
@@ -1592,8 +1552,6 @@ mod global_replication_group_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::GlobalReplicationGroupAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl GlobalReplicationGroupAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "GlobalReplicationGroupAlreadyExistsFault";
         /// The HTTP status the service answers with.
@@ -1670,8 +1628,6 @@ mod global_replication_group_not_found_fault_items {
         pub fn builder() -> crate::error::builders::GlobalReplicationGroupNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl GlobalReplicationGroupNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "GlobalReplicationGroupNotFoundFault";
         /// The HTTP status the service answers with.
@@ -1751,8 +1707,6 @@ mod insufficient_cache_cluster_capacity_fault_items {
         pub fn builder() -> crate::error::builders::InsufficientCacheClusterCapacityFaultBuilder {
             Default::default()
         }
-    }
-    impl InsufficientCacheClusterCapacityFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InsufficientCacheClusterCapacity";
         /// The HTTP status the service answers with.
@@ -1829,8 +1783,6 @@ mod invalid_arn_fault_items {
         pub fn builder() -> crate::error::builders::InvalidArnFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidArnFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidARN";
         /// The HTTP status the service answers with.
@@ -1907,8 +1859,6 @@ mod invalid_cache_cluster_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidCacheClusterStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidCacheClusterStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidCacheClusterState";
         /// The HTTP status the service answers with.
@@ -1985,8 +1935,6 @@ mod invalid_cache_parameter_group_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidCacheParameterGroupStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidCacheParameterGroupStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidCacheParameterGroupState";
         /// The HTTP status the service answers with.
@@ -2063,8 +2011,6 @@ mod invalid_cache_security_group_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidCacheSecurityGroupStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidCacheSecurityGroupStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidCacheSecurityGroupState";
         /// The HTTP status the service answers with.
@@ -2141,8 +2087,6 @@ mod invalid_credentials_exception_items {
         pub fn builder() -> crate::error::builders::InvalidCredentialsExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidCredentialsException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidCredentialsException";
         /// The HTTP status the service answers with.
@@ -2219,8 +2163,6 @@ mod invalid_global_replication_group_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidGlobalReplicationGroupStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidGlobalReplicationGroupStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidGlobalReplicationGroupState";
         /// The HTTP status the service answers with.
@@ -2297,8 +2239,6 @@ mod invalid_kms_key_fault_items {
         pub fn builder() -> crate::error::builders::InvalidKmsKeyFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidKmsKeyFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidKMSKeyFault";
         /// The HTTP status the service answers with.
@@ -2375,8 +2315,6 @@ mod invalid_parameter_combination_exception_items {
         pub fn builder() -> crate::error::builders::InvalidParameterCombinationExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidParameterCombinationException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidParameterCombination";
         /// The HTTP status the service answers with.
@@ -2453,8 +2391,6 @@ mod invalid_parameter_value_exception_items {
         pub fn builder() -> crate::error::builders::InvalidParameterValueExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidParameterValueException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidParameterValue";
         /// The HTTP status the service answers with.
@@ -2531,8 +2467,6 @@ mod invalid_replication_group_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidReplicationGroupStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidReplicationGroupStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidReplicationGroupState";
         /// The HTTP status the service answers with.
@@ -2610,8 +2544,6 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidServerlessCacheSnapshotStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidServerlessCacheSnapshotStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidServerlessCacheSnapshotStateFault";
         /// The HTTP status the service answers with.
@@ -2688,8 +2620,6 @@ mod invalid_serverless_cache_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidServerlessCacheStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidServerlessCacheStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidServerlessCacheStateFault";
         /// The HTTP status the service answers with.
@@ -2766,8 +2696,6 @@ mod invalid_snapshot_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidSnapshotStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidSnapshotStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidSnapshotState";
         /// The HTTP status the service answers with.
@@ -2844,8 +2772,6 @@ mod invalid_subnet_items {
         pub fn builder() -> crate::error::builders::InvalidSubnetBuilder {
             Default::default()
         }
-    }
-    impl InvalidSubnet {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidSubnet";
         /// The HTTP status the service answers with.
@@ -2922,8 +2848,6 @@ mod invalid_user_group_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidUserGroupStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidUserGroupStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidUserGroupState";
         /// The HTTP status the service answers with.
@@ -3000,8 +2924,6 @@ mod invalid_user_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidUserStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidUserStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidUserState";
         /// The HTTP status the service answers with.
@@ -3078,8 +3000,6 @@ mod invalid_vpc_network_state_fault_items {
         pub fn builder() -> crate::error::builders::InvalidVpcNetworkStateFaultBuilder {
             Default::default()
         }
-    }
-    impl InvalidVpcNetworkStateFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidVPCNetworkStateFault";
         /// The HTTP status the service answers with.
@@ -3156,8 +3076,6 @@ mod no_operation_fault_items {
         pub fn builder() -> crate::error::builders::NoOperationFaultBuilder {
             Default::default()
         }
-    }
-    impl NoOperationFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "NoOperationFault";
         /// The HTTP status the service answers with.
@@ -3235,8 +3153,6 @@ mod node_group_not_found_fault_items {
         pub fn builder() -> crate::error::builders::NodeGroupNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl NodeGroupNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "NodeGroupNotFoundFault";
         /// The HTTP status the service answers with.
@@ -3314,8 +3230,6 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl NodeGroupsPerReplicationGroupQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "NodeGroupsPerReplicationGroupQuotaExceeded";
         /// The HTTP status the service answers with.
@@ -3393,8 +3307,6 @@ mod node_quota_for_cluster_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::NodeQuotaForClusterExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl NodeQuotaForClusterExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "NodeQuotaForClusterExceeded";
         /// The HTTP status the service answers with.
@@ -3472,8 +3384,6 @@ mod node_quota_for_customer_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::NodeQuotaForCustomerExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl NodeQuotaForCustomerExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "NodeQuotaForCustomerExceeded";
         /// The HTTP status the service answers with.
@@ -3550,8 +3460,6 @@ mod replication_group_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::ReplicationGroupAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl ReplicationGroupAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ReplicationGroupAlreadyExists";
         /// The HTTP status the service answers with.
@@ -3628,8 +3536,6 @@ mod replication_group_already_under_migration_fault_items {
         pub fn builder() -> crate::error::builders::ReplicationGroupAlreadyUnderMigrationFaultBuilder {
             Default::default()
         }
-    }
-    impl ReplicationGroupAlreadyUnderMigrationFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ReplicationGroupAlreadyUnderMigrationFault";
         /// The HTTP status the service answers with.
@@ -3706,8 +3612,6 @@ mod replication_group_not_found_fault_items {
         pub fn builder() -> crate::error::builders::ReplicationGroupNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl ReplicationGroupNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ReplicationGroupNotFoundFault";
         /// The HTTP status the service answers with.
@@ -3784,8 +3688,6 @@ mod replication_group_not_under_migration_fault_items {
         pub fn builder() -> crate::error::builders::ReplicationGroupNotUnderMigrationFaultBuilder {
             Default::default()
         }
-    }
-    impl ReplicationGroupNotUnderMigrationFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ReplicationGroupNotUnderMigrationFault";
         /// The HTTP status the service answers with.
@@ -3862,8 +3764,6 @@ mod reserved_cache_node_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::ReservedCacheNodeAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl ReservedCacheNodeAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ReservedCacheNodeAlreadyExists";
         /// The HTTP status the service answers with.
@@ -3940,8 +3840,6 @@ mod reserved_cache_node_not_found_fault_items {
         pub fn builder() -> crate::error::builders::ReservedCacheNodeNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl ReservedCacheNodeNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ReservedCacheNodeNotFound";
         /// The HTTP status the service answers with.
@@ -4018,8 +3916,6 @@ mod reserved_cache_node_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::ReservedCacheNodeQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl ReservedCacheNodeQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ReservedCacheNodeQuotaExceeded";
         /// The HTTP status the service answers with.
@@ -4096,8 +3992,6 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         pub fn builder() -> crate::error::builders::ReservedCacheNodesOfferingNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl ReservedCacheNodesOfferingNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ReservedCacheNodesOfferingNotFound";
         /// The HTTP status the service answers with.
@@ -4174,8 +4068,6 @@ mod serverless_cache_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::ServerlessCacheAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl ServerlessCacheAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ServerlessCacheAlreadyExistsFault";
         /// The HTTP status the service answers with.
@@ -4252,8 +4144,6 @@ mod serverless_cache_not_found_fault_items {
         pub fn builder() -> crate::error::builders::ServerlessCacheNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl ServerlessCacheNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ServerlessCacheNotFoundFault";
         /// The HTTP status the service answers with.
@@ -4330,8 +4220,6 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::ServerlessCacheQuotaForCustomerExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl ServerlessCacheQuotaForCustomerExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ServerlessCacheQuotaForCustomerExceededFault";
         /// The HTTP status the service answers with.
@@ -4409,8 +4297,6 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl ServerlessCacheSnapshotAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ServerlessCacheSnapshotAlreadyExistsFault";
         /// The HTTP status the service answers with.
@@ -4488,8 +4374,6 @@ mod serverless_cache_snapshot_not_found_fault_items {
         pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl ServerlessCacheSnapshotNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ServerlessCacheSnapshotNotFoundFault";
         /// The HTTP status the service answers with.
@@ -4567,8 +4451,6 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl ServerlessCacheSnapshotQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ServerlessCacheSnapshotQuotaExceededFault";
         /// The HTTP status the service answers with.
@@ -4645,8 +4527,6 @@ mod service_linked_role_not_found_fault_items {
         pub fn builder() -> crate::error::builders::ServiceLinkedRoleNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl ServiceLinkedRoleNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ServiceLinkedRoleNotFoundFault";
         /// The HTTP status the service answers with.
@@ -4723,8 +4603,6 @@ mod service_update_not_found_fault_items {
         pub fn builder() -> crate::error::builders::ServiceUpdateNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl ServiceUpdateNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ServiceUpdateNotFoundFault";
         /// The HTTP status the service answers with.
@@ -4801,8 +4679,6 @@ mod snapshot_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::SnapshotAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl SnapshotAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "SnapshotAlreadyExistsFault";
         /// The HTTP status the service answers with.
@@ -4884,8 +4760,6 @@ mod snapshot_feature_not_supported_fault_items {
         pub fn builder() -> crate::error::builders::SnapshotFeatureNotSupportedFaultBuilder {
             Default::default()
         }
-    }
-    impl SnapshotFeatureNotSupportedFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "SnapshotFeatureNotSupportedFault";
         /// The HTTP status the service answers with.
@@ -4962,8 +4836,6 @@ mod snapshot_not_found_fault_items {
         pub fn builder() -> crate::error::builders::SnapshotNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl SnapshotNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "SnapshotNotFoundFault";
         /// The HTTP status the service answers with.
@@ -5040,8 +4912,6 @@ mod snapshot_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::SnapshotQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl SnapshotQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "SnapshotQuotaExceededFault";
         /// The HTTP status the service answers with.
@@ -5118,8 +4988,6 @@ mod subnet_in_use_items {
         pub fn builder() -> crate::error::builders::SubnetInUseBuilder {
             Default::default()
         }
-    }
-    impl SubnetInUse {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "SubnetInUse";
         /// The HTTP status the service answers with.
@@ -5198,8 +5066,6 @@ mod subnet_not_allowed_fault_items {
         pub fn builder() -> crate::error::builders::SubnetNotAllowedFaultBuilder {
             Default::default()
         }
-    }
-    impl SubnetNotAllowedFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "SubnetNotAllowedFault";
         /// The HTTP status the service answers with.
@@ -5276,8 +5142,6 @@ mod tag_not_found_fault_items {
         pub fn builder() -> crate::error::builders::TagNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl TagNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "TagNotFound";
         /// The HTTP status the service answers with.
@@ -5355,8 +5219,6 @@ mod tag_quota_per_resource_exceeded_items {
         pub fn builder() -> crate::error::builders::TagQuotaPerResourceExceededBuilder {
             Default::default()
         }
-    }
-    impl TagQuotaPerResourceExceeded {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "TagQuotaPerResourceExceeded";
         /// The HTTP status the service answers with.
@@ -5433,8 +5295,6 @@ mod test_failover_not_available_fault_items {
         pub fn builder() -> crate::error::builders::TestFailoverNotAvailableFaultBuilder {
             Default::default()
         }
-    }
-    impl TestFailoverNotAvailableFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "TestFailoverNotAvailableFault";
         /// The HTTP status the service answers with.
@@ -5511,8 +5371,6 @@ mod user_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::UserAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl UserAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "UserAlreadyExists";
         /// The HTTP status the service answers with.
@@ -5589,8 +5447,6 @@ mod user_group_already_exists_fault_items {
         pub fn builder() -> crate::error::builders::UserGroupAlreadyExistsFaultBuilder {
             Default::default()
         }
-    }
-    impl UserGroupAlreadyExistsFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "UserGroupAlreadyExists";
         /// The HTTP status the service answers with.
@@ -5667,8 +5523,6 @@ mod user_group_not_found_fault_items {
         pub fn builder() -> crate::error::builders::UserGroupNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl UserGroupNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "UserGroupNotFound";
         /// The HTTP status the service answers with.
@@ -5745,8 +5599,6 @@ mod user_group_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::UserGroupQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl UserGroupQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "UserGroupQuotaExceeded";
         /// The HTTP status the service answers with.
@@ -5823,8 +5675,6 @@ mod user_not_found_fault_items {
         pub fn builder() -> crate::error::builders::UserNotFoundFaultBuilder {
             Default::default()
         }
-    }
-    impl UserNotFoundFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "UserNotFound";
         /// The HTTP status the service answers with.
@@ -5901,8 +5751,6 @@ mod user_quota_exceeded_fault_items {
         pub fn builder() -> crate::error::builders::UserQuotaExceededFaultBuilder {
             Default::default()
         }
-    }
-    impl UserQuotaExceededFault {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "UserQuotaExceeded";
         /// The HTTP status the service answers with.

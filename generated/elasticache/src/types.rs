@@ -233,10 +233,10 @@ mod authentication_mode_items {
     #[cfg(feature = "server")]
     impl ReadQuery for AuthenticationMode {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.r#type = node.member("Type")?;
-            out.passwords = node.list("Passwords", "member")?;
-            Ok(out.build())
+            Ok(Self {
+                r#type: node.member("Type")?,
+                passwords: node.list("Passwords", "member")?,
+            })
         }
     }
 }
@@ -1948,10 +1948,10 @@ mod cache_usage_limits_items {
     #[cfg(feature = "server")]
     impl ReadQuery for CacheUsageLimits {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.data_storage = node.member("DataStorage")?;
-            out.ecpu_per_second = node.member("ECPUPerSecond")?;
-            Ok(out.build())
+            Ok(Self {
+                data_storage: node.member("DataStorage")?,
+                ecpu_per_second: node.member("ECPUPerSecond")?,
+            })
         }
     }
     impl ReadXml for CacheUsageLimits {
@@ -2081,9 +2081,9 @@ mod cloud_watch_logs_destination_details_items {
     #[cfg(feature = "server")]
     impl ReadQuery for CloudWatchLogsDestinationDetails {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.log_group = node.member("LogGroup")?;
-            Ok(out.build())
+            Ok(Self {
+                log_group: node.member("LogGroup")?,
+            })
         }
     }
     impl ReadXml for CloudWatchLogsDestinationDetails {
@@ -2259,18 +2259,13 @@ mod configure_shard_items {
     #[cfg(feature = "server")]
     impl ReadQuery for ConfigureShard {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.node_group_id = node.member("NodeGroupId")?;
-            out.new_replica_count = node.member("NewReplicaCount")?;
-            out.preferred_availability_zones = node
-                .list("PreferredAvailabilityZones", "PreferredAvailabilityZone")?;
-            out.preferred_outpost_arns = node
-                .list("PreferredOutpostArns", "PreferredOutpostArn")?;
             Ok(Self {
-                node_group_id: out.node_group_id,
-                new_replica_count: out.new_replica_count,
-                preferred_availability_zones: out.preferred_availability_zones,
-                preferred_outpost_arns: out.preferred_outpost_arns,
+                node_group_id: node.member("NodeGroupId")?,
+                new_replica_count: node.member("NewReplicaCount")?,
+                preferred_availability_zones: node
+                    .list("PreferredAvailabilityZones", "PreferredAvailabilityZone")?,
+                preferred_outpost_arns: node
+                    .list("PreferredOutpostArns", "PreferredOutpostArn")?,
             })
         }
     }
@@ -2312,10 +2307,10 @@ mod customer_node_endpoint_items {
     #[cfg(feature = "server")]
     impl ReadQuery for CustomerNodeEndpoint {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.address = node.member("Address")?;
-            out.port = node.member("Port")?;
-            Ok(out.build())
+            Ok(Self {
+                address: node.member("Address")?,
+                port: node.member("Port")?,
+            })
         }
     }
 }
@@ -2365,14 +2360,10 @@ mod data_storage_items {
     #[cfg(feature = "server")]
     impl ReadQuery for DataStorage {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.maximum = node.member("Maximum")?;
-            out.minimum = node.member("Minimum")?;
-            out.unit = node.member("Unit")?;
             Ok(Self {
-                maximum: out.maximum,
-                minimum: out.minimum,
-                unit: out.unit,
+                maximum: node.member("Maximum")?,
+                minimum: node.member("Minimum")?,
+                unit: node.member("Unit")?,
             })
         }
     }
@@ -2586,10 +2577,10 @@ mod destination_details_items {
     #[cfg(feature = "server")]
     impl ReadQuery for DestinationDetails {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.cloud_watch_logs_details = node.member("CloudWatchLogsDetails")?;
-            out.kinesis_firehose_details = node.member("KinesisFirehoseDetails")?;
-            Ok(out.build())
+            Ok(Self {
+                cloud_watch_logs_details: node.member("CloudWatchLogsDetails")?,
+                kinesis_firehose_details: node.member("KinesisFirehoseDetails")?,
+            })
         }
     }
     impl ReadXml for DestinationDetails {
@@ -2807,10 +2798,10 @@ mod ecpu_per_second_items {
     #[cfg(feature = "server")]
     impl ReadQuery for EcpuPerSecond {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.maximum = node.member("Maximum")?;
-            out.minimum = node.member("Minimum")?;
-            Ok(out.build())
+            Ok(Self {
+                maximum: node.member("Maximum")?,
+                minimum: node.member("Minimum")?,
+            })
         }
     }
     impl ReadXml for EcpuPerSecond {
@@ -3074,12 +3065,9 @@ mod filter_items {
     #[cfg(feature = "server")]
     impl ReadQuery for Filter {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.name = node.member("Name")?;
-            out.values = node.list("Values", "member")?;
             Ok(Self {
-                name: out.name,
-                values: out.values,
+                name: node.member("Name")?,
+                values: node.list("Values", "member")?,
             })
         }
     }
@@ -3637,9 +3625,9 @@ mod kinesis_firehose_destination_details_items {
     #[cfg(feature = "server")]
     impl ReadQuery for KinesisFirehoseDestinationDetails {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.delivery_stream = node.member("DeliveryStream")?;
-            Ok(out.build())
+            Ok(Self {
+                delivery_stream: node.member("DeliveryStream")?,
+            })
         }
     }
     impl ReadXml for KinesisFirehoseDestinationDetails {
@@ -3786,13 +3774,13 @@ mod log_delivery_configuration_request_items {
     #[cfg(feature = "server")]
     impl ReadQuery for LogDeliveryConfigurationRequest {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.log_type = node.member("LogType")?;
-            out.destination_type = node.member("DestinationType")?;
-            out.destination_details = node.member("DestinationDetails")?;
-            out.log_format = node.member("LogFormat")?;
-            out.enabled = node.member("Enabled")?;
-            Ok(out.build())
+            Ok(Self {
+                log_type: node.member("LogType")?,
+                destination_type: node.member("DestinationType")?,
+                destination_details: node.member("DestinationDetails")?,
+                log_format: node.member("LogFormat")?,
+                enabled: node.member("Enabled")?,
+            })
         }
     }
 }
@@ -4339,16 +4327,16 @@ mod node_group_configuration_items {
     #[cfg(feature = "server")]
     impl ReadQuery for NodeGroupConfiguration {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.node_group_id = node.member("NodeGroupId")?;
-            out.slots = node.member("Slots")?;
-            out.replica_count = node.member("ReplicaCount")?;
-            out.primary_availability_zone = node.member("PrimaryAvailabilityZone")?;
-            out.replica_availability_zones = node
-                .list("ReplicaAvailabilityZones", "AvailabilityZone")?;
-            out.primary_outpost_arn = node.member("PrimaryOutpostArn")?;
-            out.replica_outpost_arns = node.list("ReplicaOutpostArns", "OutpostArn")?;
-            Ok(out.build())
+            Ok(Self {
+                node_group_id: node.member("NodeGroupId")?,
+                slots: node.member("Slots")?,
+                replica_count: node.member("ReplicaCount")?,
+                primary_availability_zone: node.member("PrimaryAvailabilityZone")?,
+                replica_availability_zones: node
+                    .list("ReplicaAvailabilityZones", "AvailabilityZone")?,
+                primary_outpost_arn: node.member("PrimaryOutpostArn")?,
+                replica_outpost_arns: node.list("ReplicaOutpostArns", "OutpostArn")?,
+            })
         }
     }
     impl ReadXml for NodeGroupConfiguration {
@@ -5176,10 +5164,10 @@ mod parameter_name_value_items {
     #[cfg(feature = "server")]
     impl ReadQuery for ParameterNameValue {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.parameter_name = node.member("ParameterName")?;
-            out.parameter_value = node.member("ParameterValue")?;
-            Ok(out.build())
+            Ok(Self {
+                parameter_name: node.member("ParameterName")?,
+                parameter_value: node.member("ParameterValue")?,
+            })
         }
     }
 }
@@ -5627,15 +5615,11 @@ mod regional_configuration_items {
     #[cfg(feature = "server")]
     impl ReadQuery for RegionalConfiguration {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.replication_group_id = node.member("ReplicationGroupId")?;
-            out.replication_group_region = node.member("ReplicationGroupRegion")?;
-            out.resharding_configuration = node
-                .list("ReshardingConfiguration", "ReshardingConfiguration")?;
             Ok(Self {
-                replication_group_id: out.replication_group_id,
-                replication_group_region: out.replication_group_region,
-                resharding_configuration: out.resharding_configuration,
+                replication_group_id: node.member("ReplicationGroupId")?,
+                replication_group_region: node.member("ReplicationGroupRegion")?,
+                resharding_configuration: node
+                    .list("ReshardingConfiguration", "ReshardingConfiguration")?,
             })
         }
     }
@@ -6586,11 +6570,11 @@ mod resharding_configuration_items {
     #[cfg(feature = "server")]
     impl ReadQuery for ReshardingConfiguration {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.node_group_id = node.member("NodeGroupId")?;
-            out.preferred_availability_zones = node
-                .list("PreferredAvailabilityZones", "AvailabilityZone")?;
-            Ok(out.build())
+            Ok(Self {
+                node_group_id: node.member("NodeGroupId")?,
+                preferred_availability_zones: node
+                    .list("PreferredAvailabilityZones", "AvailabilityZone")?,
+            })
         }
     }
 }
@@ -8185,10 +8169,10 @@ mod tag_items {
     #[cfg(feature = "server")]
     impl ReadQuery for Tag {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.key = node.member("Key")?;
-            out.value = node.member("Value")?;
-            Ok(out.build())
+            Ok(Self {
+                key: node.member("Key")?,
+                value: node.member("Value")?,
+            })
         }
     }
     impl ReadXml for Tag {
@@ -8250,10 +8234,10 @@ mod time_range_filter_items {
     #[cfg(feature = "server")]
     impl ReadQuery for TimeRangeFilter {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.start_time = node.member("StartTime")?;
-            out.end_time = node.member("EndTime")?;
-            Ok(out.build())
+            Ok(Self {
+                start_time: node.member("StartTime")?,
+                end_time: node.member("EndTime")?,
+            })
         }
     }
 }

@@ -24,8 +24,6 @@ impl AuthorizationErrorException {
     pub fn builder() -> crate::error::builders::AuthorizationErrorExceptionBuilder {
         Default::default()
     }
-}
-impl AuthorizationErrorException {
     /// The error code the service sends (`Code` in the error document).
     pub const CODE: &'static str = "AuthorizationError";
     /// The HTTP status the service answers with.
@@ -99,8 +97,6 @@ mod batch_entry_ids_not_distinct_exception_items {
         pub fn builder() -> crate::error::builders::BatchEntryIdsNotDistinctExceptionBuilder {
             Default::default()
         }
-    }
-    impl BatchEntryIdsNotDistinctException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "BatchEntryIdsNotDistinct";
         /// The HTTP status the service answers with.
@@ -177,8 +173,6 @@ mod batch_request_too_long_exception_items {
         pub fn builder() -> crate::error::builders::BatchRequestTooLongExceptionBuilder {
             Default::default()
         }
-    }
-    impl BatchRequestTooLongException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "BatchRequestTooLong";
         /// The HTTP status the service answers with.
@@ -255,8 +249,6 @@ mod concurrent_access_exception_items {
         pub fn builder() -> crate::error::builders::ConcurrentAccessExceptionBuilder {
             Default::default()
         }
-    }
-    impl ConcurrentAccessException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ConcurrentAccess";
         /// The HTTP status the service answers with.
@@ -333,8 +325,6 @@ mod empty_batch_request_exception_items {
         pub fn builder() -> crate::error::builders::EmptyBatchRequestExceptionBuilder {
             Default::default()
         }
-    }
-    impl EmptyBatchRequestException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "EmptyBatchRequest";
         /// The HTTP status the service answers with.
@@ -411,8 +401,6 @@ mod endpoint_disabled_exception_items {
         pub fn builder() -> crate::error::builders::EndpointDisabledExceptionBuilder {
             Default::default()
         }
-    }
-    impl EndpointDisabledException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "EndpointDisabled";
         /// The HTTP status the service answers with.
@@ -491,8 +479,6 @@ mod filter_policy_limit_exceeded_exception_items {
         pub fn builder() -> crate::error::builders::FilterPolicyLimitExceededExceptionBuilder {
             Default::default()
         }
-    }
-    impl FilterPolicyLimitExceededException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "FilterPolicyLimitExceeded";
         /// The HTTP status the service answers with.
@@ -569,8 +555,6 @@ mod internal_error_exception_items {
         pub fn builder() -> crate::error::builders::InternalErrorExceptionBuilder {
             Default::default()
         }
-    }
-    impl InternalErrorException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InternalError";
         /// The HTTP status the service answers with.
@@ -647,8 +631,6 @@ mod invalid_batch_entry_id_exception_items {
         pub fn builder() -> crate::error::builders::InvalidBatchEntryIdExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidBatchEntryIdException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidBatchEntryId";
         /// The HTTP status the service answers with.
@@ -725,8 +707,6 @@ mod invalid_parameter_exception_items {
         pub fn builder() -> crate::error::builders::InvalidParameterExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidParameterException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidParameter";
         /// The HTTP status the service answers with.
@@ -803,8 +783,6 @@ mod invalid_parameter_value_exception_items {
         pub fn builder() -> crate::error::builders::InvalidParameterValueExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidParameterValueException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ParameterValueInvalid";
         /// The HTTP status the service answers with.
@@ -882,8 +860,6 @@ mod invalid_security_exception_items {
         pub fn builder() -> crate::error::builders::InvalidSecurityExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidSecurityException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidSecurity";
         /// The HTTP status the service answers with.
@@ -960,8 +936,6 @@ mod invalid_state_exception_items {
         pub fn builder() -> crate::error::builders::InvalidStateExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidStateException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidState";
         /// The HTTP status the service answers with.
@@ -1038,8 +1012,6 @@ mod kms_access_denied_exception_items {
         pub fn builder() -> crate::error::builders::KmsAccessDeniedExceptionBuilder {
             Default::default()
         }
-    }
-    impl KmsAccessDeniedException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "KMSAccessDenied";
         /// The HTTP status the service answers with.
@@ -1116,8 +1088,6 @@ mod kms_disabled_exception_items {
         pub fn builder() -> crate::error::builders::KmsDisabledExceptionBuilder {
             Default::default()
         }
-    }
-    impl KmsDisabledException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "KMSDisabled";
         /// The HTTP status the service answers with.
@@ -1197,8 +1167,6 @@ mod kms_invalid_state_exception_items {
         pub fn builder() -> crate::error::builders::KmsInvalidStateExceptionBuilder {
             Default::default()
         }
-    }
-    impl KmsInvalidStateException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "KMSInvalidState";
         /// The HTTP status the service answers with.
@@ -1275,8 +1243,6 @@ mod kms_not_found_exception_items {
         pub fn builder() -> crate::error::builders::KmsNotFoundExceptionBuilder {
             Default::default()
         }
-    }
-    impl KmsNotFoundException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "KMSNotFound";
         /// The HTTP status the service answers with.
@@ -1353,8 +1319,6 @@ mod kms_opt_in_required_items {
         pub fn builder() -> crate::error::builders::KmsOptInRequiredBuilder {
             Default::default()
         }
-    }
-    impl KmsOptInRequired {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "KMSOptInRequired";
         /// The HTTP status the service answers with.
@@ -1433,8 +1397,6 @@ mod kms_throttling_exception_items {
         pub fn builder() -> crate::error::builders::KmsThrottlingExceptionBuilder {
             Default::default()
         }
-    }
-    impl KmsThrottlingException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "KMSThrottling";
         /// The HTTP status the service answers with.
@@ -1511,8 +1473,6 @@ mod not_found_exception_items {
         pub fn builder() -> crate::error::builders::NotFoundExceptionBuilder {
             Default::default()
         }
-    }
-    impl NotFoundException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "NotFound";
         /// The HTTP status the service answers with.
@@ -1590,8 +1550,6 @@ mod opted_out_exception_items {
         pub fn builder() -> crate::error::builders::OptedOutExceptionBuilder {
             Default::default()
         }
-    }
-    impl OptedOutException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "OptedOut";
         /// The HTTP status the service answers with.
@@ -1668,8 +1626,6 @@ mod platform_application_disabled_exception_items {
         pub fn builder() -> crate::error::builders::PlatformApplicationDisabledExceptionBuilder {
             Default::default()
         }
-    }
-    impl PlatformApplicationDisabledException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "PlatformApplicationDisabled";
         /// The HTTP status the service answers with.
@@ -1746,8 +1702,6 @@ mod replay_limit_exceeded_exception_items {
         pub fn builder() -> crate::error::builders::ReplayLimitExceededExceptionBuilder {
             Default::default()
         }
-    }
-    impl ReplayLimitExceededException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ReplayLimitExceeded";
         /// The HTTP status the service answers with.
@@ -1824,8 +1778,6 @@ mod resource_not_found_exception_items {
         pub fn builder() -> crate::error::builders::ResourceNotFoundExceptionBuilder {
             Default::default()
         }
-    }
-    impl ResourceNotFoundException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ResourceNotFound";
         /// The HTTP status the service answers with.
@@ -1903,8 +1855,6 @@ mod stale_tag_exception_items {
         pub fn builder() -> crate::error::builders::StaleTagExceptionBuilder {
             Default::default()
         }
-    }
-    impl StaleTagException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "StaleTag";
         /// The HTTP status the service answers with.
@@ -1981,8 +1931,6 @@ mod subscription_limit_exceeded_exception_items {
         pub fn builder() -> crate::error::builders::SubscriptionLimitExceededExceptionBuilder {
             Default::default()
         }
-    }
-    impl SubscriptionLimitExceededException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "SubscriptionLimitExceeded";
         /// The HTTP status the service answers with.
@@ -2059,8 +2007,6 @@ mod tag_limit_exceeded_exception_items {
         pub fn builder() -> crate::error::builders::TagLimitExceededExceptionBuilder {
             Default::default()
         }
-    }
-    impl TagLimitExceededException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "TagLimitExceeded";
         /// The HTTP status the service answers with.
@@ -2137,8 +2083,6 @@ mod tag_policy_exception_items {
         pub fn builder() -> crate::error::builders::TagPolicyExceptionBuilder {
             Default::default()
         }
-    }
-    impl TagPolicyException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "TagPolicy";
         /// The HTTP status the service answers with.
@@ -2216,8 +2160,6 @@ mod throttled_exception_items {
         pub fn builder() -> crate::error::builders::ThrottledExceptionBuilder {
             Default::default()
         }
-    }
-    impl ThrottledException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "Throttled";
         /// The HTTP status the service answers with.
@@ -2294,8 +2236,6 @@ mod too_many_entries_in_batch_request_exception_items {
         pub fn builder() -> crate::error::builders::TooManyEntriesInBatchRequestExceptionBuilder {
             Default::default()
         }
-    }
-    impl TooManyEntriesInBatchRequestException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "TooManyEntriesInBatchRequest";
         /// The HTTP status the service answers with.
@@ -2372,8 +2312,6 @@ mod topic_limit_exceeded_exception_items {
         pub fn builder() -> crate::error::builders::TopicLimitExceededExceptionBuilder {
             Default::default()
         }
-    }
-    impl TopicLimitExceededException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "TopicLimitExceeded";
         /// The HTTP status the service answers with.
@@ -2450,8 +2388,6 @@ mod user_error_exception_items {
         pub fn builder() -> crate::error::builders::UserErrorExceptionBuilder {
             Default::default()
         }
-    }
-    impl UserErrorException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "UserError";
         /// The HTTP status the service answers with.
@@ -2531,8 +2467,6 @@ mod validation_exception_items {
         pub fn builder() -> crate::error::builders::ValidationExceptionBuilder {
             Default::default()
         }
-    }
-    impl ValidationException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ValidationException";
         /// The HTTP status the service answers with.
@@ -2620,8 +2554,6 @@ mod verification_exception_items {
         pub fn builder() -> crate::error::builders::VerificationExceptionBuilder {
             Default::default()
         }
-    }
-    impl VerificationException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "VerificationException";
         /// The HTTP status the service answers with.

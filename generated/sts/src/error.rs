@@ -31,8 +31,6 @@ mod expired_token_exception_items {
         pub fn builder() -> crate::error::builders::ExpiredTokenExceptionBuilder {
             Default::default()
         }
-    }
-    impl ExpiredTokenException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "ExpiredTokenException";
         /// The HTTP status the service answers with.
@@ -112,8 +110,6 @@ mod idp_communication_error_exception_items {
         pub fn builder() -> crate::error::builders::IdpCommunicationErrorExceptionBuilder {
             Default::default()
         }
-    }
-    impl IdpCommunicationErrorException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "IDPCommunicationError";
         /// The HTTP status the service answers with.
@@ -194,8 +190,6 @@ mod idp_rejected_claim_exception_items {
         pub fn builder() -> crate::error::builders::IdpRejectedClaimExceptionBuilder {
             Default::default()
         }
-    }
-    impl IdpRejectedClaimException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "IDPRejectedClaim";
         /// The HTTP status the service answers with.
@@ -273,8 +267,6 @@ mod invalid_authorization_message_exception_items {
         pub fn builder() -> crate::error::builders::InvalidAuthorizationMessageExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidAuthorizationMessageException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidAuthorizationMessageException";
         /// The HTTP status the service answers with.
@@ -352,8 +344,6 @@ mod invalid_identity_token_exception_items {
         pub fn builder() -> crate::error::builders::InvalidIdentityTokenExceptionBuilder {
             Default::default()
         }
-    }
-    impl InvalidIdentityTokenException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidIdentityToken";
         /// The HTTP status the service answers with.
@@ -431,8 +421,6 @@ mod malformed_policy_document_exception_items {
         pub fn builder() -> crate::error::builders::MalformedPolicyDocumentExceptionBuilder {
             Default::default()
         }
-    }
-    impl MalformedPolicyDocumentException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "MalformedPolicyDocument";
         /// The HTTP status the service answers with.
@@ -519,8 +507,6 @@ mod packed_policy_too_large_exception_items {
         pub fn builder() -> crate::error::builders::PackedPolicyTooLargeExceptionBuilder {
             Default::default()
         }
-    }
-    impl PackedPolicyTooLargeException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "PackedPolicyTooLarge";
         /// The HTTP status the service answers with.
@@ -601,8 +587,6 @@ mod region_disabled_exception_items {
         pub fn builder() -> crate::error::builders::RegionDisabledExceptionBuilder {
             Default::default()
         }
-    }
-    impl RegionDisabledException {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "RegionDisabledException";
         /// The HTTP status the service answers with.

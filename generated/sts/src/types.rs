@@ -293,9 +293,7 @@ mod policy_descriptor_type_items {
     #[cfg(feature = "server")]
     impl ReadQuery for PolicyDescriptorType {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.arn = node.member("arn")?;
-            Ok(out.build())
+            Ok(Self { arn: node.member("arn")? })
         }
     }
 }
@@ -339,10 +337,10 @@ mod provided_context_items {
     #[cfg(feature = "server")]
     impl ReadQuery for ProvidedContext {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.provider_arn = node.member("ProviderArn")?;
-            out.context_assertion = node.member("ContextAssertion")?;
-            Ok(out.build())
+            Ok(Self {
+                provider_arn: node.member("ProviderArn")?,
+                context_assertion: node.member("ContextAssertion")?,
+            })
         }
     }
 }

@@ -11,12 +11,13 @@ use quote::{format_ident, quote};
 use super::aws_query::{
     borrowed, collection, finish_from_builder, is_plain, timestamp_format, Collection,
 };
+use super::structure::field_init;
 use super::{ident, rt};
 use crate::ir::{Field, NamedKind, Operation, Struct, StructRole, TypeRef, Union};
 use crate::traits::ErrorFault;
 
 /// `impl ReadQuery for S`: the members from the request keys under `node`,
-/// into the builder, then the structure.
+/// into the structure (through its builder when required members are checked).
 pub fn struct_query_reader(s: &Struct) -> TokenStream {
     let name = ident(&s.rust_name);
     let (trait_path, tree, error) = (
@@ -34,8 +35,7 @@ pub fn struct_query_reader(s: &Struct) -> TokenStream {
             }
         };
     }
-    let members = s.fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
+    let reads = s.fields.iter().map(|f| {
         let key = f.wire_key.as_str();
         let flattened = f.wire_flattened;
         let read = match collection(&f.ty, flattened) {
@@ -60,16 +60,30 @@ pub fn struct_query_reader(s: &Struct) -> TokenStream {
                 }
             }
         };
-        quote!(out.#field = #read;)
+        (f, read)
     });
-    let finish = finish_from_builder(s, quote!(node.missing(problem)));
+    // Unless a required member must be unwrapped (and reported when missing),
+    // the members go straight into the structure, with no builder in between.
+    let body = if s.required_fields().all(|f| f.optional) {
+        let inits = reads.map(|(f, read)| field_init(f, read));
+        quote!(::std::result::Result::Ok(Self { #(#inits)* }))
+    } else {
+        let members = reads.map(|(f, read)| {
+            let field = ident(&f.rust_name);
+            quote!(out.#field = #read;)
+        });
+        let finish = finish_from_builder(s, quote!(node.missing(problem)));
+        quote! {
+            let mut out = Self::builder();
+            #(#members)*
+            #finish
+        }
+    };
     quote! {
         #[cfg(feature = "server")]
         impl #trait_path for #name {
             fn read_query(node: &#tree) -> ::std::result::Result<Self, #error> {
-                let mut out = Self::builder();
-                #(#members)*
-                #finish
+                #body
             }
         }
     }

@@ -53,9 +53,9 @@ pub fn struct_item(s: &Struct, place: &Place<'_>) -> TokenStream {
             }
         }
     });
-    let error = match &s.role {
-        StructRole::Error(_) => Some(error_impls(s, &name)),
-        _ => None,
+    let (error_items, error_impls) = match &s.role {
+        StructRole::Error(_) => error_impls(s, &name),
+        _ => (TokenStream::new(), TokenStream::new()),
     };
     let builder_doc = doc_line(&format!("Creates a builder for [`{}`].", s.rust_name));
     let serde_container = &serde.container;
@@ -74,11 +74,12 @@ pub fn struct_item(s: &Struct, place: &Place<'_>) -> TokenStream {
             pub fn builder() -> #builder {
                 ::std::default::Default::default()
             }
+            #error_items
         }
 
         #debug
         #default
-        #error
+        #error_impls
         #serde_defaults
     }
 }
@@ -171,9 +172,12 @@ fn message_field(s: &Struct) -> Option<&Field> {
     })
 }
 
-fn error_impls(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
+/// An error structure's inherent items (`CODE`, `HTTP_STATUS`, `message()`),
+/// which join `builder()` in the type's one `impl` block, and its `Display`
+/// and `Error` impls.
+fn error_impls(s: &Struct, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     let StructRole::Error(info) = &s.role else {
-        return TokenStream::new();
+        return (TokenStream::new(), TokenStream::new());
     };
     let code = &info.code;
     let status = info.http_status;
@@ -199,15 +203,14 @@ fn error_impls(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
         None => (TokenStream::new(), quote!(::std::option::Option::None)),
     };
     let fmt_error = rt::query::fmt_error();
-    quote! {
-        impl #name {
-            #code_doc
-            pub const CODE: &'static str = #code;
-            #status_doc
-            pub const HTTP_STATUS: u16 = #status;
-            #message
-        }
-
+    let items = quote! {
+        #code_doc
+        pub const CODE: &'static str = #code;
+        #status_doc
+        pub const HTTP_STATUS: u16 = #status;
+        #message
+    };
+    let impls = quote! {
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 #fmt_error(Self::CODE, #message_arg, f)
@@ -215,7 +218,8 @@ fn error_impls(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
         }
 
         impl ::std::error::Error for #name {}
-    }
+    };
+    (items, impls)
 }
 
 /// The builder for `s`, to be placed in a `builders` module.

@@ -404,12 +404,9 @@ impl AddTagsToResourceFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for AddTagsToResourceInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.resource_name = node.member("ResourceName")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            resource_name: out.resource_name,
-            tags: out.tags,
+            resource_name: node.member("ResourceName")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

@@ -365,14 +365,10 @@ impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for AuthorizeCacheSecurityGroupIngressInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
-        out.ec2_security_group_name = node.member("EC2SecurityGroupName")?;
-        out.ec2_security_group_owner_id = node.member("EC2SecurityGroupOwnerId")?;
         Ok(Self {
-            cache_security_group_name: out.cache_security_group_name,
-            ec2_security_group_name: out.ec2_security_group_name,
-            ec2_security_group_owner_id: out.ec2_security_group_owner_id,
+            cache_security_group_name: node.member("CacheSecurityGroupName")?,
+            ec2_security_group_name: node.member("EC2SecurityGroupName")?,
+            ec2_security_group_owner_id: node.member("EC2SecurityGroupOwnerId")?,
         })
     }
 }

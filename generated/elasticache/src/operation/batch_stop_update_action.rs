@@ -327,14 +327,10 @@ impl BatchStopUpdateActionFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for BatchStopUpdateActionInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_ids = node.list("ReplicationGroupIds", "member")?;
-        out.cache_cluster_ids = node.list("CacheClusterIds", "member")?;
-        out.service_update_name = node.member("ServiceUpdateName")?;
         Ok(Self {
-            replication_group_ids: out.replication_group_ids,
-            cache_cluster_ids: out.cache_cluster_ids,
-            service_update_name: out.service_update_name,
+            replication_group_ids: node.list("ReplicationGroupIds", "member")?,
+            cache_cluster_ids: node.list("CacheClusterIds", "member")?,
+            service_update_name: node.member("ServiceUpdateName")?,
         })
     }
 }

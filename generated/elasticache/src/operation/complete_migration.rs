@@ -298,12 +298,9 @@ impl CompleteMigrationFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CompleteMigrationInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.force = node.member("Force")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            force: out.force,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            force: node.member("Force")?,
         })
     }
 }

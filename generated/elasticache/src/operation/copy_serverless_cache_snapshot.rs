@@ -400,20 +400,13 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CopyServerlessCacheSnapshotInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.source_serverless_cache_snapshot_name = node
-            .member("SourceServerlessCacheSnapshotName")?;
-        out.target_serverless_cache_snapshot_name = node
-            .member("TargetServerlessCacheSnapshotName")?;
-        out.kms_key_id = node.member("KmsKeyId")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            source_serverless_cache_snapshot_name: out
-                .source_serverless_cache_snapshot_name,
-            target_serverless_cache_snapshot_name: out
-                .target_serverless_cache_snapshot_name,
-            kms_key_id: out.kms_key_id,
-            tags: out.tags,
+            source_serverless_cache_snapshot_name: node
+                .member("SourceServerlessCacheSnapshotName")?,
+            target_serverless_cache_snapshot_name: node
+                .member("TargetServerlessCacheSnapshotName")?,
+            kms_key_id: node.member("KmsKeyId")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

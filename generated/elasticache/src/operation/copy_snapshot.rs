@@ -443,18 +443,12 @@ impl CopySnapshotFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CopySnapshotInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.source_snapshot_name = node.member("SourceSnapshotName")?;
-        out.target_snapshot_name = node.member("TargetSnapshotName")?;
-        out.target_bucket = node.member("TargetBucket")?;
-        out.kms_key_id = node.member("KmsKeyId")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            source_snapshot_name: out.source_snapshot_name,
-            target_snapshot_name: out.target_snapshot_name,
-            target_bucket: out.target_bucket,
-            kms_key_id: out.kms_key_id,
-            tags: out.tags,
+            source_snapshot_name: node.member("SourceSnapshotName")?,
+            target_snapshot_name: node.member("TargetSnapshotName")?,
+            target_bucket: node.member("TargetBucket")?,
+            kms_key_id: node.member("KmsKeyId")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

@@ -1204,72 +1204,41 @@ impl CreateCacheClusterFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateCacheClusterInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_cluster_id = node.member("CacheClusterId")?;
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.az_mode = node.member("AZMode")?;
-        out.preferred_availability_zone = node.member("PreferredAvailabilityZone")?;
-        out.preferred_availability_zones = node
-            .list("PreferredAvailabilityZones", "PreferredAvailabilityZone")?;
-        out.num_cache_nodes = node.member("NumCacheNodes")?;
-        out.cache_node_type = node.member("CacheNodeType")?;
-        out.engine = node.member("Engine")?;
-        out.engine_version = node.member("EngineVersion")?;
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
-        out.cache_security_group_names = node
-            .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?;
-        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
-        out.tags = node.list("Tags", "Tag")?;
-        out.snapshot_arns = node.list("SnapshotArns", "SnapshotArn")?;
-        out.snapshot_name = node.member("SnapshotName")?;
-        out.preferred_maintenance_window = node.member("PreferredMaintenanceWindow")?;
-        out.port = node.member("Port")?;
-        out.notification_topic_arn = node.member("NotificationTopicArn")?;
-        out.auto_minor_version_upgrade = node.member("AutoMinorVersionUpgrade")?;
-        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
-        out.snapshot_window = node.member("SnapshotWindow")?;
-        out.auth_token = node.member("AuthToken")?;
-        out.outpost_mode = node.member("OutpostMode")?;
-        out.preferred_outpost_arn = node.member("PreferredOutpostArn")?;
-        out.preferred_outpost_arns = node
-            .list("PreferredOutpostArns", "PreferredOutpostArn")?;
-        out.log_delivery_configurations = node
-            .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?;
-        out.transit_encryption_enabled = node.member("TransitEncryptionEnabled")?;
-        out.network_type = node.member("NetworkType")?;
-        out.ip_discovery = node.member("IpDiscovery")?;
         Ok(Self {
-            cache_cluster_id: out.cache_cluster_id,
-            replication_group_id: out.replication_group_id,
-            az_mode: out.az_mode,
-            preferred_availability_zone: out.preferred_availability_zone,
-            preferred_availability_zones: out.preferred_availability_zones,
-            num_cache_nodes: out.num_cache_nodes,
-            cache_node_type: out.cache_node_type,
-            engine: out.engine,
-            engine_version: out.engine_version,
-            cache_parameter_group_name: out.cache_parameter_group_name,
-            cache_subnet_group_name: out.cache_subnet_group_name,
-            cache_security_group_names: out.cache_security_group_names,
-            security_group_ids: out.security_group_ids,
-            tags: out.tags,
-            snapshot_arns: out.snapshot_arns,
-            snapshot_name: out.snapshot_name,
-            preferred_maintenance_window: out.preferred_maintenance_window,
-            port: out.port,
-            notification_topic_arn: out.notification_topic_arn,
-            auto_minor_version_upgrade: out.auto_minor_version_upgrade,
-            snapshot_retention_limit: out.snapshot_retention_limit,
-            snapshot_window: out.snapshot_window,
-            auth_token: out.auth_token,
-            outpost_mode: out.outpost_mode,
-            preferred_outpost_arn: out.preferred_outpost_arn,
-            preferred_outpost_arns: out.preferred_outpost_arns,
-            log_delivery_configurations: out.log_delivery_configurations,
-            transit_encryption_enabled: out.transit_encryption_enabled,
-            network_type: out.network_type,
-            ip_discovery: out.ip_discovery,
+            cache_cluster_id: node.member("CacheClusterId")?,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            az_mode: node.member("AZMode")?,
+            preferred_availability_zone: node.member("PreferredAvailabilityZone")?,
+            preferred_availability_zones: node
+                .list("PreferredAvailabilityZones", "PreferredAvailabilityZone")?,
+            num_cache_nodes: node.member("NumCacheNodes")?,
+            cache_node_type: node.member("CacheNodeType")?,
+            engine: node.member("Engine")?,
+            engine_version: node.member("EngineVersion")?,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            cache_subnet_group_name: node.member("CacheSubnetGroupName")?,
+            cache_security_group_names: node
+                .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?,
+            security_group_ids: node.list("SecurityGroupIds", "SecurityGroupId")?,
+            tags: node.list("Tags", "Tag")?,
+            snapshot_arns: node.list("SnapshotArns", "SnapshotArn")?,
+            snapshot_name: node.member("SnapshotName")?,
+            preferred_maintenance_window: node.member("PreferredMaintenanceWindow")?,
+            port: node.member("Port")?,
+            notification_topic_arn: node.member("NotificationTopicArn")?,
+            auto_minor_version_upgrade: node.member("AutoMinorVersionUpgrade")?,
+            snapshot_retention_limit: node.member("SnapshotRetentionLimit")?,
+            snapshot_window: node.member("SnapshotWindow")?,
+            auth_token: node.member("AuthToken")?,
+            outpost_mode: node.member("OutpostMode")?,
+            preferred_outpost_arn: node.member("PreferredOutpostArn")?,
+            preferred_outpost_arns: node
+                .list("PreferredOutpostArns", "PreferredOutpostArn")?,
+            log_delivery_configurations: node
+                .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?,
+            transit_encryption_enabled: node.member("TransitEncryptionEnabled")?,
+            network_type: node.member("NetworkType")?,
+            ip_discovery: node.member("IpDiscovery")?,
         })
     }
 }

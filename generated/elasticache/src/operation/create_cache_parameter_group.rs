@@ -383,16 +383,11 @@ impl CreateCacheParameterGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateCacheParameterGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.cache_parameter_group_family = node.member("CacheParameterGroupFamily")?;
-        out.description = node.member("Description")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            cache_parameter_group_name: out.cache_parameter_group_name,
-            cache_parameter_group_family: out.cache_parameter_group_family,
-            description: out.description,
-            tags: out.tags,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            cache_parameter_group_family: node.member("CacheParameterGroupFamily")?,
+            description: node.member("Description")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

@@ -354,14 +354,10 @@ impl CreateCacheSecurityGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateCacheSecurityGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
-        out.description = node.member("Description")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            cache_security_group_name: out.cache_security_group_name,
-            description: out.description,
-            tags: out.tags,
+            cache_security_group_name: node.member("CacheSecurityGroupName")?,
+            description: node.member("Description")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

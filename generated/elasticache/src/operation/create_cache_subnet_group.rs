@@ -366,16 +366,11 @@ impl CreateCacheSubnetGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateCacheSubnetGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
-        out.cache_subnet_group_description = node.member("CacheSubnetGroupDescription")?;
-        out.subnet_ids = node.list("SubnetIds", "SubnetIdentifier")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            cache_subnet_group_name: out.cache_subnet_group_name,
-            cache_subnet_group_description: out.cache_subnet_group_description,
-            subnet_ids: out.subnet_ids,
-            tags: out.tags,
+            cache_subnet_group_name: node.member("CacheSubnetGroupName")?,
+            cache_subnet_group_description: node.member("CacheSubnetGroupDescription")?,
+            subnet_ids: node.list("SubnetIds", "SubnetIdentifier")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

@@ -385,17 +385,12 @@ impl CreateGlobalReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateGlobalReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.global_replication_group_id_suffix = node
-            .member("GlobalReplicationGroupIdSuffix")?;
-        out.global_replication_group_description = node
-            .member("GlobalReplicationGroupDescription")?;
-        out.primary_replication_group_id = node.member("PrimaryReplicationGroupId")?;
         Ok(Self {
-            global_replication_group_id_suffix: out.global_replication_group_id_suffix,
-            global_replication_group_description: out
-                .global_replication_group_description,
-            primary_replication_group_id: out.primary_replication_group_id,
+            global_replication_group_id_suffix: node
+                .member("GlobalReplicationGroupIdSuffix")?,
+            global_replication_group_description: node
+                .member("GlobalReplicationGroupDescription")?,
+            primary_replication_group_id: node.member("PrimaryReplicationGroupId")?,
         })
     }
 }

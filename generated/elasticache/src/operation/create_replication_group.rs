@@ -1549,90 +1549,50 @@ impl CreateReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.replication_group_description = node.member("ReplicationGroupDescription")?;
-        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
-        out.primary_cluster_id = node.member("PrimaryClusterId")?;
-        out.automatic_failover_enabled = node.member("AutomaticFailoverEnabled")?;
-        out.multi_az_enabled = node.member("MultiAZEnabled")?;
-        out.num_cache_clusters = node.member("NumCacheClusters")?;
-        out.preferred_cache_cluster_a_zs = node
-            .list("PreferredCacheClusterAZs", "AvailabilityZone")?;
-        out.num_node_groups = node.member("NumNodeGroups")?;
-        out.replicas_per_node_group = node.member("ReplicasPerNodeGroup")?;
-        out.node_group_configuration = node
-            .list("NodeGroupConfiguration", "NodeGroupConfiguration")?;
-        out.cache_node_type = node.member("CacheNodeType")?;
-        out.engine = node.member("Engine")?;
-        out.engine_version = node.member("EngineVersion")?;
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
-        out.cache_security_group_names = node
-            .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?;
-        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
-        out.tags = node.list("Tags", "Tag")?;
-        out.snapshot_arns = node.list("SnapshotArns", "SnapshotArn")?;
-        out.snapshot_name = node.member("SnapshotName")?;
-        out.preferred_maintenance_window = node.member("PreferredMaintenanceWindow")?;
-        out.port = node.member("Port")?;
-        out.notification_topic_arn = node.member("NotificationTopicArn")?;
-        out.auto_minor_version_upgrade = node.member("AutoMinorVersionUpgrade")?;
-        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
-        out.snapshot_window = node.member("SnapshotWindow")?;
-        out.auth_token = node.member("AuthToken")?;
-        out.transit_encryption_enabled = node.member("TransitEncryptionEnabled")?;
-        out.at_rest_encryption_enabled = node.member("AtRestEncryptionEnabled")?;
-        out.kms_key_id = node.member("KmsKeyId")?;
-        out.user_group_ids = node.list("UserGroupIds", "member")?;
-        out.log_delivery_configurations = node
-            .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?;
-        out.data_tiering_enabled = node.member("DataTieringEnabled")?;
-        out.network_type = node.member("NetworkType")?;
-        out.ip_discovery = node.member("IpDiscovery")?;
-        out.transit_encryption_mode = node.member("TransitEncryptionMode")?;
-        out.cluster_mode = node.member("ClusterMode")?;
-        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            replication_group_description: out.replication_group_description,
-            global_replication_group_id: out.global_replication_group_id,
-            primary_cluster_id: out.primary_cluster_id,
-            automatic_failover_enabled: out.automatic_failover_enabled,
-            multi_az_enabled: out.multi_az_enabled,
-            num_cache_clusters: out.num_cache_clusters,
-            preferred_cache_cluster_a_zs: out.preferred_cache_cluster_a_zs,
-            num_node_groups: out.num_node_groups,
-            replicas_per_node_group: out.replicas_per_node_group,
-            node_group_configuration: out.node_group_configuration,
-            cache_node_type: out.cache_node_type,
-            engine: out.engine,
-            engine_version: out.engine_version,
-            cache_parameter_group_name: out.cache_parameter_group_name,
-            cache_subnet_group_name: out.cache_subnet_group_name,
-            cache_security_group_names: out.cache_security_group_names,
-            security_group_ids: out.security_group_ids,
-            tags: out.tags,
-            snapshot_arns: out.snapshot_arns,
-            snapshot_name: out.snapshot_name,
-            preferred_maintenance_window: out.preferred_maintenance_window,
-            port: out.port,
-            notification_topic_arn: out.notification_topic_arn,
-            auto_minor_version_upgrade: out.auto_minor_version_upgrade,
-            snapshot_retention_limit: out.snapshot_retention_limit,
-            snapshot_window: out.snapshot_window,
-            auth_token: out.auth_token,
-            transit_encryption_enabled: out.transit_encryption_enabled,
-            at_rest_encryption_enabled: out.at_rest_encryption_enabled,
-            kms_key_id: out.kms_key_id,
-            user_group_ids: out.user_group_ids,
-            log_delivery_configurations: out.log_delivery_configurations,
-            data_tiering_enabled: out.data_tiering_enabled,
-            network_type: out.network_type,
-            ip_discovery: out.ip_discovery,
-            transit_encryption_mode: out.transit_encryption_mode,
-            cluster_mode: out.cluster_mode,
-            serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            replication_group_description: node.member("ReplicationGroupDescription")?,
+            global_replication_group_id: node.member("GlobalReplicationGroupId")?,
+            primary_cluster_id: node.member("PrimaryClusterId")?,
+            automatic_failover_enabled: node.member("AutomaticFailoverEnabled")?,
+            multi_az_enabled: node.member("MultiAZEnabled")?,
+            num_cache_clusters: node.member("NumCacheClusters")?,
+            preferred_cache_cluster_a_zs: node
+                .list("PreferredCacheClusterAZs", "AvailabilityZone")?,
+            num_node_groups: node.member("NumNodeGroups")?,
+            replicas_per_node_group: node.member("ReplicasPerNodeGroup")?,
+            node_group_configuration: node
+                .list("NodeGroupConfiguration", "NodeGroupConfiguration")?,
+            cache_node_type: node.member("CacheNodeType")?,
+            engine: node.member("Engine")?,
+            engine_version: node.member("EngineVersion")?,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            cache_subnet_group_name: node.member("CacheSubnetGroupName")?,
+            cache_security_group_names: node
+                .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?,
+            security_group_ids: node.list("SecurityGroupIds", "SecurityGroupId")?,
+            tags: node.list("Tags", "Tag")?,
+            snapshot_arns: node.list("SnapshotArns", "SnapshotArn")?,
+            snapshot_name: node.member("SnapshotName")?,
+            preferred_maintenance_window: node.member("PreferredMaintenanceWindow")?,
+            port: node.member("Port")?,
+            notification_topic_arn: node.member("NotificationTopicArn")?,
+            auto_minor_version_upgrade: node.member("AutoMinorVersionUpgrade")?,
+            snapshot_retention_limit: node.member("SnapshotRetentionLimit")?,
+            snapshot_window: node.member("SnapshotWindow")?,
+            auth_token: node.member("AuthToken")?,
+            transit_encryption_enabled: node.member("TransitEncryptionEnabled")?,
+            at_rest_encryption_enabled: node.member("AtRestEncryptionEnabled")?,
+            kms_key_id: node.member("KmsKeyId")?,
+            user_group_ids: node.list("UserGroupIds", "member")?,
+            log_delivery_configurations: node
+                .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?,
+            data_tiering_enabled: node.member("DataTieringEnabled")?,
+            network_type: node.member("NetworkType")?,
+            ip_discovery: node.member("IpDiscovery")?,
+            transit_encryption_mode: node.member("TransitEncryptionMode")?,
+            cluster_mode: node.member("ClusterMode")?,
+            serverless_cache_snapshot_name: node.member("ServerlessCacheSnapshotName")?,
         })
     }
 }

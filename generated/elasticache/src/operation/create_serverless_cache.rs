@@ -546,35 +546,20 @@ impl CreateServerlessCacheFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateServerlessCacheInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.serverless_cache_name = node.member("ServerlessCacheName")?;
-        out.description = node.member("Description")?;
-        out.engine = node.member("Engine")?;
-        out.major_engine_version = node.member("MajorEngineVersion")?;
-        out.cache_usage_limits = node.member("CacheUsageLimits")?;
-        out.kms_key_id = node.member("KmsKeyId")?;
-        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
-        out.snapshot_arns_to_restore = node
-            .list("SnapshotArnsToRestore", "SnapshotArn")?;
-        out.tags = node.list("Tags", "Tag")?;
-        out.user_group_id = node.member("UserGroupId")?;
-        out.subnet_ids = node.list("SubnetIds", "SubnetId")?;
-        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
-        out.daily_snapshot_time = node.member("DailySnapshotTime")?;
         Ok(Self {
-            serverless_cache_name: out.serverless_cache_name,
-            description: out.description,
-            engine: out.engine,
-            major_engine_version: out.major_engine_version,
-            cache_usage_limits: out.cache_usage_limits,
-            kms_key_id: out.kms_key_id,
-            security_group_ids: out.security_group_ids,
-            snapshot_arns_to_restore: out.snapshot_arns_to_restore,
-            tags: out.tags,
-            user_group_id: out.user_group_id,
-            subnet_ids: out.subnet_ids,
-            snapshot_retention_limit: out.snapshot_retention_limit,
-            daily_snapshot_time: out.daily_snapshot_time,
+            serverless_cache_name: node.member("ServerlessCacheName")?,
+            description: node.member("Description")?,
+            engine: node.member("Engine")?,
+            major_engine_version: node.member("MajorEngineVersion")?,
+            cache_usage_limits: node.member("CacheUsageLimits")?,
+            kms_key_id: node.member("KmsKeyId")?,
+            security_group_ids: node.list("SecurityGroupIds", "SecurityGroupId")?,
+            snapshot_arns_to_restore: node.list("SnapshotArnsToRestore", "SnapshotArn")?,
+            tags: node.list("Tags", "Tag")?,
+            user_group_id: node.member("UserGroupId")?,
+            subnet_ids: node.list("SubnetIds", "SubnetId")?,
+            snapshot_retention_limit: node.member("SnapshotRetentionLimit")?,
+            daily_snapshot_time: node.member("DailySnapshotTime")?,
         })
     }
 }

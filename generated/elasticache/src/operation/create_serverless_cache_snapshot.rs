@@ -383,16 +383,11 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateServerlessCacheSnapshotInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
-        out.serverless_cache_name = node.member("ServerlessCacheName")?;
-        out.kms_key_id = node.member("KmsKeyId")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
-            serverless_cache_name: out.serverless_cache_name,
-            kms_key_id: out.kms_key_id,
-            tags: out.tags,
+            serverless_cache_snapshot_name: node.member("ServerlessCacheSnapshotName")?,
+            serverless_cache_name: node.member("ServerlessCacheName")?,
+            kms_key_id: node.member("KmsKeyId")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

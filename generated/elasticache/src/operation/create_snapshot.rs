@@ -382,18 +382,12 @@ impl CreateSnapshotFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateSnapshotInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.cache_cluster_id = node.member("CacheClusterId")?;
-        out.snapshot_name = node.member("SnapshotName")?;
-        out.kms_key_id = node.member("KmsKeyId")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            cache_cluster_id: out.cache_cluster_id,
-            snapshot_name: out.snapshot_name,
-            kms_key_id: out.kms_key_id,
-            tags: out.tags,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            cache_cluster_id: node.member("CacheClusterId")?,
+            snapshot_name: node.member("SnapshotName")?,
+            kms_key_id: node.member("KmsKeyId")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

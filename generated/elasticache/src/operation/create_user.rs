@@ -452,24 +452,15 @@ impl CreateUserFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateUserInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.user_id = node.member("UserId")?;
-        out.user_name = node.member("UserName")?;
-        out.engine = node.member("Engine")?;
-        out.passwords = node.list("Passwords", "member")?;
-        out.access_string = node.member("AccessString")?;
-        out.no_password_required = node.member("NoPasswordRequired")?;
-        out.tags = node.list("Tags", "Tag")?;
-        out.authentication_mode = node.member("AuthenticationMode")?;
         Ok(Self {
-            user_id: out.user_id,
-            user_name: out.user_name,
-            engine: out.engine,
-            passwords: out.passwords,
-            access_string: out.access_string,
-            no_password_required: out.no_password_required,
-            tags: out.tags,
-            authentication_mode: out.authentication_mode,
+            user_id: node.member("UserId")?,
+            user_name: node.member("UserName")?,
+            engine: node.member("Engine")?,
+            passwords: node.list("Passwords", "member")?,
+            access_string: node.member("AccessString")?,
+            no_password_required: node.member("NoPasswordRequired")?,
+            tags: node.list("Tags", "Tag")?,
+            authentication_mode: node.member("AuthenticationMode")?,
         })
     }
 }

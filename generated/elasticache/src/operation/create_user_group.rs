@@ -397,16 +397,11 @@ impl CreateUserGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateUserGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.user_group_id = node.member("UserGroupId")?;
-        out.engine = node.member("Engine")?;
-        out.user_ids = node.list("UserIds", "member")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            user_group_id: out.user_group_id,
-            engine: out.engine,
-            user_ids: out.user_ids,
-            tags: out.tags,
+            user_group_id: node.member("UserGroupId")?,
+            engine: node.member("Engine")?,
+            user_ids: node.list("UserIds", "member")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

@@ -413,20 +413,14 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DecreaseNodeGroupsInGlobalReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
-        out.node_group_count = node.member("NodeGroupCount")?;
-        out.global_node_groups_to_remove = node
-            .list("GlobalNodeGroupsToRemove", "GlobalNodeGroupId")?;
-        out.global_node_groups_to_retain = node
-            .list("GlobalNodeGroupsToRetain", "GlobalNodeGroupId")?;
-        out.apply_immediately = node.member("ApplyImmediately")?;
         Ok(Self {
-            global_replication_group_id: out.global_replication_group_id,
-            node_group_count: out.node_group_count,
-            global_node_groups_to_remove: out.global_node_groups_to_remove,
-            global_node_groups_to_retain: out.global_node_groups_to_retain,
-            apply_immediately: out.apply_immediately,
+            global_replication_group_id: node.member("GlobalReplicationGroupId")?,
+            node_group_count: node.member("NodeGroupCount")?,
+            global_node_groups_to_remove: node
+                .list("GlobalNodeGroupsToRemove", "GlobalNodeGroupId")?,
+            global_node_groups_to_retain: node
+                .list("GlobalNodeGroupsToRetain", "GlobalNodeGroupId")?,
+            apply_immediately: node.member("ApplyImmediately")?,
         })
     }
 }

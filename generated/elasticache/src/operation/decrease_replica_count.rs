@@ -446,18 +446,12 @@ impl DecreaseReplicaCountFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DecreaseReplicaCountInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.new_replica_count = node.member("NewReplicaCount")?;
-        out.replica_configuration = node.list("ReplicaConfiguration", "ConfigureShard")?;
-        out.replicas_to_remove = node.list("ReplicasToRemove", "member")?;
-        out.apply_immediately = node.member("ApplyImmediately")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            new_replica_count: out.new_replica_count,
-            replica_configuration: out.replica_configuration,
-            replicas_to_remove: out.replicas_to_remove,
-            apply_immediately: out.apply_immediately,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            new_replica_count: node.member("NewReplicaCount")?,
+            replica_configuration: node.list("ReplicaConfiguration", "ConfigureShard")?,
+            replicas_to_remove: node.list("ReplicasToRemove", "member")?,
+            apply_immediately: node.member("ApplyImmediately")?,
         })
     }
 }

@@ -332,12 +332,9 @@ impl DeleteCacheClusterFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteCacheClusterInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_cluster_id = node.member("CacheClusterId")?;
-        out.final_snapshot_identifier = node.member("FinalSnapshotIdentifier")?;
         Ok(Self {
-            cache_cluster_id: out.cache_cluster_id,
-            final_snapshot_identifier: out.final_snapshot_identifier,
+            cache_cluster_id: node.member("CacheClusterId")?,
+            final_snapshot_identifier: node.member("FinalSnapshotIdentifier")?,
         })
     }
 }

@@ -287,10 +287,8 @@ impl DeleteCacheParameterGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteCacheParameterGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
         Ok(Self {
-            cache_parameter_group_name: out.cache_parameter_group_name,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
         })
     }
 }

@@ -286,10 +286,8 @@ impl DeleteCacheSecurityGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteCacheSecurityGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
         Ok(Self {
-            cache_security_group_name: out.cache_security_group_name,
+            cache_security_group_name: node.member("CacheSecurityGroupName")?,
         })
     }
 }

@@ -265,10 +265,8 @@ impl DeleteCacheSubnetGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteCacheSubnetGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
         Ok(Self {
-            cache_subnet_group_name: out.cache_subnet_group_name,
+            cache_subnet_group_name: node.member("CacheSubnetGroupName")?,
         })
     }
 }

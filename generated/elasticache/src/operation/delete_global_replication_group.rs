@@ -331,13 +331,10 @@ impl DeleteGlobalReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteGlobalReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
-        out.retain_primary_replication_group = node
-            .member("RetainPrimaryReplicationGroup")?;
         Ok(Self {
-            global_replication_group_id: out.global_replication_group_id,
-            retain_primary_replication_group: out.retain_primary_replication_group,
+            global_replication_group_id: node.member("GlobalReplicationGroupId")?,
+            retain_primary_replication_group: node
+                .member("RetainPrimaryReplicationGroup")?,
         })
     }
 }

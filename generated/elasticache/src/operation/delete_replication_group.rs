@@ -349,14 +349,10 @@ impl DeleteReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.retain_primary_cluster = node.member("RetainPrimaryCluster")?;
-        out.final_snapshot_identifier = node.member("FinalSnapshotIdentifier")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            retain_primary_cluster: out.retain_primary_cluster,
-            final_snapshot_identifier: out.final_snapshot_identifier,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            retain_primary_cluster: node.member("RetainPrimaryCluster")?,
+            final_snapshot_identifier: node.member("FinalSnapshotIdentifier")?,
         })
     }
 }

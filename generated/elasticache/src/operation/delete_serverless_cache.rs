@@ -323,12 +323,9 @@ impl DeleteServerlessCacheFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteServerlessCacheInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.serverless_cache_name = node.member("ServerlessCacheName")?;
-        out.final_snapshot_name = node.member("FinalSnapshotName")?;
         Ok(Self {
-            serverless_cache_name: out.serverless_cache_name,
-            final_snapshot_name: out.final_snapshot_name,
+            serverless_cache_name: node.member("ServerlessCacheName")?,
+            final_snapshot_name: node.member("FinalSnapshotName")?,
         })
     }
 }

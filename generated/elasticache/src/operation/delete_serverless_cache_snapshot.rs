@@ -304,10 +304,8 @@ impl DeleteServerlessCacheSnapshotFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteServerlessCacheSnapshotInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
         Ok(Self {
-            serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
+            serverless_cache_snapshot_name: node.member("ServerlessCacheSnapshotName")?,
         })
     }
 }

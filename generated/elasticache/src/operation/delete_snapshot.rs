@@ -285,10 +285,8 @@ impl DeleteSnapshotFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteSnapshotInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.snapshot_name = node.member("SnapshotName")?;
         Ok(Self {
-            snapshot_name: out.snapshot_name,
+            snapshot_name: node.member("SnapshotName")?,
         })
     }
 }

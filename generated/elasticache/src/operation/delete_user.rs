@@ -325,9 +325,9 @@ impl DeleteUserFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteUserInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.user_id = node.member("UserId")?;
-        Ok(Self { user_id: out.user_id })
+        Ok(Self {
+            user_id: node.member("UserId")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -324,10 +324,8 @@ impl DeleteUserGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteUserGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.user_group_id = node.member("UserGroupId")?;
         Ok(Self {
-            user_group_id: out.user_group_id,
+            user_group_id: node.member("UserGroupId")?,
         })
     }
 }

@@ -432,14 +432,14 @@ impl DescribeCacheClustersFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeCacheClustersInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_cluster_id = node.member("CacheClusterId")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        out.show_cache_node_info = node.member("ShowCacheNodeInfo")?;
-        out.show_cache_clusters_not_in_replication_groups = node
-            .member("ShowCacheClustersNotInReplicationGroups")?;
-        Ok(out.build())
+        Ok(Self {
+            cache_cluster_id: node.member("CacheClusterId")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+            show_cache_node_info: node.member("ShowCacheNodeInfo")?,
+            show_cache_clusters_not_in_replication_groups: node
+                .member("ShowCacheClustersNotInReplicationGroups")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -430,14 +430,14 @@ impl DescribeCacheEngineVersionsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeCacheEngineVersionsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.engine = node.member("Engine")?;
-        out.engine_version = node.member("EngineVersion")?;
-        out.cache_parameter_group_family = node.member("CacheParameterGroupFamily")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        out.default_only = node.member("DefaultOnly")?;
-        Ok(out.build())
+        Ok(Self {
+            engine: node.member("Engine")?,
+            engine_version: node.member("EngineVersion")?,
+            cache_parameter_group_family: node.member("CacheParameterGroupFamily")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+            default_only: node.member("DefaultOnly")?,
+        })
     }
 }
 #[cfg(feature = "server")]

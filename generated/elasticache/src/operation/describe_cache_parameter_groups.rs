@@ -385,11 +385,11 @@ impl DescribeCacheParameterGroupsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeCacheParameterGroupsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

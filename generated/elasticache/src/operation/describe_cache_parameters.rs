@@ -418,16 +418,11 @@ impl DescribeCacheParametersFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeCacheParametersInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.source = node.member("Source")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
         Ok(Self {
-            cache_parameter_group_name: out.cache_parameter_group_name,
-            source: out.source,
-            max_records: out.max_records,
-            marker: out.marker,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            source: node.member("Source")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
         })
     }
 }

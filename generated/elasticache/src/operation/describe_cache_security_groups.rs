@@ -385,11 +385,11 @@ impl DescribeCacheSecurityGroupsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeCacheSecurityGroupsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_security_group_name = node.member("CacheSecurityGroupName")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            cache_security_group_name: node.member("CacheSecurityGroupName")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -367,11 +367,11 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeCacheSubnetGroupsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            cache_subnet_group_name: node.member("CacheSubnetGroupName")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -400,14 +400,10 @@ impl DescribeEngineDefaultParametersFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeEngineDefaultParametersInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_parameter_group_family = node.member("CacheParameterGroupFamily")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
         Ok(Self {
-            cache_parameter_group_family: out.cache_parameter_group_family,
-            max_records: out.max_records,
-            marker: out.marker,
+            cache_parameter_group_family: node.member("CacheParameterGroupFamily")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
         })
     }
 }

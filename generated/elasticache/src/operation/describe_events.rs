@@ -429,15 +429,15 @@ impl DescribeEventsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeEventsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.source_identifier = node.member("SourceIdentifier")?;
-        out.source_type = node.member("SourceType")?;
-        out.start_time = node.member("StartTime")?;
-        out.end_time = node.member("EndTime")?;
-        out.duration = node.member("Duration")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            source_identifier: node.member("SourceIdentifier")?,
+            source_type: node.member("SourceType")?,
+            start_time: node.member("StartTime")?,
+            end_time: node.member("EndTime")?,
+            duration: node.member("Duration")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -400,12 +400,12 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeGlobalReplicationGroupsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        out.show_member_info = node.member("ShowMemberInfo")?;
-        Ok(out.build())
+        Ok(Self {
+            global_replication_group_id: node.member("GlobalReplicationGroupId")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+            show_member_info: node.member("ShowMemberInfo")?,
+        })
     }
 }
 #[cfg(feature = "server")]

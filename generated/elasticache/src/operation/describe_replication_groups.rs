@@ -387,11 +387,11 @@ impl DescribeReplicationGroupsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeReplicationGroupsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            replication_group_id: node.member("ReplicationGroupId")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

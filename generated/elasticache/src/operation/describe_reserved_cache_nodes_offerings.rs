@@ -635,16 +635,16 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeReservedCacheNodesOfferingsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.reserved_cache_nodes_offering_id = node
-            .member("ReservedCacheNodesOfferingId")?;
-        out.cache_node_type = node.member("CacheNodeType")?;
-        out.duration = node.member("Duration")?;
-        out.product_description = node.member("ProductDescription")?;
-        out.offering_type = node.member("OfferingType")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            reserved_cache_nodes_offering_id: node
+                .member("ReservedCacheNodesOfferingId")?,
+            cache_node_type: node.member("CacheNodeType")?,
+            duration: node.member("Duration")?,
+            product_description: node.member("ProductDescription")?,
+            offering_type: node.member("OfferingType")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

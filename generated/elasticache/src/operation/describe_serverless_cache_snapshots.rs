@@ -436,13 +436,13 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeServerlessCacheSnapshotsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.serverless_cache_name = node.member("ServerlessCacheName")?;
-        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
-        out.snapshot_type = node.member("SnapshotType")?;
-        out.next_token = node.member("NextToken")?;
-        out.max_results = node.member("MaxResults")?;
-        Ok(out.build())
+        Ok(Self {
+            serverless_cache_name: node.member("ServerlessCacheName")?,
+            serverless_cache_snapshot_name: node.member("ServerlessCacheSnapshotName")?,
+            snapshot_type: node.member("SnapshotType")?,
+            next_token: node.member("NextToken")?,
+            max_results: node.member("MaxResults")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -371,11 +371,11 @@ impl DescribeServerlessCachesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeServerlessCachesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.serverless_cache_name = node.member("ServerlessCacheName")?;
-        out.max_results = node.member("MaxResults")?;
-        out.next_token = node.member("NextToken")?;
-        Ok(out.build())
+        Ok(Self {
+            serverless_cache_name: node.member("ServerlessCacheName")?,
+            max_results: node.member("MaxResults")?,
+            next_token: node.member("NextToken")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -390,12 +390,12 @@ impl DescribeServiceUpdatesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeServiceUpdatesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.service_update_name = node.member("ServiceUpdateName")?;
-        out.service_update_status = node.list("ServiceUpdateStatus", "member")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            service_update_name: node.member("ServiceUpdateName")?,
+            service_update_status: node.list("ServiceUpdateStatus", "member")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

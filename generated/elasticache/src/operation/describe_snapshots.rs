@@ -448,15 +448,15 @@ impl DescribeSnapshotsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeSnapshotsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.cache_cluster_id = node.member("CacheClusterId")?;
-        out.snapshot_name = node.member("SnapshotName")?;
-        out.snapshot_source = node.member("SnapshotSource")?;
-        out.marker = node.member("Marker")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.show_node_group_config = node.member("ShowNodeGroupConfig")?;
-        Ok(out.build())
+        Ok(Self {
+            replication_group_id: node.member("ReplicationGroupId")?,
+            cache_cluster_id: node.member("CacheClusterId")?,
+            snapshot_name: node.member("SnapshotName")?,
+            snapshot_source: node.member("SnapshotSource")?,
+            marker: node.member("Marker")?,
+            max_records: node.member("MaxRecords")?,
+            show_node_group_config: node.member("ShowNodeGroupConfig")?,
+        })
     }
 }
 #[cfg(feature = "server")]

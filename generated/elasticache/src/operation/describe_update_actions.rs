@@ -492,18 +492,18 @@ impl DescribeUpdateActionsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeUpdateActionsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.service_update_name = node.member("ServiceUpdateName")?;
-        out.replication_group_ids = node.list("ReplicationGroupIds", "member")?;
-        out.cache_cluster_ids = node.list("CacheClusterIds", "member")?;
-        out.engine = node.member("Engine")?;
-        out.service_update_status = node.list("ServiceUpdateStatus", "member")?;
-        out.service_update_time_range = node.member("ServiceUpdateTimeRange")?;
-        out.update_action_status = node.list("UpdateActionStatus", "member")?;
-        out.show_node_level_update_status = node.member("ShowNodeLevelUpdateStatus")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            service_update_name: node.member("ServiceUpdateName")?,
+            replication_group_ids: node.list("ReplicationGroupIds", "member")?,
+            cache_cluster_ids: node.list("CacheClusterIds", "member")?,
+            engine: node.member("Engine")?,
+            service_update_status: node.list("ServiceUpdateStatus", "member")?,
+            service_update_time_range: node.member("ServiceUpdateTimeRange")?,
+            update_action_status: node.list("UpdateActionStatus", "member")?,
+            show_node_level_update_status: node.member("ShowNodeLevelUpdateStatus")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -362,11 +362,11 @@ impl DescribeUserGroupsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeUserGroupsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.user_group_id = node.member("UserGroupId")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            user_group_id: node.member("UserGroupId")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -387,13 +387,13 @@ impl DescribeUsersFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeUsersInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.engine = node.member("Engine")?;
-        out.user_id = node.member("UserId")?;
-        out.filters = node.list("Filters", "member")?;
-        out.max_records = node.member("MaxRecords")?;
-        out.marker = node.member("Marker")?;
-        Ok(out.build())
+        Ok(Self {
+            engine: node.member("Engine")?,
+            user_id: node.member("UserId")?,
+            filters: node.list("Filters", "member")?,
+            max_records: node.member("MaxRecords")?,
+            marker: node.member("Marker")?,
+        })
     }
 }
 #[cfg(feature = "server")]

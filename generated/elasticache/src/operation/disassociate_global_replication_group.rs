@@ -347,14 +347,10 @@ impl DisassociateGlobalReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DisassociateGlobalReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.replication_group_region = node.member("ReplicationGroupRegion")?;
         Ok(Self {
-            global_replication_group_id: out.global_replication_group_id,
-            replication_group_id: out.replication_group_id,
-            replication_group_region: out.replication_group_region,
+            global_replication_group_id: node.member("GlobalReplicationGroupId")?,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            replication_group_region: node.member("ReplicationGroupRegion")?,
         })
     }
 }

@@ -323,12 +323,9 @@ impl ExportServerlessCacheSnapshotFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ExportServerlessCacheSnapshotInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.serverless_cache_snapshot_name = node.member("ServerlessCacheSnapshotName")?;
-        out.s3_bucket_name = node.member("S3BucketName")?;
         Ok(Self {
-            serverless_cache_snapshot_name: out.serverless_cache_snapshot_name,
-            s3_bucket_name: out.s3_bucket_name,
+            serverless_cache_snapshot_name: node.member("ServerlessCacheSnapshotName")?,
+            s3_bucket_name: node.member("S3BucketName")?,
         })
     }
 }

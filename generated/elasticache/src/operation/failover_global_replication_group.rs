@@ -345,14 +345,10 @@ impl FailoverGlobalReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for FailoverGlobalReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
-        out.primary_region = node.member("PrimaryRegion")?;
-        out.primary_replication_group_id = node.member("PrimaryReplicationGroupId")?;
         Ok(Self {
-            global_replication_group_id: out.global_replication_group_id,
-            primary_region: out.primary_region,
-            primary_replication_group_id: out.primary_replication_group_id,
+            global_replication_group_id: node.member("GlobalReplicationGroupId")?,
+            primary_region: node.member("PrimaryRegion")?,
+            primary_replication_group_id: node.member("PrimaryReplicationGroupId")?,
         })
     }
 }

@@ -374,17 +374,12 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for IncreaseNodeGroupsInGlobalReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
-        out.node_group_count = node.member("NodeGroupCount")?;
-        out.regional_configurations = node
-            .list("RegionalConfigurations", "RegionalConfiguration")?;
-        out.apply_immediately = node.member("ApplyImmediately")?;
         Ok(Self {
-            global_replication_group_id: out.global_replication_group_id,
-            node_group_count: out.node_group_count,
-            regional_configurations: out.regional_configurations,
-            apply_immediately: out.apply_immediately,
+            global_replication_group_id: node.member("GlobalReplicationGroupId")?,
+            node_group_count: node.member("NodeGroupCount")?,
+            regional_configurations: node
+                .list("RegionalConfigurations", "RegionalConfiguration")?,
+            apply_immediately: node.member("ApplyImmediately")?,
         })
     }
 }

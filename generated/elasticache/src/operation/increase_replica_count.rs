@@ -414,16 +414,11 @@ impl IncreaseReplicaCountFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for IncreaseReplicaCountInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.new_replica_count = node.member("NewReplicaCount")?;
-        out.replica_configuration = node.list("ReplicaConfiguration", "ConfigureShard")?;
-        out.apply_immediately = node.member("ApplyImmediately")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            new_replica_count: out.new_replica_count,
-            replica_configuration: out.replica_configuration,
-            apply_immediately: out.apply_immediately,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            new_replica_count: node.member("NewReplicaCount")?,
+            replica_configuration: node.list("ReplicaConfiguration", "ConfigureShard")?,
+            apply_immediately: node.member("ApplyImmediately")?,
         })
     }
 }

@@ -340,10 +340,10 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ListAllowedNodeTypeModificationsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_cluster_id = node.member("CacheClusterId")?;
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        Ok(out.build())
+        Ok(Self {
+            cache_cluster_id: node.member("CacheClusterId")?,
+            replication_group_id: node.member("ReplicationGroupId")?,
+        })
     }
 }
 #[cfg(feature = "server")]

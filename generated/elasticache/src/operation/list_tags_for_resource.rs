@@ -371,10 +371,8 @@ impl ListTagsForResourceFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ListTagsForResourceInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.resource_name = node.member("ResourceName")?;
         Ok(Self {
-            resource_name: out.resource_name,
+            resource_name: node.member("ResourceName")?,
         })
     }
 }

@@ -1015,55 +1015,32 @@ impl ModifyCacheClusterFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ModifyCacheClusterInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_cluster_id = node.member("CacheClusterId")?;
-        out.num_cache_nodes = node.member("NumCacheNodes")?;
-        out.cache_node_ids_to_remove = node.list("CacheNodeIdsToRemove", "CacheNodeId")?;
-        out.az_mode = node.member("AZMode")?;
-        out.new_availability_zones = node
-            .list("NewAvailabilityZones", "PreferredAvailabilityZone")?;
-        out.cache_security_group_names = node
-            .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?;
-        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
-        out.preferred_maintenance_window = node.member("PreferredMaintenanceWindow")?;
-        out.notification_topic_arn = node.member("NotificationTopicArn")?;
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.notification_topic_status = node.member("NotificationTopicStatus")?;
-        out.apply_immediately = node.member("ApplyImmediately")?;
-        out.engine = node.member("Engine")?;
-        out.engine_version = node.member("EngineVersion")?;
-        out.auto_minor_version_upgrade = node.member("AutoMinorVersionUpgrade")?;
-        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
-        out.snapshot_window = node.member("SnapshotWindow")?;
-        out.cache_node_type = node.member("CacheNodeType")?;
-        out.auth_token = node.member("AuthToken")?;
-        out.auth_token_update_strategy = node.member("AuthTokenUpdateStrategy")?;
-        out.log_delivery_configurations = node
-            .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?;
-        out.ip_discovery = node.member("IpDiscovery")?;
         Ok(Self {
-            cache_cluster_id: out.cache_cluster_id,
-            num_cache_nodes: out.num_cache_nodes,
-            cache_node_ids_to_remove: out.cache_node_ids_to_remove,
-            az_mode: out.az_mode,
-            new_availability_zones: out.new_availability_zones,
-            cache_security_group_names: out.cache_security_group_names,
-            security_group_ids: out.security_group_ids,
-            preferred_maintenance_window: out.preferred_maintenance_window,
-            notification_topic_arn: out.notification_topic_arn,
-            cache_parameter_group_name: out.cache_parameter_group_name,
-            notification_topic_status: out.notification_topic_status,
-            apply_immediately: out.apply_immediately,
-            engine: out.engine,
-            engine_version: out.engine_version,
-            auto_minor_version_upgrade: out.auto_minor_version_upgrade,
-            snapshot_retention_limit: out.snapshot_retention_limit,
-            snapshot_window: out.snapshot_window,
-            cache_node_type: out.cache_node_type,
-            auth_token: out.auth_token,
-            auth_token_update_strategy: out.auth_token_update_strategy,
-            log_delivery_configurations: out.log_delivery_configurations,
-            ip_discovery: out.ip_discovery,
+            cache_cluster_id: node.member("CacheClusterId")?,
+            num_cache_nodes: node.member("NumCacheNodes")?,
+            cache_node_ids_to_remove: node.list("CacheNodeIdsToRemove", "CacheNodeId")?,
+            az_mode: node.member("AZMode")?,
+            new_availability_zones: node
+                .list("NewAvailabilityZones", "PreferredAvailabilityZone")?,
+            cache_security_group_names: node
+                .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?,
+            security_group_ids: node.list("SecurityGroupIds", "SecurityGroupId")?,
+            preferred_maintenance_window: node.member("PreferredMaintenanceWindow")?,
+            notification_topic_arn: node.member("NotificationTopicArn")?,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            notification_topic_status: node.member("NotificationTopicStatus")?,
+            apply_immediately: node.member("ApplyImmediately")?,
+            engine: node.member("Engine")?,
+            engine_version: node.member("EngineVersion")?,
+            auto_minor_version_upgrade: node.member("AutoMinorVersionUpgrade")?,
+            snapshot_retention_limit: node.member("SnapshotRetentionLimit")?,
+            snapshot_window: node.member("SnapshotWindow")?,
+            cache_node_type: node.member("CacheNodeType")?,
+            auth_token: node.member("AuthToken")?,
+            auth_token_update_strategy: node.member("AuthTokenUpdateStrategy")?,
+            log_delivery_configurations: node
+                .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?,
+            ip_discovery: node.member("IpDiscovery")?,
         })
     }
 }

@@ -340,13 +340,10 @@ impl ModifyCacheParameterGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ModifyCacheParameterGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.parameter_name_values = node
-            .list("ParameterNameValues", "ParameterNameValue")?;
         Ok(Self {
-            cache_parameter_group_name: out.cache_parameter_group_name,
-            parameter_name_values: out.parameter_name_values,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            parameter_name_values: node
+                .list("ParameterNameValues", "ParameterNameValue")?,
         })
     }
 }

@@ -335,14 +335,10 @@ impl ModifyCacheSubnetGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ModifyCacheSubnetGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_subnet_group_name = node.member("CacheSubnetGroupName")?;
-        out.cache_subnet_group_description = node.member("CacheSubnetGroupDescription")?;
-        out.subnet_ids = node.list("SubnetIds", "SubnetIdentifier")?;
         Ok(Self {
-            cache_subnet_group_name: out.cache_subnet_group_name,
-            cache_subnet_group_description: out.cache_subnet_group_description,
-            subnet_ids: out.subnet_ids,
+            cache_subnet_group_name: node.member("CacheSubnetGroupName")?,
+            cache_subnet_group_description: node.member("CacheSubnetGroupDescription")?,
+            subnet_ids: node.list("SubnetIds", "SubnetIdentifier")?,
         })
     }
 }

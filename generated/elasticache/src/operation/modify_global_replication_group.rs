@@ -422,26 +422,16 @@ impl ModifyGlobalReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ModifyGlobalReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
-        out.apply_immediately = node.member("ApplyImmediately")?;
-        out.cache_node_type = node.member("CacheNodeType")?;
-        out.engine = node.member("Engine")?;
-        out.engine_version = node.member("EngineVersion")?;
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.global_replication_group_description = node
-            .member("GlobalReplicationGroupDescription")?;
-        out.automatic_failover_enabled = node.member("AutomaticFailoverEnabled")?;
         Ok(Self {
-            global_replication_group_id: out.global_replication_group_id,
-            apply_immediately: out.apply_immediately,
-            cache_node_type: out.cache_node_type,
-            engine: out.engine,
-            engine_version: out.engine_version,
-            cache_parameter_group_name: out.cache_parameter_group_name,
-            global_replication_group_description: out
-                .global_replication_group_description,
-            automatic_failover_enabled: out.automatic_failover_enabled,
+            global_replication_group_id: node.member("GlobalReplicationGroupId")?,
+            apply_immediately: node.member("ApplyImmediately")?,
+            cache_node_type: node.member("CacheNodeType")?,
+            engine: node.member("Engine")?,
+            engine_version: node.member("EngineVersion")?,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            global_replication_group_description: node
+                .member("GlobalReplicationGroupDescription")?,
+            automatic_failover_enabled: node.member("AutomaticFailoverEnabled")?,
         })
     }
 }

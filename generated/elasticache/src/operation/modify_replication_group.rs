@@ -1044,70 +1044,39 @@ impl ModifyReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ModifyReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.replication_group_description = node.member("ReplicationGroupDescription")?;
-        out.primary_cluster_id = node.member("PrimaryClusterId")?;
-        out.snapshotting_cluster_id = node.member("SnapshottingClusterId")?;
-        out.automatic_failover_enabled = node.member("AutomaticFailoverEnabled")?;
-        out.multi_az_enabled = node.member("MultiAZEnabled")?;
-        out.node_group_id = node.member("NodeGroupId")?;
-        out.cache_security_group_names = node
-            .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?;
-        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
-        out.preferred_maintenance_window = node.member("PreferredMaintenanceWindow")?;
-        out.notification_topic_arn = node.member("NotificationTopicArn")?;
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.notification_topic_status = node.member("NotificationTopicStatus")?;
-        out.apply_immediately = node.member("ApplyImmediately")?;
-        out.engine = node.member("Engine")?;
-        out.engine_version = node.member("EngineVersion")?;
-        out.auto_minor_version_upgrade = node.member("AutoMinorVersionUpgrade")?;
-        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
-        out.snapshot_window = node.member("SnapshotWindow")?;
-        out.cache_node_type = node.member("CacheNodeType")?;
-        out.auth_token = node.member("AuthToken")?;
-        out.auth_token_update_strategy = node.member("AuthTokenUpdateStrategy")?;
-        out.user_group_ids_to_add = node.list("UserGroupIdsToAdd", "member")?;
-        out.user_group_ids_to_remove = node.list("UserGroupIdsToRemove", "member")?;
-        out.remove_user_groups = node.member("RemoveUserGroups")?;
-        out.log_delivery_configurations = node
-            .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?;
-        out.ip_discovery = node.member("IpDiscovery")?;
-        out.transit_encryption_enabled = node.member("TransitEncryptionEnabled")?;
-        out.transit_encryption_mode = node.member("TransitEncryptionMode")?;
-        out.cluster_mode = node.member("ClusterMode")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            replication_group_description: out.replication_group_description,
-            primary_cluster_id: out.primary_cluster_id,
-            snapshotting_cluster_id: out.snapshotting_cluster_id,
-            automatic_failover_enabled: out.automatic_failover_enabled,
-            multi_az_enabled: out.multi_az_enabled,
-            node_group_id: out.node_group_id,
-            cache_security_group_names: out.cache_security_group_names,
-            security_group_ids: out.security_group_ids,
-            preferred_maintenance_window: out.preferred_maintenance_window,
-            notification_topic_arn: out.notification_topic_arn,
-            cache_parameter_group_name: out.cache_parameter_group_name,
-            notification_topic_status: out.notification_topic_status,
-            apply_immediately: out.apply_immediately,
-            engine: out.engine,
-            engine_version: out.engine_version,
-            auto_minor_version_upgrade: out.auto_minor_version_upgrade,
-            snapshot_retention_limit: out.snapshot_retention_limit,
-            snapshot_window: out.snapshot_window,
-            cache_node_type: out.cache_node_type,
-            auth_token: out.auth_token,
-            auth_token_update_strategy: out.auth_token_update_strategy,
-            user_group_ids_to_add: out.user_group_ids_to_add,
-            user_group_ids_to_remove: out.user_group_ids_to_remove,
-            remove_user_groups: out.remove_user_groups,
-            log_delivery_configurations: out.log_delivery_configurations,
-            ip_discovery: out.ip_discovery,
-            transit_encryption_enabled: out.transit_encryption_enabled,
-            transit_encryption_mode: out.transit_encryption_mode,
-            cluster_mode: out.cluster_mode,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            replication_group_description: node.member("ReplicationGroupDescription")?,
+            primary_cluster_id: node.member("PrimaryClusterId")?,
+            snapshotting_cluster_id: node.member("SnapshottingClusterId")?,
+            automatic_failover_enabled: node.member("AutomaticFailoverEnabled")?,
+            multi_az_enabled: node.member("MultiAZEnabled")?,
+            node_group_id: node.member("NodeGroupId")?,
+            cache_security_group_names: node
+                .list("CacheSecurityGroupNames", "CacheSecurityGroupName")?,
+            security_group_ids: node.list("SecurityGroupIds", "SecurityGroupId")?,
+            preferred_maintenance_window: node.member("PreferredMaintenanceWindow")?,
+            notification_topic_arn: node.member("NotificationTopicArn")?,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            notification_topic_status: node.member("NotificationTopicStatus")?,
+            apply_immediately: node.member("ApplyImmediately")?,
+            engine: node.member("Engine")?,
+            engine_version: node.member("EngineVersion")?,
+            auto_minor_version_upgrade: node.member("AutoMinorVersionUpgrade")?,
+            snapshot_retention_limit: node.member("SnapshotRetentionLimit")?,
+            snapshot_window: node.member("SnapshotWindow")?,
+            cache_node_type: node.member("CacheNodeType")?,
+            auth_token: node.member("AuthToken")?,
+            auth_token_update_strategy: node.member("AuthTokenUpdateStrategy")?,
+            user_group_ids_to_add: node.list("UserGroupIdsToAdd", "member")?,
+            user_group_ids_to_remove: node.list("UserGroupIdsToRemove", "member")?,
+            remove_user_groups: node.member("RemoveUserGroups")?,
+            log_delivery_configurations: node
+                .list("LogDeliveryConfigurations", "LogDeliveryConfigurationRequest")?,
+            ip_discovery: node.member("IpDiscovery")?,
+            transit_encryption_enabled: node.member("TransitEncryptionEnabled")?,
+            transit_encryption_mode: node.member("TransitEncryptionMode")?,
+            cluster_mode: node.member("ClusterMode")?,
         })
     }
 }

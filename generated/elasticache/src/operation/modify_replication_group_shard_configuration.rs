@@ -487,23 +487,14 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ModifyReplicationGroupShardConfigurationInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.node_group_count = node.member("NodeGroupCount")?;
-        out.apply_immediately = node.member("ApplyImmediately")?;
-        out.resharding_configuration = node
-            .list("ReshardingConfiguration", "ReshardingConfiguration")?;
-        out.node_groups_to_remove = node
-            .list("NodeGroupsToRemove", "NodeGroupToRemove")?;
-        out.node_groups_to_retain = node
-            .list("NodeGroupsToRetain", "NodeGroupToRetain")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            node_group_count: out.node_group_count,
-            apply_immediately: out.apply_immediately,
-            resharding_configuration: out.resharding_configuration,
-            node_groups_to_remove: out.node_groups_to_remove,
-            node_groups_to_retain: out.node_groups_to_retain,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            node_group_count: node.member("NodeGroupCount")?,
+            apply_immediately: node.member("ApplyImmediately")?,
+            resharding_configuration: node
+                .list("ReshardingConfiguration", "ReshardingConfiguration")?,
+            node_groups_to_remove: node.list("NodeGroupsToRemove", "NodeGroupToRemove")?,
+            node_groups_to_retain: node.list("NodeGroupsToRetain", "NodeGroupToRetain")?,
         })
     }
 }

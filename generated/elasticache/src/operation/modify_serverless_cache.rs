@@ -469,28 +469,17 @@ impl ModifyServerlessCacheFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ModifyServerlessCacheInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.serverless_cache_name = node.member("ServerlessCacheName")?;
-        out.description = node.member("Description")?;
-        out.cache_usage_limits = node.member("CacheUsageLimits")?;
-        out.remove_user_group = node.member("RemoveUserGroup")?;
-        out.user_group_id = node.member("UserGroupId")?;
-        out.security_group_ids = node.list("SecurityGroupIds", "SecurityGroupId")?;
-        out.snapshot_retention_limit = node.member("SnapshotRetentionLimit")?;
-        out.daily_snapshot_time = node.member("DailySnapshotTime")?;
-        out.engine = node.member("Engine")?;
-        out.major_engine_version = node.member("MajorEngineVersion")?;
         Ok(Self {
-            serverless_cache_name: out.serverless_cache_name,
-            description: out.description,
-            cache_usage_limits: out.cache_usage_limits,
-            remove_user_group: out.remove_user_group,
-            user_group_id: out.user_group_id,
-            security_group_ids: out.security_group_ids,
-            snapshot_retention_limit: out.snapshot_retention_limit,
-            daily_snapshot_time: out.daily_snapshot_time,
-            engine: out.engine,
-            major_engine_version: out.major_engine_version,
+            serverless_cache_name: node.member("ServerlessCacheName")?,
+            description: node.member("Description")?,
+            cache_usage_limits: node.member("CacheUsageLimits")?,
+            remove_user_group: node.member("RemoveUserGroup")?,
+            user_group_id: node.member("UserGroupId")?,
+            security_group_ids: node.list("SecurityGroupIds", "SecurityGroupId")?,
+            snapshot_retention_limit: node.member("SnapshotRetentionLimit")?,
+            daily_snapshot_time: node.member("DailySnapshotTime")?,
+            engine: node.member("Engine")?,
+            major_engine_version: node.member("MajorEngineVersion")?,
         })
     }
 }

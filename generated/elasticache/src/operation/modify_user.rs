@@ -414,22 +414,14 @@ impl ModifyUserFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ModifyUserInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.user_id = node.member("UserId")?;
-        out.access_string = node.member("AccessString")?;
-        out.append_access_string = node.member("AppendAccessString")?;
-        out.passwords = node.list("Passwords", "member")?;
-        out.no_password_required = node.member("NoPasswordRequired")?;
-        out.authentication_mode = node.member("AuthenticationMode")?;
-        out.engine = node.member("Engine")?;
         Ok(Self {
-            user_id: out.user_id,
-            access_string: out.access_string,
-            append_access_string: out.append_access_string,
-            passwords: out.passwords,
-            no_password_required: out.no_password_required,
-            authentication_mode: out.authentication_mode,
-            engine: out.engine,
+            user_id: node.member("UserId")?,
+            access_string: node.member("AccessString")?,
+            append_access_string: node.member("AppendAccessString")?,
+            passwords: node.list("Passwords", "member")?,
+            no_password_required: node.member("NoPasswordRequired")?,
+            authentication_mode: node.member("AuthenticationMode")?,
+            engine: node.member("Engine")?,
         })
     }
 }

@@ -393,16 +393,11 @@ impl ModifyUserGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ModifyUserGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.user_group_id = node.member("UserGroupId")?;
-        out.user_ids_to_add = node.list("UserIdsToAdd", "member")?;
-        out.user_ids_to_remove = node.list("UserIdsToRemove", "member")?;
-        out.engine = node.member("Engine")?;
         Ok(Self {
-            user_group_id: out.user_group_id,
-            user_ids_to_add: out.user_ids_to_add,
-            user_ids_to_remove: out.user_ids_to_remove,
-            engine: out.engine,
+            user_group_id: node.member("UserGroupId")?,
+            user_ids_to_add: node.list("UserIdsToAdd", "member")?,
+            user_ids_to_remove: node.list("UserIdsToRemove", "member")?,
+            engine: node.member("Engine")?,
         })
     }
 }

@@ -393,17 +393,12 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for PurchaseReservedCacheNodesOfferingInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.reserved_cache_nodes_offering_id = node
-            .member("ReservedCacheNodesOfferingId")?;
-        out.reserved_cache_node_id = node.member("ReservedCacheNodeId")?;
-        out.cache_node_count = node.member("CacheNodeCount")?;
-        out.tags = node.list("Tags", "Tag")?;
         Ok(Self {
-            reserved_cache_nodes_offering_id: out.reserved_cache_nodes_offering_id,
-            reserved_cache_node_id: out.reserved_cache_node_id,
-            cache_node_count: out.cache_node_count,
-            tags: out.tags,
+            reserved_cache_nodes_offering_id: node
+                .member("ReservedCacheNodesOfferingId")?,
+            reserved_cache_node_id: node.member("ReservedCacheNodeId")?,
+            cache_node_count: node.member("CacheNodeCount")?,
+            tags: node.list("Tags", "Tag")?,
         })
     }
 }

@@ -325,12 +325,9 @@ impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for RebalanceSlotsInGlobalReplicationGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.global_replication_group_id = node.member("GlobalReplicationGroupId")?;
-        out.apply_immediately = node.member("ApplyImmediately")?;
         Ok(Self {
-            global_replication_group_id: out.global_replication_group_id,
-            apply_immediately: out.apply_immediately,
+            global_replication_group_id: node.member("GlobalReplicationGroupId")?,
+            apply_immediately: node.member("ApplyImmediately")?,
         })
     }
 }

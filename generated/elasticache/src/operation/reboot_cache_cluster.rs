@@ -311,12 +311,9 @@ impl RebootCacheClusterFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for RebootCacheClusterInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_cluster_id = node.member("CacheClusterId")?;
-        out.cache_node_ids_to_reboot = node.list("CacheNodeIdsToReboot", "CacheNodeId")?;
         Ok(Self {
-            cache_cluster_id: out.cache_cluster_id,
-            cache_node_ids_to_reboot: out.cache_node_ids_to_reboot,
+            cache_cluster_id: node.member("CacheClusterId")?,
+            cache_node_ids_to_reboot: node.list("CacheNodeIdsToReboot", "CacheNodeId")?,
         })
     }
 }

@@ -392,12 +392,9 @@ impl RemoveTagsFromResourceFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for RemoveTagsFromResourceInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.resource_name = node.member("ResourceName")?;
-        out.tag_keys = node.list("TagKeys", "member")?;
         Ok(Self {
-            resource_name: out.resource_name,
-            tag_keys: out.tag_keys,
+            resource_name: node.member("ResourceName")?,
+            tag_keys: node.list("TagKeys", "member")?,
         })
     }
 }

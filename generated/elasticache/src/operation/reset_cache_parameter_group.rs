@@ -359,15 +359,11 @@ impl ResetCacheParameterGroupFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ResetCacheParameterGroupInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.cache_parameter_group_name = node.member("CacheParameterGroupName")?;
-        out.reset_all_parameters = node.member("ResetAllParameters")?;
-        out.parameter_name_values = node
-            .list("ParameterNameValues", "ParameterNameValue")?;
         Ok(Self {
-            cache_parameter_group_name: out.cache_parameter_group_name,
-            reset_all_parameters: out.reset_all_parameters,
-            parameter_name_values: out.parameter_name_values,
+            cache_parameter_group_name: node.member("CacheParameterGroupName")?,
+            reset_all_parameters: node.member("ResetAllParameters")?,
+            parameter_name_values: node
+                .list("ParameterNameValues", "ParameterNameValue")?,
         })
     }
 }

@@ -314,13 +314,9 @@ impl StartMigrationFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for StartMigrationInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.customer_node_endpoint_list = node
-            .list("CustomerNodeEndpointList", "member")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            customer_node_endpoint_list: out.customer_node_endpoint_list,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            customer_node_endpoint_list: node.list("CustomerNodeEndpointList", "member")?,
         })
     }
 }

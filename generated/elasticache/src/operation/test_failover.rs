@@ -372,12 +372,9 @@ impl TestFailoverFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for TestFailoverInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.replication_group_id = node.member("ReplicationGroupId")?;
-        out.node_group_id = node.member("NodeGroupId")?;
         Ok(Self {
-            replication_group_id: out.replication_group_id,
-            node_group_id: out.node_group_id,
+            replication_group_id: node.member("ReplicationGroupId")?,
+            node_group_id: node.member("NodeGroupId")?,
         })
     }
 }

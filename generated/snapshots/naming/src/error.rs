@@ -37,16 +37,6 @@ mod error_value_items {
         pub fn builder() -> crate::error::builders::ErrorValueBuilder {
             Default::default()
         }
-    }
-    impl ::std::fmt::Debug for ErrorValue {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ErrorValue")
-                .field("message", &self.message)
-                .field("secret", &REDACTED)
-                .finish()
-        }
-    }
-    impl ErrorValue {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "Error";
         /// The HTTP status the service answers with.
@@ -54,6 +44,14 @@ mod error_value_items {
         /// The error message, if the service sent one.
         pub fn message(&self) -> Option<&str> {
             self.message.as_deref()
+        }
+    }
+    impl ::std::fmt::Debug for ErrorValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ErrorValue")
+                .field("message", &self.message)
+                .field("secret", &REDACTED)
+                .finish()
         }
     }
     impl ::std::fmt::Display for ErrorValue {

@@ -114,11 +114,11 @@ mod node_items {
     #[cfg(feature = "server")]
     impl ReadQuery for Node {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.value = node.member("Value")?;
-            out.next = node.member("Next")?;
-            out.children = node.list("Children", "member")?;
-            Ok(out.build())
+            Ok(Self {
+                value: node.member("Value")?,
+                next: node.member("Next")?.map(Box::new),
+                children: node.list("Children", "member")?,
+            })
         }
     }
     impl ReadXml for Node {
@@ -297,9 +297,9 @@ mod option_value_items {
     #[cfg(feature = "server")]
     impl ReadQuery for OptionValue {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.value = node.member("Value")?;
-            Ok(out.build())
+            Ok(Self {
+                value: node.member("Value")?,
+            })
         }
     }
 }
@@ -481,10 +481,10 @@ mod result_value_items {
     #[cfg(feature = "server")]
     impl ReadQuery for ResultValue {
         fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-            let mut out = Self::builder();
-            out.ok = node.member("Ok")?;
-            out.err = node.member("Err")?;
-            Ok(out.build())
+            Ok(Self {
+                ok: node.member("Ok")?,
+                err: node.member("Err")?,
+            })
         }
     }
 }

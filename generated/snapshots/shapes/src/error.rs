@@ -26,8 +26,6 @@ mod invalid_thing_items {
         pub fn builder() -> crate::error::builders::InvalidThingBuilder {
             Default::default()
         }
-    }
-    impl InvalidThing {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "InvalidThing.Bad";
         /// The HTTP status the service answers with.
@@ -58,8 +56,6 @@ impl ServiceUnavailable {
     pub fn builder() -> crate::error::builders::ServiceUnavailableBuilder {
         Default::default()
     }
-}
-impl ServiceUnavailable {
     /// The error code the service sends (`Code` in the error document).
     pub const CODE: &'static str = "ServiceUnavailable";
     /// The HTTP status the service answers with.
@@ -90,8 +86,6 @@ mod throttled_items {
         pub fn builder() -> crate::error::builders::ThrottledBuilder {
             Default::default()
         }
-    }
-    impl Throttled {
         /// The error code the service sends (`Code` in the error document).
         pub const CODE: &'static str = "Throttled";
         /// The HTTP status the service answers with.

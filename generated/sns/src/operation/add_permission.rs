@@ -334,16 +334,11 @@ impl AddPermissionFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for AddPermissionInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        out.label = node.member("Label")?;
-        out.aws_account_id = node.list("AWSAccountId", "member")?;
-        out.action_name = node.list("ActionName", "member")?;
         Ok(Self {
-            topic_arn: out.topic_arn,
-            label: out.label,
-            aws_account_id: out.aws_account_id,
-            action_name: out.action_name,
+            topic_arn: node.member("TopicArn")?,
+            label: node.member("Label")?,
+            aws_account_id: node.list("AWSAccountId", "member")?,
+            action_name: node.list("ActionName", "member")?,
         })
     }
 }

@@ -310,10 +310,8 @@ impl CheckIfPhoneNumberIsOptedOutFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CheckIfPhoneNumberIsOptedOutInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.phone_number = node.member("phoneNumber")?;
         Ok(Self {
-            phone_number: out.phone_number,
+            phone_number: node.member("phoneNumber")?,
         })
     }
 }

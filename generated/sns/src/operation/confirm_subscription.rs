@@ -343,14 +343,10 @@ impl ConfirmSubscriptionFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ConfirmSubscriptionInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        out.token = node.member("Token")?;
-        out.authenticate_on_unsubscribe = node.member("AuthenticateOnUnsubscribe")?;
         Ok(Self {
-            topic_arn: out.topic_arn,
-            token: out.token,
-            authenticate_on_unsubscribe: out.authenticate_on_unsubscribe,
+            topic_arn: node.member("TopicArn")?,
+            token: node.member("Token")?,
+            authenticate_on_unsubscribe: node.member("AuthenticateOnUnsubscribe")?,
         })
     }
 }

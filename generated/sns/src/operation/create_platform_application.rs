@@ -356,14 +356,10 @@ impl CreatePlatformApplicationFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreatePlatformApplicationInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.name = node.member("Name")?;
-        out.platform = node.member("Platform")?;
-        out.attributes = node.map("Attributes", "key", "value")?;
         Ok(Self {
-            name: out.name,
-            platform: out.platform,
-            attributes: out.attributes,
+            name: node.member("Name")?,
+            platform: node.member("Platform")?,
+            attributes: node.map("Attributes", "key", "value")?,
         })
     }
 }

@@ -357,16 +357,11 @@ impl CreatePlatformEndpointFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreatePlatformEndpointInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.platform_application_arn = node.member("PlatformApplicationArn")?;
-        out.token = node.member("Token")?;
-        out.custom_user_data = node.member("CustomUserData")?;
-        out.attributes = node.map("Attributes", "key", "value")?;
         Ok(Self {
-            platform_application_arn: out.platform_application_arn,
-            token: out.token,
-            custom_user_data: out.custom_user_data,
-            attributes: out.attributes,
+            platform_application_arn: node.member("PlatformApplicationArn")?,
+            token: node.member("Token")?,
+            custom_user_data: node.member("CustomUserData")?,
+            attributes: node.map("Attributes", "key", "value")?,
         })
     }
 }

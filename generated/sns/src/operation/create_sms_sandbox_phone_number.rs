@@ -329,12 +329,9 @@ impl CreateSmsSandboxPhoneNumberFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateSmsSandboxPhoneNumberInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.phone_number = node.member("PhoneNumber")?;
-        out.language_code = node.member("LanguageCode")?;
         Ok(Self {
-            phone_number: out.phone_number,
-            language_code: out.language_code,
+            phone_number: node.member("PhoneNumber")?,
+            language_code: node.member("LanguageCode")?,
         })
     }
 }

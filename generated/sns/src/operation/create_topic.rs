@@ -500,16 +500,11 @@ impl CreateTopicFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for CreateTopicInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.name = node.member("Name")?;
-        out.attributes = node.map("Attributes", "key", "value")?;
-        out.tags = node.list("Tags", "member")?;
-        out.data_protection_policy = node.member("DataProtectionPolicy")?;
         Ok(Self {
-            name: out.name,
-            attributes: out.attributes,
-            tags: out.tags,
-            data_protection_policy: out.data_protection_policy,
+            name: node.member("Name")?,
+            attributes: node.map("Attributes", "key", "value")?,
+            tags: node.list("Tags", "member")?,
+            data_protection_policy: node.member("DataProtectionPolicy")?,
         })
     }
 }

@@ -266,10 +266,8 @@ impl DeleteEndpointFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteEndpointInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.endpoint_arn = node.member("EndpointArn")?;
         Ok(Self {
-            endpoint_arn: out.endpoint_arn,
+            endpoint_arn: node.member("EndpointArn")?,
         })
     }
 }

@@ -272,10 +272,8 @@ impl DeletePlatformApplicationFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeletePlatformApplicationInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.platform_application_arn = node.member("PlatformApplicationArn")?;
         Ok(Self {
-            platform_application_arn: out.platform_application_arn,
+            platform_application_arn: node.member("PlatformApplicationArn")?,
         })
     }
 }

@@ -305,10 +305,8 @@ impl DeleteSmsSandboxPhoneNumberFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteSmsSandboxPhoneNumberInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.phone_number = node.member("PhoneNumber")?;
         Ok(Self {
-            phone_number: out.phone_number,
+            phone_number: node.member("PhoneNumber")?,
         })
     }
 }

@@ -291,9 +291,9 @@ impl DeleteTopicFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for DeleteTopicInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        Ok(Self { topic_arn: out.topic_arn })
+        Ok(Self {
+            topic_arn: node.member("TopicArn")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -299,10 +299,8 @@ impl GetDataProtectionPolicyFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for GetDataProtectionPolicyInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.resource_arn = node.member("ResourceArn")?;
         Ok(Self {
-            resource_arn: out.resource_arn,
+            resource_arn: node.member("ResourceArn")?,
         })
     }
 }

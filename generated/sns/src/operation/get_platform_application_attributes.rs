@@ -313,10 +313,8 @@ impl GetPlatformApplicationAttributesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for GetPlatformApplicationAttributesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.platform_application_arn = node.member("PlatformApplicationArn")?;
         Ok(Self {
-            platform_application_arn: out.platform_application_arn,
+            platform_application_arn: node.member("PlatformApplicationArn")?,
         })
     }
 }

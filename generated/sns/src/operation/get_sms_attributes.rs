@@ -281,9 +281,9 @@ impl GetSmsAttributesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for GetSmsAttributesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.attributes = node.list("attributes", "member")?;
-        Ok(out.build())
+        Ok(Self {
+            attributes: node.list("attributes", "member")?,
+        })
     }
 }
 #[cfg(feature = "server")]

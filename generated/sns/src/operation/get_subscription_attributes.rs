@@ -328,10 +328,8 @@ impl GetSubscriptionAttributesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for GetSubscriptionAttributesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.subscription_arn = node.member("SubscriptionArn")?;
         Ok(Self {
-            subscription_arn: out.subscription_arn,
+            subscription_arn: node.member("SubscriptionArn")?,
         })
     }
 }

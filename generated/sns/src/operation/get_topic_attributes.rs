@@ -349,9 +349,9 @@ impl GetTopicAttributesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for GetTopicAttributesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        Ok(Self { topic_arn: out.topic_arn })
+        Ok(Self {
+            topic_arn: node.member("TopicArn")?,
+        })
     }
 }
 #[cfg(feature = "server")]

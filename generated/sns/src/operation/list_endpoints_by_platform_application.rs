@@ -386,12 +386,9 @@ impl ListEndpointsByPlatformApplicationFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ListEndpointsByPlatformApplicationInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.platform_application_arn = node.member("PlatformApplicationArn")?;
-        out.next_token = node.member("NextToken")?;
         Ok(Self {
-            platform_application_arn: out.platform_application_arn,
-            next_token: out.next_token,
+            platform_application_arn: node.member("PlatformApplicationArn")?,
+            next_token: node.member("NextToken")?,
         })
     }
 }

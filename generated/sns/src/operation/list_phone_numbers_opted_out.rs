@@ -351,9 +351,9 @@ impl ListPhoneNumbersOptedOutFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ListPhoneNumbersOptedOutInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.next_token = node.member("nextToken")?;
-        Ok(out.build())
+        Ok(Self {
+            next_token: node.member("nextToken")?,
+        })
     }
 }
 #[cfg(feature = "server")]

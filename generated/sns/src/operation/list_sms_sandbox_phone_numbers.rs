@@ -391,10 +391,10 @@ impl ListSmsSandboxPhoneNumbersFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ListSmsSandboxPhoneNumbersInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.next_token = node.member("NextToken")?;
-        out.max_results = node.member("MaxResults")?;
-        Ok(out.build())
+        Ok(Self {
+            next_token: node.member("NextToken")?,
+            max_results: node.member("MaxResults")?,
+        })
     }
 }
 #[cfg(feature = "server")]

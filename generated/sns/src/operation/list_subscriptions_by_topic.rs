@@ -368,12 +368,9 @@ impl ListSubscriptionsByTopicFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ListSubscriptionsByTopicInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        out.next_token = node.member("NextToken")?;
         Ok(Self {
-            topic_arn: out.topic_arn,
-            next_token: out.next_token,
+            topic_arn: node.member("TopicArn")?,
+            next_token: node.member("NextToken")?,
         })
     }
 }

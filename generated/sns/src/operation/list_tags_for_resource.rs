@@ -290,10 +290,8 @@ impl ListTagsForResourceFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ListTagsForResourceInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.resource_arn = node.member("ResourceArn")?;
         Ok(Self {
-            resource_arn: out.resource_arn,
+            resource_arn: node.member("ResourceArn")?,
         })
     }
 }

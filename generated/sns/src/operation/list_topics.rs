@@ -314,9 +314,9 @@ impl ListTopicsFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for ListTopicsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.next_token = node.member("NextToken")?;
-        Ok(out.build())
+        Ok(Self {
+            next_token: node.member("NextToken")?,
+        })
     }
 }
 #[cfg(feature = "server")]

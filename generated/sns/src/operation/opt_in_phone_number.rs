@@ -276,10 +276,8 @@ impl OptInPhoneNumberFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for OptInPhoneNumberInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.phone_number = node.member("phoneNumber")?;
         Ok(Self {
-            phone_number: out.phone_number,
+            phone_number: node.member("phoneNumber")?,
         })
     }
 }

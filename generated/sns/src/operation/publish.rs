@@ -690,26 +690,16 @@ impl PublishFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for PublishInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        out.target_arn = node.member("TargetArn")?;
-        out.phone_number = node.member("PhoneNumber")?;
-        out.message = node.member("Message")?;
-        out.subject = node.member("Subject")?;
-        out.message_structure = node.member("MessageStructure")?;
-        out.message_attributes = node.map("MessageAttributes", "Name", "Value")?;
-        out.message_deduplication_id = node.member("MessageDeduplicationId")?;
-        out.message_group_id = node.member("MessageGroupId")?;
         Ok(Self {
-            topic_arn: out.topic_arn,
-            target_arn: out.target_arn,
-            phone_number: out.phone_number,
-            message: out.message,
-            subject: out.subject,
-            message_structure: out.message_structure,
-            message_attributes: out.message_attributes,
-            message_deduplication_id: out.message_deduplication_id,
-            message_group_id: out.message_group_id,
+            topic_arn: node.member("TopicArn")?,
+            target_arn: node.member("TargetArn")?,
+            phone_number: node.member("PhoneNumber")?,
+            message: node.member("Message")?,
+            subject: node.member("Subject")?,
+            message_structure: node.member("MessageStructure")?,
+            message_attributes: node.map("MessageAttributes", "Name", "Value")?,
+            message_deduplication_id: node.member("MessageDeduplicationId")?,
+            message_group_id: node.member("MessageGroupId")?,
         })
     }
 }

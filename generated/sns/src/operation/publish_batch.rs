@@ -438,13 +438,10 @@ impl PublishBatchFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for PublishBatchInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        out.publish_batch_request_entries = node
-            .list("PublishBatchRequestEntries", "member")?;
         Ok(Self {
-            topic_arn: out.topic_arn,
-            publish_batch_request_entries: out.publish_batch_request_entries,
+            topic_arn: node.member("TopicArn")?,
+            publish_batch_request_entries: node
+                .list("PublishBatchRequestEntries", "member")?,
         })
     }
 }

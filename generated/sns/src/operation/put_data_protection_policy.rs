@@ -308,12 +308,9 @@ impl PutDataProtectionPolicyFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for PutDataProtectionPolicyInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.resource_arn = node.member("ResourceArn")?;
-        out.data_protection_policy = node.member("DataProtectionPolicy")?;
         Ok(Self {
-            resource_arn: out.resource_arn,
-            data_protection_policy: out.data_protection_policy,
+            resource_arn: node.member("ResourceArn")?,
+            data_protection_policy: node.member("DataProtectionPolicy")?,
         })
     }
 }

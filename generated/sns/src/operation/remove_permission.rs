@@ -286,12 +286,9 @@ impl RemovePermissionFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for RemovePermissionInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        out.label = node.member("Label")?;
         Ok(Self {
-            topic_arn: out.topic_arn,
-            label: out.label,
+            topic_arn: node.member("TopicArn")?,
+            label: node.member("Label")?,
         })
     }
 }

@@ -313,12 +313,9 @@ impl SetEndpointAttributesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for SetEndpointAttributesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.endpoint_arn = node.member("EndpointArn")?;
-        out.attributes = node.map("Attributes", "key", "value")?;
         Ok(Self {
-            endpoint_arn: out.endpoint_arn,
-            attributes: out.attributes,
+            endpoint_arn: node.member("EndpointArn")?,
+            attributes: node.map("Attributes", "key", "value")?,
         })
     }
 }

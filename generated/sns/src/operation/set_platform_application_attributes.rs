@@ -376,12 +376,9 @@ impl SetPlatformApplicationAttributesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for SetPlatformApplicationAttributesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.platform_application_arn = node.member("PlatformApplicationArn")?;
-        out.attributes = node.map("Attributes", "key", "value")?;
         Ok(Self {
-            platform_application_arn: out.platform_application_arn,
-            attributes: out.attributes,
+            platform_application_arn: node.member("PlatformApplicationArn")?,
+            attributes: node.map("Attributes", "key", "value")?,
         })
     }
 }

@@ -400,9 +400,9 @@ impl SetSmsAttributesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for SetSmsAttributesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.attributes = node.map("attributes", "key", "value")?;
-        Ok(Self { attributes: out.attributes })
+        Ok(Self {
+            attributes: node.map("attributes", "key", "value")?,
+        })
     }
 }
 #[cfg(feature = "server")]

@@ -380,14 +380,10 @@ impl SetSubscriptionAttributesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for SetSubscriptionAttributesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.subscription_arn = node.member("SubscriptionArn")?;
-        out.attribute_name = node.member("AttributeName")?;
-        out.attribute_value = node.member("AttributeValue")?;
         Ok(Self {
-            subscription_arn: out.subscription_arn,
-            attribute_name: out.attribute_name,
-            attribute_value: out.attribute_value,
+            subscription_arn: node.member("SubscriptionArn")?,
+            attribute_name: node.member("AttributeName")?,
+            attribute_value: node.member("AttributeValue")?,
         })
     }
 }

@@ -519,14 +519,10 @@ impl SetTopicAttributesFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for SetTopicAttributesInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        out.attribute_name = node.member("AttributeName")?;
-        out.attribute_value = node.member("AttributeValue")?;
         Ok(Self {
-            topic_arn: out.topic_arn,
-            attribute_name: out.attribute_name,
-            attribute_value: out.attribute_value,
+            topic_arn: node.member("TopicArn")?,
+            attribute_name: node.member("AttributeName")?,
+            attribute_value: node.member("AttributeValue")?,
         })
     }
 }

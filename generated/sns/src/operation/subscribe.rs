@@ -523,18 +523,12 @@ impl SubscribeFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for SubscribeInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.topic_arn = node.member("TopicArn")?;
-        out.protocol = node.member("Protocol")?;
-        out.endpoint = node.member("Endpoint")?;
-        out.attributes = node.map("Attributes", "key", "value")?;
-        out.return_subscription_arn = node.member("ReturnSubscriptionArn")?;
         Ok(Self {
-            topic_arn: out.topic_arn,
-            protocol: out.protocol,
-            endpoint: out.endpoint,
-            attributes: out.attributes,
-            return_subscription_arn: out.return_subscription_arn,
+            topic_arn: node.member("TopicArn")?,
+            protocol: node.member("Protocol")?,
+            endpoint: node.member("Endpoint")?,
+            attributes: node.map("Attributes", "key", "value")?,
+            return_subscription_arn: node.member("ReturnSubscriptionArn")?,
         })
     }
 }

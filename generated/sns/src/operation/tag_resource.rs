@@ -312,12 +312,9 @@ impl TagResourceFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for TagResourceInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.resource_arn = node.member("ResourceArn")?;
-        out.tags = node.list("Tags", "member")?;
         Ok(Self {
-            resource_arn: out.resource_arn,
-            tags: out.tags,
+            resource_arn: node.member("ResourceArn")?,
+            tags: node.list("Tags", "member")?,
         })
     }
 }

@@ -281,10 +281,8 @@ impl UnsubscribeFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for UnsubscribeInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.subscription_arn = node.member("SubscriptionArn")?;
         Ok(Self {
-            subscription_arn: out.subscription_arn,
+            subscription_arn: node.member("SubscriptionArn")?,
         })
     }
 }

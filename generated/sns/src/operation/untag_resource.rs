@@ -304,12 +304,9 @@ impl UntagResourceFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for UntagResourceInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.resource_arn = node.member("ResourceArn")?;
-        out.tag_keys = node.list("TagKeys", "member")?;
         Ok(Self {
-            resource_arn: out.resource_arn,
-            tag_keys: out.tag_keys,
+            resource_arn: node.member("ResourceArn")?,
+            tag_keys: node.list("TagKeys", "member")?,
         })
     }
 }

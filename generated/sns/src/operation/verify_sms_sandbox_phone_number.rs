@@ -323,12 +323,9 @@ impl VerifySmsSandboxPhoneNumberFluentBuilder {
 #[cfg(feature = "server")]
 impl ReadQuery for VerifySmsSandboxPhoneNumberInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.phone_number = node.member("PhoneNumber")?;
-        out.one_time_password = node.member("OneTimePassword")?;
         Ok(Self {
-            phone_number: out.phone_number,
-            one_time_password: out.one_time_password,
+            phone_number: node.member("PhoneNumber")?,
+            one_time_password: node.member("OneTimePassword")?,
         })
     }
 }

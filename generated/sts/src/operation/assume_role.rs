@@ -553,32 +553,19 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for AssumeRoleInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.role_arn = node.member("RoleArn")?;
-        out.role_session_name = node.member("RoleSessionName")?;
-        out.policy_arns = node.list("PolicyArns", "member")?;
-        out.policy = node.member("Policy")?;
-        out.duration_seconds = node.member("DurationSeconds")?;
-        out.tags = node.list("Tags", "member")?;
-        out.transitive_tag_keys = node.list("TransitiveTagKeys", "member")?;
-        out.external_id = node.member("ExternalId")?;
-        out.serial_number = node.member("SerialNumber")?;
-        out.token_code = node.member("TokenCode")?;
-        out.source_identity = node.member("SourceIdentity")?;
-        out.provided_contexts = node.list("ProvidedContexts", "member")?;
         Ok(Self {
-            role_arn: out.role_arn,
-            role_session_name: out.role_session_name,
-            policy_arns: out.policy_arns,
-            policy: out.policy,
-            duration_seconds: out.duration_seconds,
-            tags: out.tags,
-            transitive_tag_keys: out.transitive_tag_keys,
-            external_id: out.external_id,
-            serial_number: out.serial_number,
-            token_code: out.token_code,
-            source_identity: out.source_identity,
-            provided_contexts: out.provided_contexts,
+            role_arn: node.member("RoleArn")?,
+            role_session_name: node.member("RoleSessionName")?,
+            policy_arns: node.list("PolicyArns", "member")?,
+            policy: node.member("Policy")?,
+            duration_seconds: node.member("DurationSeconds")?,
+            tags: node.list("Tags", "member")?,
+            transitive_tag_keys: node.list("TransitiveTagKeys", "member")?,
+            external_id: node.member("ExternalId")?,
+            serial_number: node.member("SerialNumber")?,
+            token_code: node.member("TokenCode")?,
+            source_identity: node.member("SourceIdentity")?,
+            provided_contexts: node.list("ProvidedContexts", "member")?,
         })
     }
 }

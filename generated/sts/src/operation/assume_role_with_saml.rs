@@ -522,20 +522,13 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for AssumeRoleWithSamlInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.role_arn = node.member("RoleArn")?;
-        out.principal_arn = node.member("PrincipalArn")?;
-        out.saml_assertion = node.member("SAMLAssertion")?;
-        out.policy_arns = node.list("PolicyArns", "member")?;
-        out.policy = node.member("Policy")?;
-        out.duration_seconds = node.member("DurationSeconds")?;
         Ok(Self {
-            role_arn: out.role_arn,
-            principal_arn: out.principal_arn,
-            saml_assertion: out.saml_assertion,
-            policy_arns: out.policy_arns,
-            policy: out.policy,
-            duration_seconds: out.duration_seconds,
+            role_arn: node.member("RoleArn")?,
+            principal_arn: node.member("PrincipalArn")?,
+            saml_assertion: node.member("SAMLAssertion")?,
+            policy_arns: node.list("PolicyArns", "member")?,
+            policy: node.member("Policy")?,
+            duration_seconds: node.member("DurationSeconds")?,
         })
     }
 }

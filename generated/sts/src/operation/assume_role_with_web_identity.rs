@@ -553,22 +553,14 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for AssumeRoleWithWebIdentityInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.role_arn = node.member("RoleArn")?;
-        out.role_session_name = node.member("RoleSessionName")?;
-        out.web_identity_token = node.member("WebIdentityToken")?;
-        out.provider_id = node.member("ProviderId")?;
-        out.policy_arns = node.list("PolicyArns", "member")?;
-        out.policy = node.member("Policy")?;
-        out.duration_seconds = node.member("DurationSeconds")?;
         Ok(Self {
-            role_arn: out.role_arn,
-            role_session_name: out.role_session_name,
-            web_identity_token: out.web_identity_token,
-            provider_id: out.provider_id,
-            policy_arns: out.policy_arns,
-            policy: out.policy,
-            duration_seconds: out.duration_seconds,
+            role_arn: node.member("RoleArn")?,
+            role_session_name: node.member("RoleSessionName")?,
+            web_identity_token: node.member("WebIdentityToken")?,
+            provider_id: node.member("ProviderId")?,
+            policy_arns: node.list("PolicyArns", "member")?,
+            policy: node.member("Policy")?,
+            duration_seconds: node.member("DurationSeconds")?,
         })
     }
 }

@@ -246,14 +246,10 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for AssumeRootInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.target_principal = node.member("TargetPrincipal")?;
-        out.task_policy_arn = node.member("TaskPolicyArn")?;
-        out.duration_seconds = node.member("DurationSeconds")?;
         Ok(Self {
-            target_principal: out.target_principal,
-            task_policy_arn: out.task_policy_arn,
-            duration_seconds: out.duration_seconds,
+            target_principal: node.member("TargetPrincipal")?,
+            task_policy_arn: node.member("TaskPolicyArn")?,
+            duration_seconds: node.member("DurationSeconds")?,
         })
     }
 }

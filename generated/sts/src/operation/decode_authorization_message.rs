@@ -218,10 +218,8 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for DecodeAuthorizationMessageInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.encoded_message = node.member("EncodedMessage")?;
         Ok(Self {
-            encoded_message: out.encoded_message,
+            encoded_message: node.member("EncodedMessage")?,
         })
     }
 }

@@ -202,10 +202,8 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for GetAccessKeyInfoInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.access_key_id = node.member("AccessKeyId")?;
         Ok(Self {
-            access_key_id: out.access_key_id,
+            access_key_id: node.member("AccessKeyId")?,
         })
     }
 }

@@ -422,18 +422,12 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for GetFederationTokenInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.name = node.member("Name")?;
-        out.policy = node.member("Policy")?;
-        out.policy_arns = node.list("PolicyArns", "member")?;
-        out.duration_seconds = node.member("DurationSeconds")?;
-        out.tags = node.list("Tags", "member")?;
         Ok(Self {
-            name: out.name,
-            policy: out.policy,
-            policy_arns: out.policy_arns,
-            duration_seconds: out.duration_seconds,
-            tags: out.tags,
+            name: node.member("Name")?,
+            policy: node.member("Policy")?,
+            policy_arns: node.list("PolicyArns", "member")?,
+            duration_seconds: node.member("DurationSeconds")?,
+            tags: node.list("Tags", "member")?,
         })
     }
 }

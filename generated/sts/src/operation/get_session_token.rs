@@ -269,11 +269,11 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for GetSessionTokenInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.duration_seconds = node.member("DurationSeconds")?;
-        out.serial_number = node.member("SerialNumber")?;
-        out.token_code = node.member("TokenCode")?;
-        Ok(out.build())
+        Ok(Self {
+            duration_seconds: node.member("DurationSeconds")?,
+            serial_number: node.member("SerialNumber")?,
+            token_code: node.member("TokenCode")?,
+        })
     }
 }
 #[cfg(feature = "server")]

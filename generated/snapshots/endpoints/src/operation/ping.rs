@@ -171,9 +171,9 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for PingInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.message = node.member("Message")?;
-        Ok(out.build())
+        Ok(Self {
+            message: node.member("Message")?,
+        })
     }
 }
 #[cfg(feature = "server")]

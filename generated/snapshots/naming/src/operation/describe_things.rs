@@ -190,10 +190,10 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for DescribeThingsInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.mode = node.member("Mode")?;
-        out.root = node.member("Root")?;
-        Ok(out.build())
+        Ok(Self {
+            mode: node.member("Mode")?,
+            root: node.member("Root")?,
+        })
     }
 }
 #[cfg(feature = "server")]

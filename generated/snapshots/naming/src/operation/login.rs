@@ -211,11 +211,11 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for LoginInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.user = node.member("User")?;
-        out.password = node.member("Password")?;
-        out.one_time_codes = node.list("OneTimeCodes", "member")?;
-        Ok(out.build())
+        Ok(Self {
+            user: node.member("User")?,
+            password: node.member("Password")?,
+            one_time_codes: node.list("OneTimeCodes", "member")?,
+        })
     }
 }
 #[cfg(feature = "server")]

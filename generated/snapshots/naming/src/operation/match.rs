@@ -239,26 +239,16 @@ pub fn parse_response<B: AsRef<[u8]>>(
 #[cfg(feature = "server")]
 impl ReadQuery for MatchInput {
     fn read_query(node: &QueryTree) -> Result<Self, QueryError> {
-        let mut out = Self::builder();
-        out.r#type = node.member("Type")?;
-        out.r#async = node.member("async")?;
-        out.self_ = node.member("Self")?;
-        out.super_ = node.member("super")?;
-        out.crate_ = node.member("Crate")?;
-        out.build_value = node.member("Build")?;
-        out.builder = node.member("Builder")?;
-        out.option = node.member("Option")?;
-        out.result = node.member("Result")?;
         Ok(Self {
-            r#type: out.r#type,
-            r#async: out.r#async,
-            self_: out.self_,
-            super_: out.super_,
-            crate_: out.crate_,
-            build_value: out.build_value,
-            builder: out.builder,
-            option: out.option,
-            result: out.result,
+            r#type: node.member("Type")?,
+            r#async: node.member("async")?,
+            self_: node.member("Self")?,
+            super_: node.member("super")?,
+            crate_: node.member("Crate")?,
+            build_value: node.member("Build")?,
+            builder: node.member("Builder")?,
+            option: node.member("Option")?,
+            result: node.member("Result")?,
         })
     }
 }
