@@ -47,7 +47,7 @@ const PRELUDE: &[(&[&str], &str)] = &[
     (&["std", "ops", "FnOnce"], "FnOnce"),
 ];
 
-/// Rewrites, in place, every full standard path of [`PRELUDE`] whose short name
+/// Rewrites, in place, every full standard path of the prelude table whose short name
 /// nothing in `file` can shadow.
 pub fn prelude_names(file: &mut syn::File) {
     let mut names = LocalNames::default();

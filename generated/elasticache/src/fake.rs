@@ -2054,7 +2054,7 @@ impl<S: ElastiCacheService> Dispatch for Dispatcher<S> {
         }
     }
 }
-/// The in-process fake: a [`Transport`](::querygen_client::Transport) answering with an implementation of [`ElastiCacheService`]. Cheap to clone: clones share the implementation and the recorder.
+/// The in-process fake: a client [transport](::querygen_client::Transport) answering with an implementation of [`ElastiCacheService`]. Cheap to clone: clones share the implementation and the recorder.
 #[derive(Debug, Clone)]
 pub struct Fake {
     transport: FakeTransport,

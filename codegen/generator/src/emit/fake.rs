@@ -126,7 +126,7 @@ pub fn fake_file(service: &Service) -> TokenStream {
         service.title
     ));
     let fake_doc = crate::docs::doc_lines(&format!(
-        "The in-process fake: a [`Transport`]({transport_doc}) answering with an \
+        "The in-process fake: a client [transport]({transport_doc}) answering with an \
          implementation of [`{trait_ident}`]. Cheap to clone: clones share the implementation \
          and the recorder.",
         transport_doc = rt::client::TRANSPORT_DOC,

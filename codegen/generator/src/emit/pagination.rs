@@ -88,8 +88,8 @@ pub fn sans_io(op: &Operation) -> Option<TokenStream> {
     let next_doc = crate::docs::doc_lines(&format!(
         "`{op_name}` is paginated: the input for the page after `output`, which answered this input.\n\n\
          It is this input with `{input_token}` set to the answer's `{output_token}`. \
-         [`NextPage::Done`]({next_page}::Done) when the answer has no \
-         token or an empty one; [`NextPage::RepeatedToken`]({next_page}::RepeatedToken) \
+         [`Done`]({next_page}::Done) when the answer has no \
+         token or an empty one; [`RepeatedToken`]({next_page}::RepeatedToken) \
          when it is the token this input sent (asking again would loop).",
         next_page = rt::pagination::NEXT_PAGE_DOC,
         op_name = op.wire_name,

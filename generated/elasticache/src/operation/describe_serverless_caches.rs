@@ -81,7 +81,7 @@ impl DescribeServerlessCachesOutput {
 impl DescribeServerlessCachesInput {
     /// `DescribeServerlessCaches` is paginated: the input for the page after `output`, which answered this input.
     ///
-    /// It is this input with `NextToken` set to the answer's `NextToken`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    /// It is this input with `NextToken` set to the answer's `NextToken`. [`Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
     pub fn next_page(&self, output: &DescribeServerlessCachesOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,

@@ -97,7 +97,7 @@ impl DescribeUpdateActionsOutput {
 impl DescribeUpdateActionsInput {
     /// `DescribeUpdateActions` is paginated: the input for the page after `output`, which answered this input.
     ///
-    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    /// It is this input with `Marker` set to the answer's `Marker`. [`Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
     pub fn next_page(&self, output: &DescribeUpdateActionsOutput) -> NextPage<Self> {
         ::querygen_runtime::pagination::next_page(
             self,
