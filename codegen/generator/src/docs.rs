@@ -57,6 +57,24 @@ pub fn html_to_markdown(html: &str) -> String {
     tidy(lines)
 }
 
+/// The first paragraph of Markdown produced by [`html_to_markdown`], when at
+/// least three more lines follow it (fewer are not worth a link in their
+/// place); `None` otherwise, or when the first block is a list or a code block
+/// (which a summary would cut short).
+pub fn summary(markdown: &str) -> Option<&str> {
+    let (first, rest) = markdown.split_once("\n\n")?;
+    let first_line = first.lines().next().unwrap_or_default();
+    let is_list = first_line.starts_with("- ")
+        || first_line.starts_with("* ")
+        || first_line.split_once(". ").is_some_and(|(number, _)| {
+            !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+        });
+    if rest.lines().count() < 3 || first.contains("```") || is_list {
+        return None;
+    }
+    Some(first)
+}
+
 /// Splits Markdown produced by [`html_to_markdown`] into doc-comment lines: every non-empty line
 /// gets one leading space (so `#[doc = " text"]` prints as `/// text`), empty lines stay empty.
 pub fn doc_lines(markdown: &str) -> Vec<String> {
@@ -1492,6 +1510,22 @@ mod tests {
     }
 
     // --- basics ------------------------------------------------------------------------------
+
+    #[test]
+    fn a_summary_is_the_first_paragraph_when_three_lines_or_more_follow() {
+        let long = md("<p>The name.</p><p>Constraints:</p><ul><li>One</li><li>Two</li></ul>");
+        assert_eq!(summary(&long), Some("The name."));
+        // One or two lines after it are kept where they are.
+        assert_eq!(summary(&md("<p>The count.</p><p>Default: 1</p>")), None);
+        assert_eq!(summary(&md("<p>Only this.</p>")), None);
+        // A first block that is a list or code would be cut short.
+        let list = md("<ul><li>a</li><li>b</li></ul><p>x</p><p>y</p><p>z</p>");
+        assert_eq!(summary(&list), None);
+        let numbered = md("<ol><li>a</li></ol><p>x</p><p>y</p><p>z</p>");
+        assert_eq!(summary(&numbered), None);
+        let code = md("<pre>a\n\nb</pre><p>x</p><p>y</p><p>z</p>");
+        assert_eq!(summary(&code), None);
+    }
 
     #[test]
     fn empty_and_blank_input() {

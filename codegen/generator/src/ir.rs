@@ -364,6 +364,9 @@ pub struct Field {
     pub sensitive: bool,
     /// Markdown docs.
     pub docs: String,
+    /// The first paragraph of `docs`, when more follows: the setters show it and
+    /// link to the member for the rest, rather than repeating all of it.
+    pub docs_summary: Option<String>,
     /// Deprecation note, as Markdown.
     pub deprecated: Option<String>,
 }

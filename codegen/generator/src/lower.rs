@@ -652,6 +652,16 @@ impl<'m> Lowerer<'m> {
                 traits.xml_flattened,
                 &ty,
             );
+            let docs = match member_docs(traits, &target.traits) {
+                docs if docs.is_empty()
+                    && matches!(role, StructRole::Error(_))
+                    && member.name.eq_ignore_ascii_case("message") =>
+                {
+                    "The error message, as the service wrote it.".to_owned()
+                }
+                docs => docs,
+            };
+            let docs_summary = crate::docs::summary(&docs).map(str::to_owned);
             fields.push(Field {
                 member_id: member.id.clone(),
                 wire_name: member.name.clone(),
@@ -668,15 +678,8 @@ impl<'m> Lowerer<'m> {
                 idempotency_token: traits.idempotency_token,
                 host_label: traits.host_label,
                 sensitive,
-                docs: match member_docs(traits, &target.traits) {
-                    docs if docs.is_empty()
-                        && matches!(role, StructRole::Error(_))
-                        && member.name.eq_ignore_ascii_case("message") =>
-                    {
-                        "The error message, as the service wrote it.".to_owned()
-                    }
-                    docs => docs,
-                },
+                docs,
+                docs_summary,
                 deprecated: deprecated(traits),
             });
         }

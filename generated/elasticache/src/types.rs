@@ -9262,81 +9262,7 @@ pub mod builders {
             }
             /// The name of the compute and memory capacity node type for the cluster.
             ///
-            /// The following node types are supported by ElastiCache. Generally speaking, the current generation
-            /// types provide more memory and computational power at lower cost when compared to their equivalent
-            /// previous generation counterparts.
-            ///
-            /// - General purpose:
-            ///   - Current generation:
-            ///
-            ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
-            ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
-            ///
-            ///     **Note:** For region availability, see [Supported Node
-            ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-            ///
-            ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-            ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
-            ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
-            ///
-            ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
-            ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
-            ///
-            ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
-            ///     `cache.m4.10xlarge`
-            ///
-            ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
-            ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
-            ///
-            ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
-            ///
-            ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **T1 node types:** `cache.t1.micro`
-            ///
-            ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
-            ///
-            ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
-            /// - Compute optimized:
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **C1 node types:** `cache.c1.xlarge`
-            /// - Memory optimized:
-            ///   - Current generation:
-            ///
-            ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
-            ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
-            ///
-            ///     **Note:** For region availability, see [Supported Node
-            ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-            ///
-            ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-            ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
-            ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
-            ///
-            ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
-            ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
-            ///
-            ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
-            ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
-            ///
-            ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
-            ///     `cache.r3.8xlarge`
-            ///
-            /// **Additional node type info**
-            ///
-            /// - All current generation instance types are created in Amazon VPC by default.
-            /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
-            /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
-            /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
-            ///   Redis OSS version 2.8.22 and later.
+            /// The rest is on [`cache_node_type`](crate::types::CacheCluster::cache_node_type).
             pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
                 self.cache_node_type = Some(input.into());
                 self
@@ -9438,17 +9364,7 @@ pub mod builders {
             /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
             /// window is a 60 minute period.
             ///
-            /// Valid values for `ddd` are:
-            ///
-            /// - `sun`
-            /// - `mon`
-            /// - `tue`
-            /// - `wed`
-            /// - `thu`
-            /// - `fri`
-            /// - `sat`
-            ///
-            /// Example: `sun:23:00-mon:01:30`
+            /// The rest is on [`preferred_maintenance_window`](crate::types::CacheCluster::preferred_maintenance_window).
             pub fn preferred_maintenance_window(
                 mut self,
                 input: impl Into<String>,
@@ -9663,10 +9579,7 @@ pub mod builders {
             }
             /// A flag that enables in-transit encryption when set to `true`.
             ///
-            /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
-            /// version `3.2.6`, `4.x` or later.
-            ///
-            /// Default: `false`
+            /// The rest is on [`transit_encryption_enabled`](crate::types::CacheCluster::transit_encryption_enabled).
             pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
                 self.transit_encryption_enabled = Some(input.into());
                 self
@@ -9681,14 +9594,7 @@ pub mod builders {
             }
             /// A flag that enables encryption at-rest when set to `true`.
             ///
-            /// You cannot modify the value of `AtRestEncryptionEnabled` after the cluster is created. To enable
-            /// at-rest encryption on a cluster you must set `AtRestEncryptionEnabled` to `true` when you create a
-            /// cluster.
-            ///
-            /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
-            /// version `3.2.6`, `4.x` or later.
-            ///
-            /// Default: `false`
+            /// The rest is on [`at_rest_encryption_enabled`](crate::types::CacheCluster::at_rest_encryption_enabled).
             pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
                 self.at_rest_encryption_enabled = Some(input.into());
                 self
@@ -10911,13 +10817,7 @@ pub mod builders {
             /// for `NewReplicaCount` is 5. The minimum value depends upon the type of Valkey or Redis OSS
             /// replication group you are working with.
             ///
-            /// The minimum number of replicas in a shard or replication group is:
-            ///
-            /// - Valkey or Redis OSS (cluster mode disabled)
-            ///   - If Multi-AZ: 1
-            ///   - If Multi-AZ: 0
-            /// - Valkey or Redis OSS (cluster mode enabled): 0 (though you will not be able to failover to a
-            ///   replica if your primary node fails)
+            /// The rest is on [`new_replica_count`](crate::types::ConfigureShard::new_replica_count).
             pub fn new_replica_count(mut self, input: impl Into<i32>) -> Self {
                 self.new_replica_count = Some(input.into());
                 self
@@ -11719,12 +11619,7 @@ pub mod builders {
             }
             /// A flag that enables encryption at rest when set to `true`.
             ///
-            /// You cannot modify the value of `AtRestEncryptionEnabled` after the replication group is created. To
-            /// enable encryption at rest on a replication group you must set `AtRestEncryptionEnabled` to `true`
-            /// when you create the replication group.
-            ///
-            /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
-            /// version `3.2.6`, `4.x` or later.
+            /// The rest is on [`at_rest_encryption_enabled`](crate::types::GlobalReplicationGroup::at_rest_encryption_enabled).
             pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
                 self.at_rest_encryption_enabled = Some(input.into());
                 self
@@ -13673,11 +13568,7 @@ pub mod builders {
             /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
             /// group (shard).
             ///
-            /// Example: `05:00-09:00`
-            ///
-            /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
-            ///
-            /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+            /// The rest is on [`snapshot_window`](crate::types::ReplicationGroup::snapshot_window).
             pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
                 self.snapshot_window = Some(input.into());
                 self
@@ -13740,10 +13631,7 @@ pub mod builders {
             }
             /// A flag that enables in-transit encryption when set to `true`.
             ///
-            /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
-            /// version `3.2.6`, `4.x` or later.
-            ///
-            /// Default: `false`
+            /// The rest is on [`transit_encryption_enabled`](crate::types::ReplicationGroup::transit_encryption_enabled).
             pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
                 self.transit_encryption_enabled = Some(input.into());
                 self
@@ -13758,14 +13646,7 @@ pub mod builders {
             }
             /// A flag that enables encryption at-rest when set to `true`.
             ///
-            /// You cannot modify the value of `AtRestEncryptionEnabled` after the cluster is created. To enable
-            /// encryption at-rest on a cluster you must set `AtRestEncryptionEnabled` to `true` when you create a
-            /// cluster.
-            ///
-            /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
-            /// version `3.2.6`, `4.x` or later.
-            ///
-            /// Default: `false`
+            /// The rest is on [`at_rest_encryption_enabled`](crate::types::ReplicationGroup::at_rest_encryption_enabled).
             pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
                 self.at_rest_encryption_enabled = Some(input.into());
                 self
@@ -14256,81 +14137,7 @@ pub mod builders {
             }
             /// The cache node type for the reserved cache nodes.
             ///
-            /// The following node types are supported by ElastiCache. Generally speaking, the current generation
-            /// types provide more memory and computational power at lower cost when compared to their equivalent
-            /// previous generation counterparts.
-            ///
-            /// - General purpose:
-            ///   - Current generation:
-            ///
-            ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
-            ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
-            ///
-            ///     **Note:** For region availability, see [Supported Node
-            ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-            ///
-            ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-            ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
-            ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
-            ///
-            ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
-            ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
-            ///
-            ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
-            ///     `cache.m4.10xlarge`
-            ///
-            ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
-            ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
-            ///
-            ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
-            ///
-            ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **T1 node types:** `cache.t1.micro`
-            ///
-            ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
-            ///
-            ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
-            /// - Compute optimized:
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **C1 node types:** `cache.c1.xlarge`
-            /// - Memory optimized:
-            ///   - Current generation:
-            ///
-            ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
-            ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
-            ///
-            ///     **Note:** For region availability, see [Supported Node
-            ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-            ///
-            ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-            ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
-            ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
-            ///
-            ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
-            ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
-            ///
-            ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
-            ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
-            ///
-            ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
-            ///     `cache.r3.8xlarge`
-            ///
-            /// **Additional node type info**
-            ///
-            /// - All current generation instance types are created in Amazon VPC by default.
-            /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
-            /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
-            /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
-            ///   Redis OSS version 2.8.22 and later.
+            /// The rest is on [`cache_node_type`](crate::types::ReservedCacheNode::cache_node_type).
             pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
                 self.cache_node_type = Some(input.into());
                 self
@@ -14506,81 +14313,7 @@ pub mod builders {
             }
             /// The cache node type for the reserved cache node.
             ///
-            /// The following node types are supported by ElastiCache. Generally speaking, the current generation
-            /// types provide more memory and computational power at lower cost when compared to their equivalent
-            /// previous generation counterparts.
-            ///
-            /// - General purpose:
-            ///   - Current generation:
-            ///
-            ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
-            ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
-            ///
-            ///     **Note:** For region availability, see [Supported Node
-            ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-            ///
-            ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-            ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
-            ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
-            ///
-            ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
-            ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
-            ///
-            ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
-            ///     `cache.m4.10xlarge`
-            ///
-            ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
-            ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
-            ///
-            ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
-            ///
-            ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **T1 node types:** `cache.t1.micro`
-            ///
-            ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
-            ///
-            ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
-            /// - Compute optimized:
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **C1 node types:** `cache.c1.xlarge`
-            /// - Memory optimized:
-            ///   - Current generation:
-            ///
-            ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
-            ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
-            ///
-            ///     **Note:** For region availability, see [Supported Node
-            ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-            ///
-            ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-            ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
-            ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
-            ///
-            ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
-            ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
-            ///
-            ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
-            ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
-            ///
-            ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
-            ///     `cache.r3.8xlarge`
-            ///
-            /// **Additional node type info**
-            ///
-            /// - All current generation instance types are created in Amazon VPC by default.
-            /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
-            /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
-            /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
-            ///   Redis OSS version 2.8.22 and later.
+            /// The rest is on [`cache_node_type`](crate::types::ReservedCacheNodesOffering::cache_node_type).
             pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
                 self.cache_node_type = Some(input.into());
                 self
@@ -15604,81 +15337,7 @@ pub mod builders {
             }
             /// The name of the compute and memory capacity node type for the source cluster.
             ///
-            /// The following node types are supported by ElastiCache. Generally speaking, the current generation
-            /// types provide more memory and computational power at lower cost when compared to their equivalent
-            /// previous generation counterparts.
-            ///
-            /// - General purpose:
-            ///   - Current generation:
-            ///
-            ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
-            ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
-            ///
-            ///     **Note:** For region availability, see [Supported Node
-            ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-            ///
-            ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-            ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
-            ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
-            ///
-            ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
-            ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
-            ///
-            ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
-            ///     `cache.m4.10xlarge`
-            ///
-            ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
-            ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
-            ///
-            ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
-            ///
-            ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **T1 node types:** `cache.t1.micro`
-            ///
-            ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
-            ///
-            ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
-            /// - Compute optimized:
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **C1 node types:** `cache.c1.xlarge`
-            /// - Memory optimized:
-            ///   - Current generation:
-            ///
-            ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
-            ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
-            ///
-            ///     **Note:** For region availability, see [Supported Node
-            ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-            ///
-            ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-            ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
-            ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
-            ///
-            ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
-            ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
-            ///
-            ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
-            ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
-            ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-            ///     clusters is not supported for these types.)
-            ///
-            ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
-            ///
-            ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
-            ///     `cache.r3.8xlarge`
-            ///
-            /// **Additional node type info**
-            ///
-            /// - All current generation instance types are created in Amazon VPC by default.
-            /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
-            /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
-            /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
-            ///   Redis OSS version 2.8.22 and later.
+            /// The rest is on [`cache_node_type`](crate::types::Snapshot::cache_node_type).
             pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
                 self.cache_node_type = Some(input.into());
                 self
@@ -15767,17 +15426,7 @@ pub mod builders {
             /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
             /// window is a 60 minute period.
             ///
-            /// Valid values for `ddd` are:
-            ///
-            /// - `sun`
-            /// - `mon`
-            /// - `tue`
-            /// - `wed`
-            /// - `thu`
-            /// - `fri`
-            /// - `sat`
-            ///
-            /// Example: `sun:23:00-mon:01:30`
+            /// The rest is on [`preferred_maintenance_window`](crate::types::Snapshot::preferred_maintenance_window).
             pub fn preferred_maintenance_window(
                 mut self,
                 input: impl Into<String>,
@@ -15869,11 +15518,7 @@ pub mod builders {
             /// For an automatic snapshot, the number of days for which ElastiCache retains the snapshot before
             /// deleting it.
             ///
-            /// For manual snapshots, this field reflects the `SnapshotRetentionLimit` for the source cluster when
-            /// the snapshot was created. This field is otherwise ignored: Manual snapshots do not expire, and can
-            /// only be deleted using the `DeleteSnapshot` operation.
-            ///
-            /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
+            /// The rest is on [`snapshot_retention_limit`](crate::types::Snapshot::snapshot_retention_limit).
             pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
                 self.snapshot_retention_limit = Some(input.into());
                 self

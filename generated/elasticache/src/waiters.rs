@@ -408,9 +408,7 @@ impl DescribeCacheClustersWaiter {
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
     ///
-    /// Default: 100
-    ///
-    /// Constraints: minimum 20; maximum 100.
+    /// The rest is on [`max_records`](crate::operation::describe_cache_clusters::DescribeCacheClustersInput::max_records).
     pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
@@ -546,9 +544,7 @@ impl DescribeReplicationGroupsWaiter {
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
     ///
-    /// Default: 100
-    ///
-    /// Constraints: minimum 20; maximum 100.
+    /// The rest is on [`max_records`](crate::operation::describe_replication_groups::DescribeReplicationGroupsInput::max_records).
     pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self

@@ -1661,10 +1661,7 @@ pub mod builders {
         impl PublishBatchRequestEntryBuilder {
             /// An identifier for the message in this batch.
             ///
-            /// **Note:** The `Ids` of a batch request must be unique within a request.
-            ///
-            /// This identifier can have up to 80 characters. The following characters are accepted: alphanumeric
-            /// characters, hyphens(-), and underscores (\_).
+            /// The rest is on [`id`](crate::types::PublishBatchRequestEntry::id).
             pub fn id(mut self, input: impl Into<String>) -> Self {
                 self.id = Some(input.into());
                 self
@@ -1699,11 +1696,7 @@ pub mod builders {
             /// message to your email subscribers. If you set `MessageStructure` to `json`, the value of the
             /// `Message` parameter must:
             ///
-            /// - be a syntactically valid JSON object; and
-            /// - contain at least a top-level JSON key of "default" with a value that is a string.
-            ///
-            /// You can define other top-level keys that define the message you want to send to a specific transport
-            /// protocol (e.g. http).
+            /// The rest is on [`message_structure`](crate::types::PublishBatchRequestEntry::message_structure).
             pub fn message_structure(mut self, input: impl Into<String>) -> Self {
                 self.message_structure = Some(input.into());
                 self
@@ -1738,43 +1731,7 @@ pub mod builders {
             }
             /// This parameter applies only to FIFO (first-in-first-out) topics.
             ///
-            /// - This parameter applies only to FIFO (first-in-first-out) topics. The `MessageDeduplicationId` can
-            ///   contain up to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation
-            ///   ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
-            /// - Every message must have a unique `MessageDeduplicationId`, which is a token used for deduplication
-            ///   of sent messages within the 5 minute minimum deduplication interval.
-            /// - The scope of deduplication depends on the `FifoThroughputScope` attribute, when set to `Topic` the
-            ///   message deduplication scope is across the entire topic, when set to `MessageGroup` the message
-            ///   deduplication scope is within each individual message group.
-            /// - If a message with a particular `MessageDeduplicationId` is sent successfully, subsequent messages
-            ///   within the deduplication scope and interval, with the same `MessageDeduplicationId`, are accepted
-            ///   successfully but aren't delivered.
-            /// - Every message must have a unique `MessageDeduplicationId`.
-            ///   - You may provide a `MessageDeduplicationId` explicitly.
-            ///   - If you aren't able to provide a `MessageDeduplicationId` and you enable
-            ///     `ContentBasedDeduplication` for your topic, Amazon SNS uses a SHA-256 hash to generate the
-            ///     `MessageDeduplicationId` using the body of the message (but not the attributes of the message).
-            ///   - If you don't provide a `MessageDeduplicationId` and the topic doesn't have
-            ///     `ContentBasedDeduplication` set, the action fails with an error.
-            ///   - If the topic has a `ContentBasedDeduplication` set, your `MessageDeduplicationId` overrides the
-            ///     generated one.
-            /// - When `ContentBasedDeduplication` is in effect, messages with identical content sent within the
-            ///   deduplication scope and interval are treated as duplicates and only one copy of the message is
-            ///   delivered.
-            /// - If you send one message with `ContentBasedDeduplication` enabled, and then another message with a
-            ///   `MessageDeduplicationId` that is the same as the one generated for the first
-            ///   `MessageDeduplicationId`, the two messages are treated as duplicates, within the deduplication
-            ///   scope and interval, and only one copy of the message is delivered.
-            ///
-            /// **Note:** The `MessageDeduplicationId` is available to the consumer of the message (this can be
-            /// useful for troubleshooting delivery issues).
-            ///
-            /// If a message is sent successfully but the acknowledgement is lost and the message is resent with the
-            /// same `MessageDeduplicationId` after the deduplication interval, Amazon SNS can't detect duplicate
-            /// messages.
-            ///
-            /// Amazon SNS continues to keep track of the message deduplication ID even after the message is
-            /// received and deleted.
+            /// The rest is on [`message_deduplication_id`](crate::types::PublishBatchRequestEntry::message_deduplication_id).
             pub fn message_deduplication_id(mut self, input: impl Into<String>) -> Self {
                 self.message_deduplication_id = Some(input.into());
                 self
@@ -1789,21 +1746,7 @@ pub mod builders {
             }
             /// This parameter applies only to FIFO (first-in-first-out) topics.
             ///
-            /// The tag that specifies that a message belongs to a specific message group. Messages that belong to
-            /// the same message group are processed in a FIFO manner (however, messages in different message groups
-            /// might be processed out of order). To interleave multiple ordered streams within a single topic, use
-            /// `MessageGroupId` values (for example, session data for multiple users). In this scenario, multiple
-            /// consumers can process the topic, but the session data of each user is processed in a FIFO fashion.
-            ///
-            /// You must associate a non-empty `MessageGroupId` with a message. If you don't provide a
-            /// `MessageGroupId`, the action fails.
-            ///
-            /// The length of `MessageGroupId` is 128 characters.
-            ///
-            /// `MessageGroupId` can contain alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation
-            /// ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
-            ///
-            /// **Important:** `MessageGroupId` is required for FIFO topics. You can't use it for standard topics.
+            /// The rest is on [`message_group_id`](crate::types::PublishBatchRequestEntry::message_group_id).
             pub fn message_group_id(mut self, input: impl Into<String>) -> Self {
                 self.message_group_id = Some(input.into());
                 self
@@ -1881,10 +1824,7 @@ pub mod builders {
             }
             /// This parameter applies only to FIFO (first-in-first-out) topics.
             ///
-            /// The large, non-consecutive number that Amazon SNS assigns to each message.
-            ///
-            /// The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for a particular
-            /// `MessageGroupId`.
+            /// The rest is on [`sequence_number`](crate::types::PublishBatchResultEntry::sequence_number).
             pub fn sequence_number(mut self, input: impl Into<String>) -> Self {
                 self.sequence_number = Some(input.into());
                 self

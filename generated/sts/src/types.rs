@@ -731,10 +731,7 @@ pub mod builders {
         impl TagBuilder {
             /// The key for a session tag.
             ///
-            /// You can pass up to 50 session tags. The plain text session tag keys can’t exceed 128 characters. For
-            /// these and additional limits, see [IAM and STS Character
-            /// Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length)
-            /// in the *IAM User Guide*.
+            /// The rest is on [`key`](crate::types::Tag::key).
             pub fn key(mut self, input: impl Into<String>) -> Self {
                 self.key = Some(input.into());
                 self
@@ -746,10 +743,7 @@ pub mod builders {
             }
             /// The value for a session tag.
             ///
-            /// You can pass up to 50 session tags. The plain text session tag values can’t exceed 256 characters.
-            /// For these and additional limits, see [IAM and STS Character
-            /// Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length)
-            /// in the *IAM User Guide*.
+            /// The rest is on [`value`](crate::types::Tag::value).
             pub fn value(mut self, input: impl Into<String>) -> Self {
                 self.value = Some(input.into());
                 self

@@ -287,7 +287,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         .input
         .fields
         .iter()
-        .map(|f| setters(f, SetterTarget::Inner));
+        .map(|f| setters(f, SetterTarget::Inner, &op.input.rust_name));
     let query_response = rt::query::query_response();
     quote! {
         #[cfg(feature = "client")]

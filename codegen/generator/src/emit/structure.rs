@@ -239,7 +239,11 @@ pub fn builder_item(s: &Struct, place: &Place<'_>) -> TokenStream {
         // Crate-visible: the generated readers collect members into a builder.
         quote!(pub(crate) #field: ::std::option::Option<#ty>,)
     });
-    let methods = s.fields.iter().map(|f| setters(f, SetterTarget::Field));
+    let owner = intra_doc_path(place, &s.rust_name);
+    let methods = s
+        .fields
+        .iter()
+        .map(|f| setters(f, SetterTarget::Field, &owner));
     let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(Default)];
     if !s.redacts() {
         derives.push(quote!(Debug));
@@ -291,12 +295,23 @@ pub(crate) enum SetterTarget {
     Inner,
 }
 
-pub(crate) fn setters(f: &Field, target: SetterTarget) -> TokenStream {
+/// `owner` is the intra-doc path of the structure the member belongs to, seen
+/// from where the setters are printed: a setter shows the first paragraph of a
+/// long member doc and links to the member for the rest.
+pub(crate) fn setters(f: &Field, target: SetterTarget, owner: &str) -> TokenStream {
     let field = ident(&f.rust_name);
     let set = format_ident!("{}", setter_name(&f.rust_name));
     let ty = rust_type(&f.ty);
+    // rustdoc cannot resolve links through raw identifiers (`r#type`).
+    let docs = match &f.docs_summary {
+        Some(summary) if !f.rust_name.starts_with("r#") && !owner.contains("r#") => format!(
+            "{summary}\n\nThe rest is on [`{name}`]({owner}::{name}).",
+            name = f.rust_name
+        ),
+        _ => f.docs.clone(),
+    };
     let member_doc = doc_attrs(
-        &f.docs,
+        &docs,
         &format!("The {} member.", code(&f.wire_name)),
         &[deprecated_note(&f.deprecated)],
     );

@@ -222,11 +222,10 @@ fn waiter_builder(op: &Operation) -> TokenStream {
         "A wait on `{wire_name}` being prepared (any of its waiters): the input's setters, \
          then [`wait`](Self::wait)."
     ));
-    let setters = op
-        .input
-        .fields
-        .iter()
-        .map(|f| setters(f, SetterTarget::Inner));
+    let setters = op.input.fields.iter().map(|f| {
+        let owner = format!("crate::operation::{}::{}", op.rust_name, op.input.rust_name);
+        setters(f, SetterTarget::Inner, &owner)
+    });
     quote! {
         #[cfg(all(feature = #feature, feature = "client"))]
         #(#[doc = #doc])*

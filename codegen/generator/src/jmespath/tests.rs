@@ -65,6 +65,7 @@ fn member(name: &str, ty: TypeRef, optional: bool) -> Field {
         host_label: false,
         sensitive: false,
         docs: String::new(),
+        docs_summary: None,
         deprecated: None,
     }
 }

@@ -398,15 +398,7 @@ impl CopySnapshotFluentBuilder {
     /// The Amazon S3 bucket to which the snapshot is exported. This parameter is used only when exporting a
     /// snapshot for external access.
     ///
-    /// When using this parameter to export a snapshot, be sure Amazon ElastiCache has the needed
-    /// permissions to this S3 bucket. For more information, see [Step 2: Grant ElastiCache Access to Your
-    /// Amazon S3
-    /// Bucket](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html#backups-exporting-grant-access)
-    /// in the *Amazon ElastiCache User Guide*.
-    ///
-    /// For more information, see [Exporting a
-    /// Snapshot](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html) in the
-    /// *Amazon ElastiCache User Guide*.
+    /// The rest is on [`target_bucket`](CopySnapshotInput::target_bucket).
     pub fn target_bucket(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.target_bucket(input);
         self
@@ -510,15 +502,7 @@ pub mod builders {
         /// The Amazon S3 bucket to which the snapshot is exported. This parameter is used only when exporting a
         /// snapshot for external access.
         ///
-        /// When using this parameter to export a snapshot, be sure Amazon ElastiCache has the needed
-        /// permissions to this S3 bucket. For more information, see [Step 2: Grant ElastiCache Access to Your
-        /// Amazon S3
-        /// Bucket](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html#backups-exporting-grant-access)
-        /// in the *Amazon ElastiCache User Guide*.
-        ///
-        /// For more information, see [Exporting a
-        /// Snapshot](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html) in the
-        /// *Amazon ElastiCache User Guide*.
+        /// The rest is on [`target_bucket`](super::CopySnapshotInput::target_bucket).
         pub fn target_bucket(mut self, input: impl Into<String>) -> Self {
             self.target_bucket = Some(input.into());
             self

@@ -689,11 +689,7 @@ impl CreateCacheClusterFluentBuilder {
     }
     /// The node group (shard) identifier. This parameter is stored as a lowercase string.
     ///
-    /// **Constraints:**
-    ///
-    /// - A name must contain from 1 to 50 alphanumeric characters or hyphens.
-    /// - The first character must be a letter.
-    /// - A name cannot end with a hyphen or contain two consecutive hyphens.
+    /// The rest is on [`cache_cluster_id`](CreateCacheClusterInput::cache_cluster_id).
     pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_cluster_id(input);
         self
@@ -707,11 +703,7 @@ impl CreateCacheClusterFluentBuilder {
     /// the cluster is added to the specified replication group as a read replica; otherwise, the cluster is
     /// a standalone primary that is not part of any replication group.
     ///
-    /// If the specified replication group is Multi-AZ enabled and the Availability Zone is not specified,
-    /// the cluster is created in Availability Zones that provide the best spread of read replicas across
-    /// Availability Zones.
-    ///
-    /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    /// The rest is on [`replication_group_id`](CreateCacheClusterInput::replication_group_id).
     pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
@@ -724,10 +716,7 @@ impl CreateCacheClusterFluentBuilder {
     /// Specifies whether the nodes in this Memcached cluster are created in a single Availability Zone or
     /// created across multiple Availability Zones in the cluster's region.
     ///
-    /// This parameter is only supported for Memcached clusters.
-    ///
-    /// If the `AZMode` and `PreferredAvailabilityZones` are not specified, ElastiCache assumes `single-az`
-    /// mode.
+    /// The rest is on [`az_mode`](CreateCacheClusterInput::az_mode).
     pub fn az_mode(mut self, input: impl Into<crate::types::AzMode>) -> Self {
         self.inner = self.inner.az_mode(input);
         self
@@ -739,10 +728,7 @@ impl CreateCacheClusterFluentBuilder {
     }
     /// The EC2 Availability Zone in which the cluster is created.
     ///
-    /// All nodes belonging to this cluster are placed in the preferred Availability Zone. If you want to
-    /// create your nodes across multiple Availability Zones, use `PreferredAvailabilityZones`.
-    ///
-    /// Default: System chosen Availability Zone.
+    /// The rest is on [`preferred_availability_zone`](CreateCacheClusterInput::preferred_availability_zone).
     pub fn preferred_availability_zone(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_availability_zone(input);
         self
@@ -757,17 +743,7 @@ impl CreateCacheClusterFluentBuilder {
     /// A list of the Availability Zones in which cache nodes are created. The order of the zones in the
     /// list is not important.
     ///
-    /// This option is only supported on Memcached.
-    ///
-    /// **Note:** If you are creating your cluster in an Amazon VPC (recommended) you can only locate nodes
-    /// in Availability Zones that are associated with the subnets in the selected subnet group.
-    ///
-    /// The number of Availability Zones listed must equal the value of `NumCacheNodes`.
-    ///
-    /// If you want all the nodes in the same Availability Zone, use `PreferredAvailabilityZone` instead, or
-    /// repeat the Availability Zone multiple times in the list.
-    ///
-    /// Default: System chosen Availability Zones.
+    /// The rest is on [`preferred_availability_zones`](CreateCacheClusterInput::preferred_availability_zones).
     pub fn preferred_availability_zones(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_availability_zones(item);
         self
@@ -782,11 +758,7 @@ impl CreateCacheClusterFluentBuilder {
     }
     /// The initial number of cache nodes that the cluster has.
     ///
-    /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
-    /// value must be between 1 and 40.
-    ///
-    /// If you need more than 40 nodes for your Memcached cluster, please fill out the ElastiCache Limit
-    /// Increase Request form at <http://aws.amazon.com/contact-us/elasticache-node-limit-request/>.
+    /// The rest is on [`num_cache_nodes`](CreateCacheClusterInput::num_cache_nodes).
     pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.num_cache_nodes(input);
         self
@@ -798,81 +770,7 @@ impl CreateCacheClusterFluentBuilder {
     }
     /// The compute and memory capacity of the nodes in the node group (shard).
     ///
-    /// The following node types are supported by ElastiCache. Generally speaking, the current generation
-    /// types provide more memory and computational power at lower cost when compared to their equivalent
-    /// previous generation counterparts.
-    ///
-    /// - General purpose:
-    ///   - Current generation:
-    ///
-    ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
-    ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
-    ///
-    ///     **Note:** For region availability, see [Supported Node
-    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-    ///
-    ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-    ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
-    ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
-    ///
-    ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
-    ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
-    ///
-    ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
-    ///     `cache.m4.10xlarge`
-    ///
-    ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
-    ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
-    ///
-    ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
-    ///
-    ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
-    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-    ///     clusters is not supported for these types.)
-    ///
-    ///     **T1 node types:** `cache.t1.micro`
-    ///
-    ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
-    ///
-    ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
-    /// - Compute optimized:
-    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-    ///     clusters is not supported for these types.)
-    ///
-    ///     **C1 node types:** `cache.c1.xlarge`
-    /// - Memory optimized:
-    ///   - Current generation:
-    ///
-    ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
-    ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
-    ///
-    ///     **Note:** For region availability, see [Supported Node
-    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-    ///
-    ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-    ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
-    ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
-    ///
-    ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
-    ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
-    ///
-    ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
-    ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
-    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-    ///     clusters is not supported for these types.)
-    ///
-    ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
-    ///
-    ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
-    ///     `cache.r3.8xlarge`
-    ///
-    /// **Additional node type info**
-    ///
-    /// - All current generation instance types are created in Amazon VPC by default.
-    /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
-    /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
-    /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
-    ///   Redis OSS version 2.8.22 and later.
+    /// The rest is on [`cache_node_type`](CreateCacheClusterInput::cache_node_type).
     pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_type(input);
         self
@@ -897,11 +795,7 @@ impl CreateCacheClusterFluentBuilder {
     /// The version number of the cache engine to be used for this cluster. To view the supported cache
     /// engine versions, use the DescribeCacheEngineVersions operation.
     ///
-    /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
-    /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
-    /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
-    /// you must delete the existing cluster or replication group and create it anew with the earlier engine
-    /// version.
+    /// The rest is on [`engine_version`](CreateCacheClusterInput::engine_version).
     pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
@@ -925,12 +819,7 @@ impl CreateCacheClusterFluentBuilder {
     }
     /// The name of the subnet group to be used for the cluster.
     ///
-    /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
-    /// VPC).
-    ///
-    /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
-    /// group before you start creating a cluster. For more information, see [Subnets and Subnet
-    /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
+    /// The rest is on [`cache_subnet_group_name`](CreateCacheClusterInput::cache_subnet_group_name).
     pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_name(input);
         self
@@ -988,9 +877,7 @@ impl CreateCacheClusterFluentBuilder {
     /// Valkey or Redis OSS RDB snapshot file stored in Amazon S3. The snapshot file is used to populate the
     /// node group (shard). The Amazon S3 object name in the ARN cannot contain any commas.
     ///
-    /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-    ///
-    /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
+    /// The rest is on [`snapshot_arns`](CreateCacheClusterInput::snapshot_arns).
     pub fn snapshot_arns(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_arns(item);
         self
@@ -1065,9 +952,7 @@ impl CreateCacheClusterFluentBuilder {
     /// example, if you set `SnapshotRetentionLimit` to 5, a snapshot taken today is retained for 5 days
     /// before being deleted.
     ///
-    /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-    ///
-    /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
+    /// The rest is on [`snapshot_retention_limit`](CreateCacheClusterInput::snapshot_retention_limit).
     pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
@@ -1080,11 +965,7 @@ impl CreateCacheClusterFluentBuilder {
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
     /// group (shard).
     ///
-    /// Example: `05:00-09:00`
-    ///
-    /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
-    ///
-    /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    /// The rest is on [`snapshot_window`](CreateCacheClusterInput::snapshot_window).
     pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_window(input);
         self
@@ -1096,15 +977,7 @@ impl CreateCacheClusterFluentBuilder {
     }
     /// **Reserved parameter.** The password used to access a password protected server.
     ///
-    /// Password constraints:
-    ///
-    /// - Must be only printable ASCII characters.
-    /// - Must be at least 16 characters and no more than 128 characters in length.
-    /// - The only permitted printable special characters are !, &, #, $, ^, \<, \>, and -. Other printable
-    ///   special characters cannot be used in the AUTH token.
-    ///
-    /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
-    /// <http://redis.io/commands/AUTH>.
+    /// The rest is on [`auth_token`](CreateCacheClusterInput::auth_token).
     pub fn auth_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.auth_token(input);
         self
@@ -1308,11 +1181,7 @@ pub mod builders {
     impl CreateCacheClusterInputBuilder {
         /// The node group (shard) identifier. This parameter is stored as a lowercase string.
         ///
-        /// **Constraints:**
-        ///
-        /// - A name must contain from 1 to 50 alphanumeric characters or hyphens.
-        /// - The first character must be a letter.
-        /// - A name cannot end with a hyphen or contain two consecutive hyphens.
+        /// The rest is on [`cache_cluster_id`](super::CreateCacheClusterInput::cache_cluster_id).
         pub fn cache_cluster_id(mut self, input: impl Into<String>) -> Self {
             self.cache_cluster_id = Some(input.into());
             self
@@ -1326,11 +1195,7 @@ pub mod builders {
         /// the cluster is added to the specified replication group as a read replica; otherwise, the cluster is
         /// a standalone primary that is not part of any replication group.
         ///
-        /// If the specified replication group is Multi-AZ enabled and the Availability Zone is not specified,
-        /// the cluster is created in Availability Zones that provide the best spread of read replicas across
-        /// Availability Zones.
-        ///
-        /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+        /// The rest is on [`replication_group_id`](super::CreateCacheClusterInput::replication_group_id).
         pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
             self.replication_group_id = Some(input.into());
             self
@@ -1343,10 +1208,7 @@ pub mod builders {
         /// Specifies whether the nodes in this Memcached cluster are created in a single Availability Zone or
         /// created across multiple Availability Zones in the cluster's region.
         ///
-        /// This parameter is only supported for Memcached clusters.
-        ///
-        /// If the `AZMode` and `PreferredAvailabilityZones` are not specified, ElastiCache assumes `single-az`
-        /// mode.
+        /// The rest is on [`az_mode`](super::CreateCacheClusterInput::az_mode).
         pub fn az_mode(mut self, input: impl Into<crate::types::AzMode>) -> Self {
             self.az_mode = Some(input.into());
             self
@@ -1358,10 +1220,7 @@ pub mod builders {
         }
         /// The EC2 Availability Zone in which the cluster is created.
         ///
-        /// All nodes belonging to this cluster are placed in the preferred Availability Zone. If you want to
-        /// create your nodes across multiple Availability Zones, use `PreferredAvailabilityZones`.
-        ///
-        /// Default: System chosen Availability Zone.
+        /// The rest is on [`preferred_availability_zone`](super::CreateCacheClusterInput::preferred_availability_zone).
         pub fn preferred_availability_zone(mut self, input: impl Into<String>) -> Self {
             self.preferred_availability_zone = Some(input.into());
             self
@@ -1376,17 +1235,7 @@ pub mod builders {
         /// A list of the Availability Zones in which cache nodes are created. The order of the zones in the
         /// list is not important.
         ///
-        /// This option is only supported on Memcached.
-        ///
-        /// **Note:** If you are creating your cluster in an Amazon VPC (recommended) you can only locate nodes
-        /// in Availability Zones that are associated with the subnets in the selected subnet group.
-        ///
-        /// The number of Availability Zones listed must equal the value of `NumCacheNodes`.
-        ///
-        /// If you want all the nodes in the same Availability Zone, use `PreferredAvailabilityZone` instead, or
-        /// repeat the Availability Zone multiple times in the list.
-        ///
-        /// Default: System chosen Availability Zones.
+        /// The rest is on [`preferred_availability_zones`](super::CreateCacheClusterInput::preferred_availability_zones).
         pub fn preferred_availability_zones(mut self, item: impl Into<String>) -> Self {
             self.preferred_availability_zones
                 .get_or_insert_with(Vec::new)
@@ -1403,11 +1252,7 @@ pub mod builders {
         }
         /// The initial number of cache nodes that the cluster has.
         ///
-        /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
-        /// value must be between 1 and 40.
-        ///
-        /// If you need more than 40 nodes for your Memcached cluster, please fill out the ElastiCache Limit
-        /// Increase Request form at <http://aws.amazon.com/contact-us/elasticache-node-limit-request/>.
+        /// The rest is on [`num_cache_nodes`](super::CreateCacheClusterInput::num_cache_nodes).
         pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
             self.num_cache_nodes = Some(input.into());
             self
@@ -1419,81 +1264,7 @@ pub mod builders {
         }
         /// The compute and memory capacity of the nodes in the node group (shard).
         ///
-        /// The following node types are supported by ElastiCache. Generally speaking, the current generation
-        /// types provide more memory and computational power at lower cost when compared to their equivalent
-        /// previous generation counterparts.
-        ///
-        /// - General purpose:
-        ///   - Current generation:
-        ///
-        ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
-        ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
-        ///
-        ///     **Note:** For region availability, see [Supported Node
-        ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-        ///
-        ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-        ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
-        ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
-        ///
-        ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
-        ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
-        ///
-        ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
-        ///     `cache.m4.10xlarge`
-        ///
-        ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
-        ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
-        ///
-        ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
-        ///
-        ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
-        ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-        ///     clusters is not supported for these types.)
-        ///
-        ///     **T1 node types:** `cache.t1.micro`
-        ///
-        ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
-        ///
-        ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
-        /// - Compute optimized:
-        ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-        ///     clusters is not supported for these types.)
-        ///
-        ///     **C1 node types:** `cache.c1.xlarge`
-        /// - Memory optimized:
-        ///   - Current generation:
-        ///
-        ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
-        ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
-        ///
-        ///     **Note:** For region availability, see [Supported Node
-        ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-        ///
-        ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-        ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
-        ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
-        ///
-        ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
-        ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
-        ///
-        ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
-        ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
-        ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-        ///     clusters is not supported for these types.)
-        ///
-        ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
-        ///
-        ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
-        ///     `cache.r3.8xlarge`
-        ///
-        /// **Additional node type info**
-        ///
-        /// - All current generation instance types are created in Amazon VPC by default.
-        /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
-        /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
-        /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
-        ///   Redis OSS version 2.8.22 and later.
+        /// The rest is on [`cache_node_type`](super::CreateCacheClusterInput::cache_node_type).
         pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
             self.cache_node_type = Some(input.into());
             self
@@ -1518,11 +1289,7 @@ pub mod builders {
         /// The version number of the cache engine to be used for this cluster. To view the supported cache
         /// engine versions, use the DescribeCacheEngineVersions operation.
         ///
-        /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
-        /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
-        /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
-        /// you must delete the existing cluster or replication group and create it anew with the earlier engine
-        /// version.
+        /// The rest is on [`engine_version`](super::CreateCacheClusterInput::engine_version).
         pub fn engine_version(mut self, input: impl Into<String>) -> Self {
             self.engine_version = Some(input.into());
             self
@@ -1546,12 +1313,7 @@ pub mod builders {
         }
         /// The name of the subnet group to be used for the cluster.
         ///
-        /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
-        /// VPC).
-        ///
-        /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
-        /// group before you start creating a cluster. For more information, see [Subnets and Subnet
-        /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
+        /// The rest is on [`cache_subnet_group_name`](super::CreateCacheClusterInput::cache_subnet_group_name).
         pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
             self.cache_subnet_group_name = Some(input.into());
             self
@@ -1614,9 +1376,7 @@ pub mod builders {
         /// Valkey or Redis OSS RDB snapshot file stored in Amazon S3. The snapshot file is used to populate the
         /// node group (shard). The Amazon S3 object name in the ARN cannot contain any commas.
         ///
-        /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-        ///
-        /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
+        /// The rest is on [`snapshot_arns`](super::CreateCacheClusterInput::snapshot_arns).
         pub fn snapshot_arns(mut self, item: impl Into<String>) -> Self {
             self.snapshot_arns.get_or_insert_with(Vec::new).push(item.into());
             self
@@ -1694,9 +1454,7 @@ pub mod builders {
         /// example, if you set `SnapshotRetentionLimit` to 5, a snapshot taken today is retained for 5 days
         /// before being deleted.
         ///
-        /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
-        ///
-        /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
+        /// The rest is on [`snapshot_retention_limit`](super::CreateCacheClusterInput::snapshot_retention_limit).
         pub fn snapshot_retention_limit(mut self, input: impl Into<i32>) -> Self {
             self.snapshot_retention_limit = Some(input.into());
             self
@@ -1709,11 +1467,7 @@ pub mod builders {
         /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
         /// group (shard).
         ///
-        /// Example: `05:00-09:00`
-        ///
-        /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
-        ///
-        /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+        /// The rest is on [`snapshot_window`](super::CreateCacheClusterInput::snapshot_window).
         pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
             self.snapshot_window = Some(input.into());
             self
@@ -1725,15 +1479,7 @@ pub mod builders {
         }
         /// **Reserved parameter.** The password used to access a password protected server.
         ///
-        /// Password constraints:
-        ///
-        /// - Must be only printable ASCII characters.
-        /// - Must be at least 16 characters and no more than 128 characters in length.
-        /// - The only permitted printable special characters are !, &, #, $, ^, \<, \>, and -. Other printable
-        ///   special characters cannot be used in the AUTH token.
-        ///
-        /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
-        /// <http://redis.io/commands/AUTH>.
+        /// The rest is on [`auth_token`](super::CreateCacheClusterInput::auth_token).
         pub fn auth_token(mut self, input: impl Into<String>) -> Self {
             self.auth_token = Some(input.into());
             self

@@ -315,9 +315,7 @@ impl CreateCacheSecurityGroupFluentBuilder {
     }
     /// A name for the cache security group. This value is stored as a lowercase string.
     ///
-    /// Constraints: Must contain no more than 255 alphanumeric characters. Cannot be the word "Default".
-    ///
-    /// Example: `mysecuritygroup`
+    /// The rest is on [`cache_security_group_name`](CreateCacheSecurityGroupInput::cache_security_group_name).
     pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_name(input);
         self
@@ -404,9 +402,7 @@ pub mod builders {
     impl CreateCacheSecurityGroupInputBuilder {
         /// A name for the cache security group. This value is stored as a lowercase string.
         ///
-        /// Constraints: Must contain no more than 255 alphanumeric characters. Cannot be the word "Default".
-        ///
-        /// Example: `mysecuritygroup`
+        /// The rest is on [`cache_security_group_name`](super::CreateCacheSecurityGroupInput::cache_security_group_name).
         pub fn cache_security_group_name(mut self, input: impl Into<String>) -> Self {
             self.cache_security_group_name = Some(input.into());
             self
@@ -473,9 +469,7 @@ pub mod builders {
     impl CreateCacheSecurityGroupOutputBuilder {
         /// Represents the output of one of the following operations:
         ///
-        /// - `AuthorizeCacheSecurityGroupIngress`
-        /// - `CreateCacheSecurityGroup`
-        /// - `RevokeCacheSecurityGroupIngress`
+        /// The rest is on [`cache_security_group`](super::CreateCacheSecurityGroupOutput::cache_security_group).
         pub fn cache_security_group(
             mut self,
             input: impl Into<crate::types::CacheSecurityGroup>,

@@ -315,9 +315,7 @@ impl CreateCacheSubnetGroupFluentBuilder {
     }
     /// A name for the cache subnet group. This value is stored as a lowercase string.
     ///
-    /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
-    ///
-    /// Example: `mysubnetgroup`
+    /// The rest is on [`cache_subnet_group_name`](CreateCacheSubnetGroupInput::cache_subnet_group_name).
     pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_name(input);
         self
@@ -418,9 +416,7 @@ pub mod builders {
     impl CreateCacheSubnetGroupInputBuilder {
         /// A name for the cache subnet group. This value is stored as a lowercase string.
         ///
-        /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
-        ///
-        /// Example: `mysubnetgroup`
+        /// The rest is on [`cache_subnet_group_name`](super::CreateCacheSubnetGroupInput::cache_subnet_group_name).
         pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
             self.cache_subnet_group_name = Some(input.into());
             self

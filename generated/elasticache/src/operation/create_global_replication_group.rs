@@ -335,10 +335,7 @@ impl CreateGlobalReplicationGroupFluentBuilder {
     /// name you provide. The suffix, combined with the auto-generated prefix, guarantees uniqueness of the
     /// Global datastore name across multiple regions.
     ///
-    /// For a full list of Amazon Regions and their respective Global datastore iD prefixes, see [Using the
-    /// Amazon CLI with Global
-    /// datastores](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-CLI.html)
-    /// .
+    /// The rest is on [`global_replication_group_id_suffix`](CreateGlobalReplicationGroupInput::global_replication_group_id_suffix).
     pub fn global_replication_group_id_suffix(
         mut self,
         input: impl Into<String>,
@@ -441,10 +438,7 @@ pub mod builders {
         /// name you provide. The suffix, combined with the auto-generated prefix, guarantees uniqueness of the
         /// Global datastore name across multiple regions.
         ///
-        /// For a full list of Amazon Regions and their respective Global datastore iD prefixes, see [Using the
-        /// Amazon CLI with Global
-        /// datastores](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-CLI.html)
-        /// .
+        /// The rest is on [`global_replication_group_id_suffix`](super::CreateGlobalReplicationGroupInput::global_replication_group_id_suffix).
         pub fn global_replication_group_id_suffix(
             mut self,
             input: impl Into<String>,

@@ -871,11 +871,7 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// The replication group identifier. This parameter is stored as a lowercase string.
     ///
-    /// Constraints:
-    ///
-    /// - A name must contain from 1 to 40 alphanumeric characters or hyphens.
-    /// - The first character must be a letter.
-    /// - A name cannot end with a hyphen or contain two consecutive hyphens.
+    /// The rest is on [`replication_group_id`](CreateReplicationGroupInput::replication_group_id).
     pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.replication_group_id(input);
         self
@@ -922,10 +918,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// Specifies whether a read-only replica is automatically promoted to read/write primary if the
     /// existing primary fails.
     ///
-    /// `AutomaticFailoverEnabled` must be enabled for Valkey or Redis OSS (cluster mode enabled)
-    /// replication groups.
-    ///
-    /// Default: false
+    /// The rest is on [`automatic_failover_enabled`](CreateReplicationGroupInput::automatic_failover_enabled).
     pub fn automatic_failover_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.automatic_failover_enabled(input);
         self
@@ -949,14 +942,7 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// The number of clusters this replication group initially has.
     ///
-    /// This parameter is not used if there is more than one node group (shard). You should use
-    /// `ReplicasPerNodeGroup` instead.
-    ///
-    /// If `AutomaticFailoverEnabled` is `true`, the value of this parameter must be at least 2. If
-    /// `AutomaticFailoverEnabled` is `false` you can omit this parameter (it will default to 1), or you can
-    /// explicitly set it to a value between 2 and 6.
-    ///
-    /// The maximum permitted value for `NumCacheClusters` is 6 (1 primary plus 5 replicas).
+    /// The rest is on [`num_cache_clusters`](CreateReplicationGroupInput::num_cache_clusters).
     pub fn num_cache_clusters(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.num_cache_clusters(input);
         self
@@ -972,15 +958,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// the Availability Zones in the list is the order in which clusters are allocated. The primary cluster
     /// is created in the first AZ in the list.
     ///
-    /// This parameter is not used if there is more than one node group (shard). You should use
-    /// `NodeGroupConfiguration` instead.
-    ///
-    /// **Note:** If you are creating your replication group in an Amazon VPC (recommended), you can only
-    /// locate clusters in Availability Zones associated with the subnets in the selected subnet group.
-    ///
-    /// The number of Availability Zones listed must equal the value of `NumCacheClusters`.
-    ///
-    /// Default: system chosen Availability Zones.
+    /// The rest is on [`preferred_cache_cluster_a_zs`](CreateReplicationGroupInput::preferred_cache_cluster_a_zs).
     pub fn preferred_cache_cluster_a_zs(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_cache_cluster_a_zs(item);
         self
@@ -1024,11 +1002,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// following members: `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`, and
     /// `Slots`.
     ///
-    /// If you're creating a Valkey or Redis OSS (cluster mode disabled) or a Valkey or Redis OSS (cluster
-    /// mode enabled) replication group, you can use this parameter to individually configure each node
-    /// group (shard), or you can omit this parameter. However, it is required when seeding a Valkey or
-    /// Redis OSS (cluster mode enabled) cluster from a S3 rdb file. You must configure each node group
-    /// (shard) using this parameter because you must specify the slots for each node group.
+    /// The rest is on [`node_group_configuration`](CreateReplicationGroupInput::node_group_configuration).
     pub fn node_group_configuration(
         mut self,
         item: impl Into<crate::types::NodeGroupConfiguration>,
@@ -1046,81 +1020,7 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// The compute and memory capacity of the nodes in the node group (shard).
     ///
-    /// The following node types are supported by ElastiCache. Generally speaking, the current generation
-    /// types provide more memory and computational power at lower cost when compared to their equivalent
-    /// previous generation counterparts.
-    ///
-    /// - General purpose:
-    ///   - Current generation:
-    ///
-    ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
-    ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
-    ///
-    ///     **Note:** For region availability, see [Supported Node
-    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-    ///
-    ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-    ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
-    ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
-    ///
-    ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
-    ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
-    ///
-    ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
-    ///     `cache.m4.10xlarge`
-    ///
-    ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
-    ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
-    ///
-    ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
-    ///
-    ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
-    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-    ///     clusters is not supported for these types.)
-    ///
-    ///     **T1 node types:** `cache.t1.micro`
-    ///
-    ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
-    ///
-    ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
-    /// - Compute optimized:
-    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-    ///     clusters is not supported for these types.)
-    ///
-    ///     **C1 node types:** `cache.c1.xlarge`
-    /// - Memory optimized:
-    ///   - Current generation:
-    ///
-    ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
-    ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
-    ///
-    ///     **Note:** For region availability, see [Supported Node
-    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-    ///
-    ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-    ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
-    ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
-    ///
-    ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
-    ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
-    ///
-    ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
-    ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
-    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-    ///     clusters is not supported for these types.)
-    ///
-    ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
-    ///
-    ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
-    ///     `cache.r3.8xlarge`
-    ///
-    /// **Additional node type info**
-    ///
-    /// - All current generation instance types are created in Amazon VPC by default.
-    /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
-    /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
-    /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
-    ///   Redis OSS version 2.8.22 and later.
+    /// The rest is on [`cache_node_type`](CreateReplicationGroupInput::cache_node_type).
     pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_node_type(input);
         self
@@ -1144,11 +1044,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// The version number of the cache engine to be used for the clusters in this replication group. To
     /// view the supported cache engine versions, use the `DescribeCacheEngineVersions` operation.
     ///
-    /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
-    /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement))
-    /// in the *ElastiCache User Guide*, but you cannot downgrade to an earlier engine version. If you want
-    /// to use an earlier engine version, you must delete the existing cluster or replication group and
-    /// create it anew with the earlier engine version.
+    /// The rest is on [`engine_version`](CreateReplicationGroupInput::engine_version).
     pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
@@ -1161,13 +1057,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// The name of the parameter group to associate with this replication group. If this argument is
     /// omitted, the default cache parameter group for the specified engine is used.
     ///
-    /// If you are running Valkey or Redis OSS version 3.2.4 or later, only one node group (shard), and want
-    /// to use a default parameter group, we recommend that you specify the parameter group by name.
-    ///
-    /// - To create a Valkey or Redis OSS (cluster mode disabled) replication group, use
-    ///   `CacheParameterGroupName=default.redis3.2`.
-    /// - To create a Valkey or Redis OSS (cluster mode enabled) replication group, use
-    ///   `CacheParameterGroupName=default.redis3.2.cluster.on`.
+    /// The rest is on [`cache_parameter_group_name`](CreateReplicationGroupInput::cache_parameter_group_name).
     pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_name(input);
         self
@@ -1179,9 +1069,7 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// The name of the cache subnet group to be used for the replication group.
     ///
-    /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
-    /// group before you start creating a cluster. For more information, see [Subnets and Subnet
-    /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
+    /// The rest is on [`cache_subnet_group_name`](CreateReplicationGroupInput::cache_subnet_group_name).
     pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_name(input);
         self
@@ -1266,17 +1154,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
     ///
-    /// Valid values for `ddd` are:
-    ///
-    /// - `sun`
-    /// - `mon`
-    /// - `tue`
-    /// - `wed`
-    /// - `thu`
-    /// - `fri`
-    /// - `sat`
-    ///
-    /// Example: `sun:23:00-mon:01:30`
+    /// The rest is on [`preferred_maintenance_window`](CreateReplicationGroupInput::preferred_maintenance_window).
     pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_maintenance_window(input);
         self
@@ -1338,9 +1216,7 @@ impl CreateReplicationGroupFluentBuilder {
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
     /// group (shard).
     ///
-    /// Example: `05:00-09:00`
-    ///
-    /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
+    /// The rest is on [`snapshot_window`](CreateReplicationGroupInput::snapshot_window).
     pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_window(input);
         self
@@ -1352,20 +1228,7 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// **Reserved parameter.** The password used to access a password protected server.
     ///
-    /// `AuthToken` can be specified only on replication groups where `TransitEncryptionEnabled` is `true`.
-    ///
-    /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
-    /// `AuthToken`, and a `CacheSubnetGroup`.
-    ///
-    /// Password constraints:
-    ///
-    /// - Must be only printable ASCII characters.
-    /// - Must be at least 16 characters and no more than 128 characters in length.
-    /// - The only permitted printable special characters are !, &, #, $, ^, \<, \>, and -. Other printable
-    ///   special characters cannot be used in the AUTH token.
-    ///
-    /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
-    /// <http://redis.io/commands/AUTH>.
+    /// The rest is on [`auth_token`](CreateReplicationGroupInput::auth_token).
     pub fn auth_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.auth_token(input);
         self
@@ -1377,18 +1240,7 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// A flag that enables in-transit encryption when set to `true`.
     ///
-    /// This parameter is valid only if the `Engine` parameter is `redis`, the `EngineVersion` parameter is
-    /// `3.2.6`, `4.x` or later, and the cluster is being created in an Amazon VPC.
-    ///
-    /// If you enable in-transit encryption, you must also specify a value for `CacheSubnetGroup`.
-    ///
-    /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
-    /// version `3.2.6`, `4.x` or later.
-    ///
-    /// Default: `false`
-    ///
-    /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
-    /// `AuthToken`, and a `CacheSubnetGroup`.
+    /// The rest is on [`transit_encryption_enabled`](CreateReplicationGroupInput::transit_encryption_enabled).
     pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.transit_encryption_enabled(input);
         self
@@ -1400,14 +1252,7 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// A flag that enables encryption at rest when set to `true`.
     ///
-    /// You cannot modify the value of `AtRestEncryptionEnabled` after the replication group is created. To
-    /// enable encryption at rest on a replication group you must set `AtRestEncryptionEnabled` to `true`
-    /// when you create the replication group.
-    ///
-    /// **Required:** Only available when creating a replication group in an Amazon VPC using Valkey 7.2 and
-    /// later, Redis OSS version `3.2.6`, or Redis OSS `4.x` and later.
-    ///
-    /// Default: `true` when using Valkey, `false` when using Redis OSS
+    /// The rest is on [`at_rest_encryption_enabled`](CreateReplicationGroupInput::at_rest_encryption_enabled).
     pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.at_rest_encryption_enabled(input);
         self
@@ -1496,16 +1341,7 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
     ///
-    /// When setting `TransitEncryptionEnabled` to `true`, you can set your `TransitEncryptionMode` to
-    /// `preferred` in the same request, to allow both encrypted and unencrypted connections at the same
-    /// time. Once you migrate all your Valkey or Redis OSS clients to use encrypted connections you can
-    /// modify the value to `required` to allow encrypted connections only.
-    ///
-    /// Setting `TransitEncryptionMode` to `required` is a two-step process that requires you to first set
-    /// the `TransitEncryptionMode` to `preferred`, after that you can set `TransitEncryptionMode` to
-    /// `required`.
-    ///
-    /// This process will not trigger the replacement of the replication group.
+    /// The rest is on [`transit_encryption_mode`](CreateReplicationGroupInput::transit_encryption_mode).
     pub fn transit_encryption_mode(
         mut self,
         input: impl Into<crate::types::TransitEncryptionMode>,
@@ -1679,11 +1515,7 @@ pub mod builders {
     impl CreateReplicationGroupInputBuilder {
         /// The replication group identifier. This parameter is stored as a lowercase string.
         ///
-        /// Constraints:
-        ///
-        /// - A name must contain from 1 to 40 alphanumeric characters or hyphens.
-        /// - The first character must be a letter.
-        /// - A name cannot end with a hyphen or contain two consecutive hyphens.
+        /// The rest is on [`replication_group_id`](super::CreateReplicationGroupInput::replication_group_id).
         pub fn replication_group_id(mut self, input: impl Into<String>) -> Self {
             self.replication_group_id = Some(input.into());
             self
@@ -1736,10 +1568,7 @@ pub mod builders {
         /// Specifies whether a read-only replica is automatically promoted to read/write primary if the
         /// existing primary fails.
         ///
-        /// `AutomaticFailoverEnabled` must be enabled for Valkey or Redis OSS (cluster mode enabled)
-        /// replication groups.
-        ///
-        /// Default: false
+        /// The rest is on [`automatic_failover_enabled`](super::CreateReplicationGroupInput::automatic_failover_enabled).
         pub fn automatic_failover_enabled(mut self, input: impl Into<bool>) -> Self {
             self.automatic_failover_enabled = Some(input.into());
             self
@@ -1763,14 +1592,7 @@ pub mod builders {
         }
         /// The number of clusters this replication group initially has.
         ///
-        /// This parameter is not used if there is more than one node group (shard). You should use
-        /// `ReplicasPerNodeGroup` instead.
-        ///
-        /// If `AutomaticFailoverEnabled` is `true`, the value of this parameter must be at least 2. If
-        /// `AutomaticFailoverEnabled` is `false` you can omit this parameter (it will default to 1), or you can
-        /// explicitly set it to a value between 2 and 6.
-        ///
-        /// The maximum permitted value for `NumCacheClusters` is 6 (1 primary plus 5 replicas).
+        /// The rest is on [`num_cache_clusters`](super::CreateReplicationGroupInput::num_cache_clusters).
         pub fn num_cache_clusters(mut self, input: impl Into<i32>) -> Self {
             self.num_cache_clusters = Some(input.into());
             self
@@ -1786,15 +1608,7 @@ pub mod builders {
         /// the Availability Zones in the list is the order in which clusters are allocated. The primary cluster
         /// is created in the first AZ in the list.
         ///
-        /// This parameter is not used if there is more than one node group (shard). You should use
-        /// `NodeGroupConfiguration` instead.
-        ///
-        /// **Note:** If you are creating your replication group in an Amazon VPC (recommended), you can only
-        /// locate clusters in Availability Zones associated with the subnets in the selected subnet group.
-        ///
-        /// The number of Availability Zones listed must equal the value of `NumCacheClusters`.
-        ///
-        /// Default: system chosen Availability Zones.
+        /// The rest is on [`preferred_cache_cluster_a_zs`](super::CreateReplicationGroupInput::preferred_cache_cluster_a_zs).
         pub fn preferred_cache_cluster_a_zs(mut self, item: impl Into<String>) -> Self {
             self.preferred_cache_cluster_a_zs
                 .get_or_insert_with(Vec::new)
@@ -1840,11 +1654,7 @@ pub mod builders {
         /// following members: `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`, and
         /// `Slots`.
         ///
-        /// If you're creating a Valkey or Redis OSS (cluster mode disabled) or a Valkey or Redis OSS (cluster
-        /// mode enabled) replication group, you can use this parameter to individually configure each node
-        /// group (shard), or you can omit this parameter. However, it is required when seeding a Valkey or
-        /// Redis OSS (cluster mode enabled) cluster from a S3 rdb file. You must configure each node group
-        /// (shard) using this parameter because you must specify the slots for each node group.
+        /// The rest is on [`node_group_configuration`](super::CreateReplicationGroupInput::node_group_configuration).
         pub fn node_group_configuration(
             mut self,
             item: impl Into<crate::types::NodeGroupConfiguration>,
@@ -1862,81 +1672,7 @@ pub mod builders {
         }
         /// The compute and memory capacity of the nodes in the node group (shard).
         ///
-        /// The following node types are supported by ElastiCache. Generally speaking, the current generation
-        /// types provide more memory and computational power at lower cost when compared to their equivalent
-        /// previous generation counterparts.
-        ///
-        /// - General purpose:
-        ///   - Current generation:
-        ///
-        ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
-        ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
-        ///
-        ///     **Note:** For region availability, see [Supported Node
-        ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-        ///
-        ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-        ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
-        ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
-        ///
-        ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
-        ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
-        ///
-        ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
-        ///     `cache.m4.10xlarge`
-        ///
-        ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
-        ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
-        ///
-        ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
-        ///
-        ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
-        ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-        ///     clusters is not supported for these types.)
-        ///
-        ///     **T1 node types:** `cache.t1.micro`
-        ///
-        ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
-        ///
-        ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
-        /// - Compute optimized:
-        ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-        ///     clusters is not supported for these types.)
-        ///
-        ///     **C1 node types:** `cache.c1.xlarge`
-        /// - Memory optimized:
-        ///   - Current generation:
-        ///
-        ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
-        ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
-        ///
-        ///     **Note:** For region availability, see [Supported Node
-        ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
-        ///
-        ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
-        ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
-        ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
-        ///
-        ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
-        ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
-        ///
-        ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
-        ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
-        ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
-        ///     clusters is not supported for these types.)
-        ///
-        ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
-        ///
-        ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
-        ///     `cache.r3.8xlarge`
-        ///
-        /// **Additional node type info**
-        ///
-        /// - All current generation instance types are created in Amazon VPC by default.
-        /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
-        /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
-        /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
-        ///   Redis OSS version 2.8.22 and later.
+        /// The rest is on [`cache_node_type`](super::CreateReplicationGroupInput::cache_node_type).
         pub fn cache_node_type(mut self, input: impl Into<String>) -> Self {
             self.cache_node_type = Some(input.into());
             self
@@ -1960,11 +1696,7 @@ pub mod builders {
         /// The version number of the cache engine to be used for the clusters in this replication group. To
         /// view the supported cache engine versions, use the `DescribeCacheEngineVersions` operation.
         ///
-        /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
-        /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement))
-        /// in the *ElastiCache User Guide*, but you cannot downgrade to an earlier engine version. If you want
-        /// to use an earlier engine version, you must delete the existing cluster or replication group and
-        /// create it anew with the earlier engine version.
+        /// The rest is on [`engine_version`](super::CreateReplicationGroupInput::engine_version).
         pub fn engine_version(mut self, input: impl Into<String>) -> Self {
             self.engine_version = Some(input.into());
             self
@@ -1977,13 +1709,7 @@ pub mod builders {
         /// The name of the parameter group to associate with this replication group. If this argument is
         /// omitted, the default cache parameter group for the specified engine is used.
         ///
-        /// If you are running Valkey or Redis OSS version 3.2.4 or later, only one node group (shard), and want
-        /// to use a default parameter group, we recommend that you specify the parameter group by name.
-        ///
-        /// - To create a Valkey or Redis OSS (cluster mode disabled) replication group, use
-        ///   `CacheParameterGroupName=default.redis3.2`.
-        /// - To create a Valkey or Redis OSS (cluster mode enabled) replication group, use
-        ///   `CacheParameterGroupName=default.redis3.2.cluster.on`.
+        /// The rest is on [`cache_parameter_group_name`](super::CreateReplicationGroupInput::cache_parameter_group_name).
         pub fn cache_parameter_group_name(mut self, input: impl Into<String>) -> Self {
             self.cache_parameter_group_name = Some(input.into());
             self
@@ -1995,9 +1721,7 @@ pub mod builders {
         }
         /// The name of the cache subnet group to be used for the replication group.
         ///
-        /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
-        /// group before you start creating a cluster. For more information, see [Subnets and Subnet
-        /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
+        /// The rest is on [`cache_subnet_group_name`](super::CreateReplicationGroupInput::cache_subnet_group_name).
         pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
             self.cache_subnet_group_name = Some(input.into());
             self
@@ -2087,17 +1811,7 @@ pub mod builders {
         /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
         /// window is a 60 minute period.
         ///
-        /// Valid values for `ddd` are:
-        ///
-        /// - `sun`
-        /// - `mon`
-        /// - `tue`
-        /// - `wed`
-        /// - `thu`
-        /// - `fri`
-        /// - `sat`
-        ///
-        /// Example: `sun:23:00-mon:01:30`
+        /// The rest is on [`preferred_maintenance_window`](super::CreateReplicationGroupInput::preferred_maintenance_window).
         pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
             self.preferred_maintenance_window = Some(input.into());
             self
@@ -2162,9 +1876,7 @@ pub mod builders {
         /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
         /// group (shard).
         ///
-        /// Example: `05:00-09:00`
-        ///
-        /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
+        /// The rest is on [`snapshot_window`](super::CreateReplicationGroupInput::snapshot_window).
         pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
             self.snapshot_window = Some(input.into());
             self
@@ -2176,20 +1888,7 @@ pub mod builders {
         }
         /// **Reserved parameter.** The password used to access a password protected server.
         ///
-        /// `AuthToken` can be specified only on replication groups where `TransitEncryptionEnabled` is `true`.
-        ///
-        /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
-        /// `AuthToken`, and a `CacheSubnetGroup`.
-        ///
-        /// Password constraints:
-        ///
-        /// - Must be only printable ASCII characters.
-        /// - Must be at least 16 characters and no more than 128 characters in length.
-        /// - The only permitted printable special characters are !, &, #, $, ^, \<, \>, and -. Other printable
-        ///   special characters cannot be used in the AUTH token.
-        ///
-        /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
-        /// <http://redis.io/commands/AUTH>.
+        /// The rest is on [`auth_token`](super::CreateReplicationGroupInput::auth_token).
         pub fn auth_token(mut self, input: impl Into<String>) -> Self {
             self.auth_token = Some(input.into());
             self
@@ -2201,18 +1900,7 @@ pub mod builders {
         }
         /// A flag that enables in-transit encryption when set to `true`.
         ///
-        /// This parameter is valid only if the `Engine` parameter is `redis`, the `EngineVersion` parameter is
-        /// `3.2.6`, `4.x` or later, and the cluster is being created in an Amazon VPC.
-        ///
-        /// If you enable in-transit encryption, you must also specify a value for `CacheSubnetGroup`.
-        ///
-        /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
-        /// version `3.2.6`, `4.x` or later.
-        ///
-        /// Default: `false`
-        ///
-        /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
-        /// `AuthToken`, and a `CacheSubnetGroup`.
+        /// The rest is on [`transit_encryption_enabled`](super::CreateReplicationGroupInput::transit_encryption_enabled).
         pub fn transit_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
             self.transit_encryption_enabled = Some(input.into());
             self
@@ -2224,14 +1912,7 @@ pub mod builders {
         }
         /// A flag that enables encryption at rest when set to `true`.
         ///
-        /// You cannot modify the value of `AtRestEncryptionEnabled` after the replication group is created. To
-        /// enable encryption at rest on a replication group you must set `AtRestEncryptionEnabled` to `true`
-        /// when you create the replication group.
-        ///
-        /// **Required:** Only available when creating a replication group in an Amazon VPC using Valkey 7.2 and
-        /// later, Redis OSS version `3.2.6`, or Redis OSS `4.x` and later.
-        ///
-        /// Default: `true` when using Valkey, `false` when using Redis OSS
+        /// The rest is on [`at_rest_encryption_enabled`](super::CreateReplicationGroupInput::at_rest_encryption_enabled).
         pub fn at_rest_encryption_enabled(mut self, input: impl Into<bool>) -> Self {
             self.at_rest_encryption_enabled = Some(input.into());
             self
@@ -2334,16 +2015,7 @@ pub mod builders {
         }
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
         ///
-        /// When setting `TransitEncryptionEnabled` to `true`, you can set your `TransitEncryptionMode` to
-        /// `preferred` in the same request, to allow both encrypted and unencrypted connections at the same
-        /// time. Once you migrate all your Valkey or Redis OSS clients to use encrypted connections you can
-        /// modify the value to `required` to allow encrypted connections only.
-        ///
-        /// Setting `TransitEncryptionMode` to `required` is a two-step process that requires you to first set
-        /// the `TransitEncryptionMode` to `preferred`, after that you can set `TransitEncryptionMode` to
-        /// `required`.
-        ///
-        /// This process will not trigger the replacement of the replication group.
+        /// The rest is on [`transit_encryption_mode`](super::CreateReplicationGroupInput::transit_encryption_mode).
         pub fn transit_encryption_mode(
             mut self,
             input: impl Into<crate::types::TransitEncryptionMode>,

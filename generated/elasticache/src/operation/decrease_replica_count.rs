@@ -383,13 +383,7 @@ impl DecreaseReplicaCountFluentBuilder {
     /// replication group. For Valkey or Redis OSS (cluster mode enabled) replication groups, this is the
     /// number of replica nodes in each of the replication group's node groups.
     ///
-    /// The minimum number of replicas in a shard or replication group is:
-    ///
-    /// - Valkey or Redis OSS (cluster mode disabled)
-    ///   - If Multi-AZ is enabled: 1
-    ///   - If Multi-AZ is not enabled: 0
-    /// - Valkey or Redis OSS (cluster mode enabled): 0 (though you will not be able to failover to a
-    ///   replica if your primary node fails)
+    /// The rest is on [`new_replica_count`](DecreaseReplicaCountInput::new_replica_count).
     pub fn new_replica_count(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.new_replica_count(input);
         self
@@ -509,13 +503,7 @@ pub mod builders {
         /// replication group. For Valkey or Redis OSS (cluster mode enabled) replication groups, this is the
         /// number of replica nodes in each of the replication group's node groups.
         ///
-        /// The minimum number of replicas in a shard or replication group is:
-        ///
-        /// - Valkey or Redis OSS (cluster mode disabled)
-        ///   - If Multi-AZ is enabled: 1
-        ///   - If Multi-AZ is not enabled: 0
-        /// - Valkey or Redis OSS (cluster mode enabled): 0 (though you will not be able to failover to a
-        ///   replica if your primary node fails)
+        /// The rest is on [`new_replica_count`](super::DecreaseReplicaCountInput::new_replica_count).
         pub fn new_replica_count(mut self, input: impl Into<i32>) -> Self {
             self.new_replica_count = Some(input.into());
             self

@@ -343,14 +343,7 @@ impl DescribeCacheEngineVersionsFluentBuilder {
     }
     /// The name of a specific cache parameter group family to return details for.
     ///
-    /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
-    /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis6.2` \| `redis7` \| `valkey7`
-    ///
-    /// Constraints:
-    ///
-    /// - Must be 1 to 255 alphanumeric characters
-    /// - First character must be a letter
-    /// - Cannot end with a hyphen or contain two consecutive hyphens
+    /// The rest is on [`cache_parameter_group_family`](DescribeCacheEngineVersionsInput::cache_parameter_group_family).
     pub fn cache_parameter_group_family(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_parameter_group_family(input);
         self
@@ -364,9 +357,7 @@ impl DescribeCacheEngineVersionsFluentBuilder {
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
     ///
-    /// Default: 100
-    ///
-    /// Constraints: minimum 20; maximum 100.
+    /// The rest is on [`max_records`](DescribeCacheEngineVersionsInput::max_records).
     pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
@@ -513,14 +504,7 @@ pub mod builders {
         }
         /// The name of a specific cache parameter group family to return details for.
         ///
-        /// Valid values are: `memcached1.4` \| `memcached1.5` \| `memcached1.6` \| `redis2.6` \| `redis2.8` \|
-        /// `redis3.2` \| `redis4.0` \| `redis5.0` \| `redis6.x` \| `redis6.2` \| `redis7` \| `valkey7`
-        ///
-        /// Constraints:
-        ///
-        /// - Must be 1 to 255 alphanumeric characters
-        /// - First character must be a letter
-        /// - Cannot end with a hyphen or contain two consecutive hyphens
+        /// The rest is on [`cache_parameter_group_family`](super::DescribeCacheEngineVersionsInput::cache_parameter_group_family).
         pub fn cache_parameter_group_family(mut self, input: impl Into<String>) -> Self {
             self.cache_parameter_group_family = Some(input.into());
             self
@@ -537,9 +521,7 @@ pub mod builders {
         /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
         /// retrieved.
         ///
-        /// Default: 100
-        ///
-        /// Constraints: minimum 20; maximum 100.
+        /// The rest is on [`max_records`](super::DescribeCacheEngineVersionsInput::max_records).
         pub fn max_records(mut self, input: impl Into<i32>) -> Self {
             self.max_records = Some(input.into());
             self

@@ -330,9 +330,7 @@ impl DescribeCacheParameterGroupsFluentBuilder {
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
     ///
-    /// Default: 100
-    ///
-    /// Constraints: minimum 20; maximum 100.
+    /// The rest is on [`max_records`](DescribeCacheParameterGroupsInput::max_records).
     pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
@@ -452,9 +450,7 @@ pub mod builders {
         /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
         /// retrieved.
         ///
-        /// Default: 100
-        ///
-        /// Constraints: minimum 20; maximum 100.
+        /// The rest is on [`max_records`](super::DescribeCacheParameterGroupsInput::max_records).
         pub fn max_records(mut self, input: impl Into<i32>) -> Self {
             self.max_records = Some(input.into());
             self

@@ -312,9 +312,7 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
     ///
-    /// Default: 100
-    ///
-    /// Constraints: minimum 20; maximum 100.
+    /// The rest is on [`max_records`](DescribeCacheSubnetGroupsInput::max_records).
     pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
@@ -434,9 +432,7 @@ pub mod builders {
         /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
         /// retrieved.
         ///
-        /// Default: 100
-        ///
-        /// Constraints: minimum 20; maximum 100.
+        /// The rest is on [`max_records`](super::DescribeCacheSubnetGroupsInput::max_records).
         pub fn max_records(mut self, input: impl Into<i32>) -> Self {
             self.max_records = Some(input.into());
             self

@@ -394,9 +394,7 @@ impl DescribeSnapshotsFluentBuilder {
     /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
     /// retrieved.
     ///
-    /// Default: 50
-    ///
-    /// Constraints: minimum 20; maximum 50.
+    /// The rest is on [`max_records`](DescribeSnapshotsInput::max_records).
     pub fn max_records(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_records(input);
         self
@@ -556,9 +554,7 @@ pub mod builders {
         /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
         /// retrieved.
         ///
-        /// Default: 50
-        ///
-        /// Constraints: minimum 20; maximum 50.
+        /// The rest is on [`max_records`](super::DescribeSnapshotsInput::max_records).
         pub fn max_records(mut self, input: impl Into<i32>) -> Self {
             self.max_records = Some(input.into());
             self

@@ -620,27 +620,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// nodes, nodes are removed. If the value is equal to the number of current cache nodes, any pending
     /// add or remove requests are canceled.
     ///
-    /// If you are removing cache nodes, you must use the `CacheNodeIdsToRemove` parameter to provide the
-    /// IDs of the specific cache nodes to remove.
-    ///
-    /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
-    /// value must be between 1 and 40.
-    ///
-    /// **Note:** Adding or removing Memcached cache nodes can be applied immediately or as a pending
-    /// operation (see `ApplyImmediately`).
-    ///
-    /// A pending operation to modify the number of cache nodes in a cluster during its maintenance window,
-    /// whether by adding or removing nodes in accordance with the scale out architecture, is not queued.
-    /// The customer's latest request to add or remove nodes to the cluster overrides any previous pending
-    /// operations to modify the number of cache nodes in the cluster. For example, a request to remove 2
-    /// nodes would override a previous pending operation to remove 3 nodes. Similarly, a request to add 2
-    /// nodes would override a previous pending operation to remove 3 nodes and vice versa. As Memcached
-    /// cache nodes may now be provisioned in different Availability Zones with flexible cache node
-    /// placement, a request to add nodes does not automatically override a previous pending operation to
-    /// add nodes. The customer can modify the previous pending operation to add more nodes or explicitly
-    /// cancel the pending request and retry the new request. To cancel pending operations to modify the
-    /// number of cache nodes in a cluster, use the `ModifyCacheCluster` request and set `NumCacheNodes`
-    /// equal to the number of cache nodes currently in the cluster.
+    /// The rest is on [`num_cache_nodes`](ModifyCacheClusterInput::num_cache_nodes).
     pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.num_cache_nodes(input);
         self
@@ -672,15 +652,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// Specifies whether the new nodes in this Memcached cluster are all created in a single Availability
     /// Zone or created across multiple Availability Zones.
     ///
-    /// Valid values: `single-az` \| `cross-az`.
-    ///
-    /// This option is only supported for Memcached clusters.
-    ///
-    /// **Note:** You cannot specify `single-az` if the Memcached cluster already has cache nodes in
-    /// different Availability Zones. If `cross-az` is specified, existing Memcached nodes remain in their
-    /// current Availability Zone.
-    ///
-    /// Only newly created nodes are located in different Availability Zones.
+    /// The rest is on [`az_mode`](ModifyCacheClusterInput::az_mode).
     pub fn az_mode(mut self, input: impl Into<crate::types::AzMode>) -> Self {
         self.inner = self.inner.az_mode(input);
         self
@@ -694,54 +666,7 @@ impl ModifyCacheClusterFluentBuilder {
     ///
     /// **Note:** This option is only supported on Memcached clusters.
     ///
-    /// The list of Availability Zones where the new Memcached cache nodes are created.
-    ///
-    /// This parameter is only valid when `NumCacheNodes` in the request is greater than the sum of the
-    /// number of active cache nodes and the number of cache nodes pending creation (which may be zero). The
-    /// number of Availability Zones supplied in this list must match the cache nodes being added in this
-    /// request.
-    ///
-    /// Scenarios:
-    ///
-    /// - **Scenario 1:** You have 3 active nodes and wish to add 2 nodes. Specify `NumCacheNodes=5` (3 + 2)
-    ///   and optionally specify two Availability Zones for the two new nodes.
-    /// - **Scenario 2:** You have 3 active nodes and 2 nodes pending creation (from the scenario 1 call)
-    ///   and want to add 1 more node. Specify `NumCacheNodes=6` ((3 + 2) + 1) and optionally specify an
-    ///   Availability Zone for the new node.
-    /// - **Scenario 3:** You want to cancel all pending operations. Specify `NumCacheNodes=3` to cancel all
-    ///   pending operations.
-    ///
-    /// The Availability Zone placement of nodes pending creation cannot be modified. If you wish to cancel
-    /// any nodes pending creation, add 0 nodes by setting `NumCacheNodes` to the number of current nodes.
-    ///
-    /// If `cross-az` is specified, existing Memcached nodes remain in their current Availability Zone. Only
-    /// newly created nodes can be located in different Availability Zones. For guidance on how to move
-    /// existing Memcached nodes to different Availability Zones, see the **Availability Zone
-    /// Considerations** section of [Cache Node Considerations for
-    /// Memcached](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html).
-    ///
-    /// **Impact of new add/remove requests upon pending requests**
-    ///
-    /// - Scenario-1
-    ///   - Pending Action: Delete
-    ///   - New Request: Delete
-    ///   - Result: The new delete, pending or immediate, replaces the pending delete.
-    /// - Scenario-2
-    ///   - Pending Action: Delete
-    ///   - New Request: Create
-    ///   - Result: The new create, pending or immediate, replaces the pending delete.
-    /// - Scenario-3
-    ///   - Pending Action: Create
-    ///   - New Request: Delete
-    ///   - Result: The new delete, pending or immediate, replaces the pending create.
-    /// - Scenario-4
-    ///   - Pending Action: Create
-    ///   - New Request: Create
-    ///   - Result: The new create is added to the pending create.
-    ///
-    ///     **Important:** **Important:** If the new create request is **Apply Immediately - Yes**, all
-    ///     creates are performed immediately. If the new create request is **Apply Immediately - No**, all
-    ///     creates are pending.
+    /// The rest is on [`new_availability_zones`](ModifyCacheClusterInput::new_availability_zones).
     pub fn new_availability_zones(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.new_availability_zones(item);
         self
@@ -756,10 +681,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// A list of cache security group names to authorize on this cluster. This change is asynchronously
     /// applied as soon as possible.
     ///
-    /// You can use this parameter only with clusters that are created outside of an Amazon Virtual Private
-    /// Cloud (Amazon VPC).
-    ///
-    /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be "Default".
+    /// The rest is on [`cache_security_group_names`](ModifyCacheClusterInput::cache_security_group_names).
     pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_names(item);
         self
@@ -788,17 +710,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
     ///
-    /// Valid values for `ddd` are:
-    ///
-    /// - `sun`
-    /// - `mon`
-    /// - `tue`
-    /// - `wed`
-    /// - `thu`
-    /// - `fri`
-    /// - `sat`
-    ///
-    /// Example: `sun:23:00-mon:01:30`
+    /// The rest is on [`preferred_maintenance_window`](ModifyCacheClusterInput::preferred_maintenance_window).
     pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_maintenance_window(input);
         self
@@ -849,15 +761,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// be applied, asynchronously and as soon as possible, regardless of the `PreferredMaintenanceWindow`
     /// setting for the cluster.
     ///
-    /// If `false`, changes to the cluster are applied on the next maintenance reboot, or the next failure
-    /// reboot, whichever occurs first.
-    ///
-    /// **Important:** If you perform a `ModifyCacheCluster` before a pending modification is applied, the
-    /// pending modification is replaced by the newer modification.
-    ///
-    /// Valid values: `true` \| `false`
-    ///
-    /// Default: `false`
+    /// The rest is on [`apply_immediately`](ModifyCacheClusterInput::apply_immediately).
     pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
@@ -879,10 +783,7 @@ impl ModifyCacheClusterFluentBuilder {
     }
     /// The upgraded version of the cache engine to be run on the cache nodes.
     ///
-    /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
-    /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
-    /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
-    /// you must delete the existing cluster and create it anew with the earlier engine version.
+    /// The rest is on [`engine_version`](ModifyCacheClusterInput::engine_version).
     pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
@@ -942,11 +843,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// Reserved parameter. The password used to access a password protected server. This parameter must be
     /// specified with the `auth-token-update` parameter. Password constraints:
     ///
-    /// - Must be only printable ASCII characters
-    /// - Must be at least 16 characters and no more than 128 characters in length
-    /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
-    ///
-    /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
+    /// The rest is on [`auth_token`](ModifyCacheClusterInput::auth_token).
     pub fn auth_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.auth_token(input);
         self
@@ -959,12 +856,7 @@ impl ModifyCacheClusterFluentBuilder {
     /// Specifies the strategy to use to update the AUTH token. This parameter must be specified with the
     /// `auth-token` parameter. Possible values:
     ///
-    /// - ROTATE - default, if no update strategy is provided
-    /// - SET - allowed only after ROTATE
-    /// - DELETE - allowed only when transitioning to RBAC
-    ///
-    /// For more information, see [Authenticating Users with
-    /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
+    /// The rest is on [`auth_token_update_strategy`](ModifyCacheClusterInput::auth_token_update_strategy).
     pub fn auth_token_update_strategy(
         mut self,
         input: impl Into<crate::types::AuthTokenUpdateStrategyType>,
@@ -1118,27 +1010,7 @@ pub mod builders {
         /// nodes, nodes are removed. If the value is equal to the number of current cache nodes, any pending
         /// add or remove requests are canceled.
         ///
-        /// If you are removing cache nodes, you must use the `CacheNodeIdsToRemove` parameter to provide the
-        /// IDs of the specific cache nodes to remove.
-        ///
-        /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
-        /// value must be between 1 and 40.
-        ///
-        /// **Note:** Adding or removing Memcached cache nodes can be applied immediately or as a pending
-        /// operation (see `ApplyImmediately`).
-        ///
-        /// A pending operation to modify the number of cache nodes in a cluster during its maintenance window,
-        /// whether by adding or removing nodes in accordance with the scale out architecture, is not queued.
-        /// The customer's latest request to add or remove nodes to the cluster overrides any previous pending
-        /// operations to modify the number of cache nodes in the cluster. For example, a request to remove 2
-        /// nodes would override a previous pending operation to remove 3 nodes. Similarly, a request to add 2
-        /// nodes would override a previous pending operation to remove 3 nodes and vice versa. As Memcached
-        /// cache nodes may now be provisioned in different Availability Zones with flexible cache node
-        /// placement, a request to add nodes does not automatically override a previous pending operation to
-        /// add nodes. The customer can modify the previous pending operation to add more nodes or explicitly
-        /// cancel the pending request and retry the new request. To cancel pending operations to modify the
-        /// number of cache nodes in a cluster, use the `ModifyCacheCluster` request and set `NumCacheNodes`
-        /// equal to the number of cache nodes currently in the cluster.
+        /// The rest is on [`num_cache_nodes`](super::ModifyCacheClusterInput::num_cache_nodes).
         pub fn num_cache_nodes(mut self, input: impl Into<i32>) -> Self {
             self.num_cache_nodes = Some(input.into());
             self
@@ -1173,15 +1045,7 @@ pub mod builders {
         /// Specifies whether the new nodes in this Memcached cluster are all created in a single Availability
         /// Zone or created across multiple Availability Zones.
         ///
-        /// Valid values: `single-az` \| `cross-az`.
-        ///
-        /// This option is only supported for Memcached clusters.
-        ///
-        /// **Note:** You cannot specify `single-az` if the Memcached cluster already has cache nodes in
-        /// different Availability Zones. If `cross-az` is specified, existing Memcached nodes remain in their
-        /// current Availability Zone.
-        ///
-        /// Only newly created nodes are located in different Availability Zones.
+        /// The rest is on [`az_mode`](super::ModifyCacheClusterInput::az_mode).
         pub fn az_mode(mut self, input: impl Into<crate::types::AzMode>) -> Self {
             self.az_mode = Some(input.into());
             self
@@ -1195,54 +1059,7 @@ pub mod builders {
         ///
         /// **Note:** This option is only supported on Memcached clusters.
         ///
-        /// The list of Availability Zones where the new Memcached cache nodes are created.
-        ///
-        /// This parameter is only valid when `NumCacheNodes` in the request is greater than the sum of the
-        /// number of active cache nodes and the number of cache nodes pending creation (which may be zero). The
-        /// number of Availability Zones supplied in this list must match the cache nodes being added in this
-        /// request.
-        ///
-        /// Scenarios:
-        ///
-        /// - **Scenario 1:** You have 3 active nodes and wish to add 2 nodes. Specify `NumCacheNodes=5` (3 + 2)
-        ///   and optionally specify two Availability Zones for the two new nodes.
-        /// - **Scenario 2:** You have 3 active nodes and 2 nodes pending creation (from the scenario 1 call)
-        ///   and want to add 1 more node. Specify `NumCacheNodes=6` ((3 + 2) + 1) and optionally specify an
-        ///   Availability Zone for the new node.
-        /// - **Scenario 3:** You want to cancel all pending operations. Specify `NumCacheNodes=3` to cancel all
-        ///   pending operations.
-        ///
-        /// The Availability Zone placement of nodes pending creation cannot be modified. If you wish to cancel
-        /// any nodes pending creation, add 0 nodes by setting `NumCacheNodes` to the number of current nodes.
-        ///
-        /// If `cross-az` is specified, existing Memcached nodes remain in their current Availability Zone. Only
-        /// newly created nodes can be located in different Availability Zones. For guidance on how to move
-        /// existing Memcached nodes to different Availability Zones, see the **Availability Zone
-        /// Considerations** section of [Cache Node Considerations for
-        /// Memcached](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html).
-        ///
-        /// **Impact of new add/remove requests upon pending requests**
-        ///
-        /// - Scenario-1
-        ///   - Pending Action: Delete
-        ///   - New Request: Delete
-        ///   - Result: The new delete, pending or immediate, replaces the pending delete.
-        /// - Scenario-2
-        ///   - Pending Action: Delete
-        ///   - New Request: Create
-        ///   - Result: The new create, pending or immediate, replaces the pending delete.
-        /// - Scenario-3
-        ///   - Pending Action: Create
-        ///   - New Request: Delete
-        ///   - Result: The new delete, pending or immediate, replaces the pending create.
-        /// - Scenario-4
-        ///   - Pending Action: Create
-        ///   - New Request: Create
-        ///   - Result: The new create is added to the pending create.
-        ///
-        ///     **Important:** **Important:** If the new create request is **Apply Immediately - Yes**, all
-        ///     creates are performed immediately. If the new create request is **Apply Immediately - No**, all
-        ///     creates are pending.
+        /// The rest is on [`new_availability_zones`](super::ModifyCacheClusterInput::new_availability_zones).
         pub fn new_availability_zones(mut self, item: impl Into<String>) -> Self {
             self.new_availability_zones.get_or_insert_with(Vec::new).push(item.into());
             self
@@ -1257,10 +1074,7 @@ pub mod builders {
         /// A list of cache security group names to authorize on this cluster. This change is asynchronously
         /// applied as soon as possible.
         ///
-        /// You can use this parameter only with clusters that are created outside of an Amazon Virtual Private
-        /// Cloud (Amazon VPC).
-        ///
-        /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be "Default".
+        /// The rest is on [`cache_security_group_names`](super::ModifyCacheClusterInput::cache_security_group_names).
         pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
             self.cache_security_group_names
                 .get_or_insert_with(Vec::new)
@@ -1294,17 +1108,7 @@ pub mod builders {
         /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
         /// window is a 60 minute period.
         ///
-        /// Valid values for `ddd` are:
-        ///
-        /// - `sun`
-        /// - `mon`
-        /// - `tue`
-        /// - `wed`
-        /// - `thu`
-        /// - `fri`
-        /// - `sat`
-        ///
-        /// Example: `sun:23:00-mon:01:30`
+        /// The rest is on [`preferred_maintenance_window`](super::ModifyCacheClusterInput::preferred_maintenance_window).
         pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
             self.preferred_maintenance_window = Some(input.into());
             self
@@ -1358,15 +1162,7 @@ pub mod builders {
         /// be applied, asynchronously and as soon as possible, regardless of the `PreferredMaintenanceWindow`
         /// setting for the cluster.
         ///
-        /// If `false`, changes to the cluster are applied on the next maintenance reboot, or the next failure
-        /// reboot, whichever occurs first.
-        ///
-        /// **Important:** If you perform a `ModifyCacheCluster` before a pending modification is applied, the
-        /// pending modification is replaced by the newer modification.
-        ///
-        /// Valid values: `true` \| `false`
-        ///
-        /// Default: `false`
+        /// The rest is on [`apply_immediately`](super::ModifyCacheClusterInput::apply_immediately).
         pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
             self.apply_immediately = Some(input.into());
             self
@@ -1388,10 +1184,7 @@ pub mod builders {
         }
         /// The upgraded version of the cache engine to be run on the cache nodes.
         ///
-        /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
-        /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
-        /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
-        /// you must delete the existing cluster and create it anew with the earlier engine version.
+        /// The rest is on [`engine_version`](super::ModifyCacheClusterInput::engine_version).
         pub fn engine_version(mut self, input: impl Into<String>) -> Self {
             self.engine_version = Some(input.into());
             self
@@ -1451,11 +1244,7 @@ pub mod builders {
         /// Reserved parameter. The password used to access a password protected server. This parameter must be
         /// specified with the `auth-token-update` parameter. Password constraints:
         ///
-        /// - Must be only printable ASCII characters
-        /// - Must be at least 16 characters and no more than 128 characters in length
-        /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
-        ///
-        /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
+        /// The rest is on [`auth_token`](super::ModifyCacheClusterInput::auth_token).
         pub fn auth_token(mut self, input: impl Into<String>) -> Self {
             self.auth_token = Some(input.into());
             self
@@ -1468,12 +1257,7 @@ pub mod builders {
         /// Specifies the strategy to use to update the AUTH token. This parameter must be specified with the
         /// `auth-token` parameter. Possible values:
         ///
-        /// - ROTATE - default, if no update strategy is provided
-        /// - SET - allowed only after ROTATE
-        /// - DELETE - allowed only when transitioning to RBAC
-        ///
-        /// For more information, see [Authenticating Users with
-        /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
+        /// The rest is on [`auth_token_update_strategy`](super::ModifyCacheClusterInput::auth_token_update_strategy).
         pub fn auth_token_update_strategy(
             mut self,
             input: impl Into<crate::types::AuthTokenUpdateStrategyType>,

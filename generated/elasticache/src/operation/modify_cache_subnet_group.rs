@@ -297,9 +297,7 @@ impl ModifyCacheSubnetGroupFluentBuilder {
     }
     /// The name for the cache subnet group. This value is stored as a lowercase string.
     ///
-    /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
-    ///
-    /// Example: `mysubnetgroup`
+    /// The rest is on [`cache_subnet_group_name`](ModifyCacheSubnetGroupInput::cache_subnet_group_name).
     pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cache_subnet_group_name(input);
         self
@@ -385,9 +383,7 @@ pub mod builders {
     impl ModifyCacheSubnetGroupInputBuilder {
         /// The name for the cache subnet group. This value is stored as a lowercase string.
         ///
-        /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
-        ///
-        /// Example: `mysubnetgroup`
+        /// The rest is on [`cache_subnet_group_name`](super::ModifyCacheSubnetGroupInput::cache_subnet_group_name).
         pub fn cache_subnet_group_name(mut self, input: impl Into<String>) -> Self {
             self.cache_subnet_group_name = Some(input.into());
             self

@@ -698,10 +698,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// A list of cache security group names to authorize for the clusters in this replication group. This
     /// change is asynchronously applied as soon as possible.
     ///
-    /// This parameter can be used only with replication group containing clusters running outside of an
-    /// Amazon Virtual Private Cloud (Amazon VPC).
-    ///
-    /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be `Default`.
+    /// The rest is on [`cache_security_group_names`](ModifyReplicationGroupInput::cache_security_group_names).
     pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.cache_security_group_names(item);
         self
@@ -730,17 +727,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
     ///
-    /// Valid values for `ddd` are:
-    ///
-    /// - `sun`
-    /// - `mon`
-    /// - `tue`
-    /// - `wed`
-    /// - `thu`
-    /// - `fri`
-    /// - `sat`
-    ///
-    /// Example: `sun:23:00-mon:01:30`
+    /// The rest is on [`preferred_maintenance_window`](ModifyReplicationGroupInput::preferred_maintenance_window).
     pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.preferred_maintenance_window(input);
         self
@@ -791,12 +778,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// be applied, asynchronously and as soon as possible, regardless of the `PreferredMaintenanceWindow`
     /// setting for the replication group.
     ///
-    /// If `false`, changes to the nodes in the replication group are applied on the next maintenance
-    /// reboot, or the next failure reboot, whichever occurs first.
-    ///
-    /// Valid values: `true` \| `false`
-    ///
-    /// Default: `false`
+    /// The rest is on [`apply_immediately`](ModifyReplicationGroupInput::apply_immediately).
     pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.apply_immediately(input);
         self
@@ -819,10 +801,7 @@ impl ModifyReplicationGroupFluentBuilder {
     }
     /// The upgraded version of the cache engine to be run on the clusters in the replication group.
     ///
-    /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
-    /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
-    /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
-    /// you must delete the existing replication group and create it anew with the earlier engine version.
+    /// The rest is on [`engine_version`](ModifyReplicationGroupInput::engine_version).
     pub fn engine_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.engine_version(input);
         self
@@ -861,9 +840,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of the node
     /// group (shard) specified by `SnapshottingClusterId`.
     ///
-    /// Example: `05:00-09:00`
-    ///
-    /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
+    /// The rest is on [`snapshot_window`](ModifyReplicationGroupInput::snapshot_window).
     pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.snapshot_window(input);
         self
@@ -886,11 +863,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Reserved parameter. The password used to access a password protected server. This parameter must be
     /// specified with the `auth-token-update-strategy` parameter. Password constraints:
     ///
-    /// - Must be only printable ASCII characters
-    /// - Must be at least 16 characters and no more than 128 characters in length
-    /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
-    ///
-    /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
+    /// The rest is on [`auth_token`](ModifyReplicationGroupInput::auth_token).
     pub fn auth_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.auth_token(input);
         self
@@ -903,12 +876,7 @@ impl ModifyReplicationGroupFluentBuilder {
     /// Specifies the strategy to use to update the AUTH token. This parameter must be specified with the
     /// `auth-token` parameter. Possible values:
     ///
-    /// - ROTATE - default, if no update strategy is provided
-    /// - SET - allowed only after ROTATE
-    /// - DELETE - allowed only when transitioning to RBAC
-    ///
-    /// For more information, see [Authenticating Users with
-    /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
+    /// The rest is on [`auth_token_update_strategy`](ModifyReplicationGroupInput::auth_token_update_strategy).
     pub fn auth_token_update_strategy(
         mut self,
         input: impl Into<crate::types::AuthTokenUpdateStrategyType>,
@@ -1003,14 +971,7 @@ impl ModifyReplicationGroupFluentBuilder {
     }
     /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
     ///
-    /// You must set `TransitEncryptionEnabled` to `true`, for your existing cluster, and set
-    /// `TransitEncryptionMode` to `preferred` in the same request to allow both encrypted and unencrypted
-    /// connections at the same time. Once you migrate all your Valkey or Redis OSS clients to use encrypted
-    /// connections you can set the value to `required` to allow encrypted connections only.
-    ///
-    /// Setting `TransitEncryptionMode` to `required` is a two-step process that requires you to first set
-    /// the `TransitEncryptionMode` to `preferred`, after that you can set `TransitEncryptionMode` to
-    /// `required`.
+    /// The rest is on [`transit_encryption_mode`](ModifyReplicationGroupInput::transit_encryption_mode).
     pub fn transit_encryption_mode(
         mut self,
         input: impl Into<crate::types::TransitEncryptionMode>,
@@ -1241,10 +1202,7 @@ pub mod builders {
         /// A list of cache security group names to authorize for the clusters in this replication group. This
         /// change is asynchronously applied as soon as possible.
         ///
-        /// This parameter can be used only with replication group containing clusters running outside of an
-        /// Amazon Virtual Private Cloud (Amazon VPC).
-        ///
-        /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be `Default`.
+        /// The rest is on [`cache_security_group_names`](super::ModifyReplicationGroupInput::cache_security_group_names).
         pub fn cache_security_group_names(mut self, item: impl Into<String>) -> Self {
             self.cache_security_group_names
                 .get_or_insert_with(Vec::new)
@@ -1278,17 +1236,7 @@ pub mod builders {
         /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
         /// window is a 60 minute period.
         ///
-        /// Valid values for `ddd` are:
-        ///
-        /// - `sun`
-        /// - `mon`
-        /// - `tue`
-        /// - `wed`
-        /// - `thu`
-        /// - `fri`
-        /// - `sat`
-        ///
-        /// Example: `sun:23:00-mon:01:30`
+        /// The rest is on [`preferred_maintenance_window`](super::ModifyReplicationGroupInput::preferred_maintenance_window).
         pub fn preferred_maintenance_window(mut self, input: impl Into<String>) -> Self {
             self.preferred_maintenance_window = Some(input.into());
             self
@@ -1342,12 +1290,7 @@ pub mod builders {
         /// be applied, asynchronously and as soon as possible, regardless of the `PreferredMaintenanceWindow`
         /// setting for the replication group.
         ///
-        /// If `false`, changes to the nodes in the replication group are applied on the next maintenance
-        /// reboot, or the next failure reboot, whichever occurs first.
-        ///
-        /// Valid values: `true` \| `false`
-        ///
-        /// Default: `false`
+        /// The rest is on [`apply_immediately`](super::ModifyReplicationGroupInput::apply_immediately).
         pub fn apply_immediately(mut self, input: impl Into<bool>) -> Self {
             self.apply_immediately = Some(input.into());
             self
@@ -1370,10 +1313,7 @@ pub mod builders {
         }
         /// The upgraded version of the cache engine to be run on the clusters in the replication group.
         ///
-        /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
-        /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
-        /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
-        /// you must delete the existing replication group and create it anew with the earlier engine version.
+        /// The rest is on [`engine_version`](super::ModifyReplicationGroupInput::engine_version).
         pub fn engine_version(mut self, input: impl Into<String>) -> Self {
             self.engine_version = Some(input.into());
             self
@@ -1412,9 +1352,7 @@ pub mod builders {
         /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of the node
         /// group (shard) specified by `SnapshottingClusterId`.
         ///
-        /// Example: `05:00-09:00`
-        ///
-        /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
+        /// The rest is on [`snapshot_window`](super::ModifyReplicationGroupInput::snapshot_window).
         pub fn snapshot_window(mut self, input: impl Into<String>) -> Self {
             self.snapshot_window = Some(input.into());
             self
@@ -1437,11 +1375,7 @@ pub mod builders {
         /// Reserved parameter. The password used to access a password protected server. This parameter must be
         /// specified with the `auth-token-update-strategy` parameter. Password constraints:
         ///
-        /// - Must be only printable ASCII characters
-        /// - Must be at least 16 characters and no more than 128 characters in length
-        /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
-        ///
-        /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
+        /// The rest is on [`auth_token`](super::ModifyReplicationGroupInput::auth_token).
         pub fn auth_token(mut self, input: impl Into<String>) -> Self {
             self.auth_token = Some(input.into());
             self
@@ -1454,12 +1388,7 @@ pub mod builders {
         /// Specifies the strategy to use to update the AUTH token. This parameter must be specified with the
         /// `auth-token` parameter. Possible values:
         ///
-        /// - ROTATE - default, if no update strategy is provided
-        /// - SET - allowed only after ROTATE
-        /// - DELETE - allowed only when transitioning to RBAC
-        ///
-        /// For more information, see [Authenticating Users with
-        /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
+        /// The rest is on [`auth_token_update_strategy`](super::ModifyReplicationGroupInput::auth_token_update_strategy).
         pub fn auth_token_update_strategy(
             mut self,
             input: impl Into<crate::types::AuthTokenUpdateStrategyType>,
@@ -1565,14 +1494,7 @@ pub mod builders {
         }
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
         ///
-        /// You must set `TransitEncryptionEnabled` to `true`, for your existing cluster, and set
-        /// `TransitEncryptionMode` to `preferred` in the same request to allow both encrypted and unencrypted
-        /// connections at the same time. Once you migrate all your Valkey or Redis OSS clients to use encrypted
-        /// connections you can set the value to `required` to allow encrypted connections only.
-        ///
-        /// Setting `TransitEncryptionMode` to `required` is a two-step process that requires you to first set
-        /// the `TransitEncryptionMode` to `preferred`, after that you can set `TransitEncryptionMode` to
-        /// `required`.
+        /// The rest is on [`transit_encryption_mode`](super::ModifyReplicationGroupInput::transit_encryption_mode).
         pub fn transit_encryption_mode(
             mut self,
             input: impl Into<crate::types::TransitEncryptionMode>,

@@ -350,11 +350,7 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
     }
     /// A customer-specified identifier to track this reservation.
     ///
-    /// **Note:** The Reserved Cache Node ID is an unique customer-specified identifier to track this
-    /// reservation. If this parameter is not specified, ElastiCache automatically generates an identifier
-    /// for the reservation.
-    ///
-    /// Example: myreservationID
+    /// The rest is on [`reserved_cache_node_id`](PurchaseReservedCacheNodesOfferingInput::reserved_cache_node_id).
     pub fn reserved_cache_node_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.reserved_cache_node_id(input);
         self
@@ -464,11 +460,7 @@ pub mod builders {
         }
         /// A customer-specified identifier to track this reservation.
         ///
-        /// **Note:** The Reserved Cache Node ID is an unique customer-specified identifier to track this
-        /// reservation. If this parameter is not specified, ElastiCache automatically generates an identifier
-        /// for the reservation.
-        ///
-        /// Example: myreservationID
+        /// The rest is on [`reserved_cache_node_id`](super::PurchaseReservedCacheNodesOfferingInput::reserved_cache_node_id).
         pub fn reserved_cache_node_id(mut self, input: impl Into<String>) -> Self {
             self.reserved_cache_node_id = Some(input.into());
             self

@@ -479,9 +479,7 @@ pub mod builders {
     impl RevokeCacheSecurityGroupIngressOutputBuilder {
         /// Represents the output of one of the following operations:
         ///
-        /// - `AuthorizeCacheSecurityGroupIngress`
-        /// - `CreateCacheSecurityGroup`
-        /// - `RevokeCacheSecurityGroupIngress`
+        /// The rest is on [`cache_security_group`](super::RevokeCacheSecurityGroupIngressOutput::cache_security_group).
         pub fn cache_security_group(
             mut self,
             input: impl Into<crate::types::CacheSecurityGroup>,

@@ -381,10 +381,7 @@ impl CreateTopicFluentBuilder {
     }
     /// The name of the topic you want to create.
     ///
-    /// Constraints: Topic names must be made up of only uppercase and lowercase ASCII letters, numbers,
-    /// underscores, and hyphens, and must be between 1 and 256 characters long.
-    ///
-    /// For a FIFO (first-in-first-out) topic, the name must end with the `.fifo` suffix.
+    /// The rest is on [`name`](CreateTopicInput::name).
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -398,60 +395,7 @@ impl CreateTopicFluentBuilder {
     ///
     /// A map of attributes with their corresponding values.
     ///
-    /// The following lists names, descriptions, and values of the special request parameters that the
-    /// `CreateTopic` action uses:
-    ///
-    /// - `DeliveryPolicy` – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S
-    ///   endpoints.
-    /// - `DisplayName` – The display name to use for a topic with SMS subscriptions.
-    /// - `FifoTopic` – Set to true to create a FIFO topic.
-    /// - `Policy` – The policy that defines who can access your topic. By default, only the topic owner can
-    ///   publish or subscribe to the topic.
-    /// - `SignatureVersion` – The signature version corresponds to the hashing algorithm used while
-    ///   creating the signature of the notifications, subscription confirmations, or unsubscribe
-    ///   confirmation messages sent by Amazon SNS. By default, `SignatureVersion` is set to `1`.
-    /// - `TracingConfig` – Tracing mode of an Amazon SNS topic. By default `TracingConfig` is set to
-    ///   `PassThrough`, and the topic passes through the tracing header it receives from an Amazon SNS
-    ///   publisher to its subscriptions. If set to `Active`, Amazon SNS will vend X-Ray segment data to
-    ///   topic owner account if the sampled flag in the tracing header is true. This is only supported on
-    ///   standard topics.
-    ///
-    /// The following attribute applies only to [server-side
-    /// encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html):
-    ///
-    /// - `KmsMasterKeyId` – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon
-    ///   SNS or a custom CMK. For more information, see [Key
-    ///   Terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms).
-    ///   For more examples, see
-    ///   [KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters)
-    ///   in the *Key Management Service API Reference*.
-    ///
-    /// The following attributes apply only to [FIFO
-    /// topics](https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html):
-    ///
-    /// - `ArchivePolicy` – The policy that sets the retention period for messages stored in the message
-    ///   archive of an Amazon SNS FIFO topic.
-    /// - `ContentBasedDeduplication` – Enables content-based deduplication for FIFO topics.
-    ///   - By default, `ContentBasedDeduplication` is set to `false`. If you create a FIFO topic and this
-    ///     attribute is `false`, you must specify a value for the `MessageDeduplicationId` parameter for
-    ///     the [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html) action.
-    ///   - When you set `ContentBasedDeduplication` to `true`, Amazon SNS uses a SHA-256 hash to generate
-    ///     the `MessageDeduplicationId` using the body of the message (but not the attributes of the
-    ///     message).
-    ///
-    ///     (Optional) To override the generated value, you can specify a value for the
-    ///     `MessageDeduplicationId` parameter for the `Publish` action.
-    ///
-    /// - `FifoThroughputScope` – Enables higher throughput for your FIFO topic by adjusting the scope of
-    ///   deduplication. This attribute has two possible values:
-    ///   - `Topic` – The scope of message deduplication is across the entire topic. This is the default
-    ///     value and maintains existing behavior, with a maximum throughput of 3000 messages per second or
-    ///     20MB per second, whichever comes first.
-    ///   - `MessageGroup` – The scope of deduplication is within each individual message group, which
-    ///     enables higher throughput per topic subject to regional quotas. For more information on quotas
-    ///     or to request an increase, see [Amazon SNS service
-    ///     quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the Amazon Web Services
-    ///     General Reference.
+    /// The rest is on [`attributes`](CreateTopicInput::attributes).
     pub fn attributes(
         mut self,
         key: impl Into<String>,
@@ -482,11 +426,7 @@ impl CreateTopicFluentBuilder {
     }
     /// The body of the policy document you want to use for this topic.
     ///
-    /// You can only add one policy per topic.
-    ///
-    /// The policy must be in JSON string format.
-    ///
-    /// Length Constraints: Maximum length of 30,720.
+    /// The rest is on [`data_protection_policy`](CreateTopicInput::data_protection_policy).
     pub fn data_protection_policy(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.data_protection_policy(input);
         self
@@ -543,10 +483,7 @@ pub mod builders {
     impl CreateTopicInputBuilder {
         /// The name of the topic you want to create.
         ///
-        /// Constraints: Topic names must be made up of only uppercase and lowercase ASCII letters, numbers,
-        /// underscores, and hyphens, and must be between 1 and 256 characters long.
-        ///
-        /// For a FIFO (first-in-first-out) topic, the name must end with the `.fifo` suffix.
+        /// The rest is on [`name`](super::CreateTopicInput::name).
         pub fn name(mut self, input: impl Into<String>) -> Self {
             self.name = Some(input.into());
             self
@@ -560,60 +497,7 @@ pub mod builders {
         ///
         /// A map of attributes with their corresponding values.
         ///
-        /// The following lists names, descriptions, and values of the special request parameters that the
-        /// `CreateTopic` action uses:
-        ///
-        /// - `DeliveryPolicy` – The policy that defines how Amazon SNS retries failed deliveries to HTTP/S
-        ///   endpoints.
-        /// - `DisplayName` – The display name to use for a topic with SMS subscriptions.
-        /// - `FifoTopic` – Set to true to create a FIFO topic.
-        /// - `Policy` – The policy that defines who can access your topic. By default, only the topic owner can
-        ///   publish or subscribe to the topic.
-        /// - `SignatureVersion` – The signature version corresponds to the hashing algorithm used while
-        ///   creating the signature of the notifications, subscription confirmations, or unsubscribe
-        ///   confirmation messages sent by Amazon SNS. By default, `SignatureVersion` is set to `1`.
-        /// - `TracingConfig` – Tracing mode of an Amazon SNS topic. By default `TracingConfig` is set to
-        ///   `PassThrough`, and the topic passes through the tracing header it receives from an Amazon SNS
-        ///   publisher to its subscriptions. If set to `Active`, Amazon SNS will vend X-Ray segment data to
-        ///   topic owner account if the sampled flag in the tracing header is true. This is only supported on
-        ///   standard topics.
-        ///
-        /// The following attribute applies only to [server-side
-        /// encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html):
-        ///
-        /// - `KmsMasterKeyId` – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon
-        ///   SNS or a custom CMK. For more information, see [Key
-        ///   Terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms).
-        ///   For more examples, see
-        ///   [KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters)
-        ///   in the *Key Management Service API Reference*.
-        ///
-        /// The following attributes apply only to [FIFO
-        /// topics](https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html):
-        ///
-        /// - `ArchivePolicy` – The policy that sets the retention period for messages stored in the message
-        ///   archive of an Amazon SNS FIFO topic.
-        /// - `ContentBasedDeduplication` – Enables content-based deduplication for FIFO topics.
-        ///   - By default, `ContentBasedDeduplication` is set to `false`. If you create a FIFO topic and this
-        ///     attribute is `false`, you must specify a value for the `MessageDeduplicationId` parameter for
-        ///     the [Publish](https://docs.aws.amazon.com/sns/latest/api/API_Publish.html) action.
-        ///   - When you set `ContentBasedDeduplication` to `true`, Amazon SNS uses a SHA-256 hash to generate
-        ///     the `MessageDeduplicationId` using the body of the message (but not the attributes of the
-        ///     message).
-        ///
-        ///     (Optional) To override the generated value, you can specify a value for the
-        ///     `MessageDeduplicationId` parameter for the `Publish` action.
-        ///
-        /// - `FifoThroughputScope` – Enables higher throughput for your FIFO topic by adjusting the scope of
-        ///   deduplication. This attribute has two possible values:
-        ///   - `Topic` – The scope of message deduplication is across the entire topic. This is the default
-        ///     value and maintains existing behavior, with a maximum throughput of 3000 messages per second or
-        ///     20MB per second, whichever comes first.
-        ///   - `MessageGroup` – The scope of deduplication is within each individual message group, which
-        ///     enables higher throughput per topic subject to regional quotas. For more information on quotas
-        ///     or to request an increase, see [Amazon SNS service
-        ///     quotas](https://docs.aws.amazon.com/general/latest/gr/sns.html) in the Amazon Web Services
-        ///     General Reference.
+        /// The rest is on [`attributes`](super::CreateTopicInput::attributes).
         pub fn attributes(
             mut self,
             key: impl Into<String>,
@@ -649,11 +533,7 @@ pub mod builders {
         }
         /// The body of the policy document you want to use for this topic.
         ///
-        /// You can only add one policy per topic.
-        ///
-        /// The policy must be in JSON string format.
-        ///
-        /// Length Constraints: Maximum length of 30,720.
+        /// The rest is on [`data_protection_policy`](super::CreateTopicInput::data_protection_policy).
         pub fn data_protection_policy(mut self, input: impl Into<String>) -> Self {
             self.data_protection_policy = Some(input.into());
             self

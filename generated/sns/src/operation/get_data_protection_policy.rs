@@ -283,9 +283,7 @@ impl GetDataProtectionPolicyFluentBuilder {
     }
     /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
     ///
-    /// For more information about ARNs, see [Amazon Resource Names
-    /// (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon
-    /// Web Services General Reference.
+    /// The rest is on [`resource_arn`](GetDataProtectionPolicyInput::resource_arn).
     pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
@@ -345,9 +343,7 @@ pub mod builders {
     impl GetDataProtectionPolicyInputBuilder {
         /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
         ///
-        /// For more information about ARNs, see [Amazon Resource Names
-        /// (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon
-        /// Web Services General Reference.
+        /// The rest is on [`resource_arn`](super::GetDataProtectionPolicyInput::resource_arn).
         pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
             self.resource_arn = Some(input.into());
             self

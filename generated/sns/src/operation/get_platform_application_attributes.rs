@@ -401,20 +401,7 @@ pub mod builders {
         ///
         /// Attributes include the following:
         ///
-        /// - `AppleCertificateExpiryDate` – The expiry date of the SSL certificate used to configure
-        ///   certificate-based authentication.
-        /// - `ApplePlatformTeamID` – The Apple developer account ID used to configure token-based
-        ///   authentication.
-        /// - `ApplePlatformBundleID` – The app identifier used to configure token-based authentication.
-        /// - `AuthenticationMethod` – Returns the credential type used when sending push notifications from
-        ///   application to APNS/APNS\_Sandbox, or application to GCM.
-        ///   - APNS – Returns the token or certificate.
-        ///   - GCM – Returns the token or key.
-        /// - `EventEndpointCreated` – Topic ARN to which EndpointCreated event notifications should be sent.
-        /// - `EventEndpointDeleted` – Topic ARN to which EndpointDeleted event notifications should be sent.
-        /// - `EventEndpointUpdated` – Topic ARN to which EndpointUpdate event notifications should be sent.
-        /// - `EventDeliveryFailure` – Topic ARN to which DeliveryFailure event notifications should be sent
-        ///   upon Direct Publish delivery failure (permanent) to one of the application's endpoints.
+        /// The rest is on [`attributes`](super::GetPlatformApplicationAttributesOutput::attributes).
         pub fn attributes(
             mut self,
             key: impl Into<String>,

@@ -264,10 +264,7 @@ impl GetSmsAttributesFluentBuilder {
     ///
     /// A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values.
     ///
-    /// For all attribute names, see
-    /// [SetSMSAttributes](https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html).
-    ///
-    /// If you don't use this parameter, Amazon SNS returns all SMS attributes.
+    /// The rest is on [`attributes`](GetSmsAttributesInput::attributes).
     pub fn attributes(mut self, item: impl Into<String>) -> Self {
         self.inner = self.inner.attributes(item);
         self
@@ -320,10 +317,7 @@ pub mod builders {
         ///
         /// A list of the individual attribute names, such as `MonthlySpendLimit`, for which you want values.
         ///
-        /// For all attribute names, see
-        /// [SetSMSAttributes](https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html).
-        ///
-        /// If you don't use this parameter, Amazon SNS returns all SMS attributes.
+        /// The rest is on [`attributes`](super::GetSmsAttributesInput::attributes).
         pub fn attributes(mut self, item: impl Into<String>) -> Self {
             self.attributes.get_or_insert_with(Vec::new).push(item.into());
             self

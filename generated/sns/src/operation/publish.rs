@@ -535,40 +535,7 @@ impl PublishFluentBuilder {
     }
     /// The message you want to send.
     ///
-    /// If you are publishing to a topic and you want to send the same message to all transport protocols,
-    /// include the text of the message as a String value. If you want to send different messages for each
-    /// transport protocol, set the value of the `MessageStructure` parameter to `json` and use a JSON
-    /// object for the `Message` parameter.
-    ///
-    /// Constraints:
-    ///
-    /// - With the exception of SMS, messages must be UTF-8 encoded strings and at most 256 KB in size
-    ///   (262,144 bytes, not 262,144 characters).
-    /// - For SMS, each message can contain up to 140 characters. This character limit depends on the
-    ///   encoding schema. For example, an SMS message can contain 160 GSM characters, 140 ASCII characters,
-    ///   or 70 UCS-2 characters.
-    ///
-    ///   If you publish a message that exceeds this size limit, Amazon SNS sends the message as multiple
-    ///   messages, each fitting within the size limit. Messages aren't truncated mid-word but are cut off
-    ///   at whole-word boundaries.
-    ///
-    ///   The total size limit for a single SMS `Publish` action is 1,600 characters.
-    ///
-    /// JSON-specific constraints:
-    ///
-    /// - Keys in the JSON object that correspond to supported transport protocols must have simple JSON
-    ///   string values.
-    /// - The values will be parsed (unescaped) before they are used in outgoing messages.
-    /// - Outbound notifications are JSON encoded (meaning that the characters will be reescaped for
-    ///   sending).
-    /// - Values have a minimum length of 0 (the empty string, "", is allowed).
-    /// - Values have a maximum length bounded by the overall message size (so, including multiple protocols
-    ///   may limit message sizes).
-    /// - Non-string values will cause the key to be ignored.
-    /// - Keys that do not correspond to supported transport protocols are ignored.
-    /// - Duplicate keys are not allowed.
-    /// - Failure to parse or validate any key or value in the message will cause the `Publish` call to
-    ///   return an error (no partial delivery).
+    /// The rest is on [`message`](PublishInput::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.message(input);
         self
@@ -598,13 +565,7 @@ impl PublishFluentBuilder {
     /// message to your email subscribers. If you set `MessageStructure` to `json`, the value of the
     /// `Message` parameter must:
     ///
-    /// - be a syntactically valid JSON object; and
-    /// - contain at least a top-level JSON key of "default" with a value that is a string.
-    ///
-    /// You can define other top-level keys that define the message you want to send to a specific transport
-    /// protocol (e.g., "http").
-    ///
-    /// Valid value: `json`
+    /// The rest is on [`message_structure`](PublishInput::message_structure).
     pub fn message_structure(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.message_structure(input);
         self
@@ -673,10 +634,7 @@ impl PublishFluentBuilder {
     /// to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation
     /// ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
     ///
-    /// The `MessageGroupId` is a tag that specifies that a message belongs to a specific message group.
-    /// Messages that belong to the same message group are processed in a FIFO manner (however, messages in
-    /// different message groups might be processed out of order). Every message must include a
-    /// `MessageGroupId`.
+    /// The rest is on [`message_group_id`](PublishInput::message_group_id).
     pub fn message_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.message_group_id(input);
         self
@@ -783,40 +741,7 @@ pub mod builders {
         }
         /// The message you want to send.
         ///
-        /// If you are publishing to a topic and you want to send the same message to all transport protocols,
-        /// include the text of the message as a String value. If you want to send different messages for each
-        /// transport protocol, set the value of the `MessageStructure` parameter to `json` and use a JSON
-        /// object for the `Message` parameter.
-        ///
-        /// Constraints:
-        ///
-        /// - With the exception of SMS, messages must be UTF-8 encoded strings and at most 256 KB in size
-        ///   (262,144 bytes, not 262,144 characters).
-        /// - For SMS, each message can contain up to 140 characters. This character limit depends on the
-        ///   encoding schema. For example, an SMS message can contain 160 GSM characters, 140 ASCII characters,
-        ///   or 70 UCS-2 characters.
-        ///
-        ///   If you publish a message that exceeds this size limit, Amazon SNS sends the message as multiple
-        ///   messages, each fitting within the size limit. Messages aren't truncated mid-word but are cut off
-        ///   at whole-word boundaries.
-        ///
-        ///   The total size limit for a single SMS `Publish` action is 1,600 characters.
-        ///
-        /// JSON-specific constraints:
-        ///
-        /// - Keys in the JSON object that correspond to supported transport protocols must have simple JSON
-        ///   string values.
-        /// - The values will be parsed (unescaped) before they are used in outgoing messages.
-        /// - Outbound notifications are JSON encoded (meaning that the characters will be reescaped for
-        ///   sending).
-        /// - Values have a minimum length of 0 (the empty string, "", is allowed).
-        /// - Values have a maximum length bounded by the overall message size (so, including multiple protocols
-        ///   may limit message sizes).
-        /// - Non-string values will cause the key to be ignored.
-        /// - Keys that do not correspond to supported transport protocols are ignored.
-        /// - Duplicate keys are not allowed.
-        /// - Failure to parse or validate any key or value in the message will cause the `Publish` call to
-        ///   return an error (no partial delivery).
+        /// The rest is on [`message`](super::PublishInput::message).
         pub fn message(mut self, input: impl Into<String>) -> Self {
             self.message = Some(input.into());
             self
@@ -846,13 +771,7 @@ pub mod builders {
         /// message to your email subscribers. If you set `MessageStructure` to `json`, the value of the
         /// `Message` parameter must:
         ///
-        /// - be a syntactically valid JSON object; and
-        /// - contain at least a top-level JSON key of "default" with a value that is a string.
-        ///
-        /// You can define other top-level keys that define the message you want to send to a specific transport
-        /// protocol (e.g., "http").
-        ///
-        /// Valid value: `json`
+        /// The rest is on [`message_structure`](super::PublishInput::message_structure).
         pub fn message_structure(mut self, input: impl Into<String>) -> Self {
             self.message_structure = Some(input.into());
             self
@@ -923,10 +842,7 @@ pub mod builders {
         /// to 128 alphanumeric characters `(a-z, A-Z, 0-9)` and punctuation
         /// ``(!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)``.
         ///
-        /// The `MessageGroupId` is a tag that specifies that a message belongs to a specific message group.
-        /// Messages that belong to the same message group are processed in a FIFO manner (however, messages in
-        /// different message groups might be processed out of order). Every message must include a
-        /// `MessageGroupId`.
+        /// The rest is on [`message_group_id`](super::PublishInput::message_group_id).
         pub fn message_group_id(mut self, input: impl Into<String>) -> Self {
             self.message_group_id = Some(input.into());
             self
@@ -996,9 +912,7 @@ pub mod builders {
         }
         /// This response element applies only to FIFO (first-in-first-out) topics.
         ///
-        /// The sequence number is a large, non-consecutive number that Amazon SNS assigns to each message. The
-        /// length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for each
-        /// `MessageGroupId`.
+        /// The rest is on [`sequence_number`](super::PublishOutput::sequence_number).
         pub fn sequence_number(mut self, input: impl Into<String>) -> Self {
             self.sequence_number = Some(input.into());
             self

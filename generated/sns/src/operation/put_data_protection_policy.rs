@@ -278,9 +278,7 @@ impl PutDataProtectionPolicyFluentBuilder {
     }
     /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.
     ///
-    /// For more information about ARNs, see [Amazon Resource Names
-    /// (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon
-    /// Web Services General Reference.
+    /// The rest is on [`resource_arn`](PutDataProtectionPolicyInput::resource_arn).
     pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
@@ -292,9 +290,7 @@ impl PutDataProtectionPolicyFluentBuilder {
     }
     /// The JSON serialization of the topic's `DataProtectionPolicy`.
     ///
-    /// The `DataProtectionPolicy` must be in JSON string format.
-    ///
-    /// Length Constraints: Maximum length of 30,720.
+    /// The rest is on [`data_protection_policy`](PutDataProtectionPolicyInput::data_protection_policy).
     pub fn data_protection_policy(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.data_protection_policy(input);
         self
@@ -354,9 +350,7 @@ pub mod builders {
     impl PutDataProtectionPolicyInputBuilder {
         /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.
         ///
-        /// For more information about ARNs, see [Amazon Resource Names
-        /// (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the Amazon
-        /// Web Services General Reference.
+        /// The rest is on [`resource_arn`](super::PutDataProtectionPolicyInput::resource_arn).
         pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
             self.resource_arn = Some(input.into());
             self
@@ -368,9 +362,7 @@ pub mod builders {
         }
         /// The JSON serialization of the topic's `DataProtectionPolicy`.
         ///
-        /// The `DataProtectionPolicy` must be in JSON string format.
-        ///
-        /// Length Constraints: Maximum length of 30,720.
+        /// The rest is on [`data_protection_policy`](super::PutDataProtectionPolicyInput::data_protection_policy).
         pub fn data_protection_policy(mut self, input: impl Into<String>) -> Self {
             self.data_protection_policy = Some(input.into());
             self

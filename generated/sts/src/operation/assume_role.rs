@@ -625,24 +625,7 @@ pub mod builders {
         }
         /// An identifier for the assumed role session.
         ///
-        /// Use the role session name to uniquely identify a session when the same role is assumed by different
-        /// principals or for different reasons. In cross-account scenarios, the role session name is visible
-        /// to, and can be logged by the account that owns the role. The role session name is also used in the
-        /// ARN of the assumed role principal. This means that subsequent cross-account API requests that use
-        /// the temporary security credentials will expose the role session name to the external account in
-        /// their CloudTrail logs.
-        ///
-        /// For security purposes, administrators can view this field in [CloudTrail
-        /// logs](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html#cloudtrail-integration_signin-tempcreds)
-        /// to help identify who performed an action in Amazon Web Services. Your administrator might require
-        /// that you specify your user name as the session name when you assume the role. For more information,
-        /// see
-        /// [`sts:RoleSessionName`](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_rolesessionname)
-        /// .
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: =,.@-
+        /// The rest is on [`role_session_name`](super::AssumeRoleInput::role_session_name).
         pub fn role_session_name(mut self, input: impl Into<String>) -> Self {
             self.role_session_name = Some(input.into());
             self
@@ -657,26 +640,7 @@ pub mod builders {
         /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session
         /// policies. The policies must exist in the same account as the role.
         ///
-        /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext
-        /// that you use for both inline and managed session policies can't exceed 2,048 characters. For more
-        /// information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service
-        /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the
-        /// Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed
-        /// policy ARNs, and session tags into a packed binary format that has a separate limit. Your request
-        /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
-        /// response element indicates by percentage how close the policies and tags for your request are to the
-        /// upper size limit.
-        ///
-        /// Passing policies to this operation returns new temporary credentials. The resulting session's
-        /// permissions are the intersection of the role's identity-based policy and the session policies. You
-        /// can use the role's temporary credentials in subsequent Amazon Web Services API calls to access
-        /// resources in the account that owns the role. You cannot use session policies to grant more
-        /// permissions than those allowed by the identity-based policy of the role that is being assumed. For
-        /// more information, see [Session
-        /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
-        /// the *IAM User Guide*.
+        /// The rest is on [`policy_arns`](super::AssumeRoleInput::policy_arns).
         pub fn policy_arns(
             mut self,
             item: impl Into<crate::types::PolicyDescriptorType>,
@@ -694,28 +658,7 @@ pub mod builders {
         }
         /// An IAM policy in JSON format that you want to use as an inline session policy.
         ///
-        /// This parameter is optional. Passing policies to this operation returns new temporary credentials.
-        /// The resulting session's permissions are the intersection of the role's identity-based policy and the
-        /// session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API
-        /// calls to access resources in the account that owns the role. You cannot use session policies to
-        /// grant more permissions than those allowed by the identity-based policy of the role that is being
-        /// assumed. For more information, see [Session
-        /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
-        /// the *IAM User Guide*.
-        ///
-        /// The plaintext that you use for both inline and managed session policies can't exceed 2,048
-        /// characters. The JSON policy characters can be any ASCII character from the space character to the
-        /// end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009),
-        /// linefeed (\\u000A), and carriage return (\\u000D) characters.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed
-        /// policy ARNs, and session tags into a packed binary format that has a separate limit. Your request
-        /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
-        /// response element indicates by percentage how close the policies and tags for your request are to the
-        /// upper size limit.
-        ///
-        /// For more information about role session permissions, see [Session
-        /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
+        /// The rest is on [`policy`](super::AssumeRoleInput::policy).
         pub fn policy(mut self, input: impl Into<String>) -> Self {
             self.policy = Some(input.into());
             self
@@ -732,24 +675,7 @@ pub mod builders {
         /// session duration of 12 hours, but your administrator set the maximum session duration to 6 hours,
         /// your operation fails.
         ///
-        /// Role chaining limits your Amazon Web Services CLI or Amazon Web Services API role session to a
-        /// maximum of one hour. When you use the `AssumeRole` API operation to assume a role, you can specify
-        /// the duration of your role session with the `DurationSeconds` parameter. You can specify a parameter
-        /// value of up to 43200 seconds (12 hours), depending on the maximum session duration setting for your
-        /// role. However, if you assume a role using role chaining and provide a `DurationSeconds` parameter
-        /// value greater than one hour, the operation fails. To learn how to view the maximum value for your
-        /// role, see [Update the maximum session duration for a
-        /// role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html#id_roles_update-session-duration).
-        ///
-        /// By default, the value is set to `3600` seconds.
-        ///
-        /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that
-        /// you might request using the returned credentials. The request to the federation endpoint for a
-        /// console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the
-        /// console session. For more information, see [Creating a URL that Enables Federated Users to Access
-        /// the Amazon Web Services Management
-        /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
-        /// in the *IAM User Guide*.
+        /// The rest is on [`duration_seconds`](super::AssumeRoleInput::duration_seconds).
         pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
             self.duration_seconds = Some(input.into());
             self
@@ -766,33 +692,7 @@ pub mod builders {
         /// Sessions](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User
         /// Guide*.
         ///
-        /// This parameter is optional. You can pass up to 50 session tags. The plaintext session tag keys can’t
-        /// exceed 128 characters, and the values can’t exceed 256 characters. For these and additional limits,
-        /// see [IAM and STS Character
-        /// Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length)
-        /// in the *IAM User Guide*.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed
-        /// policy ARNs, and session tags into a packed binary format that has a separate limit. Your request
-        /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
-        /// response element indicates by percentage how close the policies and tags for your request are to the
-        /// upper size limit.
-        ///
-        /// You can pass a session tag with the same key as a tag that is already attached to the role. When you
-        /// do, session tags override a role tag with the same key.
-        ///
-        /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have
-        /// separate `Department` and `department` tag keys. Assume that the role has the
-        /// `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department`
-        /// and `department` are not saved as separate tags, and the session tag passed in the request takes
-        /// precedence over the role tag.
-        ///
-        /// Additionally, if you used temporary credentials to perform this operation, the new session inherits
-        /// any transitive session tags from the calling session. If you pass a session tag with the same key as
-        /// an inherited tag, the operation fails. To view the inherited tags for a session, see the CloudTrail
-        /// logs. For more information, see [Viewing Session Tags in
-        /// CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs)
-        /// in the *IAM User Guide*.
+        /// The rest is on [`tags`](super::AssumeRoleInput::tags).
         pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
             self.tags.get_or_insert_with(Vec::new).push(item.into());
             self
@@ -810,11 +710,7 @@ pub mod builders {
         /// Tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_role-chaining)
         /// in the *IAM User Guide*.
         ///
-        /// This parameter is optional. The transitive status of a session tag does not impact its packed binary
-        /// size.
-        ///
-        /// If you choose not to specify a transitive tag key, then no tags are passed from this session to any
-        /// subsequent sessions.
+        /// The rest is on [`transitive_tag_keys`](super::AssumeRoleInput::transitive_tag_keys).
         pub fn transitive_tag_keys(mut self, item: impl Into<String>) -> Self {
             self.transitive_tag_keys.get_or_insert_with(Vec::new).push(item.into());
             self
@@ -835,9 +731,7 @@ pub mod builders {
         /// Party](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html) in
         /// the *IAM User Guide*.
         ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: =,.@:/-
+        /// The rest is on [`external_id`](super::AssumeRoleInput::external_id).
         pub fn external_id(mut self, input: impl Into<String>) -> Self {
             self.external_id = Some(input.into());
             self
@@ -853,9 +747,7 @@ pub mod builders {
         /// device (such as `GAHT12345678`) or an Amazon Resource Name (ARN) for a virtual device (such as
         /// `arn:aws:iam::123456789012:mfa/user`).
         ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: =,.@-
+        /// The rest is on [`serial_number`](super::AssumeRoleInput::serial_number).
         pub fn serial_number(mut self, input: impl Into<String>) -> Self {
             self.serial_number = Some(input.into());
             self
@@ -886,19 +778,7 @@ pub mod builders {
         /// role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining)
         /// sessions.
         ///
-        /// You can require users to specify a source identity when they assume a role. You do this by using the
-        /// [`sts:SourceIdentity`](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceidentity)
-        /// condition key in a role trust policy. You can use source identity information in CloudTrail logs to
-        /// determine who took actions with a role. You can use the `aws:SourceIdentity` condition key to
-        /// further control access to Amazon Web Services resources based on the value of source identity. For
-        /// more information about using source identity, see [Monitor and control actions taken with assumed
-        /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html)
-        /// in the *IAM User Guide*.
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: +=,.@-. You cannot use a value that begins with the text `aws:`. This prefix
-        /// is reserved for Amazon Web Services internal use.
+        /// The rest is on [`source_identity`](super::AssumeRoleInput::source_identity).
         pub fn source_identity(mut self, input: impl Into<String>) -> Self {
             self.source_identity = Some(input.into());
             self
@@ -913,11 +793,7 @@ pub mod builders {
         /// A list of previously acquired trusted context assertions in the format of a JSON array. The trusted
         /// context assertion is signed and encrypted by Amazon Web Services STS.
         ///
-        /// The following is an example of a `ProvidedContext` value that includes a single trusted context
-        /// assertion and the ARN of the context provider from which the trusted context assertion was
-        /// generated.
-        ///
-        /// `[{"ProviderArn":"arn:aws:iam::aws:contextProvider/IdentityCenter","ContextAssertion":"trusted-context-assertion"}]`
+        /// The rest is on [`provided_contexts`](super::AssumeRoleInput::provided_contexts).
         pub fn provided_contexts(
             mut self,
             item: impl Into<crate::types::ProvidedContext>,
@@ -1025,18 +901,7 @@ pub mod builders {
         }
         /// The source identity specified by the principal that is calling the `AssumeRole` operation.
         ///
-        /// You can require users to specify a source identity when they assume a role. You do this by using the
-        /// `sts:SourceIdentity` condition key in a role trust policy. You can use source identity information
-        /// in CloudTrail logs to determine who took actions with a role. You can use the `aws:SourceIdentity`
-        /// condition key to further control access to Amazon Web Services resources based on the value of
-        /// source identity. For more information about using source identity, see [Monitor and control actions
-        /// taken with assumed
-        /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html)
-        /// in the *IAM User Guide*.
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: =,.@-
+        /// The rest is on [`source_identity`](super::AssumeRoleOutput::source_identity).
         pub fn source_identity(mut self, input: impl Into<String>) -> Self {
             self.source_identity = Some(input.into());
             self

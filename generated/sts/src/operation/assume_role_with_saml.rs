@@ -600,9 +600,7 @@ pub mod builders {
         }
         /// The base64 encoded SAML authentication response provided by the IdP.
         ///
-        /// For more information, see [Configuring a Relying Party and Adding
-        /// Claims](https://docs.aws.amazon.com/IAM/latest/UserGuide/create-role-saml-IdP-tasks.html) in the
-        /// *IAM User Guide*.
+        /// The rest is on [`saml_assertion`](super::AssumeRoleWithSamlInput::saml_assertion).
         pub fn saml_assertion(mut self, input: impl Into<String>) -> Self {
             self.saml_assertion = Some(input.into());
             self
@@ -617,26 +615,7 @@ pub mod builders {
         /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session
         /// policies. The policies must exist in the same account as the role.
         ///
-        /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext
-        /// that you use for both inline and managed session policies can't exceed 2,048 characters. For more
-        /// information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service
-        /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the
-        /// Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed
-        /// policy ARNs, and session tags into a packed binary format that has a separate limit. Your request
-        /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
-        /// response element indicates by percentage how close the policies and tags for your request are to the
-        /// upper size limit.
-        ///
-        /// Passing policies to this operation returns new temporary credentials. The resulting session's
-        /// permissions are the intersection of the role's identity-based policy and the session policies. You
-        /// can use the role's temporary credentials in subsequent Amazon Web Services API calls to access
-        /// resources in the account that owns the role. You cannot use session policies to grant more
-        /// permissions than those allowed by the identity-based policy of the role that is being assumed. For
-        /// more information, see [Session
-        /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
-        /// the *IAM User Guide*.
+        /// The rest is on [`policy_arns`](super::AssumeRoleWithSamlInput::policy_arns).
         pub fn policy_arns(
             mut self,
             item: impl Into<crate::types::PolicyDescriptorType>,
@@ -654,28 +633,7 @@ pub mod builders {
         }
         /// An IAM policy in JSON format that you want to use as an inline session policy.
         ///
-        /// This parameter is optional. Passing policies to this operation returns new temporary credentials.
-        /// The resulting session's permissions are the intersection of the role's identity-based policy and the
-        /// session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API
-        /// calls to access resources in the account that owns the role. You cannot use session policies to
-        /// grant more permissions than those allowed by the identity-based policy of the role that is being
-        /// assumed. For more information, see [Session
-        /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
-        /// the *IAM User Guide*.
-        ///
-        /// The plaintext that you use for both inline and managed session policies can't exceed 2,048
-        /// characters. The JSON policy characters can be any ASCII character from the space character to the
-        /// end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009),
-        /// linefeed (\\u000A), and carriage return (\\u000D) characters.
-        ///
-        /// For more information about role session permissions, see [Session
-        /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed
-        /// policy ARNs, and session tags into a packed binary format that has a separate limit. Your request
-        /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
-        /// response element indicates by percentage how close the policies and tags for your request are to the
-        /// upper size limit.
+        /// The rest is on [`policy`](super::AssumeRoleWithSamlInput::policy).
         pub fn policy(mut self, input: impl Into<String>) -> Self {
             self.policy = Some(input.into());
             self
@@ -696,15 +654,7 @@ pub mod builders {
         /// Role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session)
         /// in the *IAM User Guide*.
         ///
-        /// By default, the value is set to `3600` seconds.
-        ///
-        /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that
-        /// you might request using the returned credentials. The request to the federation endpoint for a
-        /// console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the
-        /// console session. For more information, see [Creating a URL that Enables Federated Users to Access
-        /// the Amazon Web Services Management
-        /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
-        /// in the *IAM User Guide*.
+        /// The rest is on [`duration_seconds`](super::AssumeRoleWithSamlInput::duration_seconds).
         pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
             self.duration_seconds = Some(input.into());
             self
@@ -833,9 +783,7 @@ pub mod builders {
         /// The format of the name ID, as defined by the `Format` attribute in the `NameID` element of the SAML
         /// assertion. Typical examples of the format are `transient` or `persistent`.
         ///
-        /// If the format includes the prefix `urn:oasis:names:tc:SAML:2.0:nameid-format`, that prefix is
-        /// removed. For example, `urn:oasis:names:tc:SAML:2.0:nameid-format:transient` is returned as
-        /// `transient`. If the format includes any other prefix, the format is returned with no modifications.
+        /// The rest is on [`subject_type`](super::AssumeRoleWithSamlOutput::subject_type).
         pub fn subject_type(mut self, input: impl Into<String>) -> Self {
             self.subject_type = Some(input.into());
             self
@@ -868,15 +816,7 @@ pub mod builders {
         }
         /// A hash value based on the concatenation of the following:
         ///
-        /// - The `Issuer` response value.
-        /// - The Amazon Web Services account ID.
-        /// - The friendly name (the last part of the ARN) of the SAML provider in IAM.
-        ///
-        /// The combination of `NameQualifier` and `Subject` can be used to uniquely identify a user.
-        ///
-        /// The following pseudocode shows how the hash value is calculated:
-        ///
-        /// `BASE64 ( SHA1 ( "https://example.com/saml" + "123456789012" + "/MySAMLIdP" ) )`
+        /// The rest is on [`name_qualifier`](super::AssumeRoleWithSamlOutput::name_qualifier).
         pub fn name_qualifier(mut self, input: impl Into<String>) -> Self {
             self.name_qualifier = Some(input.into());
             self
@@ -891,22 +831,7 @@ pub mod builders {
         /// role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining)
         /// sessions.
         ///
-        /// You can require users to set a source identity value when they assume a role. You do this by using
-        /// the `sts:SourceIdentity` condition key in a role trust policy. That way, actions that are taken with
-        /// the role are associated with that user. After the source identity is set, the value cannot be
-        /// changed. It is present in the request for all actions that are taken by the role and persists across
-        /// [chained
-        /// role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#id_roles_terms-and-concepts)
-        /// sessions. You can configure your SAML identity provider to use an attribute associated with your
-        /// users, like user name or email, as the source identity when calling `AssumeRoleWithSAML`. You do
-        /// this by adding an attribute to the SAML assertion. For more information about using source identity,
-        /// see [Monitor and control actions taken with assumed
-        /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html)
-        /// in the *IAM User Guide*.
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: =,.@-
+        /// The rest is on [`source_identity`](super::AssumeRoleWithSamlOutput::source_identity).
         pub fn source_identity(mut self, input: impl Into<String>) -> Self {
             self.source_identity = Some(input.into());
             self

@@ -621,16 +621,7 @@ pub mod builders {
     impl AssumeRoleWithWebIdentityInputBuilder {
         /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
         ///
-        /// **Note:** Additional considerations apply to Amazon Cognito identity pools that assume
-        /// [cross-account IAM
-        /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-cross-account-resource-access.html).
-        /// The trust policies of these roles must accept the `cognito-identity.amazonaws.com` service principal
-        /// and must contain the `cognito-identity.amazonaws.com:aud` condition key to restrict role assumption
-        /// to users from your intended identity pools. A policy that trusts Amazon Cognito identity pools
-        /// without this condition creates a risk that a user from an unintended identity pool can assume the
-        /// role. For more information, see [Trust policies for IAM roles in Basic (Classic)
-        /// authentication](https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html#trust-policies)
-        /// in the *Amazon Cognito Developer Guide*.
+        /// The rest is on [`role_arn`](super::AssumeRoleWithWebIdentityInput::role_arn).
         pub fn role_arn(mut self, input: impl Into<String>) -> Self {
             self.role_arn = Some(input.into());
             self
@@ -645,17 +636,7 @@ pub mod builders {
         /// that your application will use are associated with that user. This session name is included as part
         /// of the ARN and assumed role ID in the `AssumedRoleUser` response element.
         ///
-        /// For security purposes, administrators can view this field in [CloudTrail
-        /// logs](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html#cloudtrail-integration_signin-tempcreds)
-        /// to help identify who performed an action in Amazon Web Services. Your administrator might require
-        /// that you specify your user name as the session name when you assume the role. For more information,
-        /// see
-        /// [`sts:RoleSessionName`](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_rolesessionname)
-        /// .
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: =,.@-
+        /// The rest is on [`role_session_name`](super::AssumeRoleWithWebIdentityInput::role_session_name).
         pub fn role_session_name(mut self, input: impl Into<String>) -> Self {
             self.role_session_name = Some(input.into());
             self
@@ -682,10 +663,7 @@ pub mod builders {
         /// The fully qualified host component of the domain name of the OAuth 2.0 identity provider. Do not
         /// specify this value for an OpenID Connect identity provider.
         ///
-        /// Currently `www.amazon.com` and `graph.facebook.com` are the only supported identity providers for
-        /// OAuth 2.0 access tokens. Do not include URL schemes and port numbers.
-        ///
-        /// Do not specify this value for OpenID Connect ID tokens.
+        /// The rest is on [`provider_id`](super::AssumeRoleWithWebIdentityInput::provider_id).
         pub fn provider_id(mut self, input: impl Into<String>) -> Self {
             self.provider_id = Some(input.into());
             self
@@ -700,26 +678,7 @@ pub mod builders {
         /// The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session
         /// policies. The policies must exist in the same account as the role.
         ///
-        /// This parameter is optional. You can provide up to 10 managed policy ARNs. However, the plaintext
-        /// that you use for both inline and managed session policies can't exceed 2,048 characters. For more
-        /// information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service
-        /// Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the
-        /// Amazon Web Services General Reference.
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed
-        /// policy ARNs, and session tags into a packed binary format that has a separate limit. Your request
-        /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
-        /// response element indicates by percentage how close the policies and tags for your request are to the
-        /// upper size limit.
-        ///
-        /// Passing policies to this operation returns new temporary credentials. The resulting session's
-        /// permissions are the intersection of the role's identity-based policy and the session policies. You
-        /// can use the role's temporary credentials in subsequent Amazon Web Services API calls to access
-        /// resources in the account that owns the role. You cannot use session policies to grant more
-        /// permissions than those allowed by the identity-based policy of the role that is being assumed. For
-        /// more information, see [Session
-        /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
-        /// the *IAM User Guide*.
+        /// The rest is on [`policy_arns`](super::AssumeRoleWithWebIdentityInput::policy_arns).
         pub fn policy_arns(
             mut self,
             item: impl Into<crate::types::PolicyDescriptorType>,
@@ -737,28 +696,7 @@ pub mod builders {
         }
         /// An IAM policy in JSON format that you want to use as an inline session policy.
         ///
-        /// This parameter is optional. Passing policies to this operation returns new temporary credentials.
-        /// The resulting session's permissions are the intersection of the role's identity-based policy and the
-        /// session policies. You can use the role's temporary credentials in subsequent Amazon Web Services API
-        /// calls to access resources in the account that owns the role. You cannot use session policies to
-        /// grant more permissions than those allowed by the identity-based policy of the role that is being
-        /// assumed. For more information, see [Session
-        /// Policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session) in
-        /// the *IAM User Guide*.
-        ///
-        /// The plaintext that you use for both inline and managed session policies can't exceed 2,048
-        /// characters. The JSON policy characters can be any ASCII character from the space character to the
-        /// end of the valid character list (\\u0020 through \\u00FF). It can also include the tab (\\u0009),
-        /// linefeed (\\u000A), and carriage return (\\u000D) characters.
-        ///
-        /// For more information about role session permissions, see [Session
-        /// policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
-        ///
-        /// **Note:** An Amazon Web Services conversion compresses the passed inline session policy, managed
-        /// policy ARNs, and session tags into a packed binary format that has a separate limit. Your request
-        /// can fail for this limit even if your plaintext meets the other requirements. The `PackedPolicySize`
-        /// response element indicates by percentage how close the policies and tags for your request are to the
-        /// upper size limit.
+        /// The rest is on [`policy`](super::AssumeRoleWithWebIdentityInput::policy).
         pub fn policy(mut self, input: impl Into<String>) -> Self {
             self.policy = Some(input.into());
             self
@@ -777,15 +715,7 @@ pub mod builders {
         /// Role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session)
         /// in the *IAM User Guide*.
         ///
-        /// By default, the value is set to `3600` seconds.
-        ///
-        /// **Note:** The `DurationSeconds` parameter is separate from the duration of a console session that
-        /// you might request using the returned credentials. The request to the federation endpoint for a
-        /// console sign-in token takes a `SessionDuration` parameter that specifies the maximum length of the
-        /// console session. For more information, see [Creating a URL that Enables Federated Users to Access
-        /// the Amazon Web Services Management
-        /// Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html)
-        /// in the *IAM User Guide*.
+        /// The rest is on [`duration_seconds`](super::AssumeRoleWithWebIdentityInput::duration_seconds).
         pub fn duration_seconds(mut self, input: impl Into<i32>) -> Self {
             self.duration_seconds = Some(input.into());
             self
@@ -953,25 +883,7 @@ pub mod builders {
         /// The value of the source identity that is returned in the JSON web token (JWT) from the identity
         /// provider.
         ///
-        /// You can require users to set a source identity value when they assume a role. You do this by using
-        /// the `sts:SourceIdentity` condition key in a role trust policy. That way, actions that are taken with
-        /// the role are associated with that user. After the source identity is set, the value cannot be
-        /// changed. It is present in the request for all actions that are taken by the role and persists across
-        /// [chained
-        /// role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#id_roles_terms-and-concepts)
-        /// sessions. You can configure your identity provider to use an attribute associated with your users,
-        /// like user name or email, as the source identity when calling `AssumeRoleWithWebIdentity`. You do
-        /// this by adding a claim to the JSON web token. To learn more about OIDC tokens and claims, see [Using
-        /// Tokens with User
-        /// Pools](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-with-identity-providers.html)
-        /// in the *Amazon Cognito Developer Guide*. For more information about using source identity, see
-        /// [Monitor and control actions taken with assumed
-        /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html)
-        /// in the *IAM User Guide*.
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: =,.@-
+        /// The rest is on [`source_identity`](super::AssumeRoleWithWebIdentityOutput::source_identity).
         pub fn source_identity(mut self, input: impl Into<String>) -> Self {
             self.source_identity = Some(input.into());
             self

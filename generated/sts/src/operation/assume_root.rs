@@ -299,11 +299,7 @@ pub mod builders {
         /// The identity based policy that scopes the session to the privileged tasks that can be performed. You
         /// can use one of following Amazon Web Services managed policies to scope root session actions.
         ///
-        /// - [IAMAuditRootUserCredentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html#security-iam-awsmanpol-IAMAuditRootUserCredentials)
-        /// - [IAMCreateRootUserPassword](https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html#security-iam-awsmanpol-IAMCreateRootUserPassword)
-        /// - [IAMDeleteRootUserCredentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html#security-iam-awsmanpol-IAMDeleteRootUserCredentials)
-        /// - [S3UnlockBucketPolicy](https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html#security-iam-awsmanpol-S3UnlockBucketPolicy)
-        /// - [SQSUnlockQueuePolicy](https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html#security-iam-awsmanpol-SQSUnlockQueuePolicy)
+        /// The rest is on [`task_policy_arn`](super::AssumeRootInput::task_policy_arn).
         pub fn task_policy_arn(
             mut self,
             input: impl Into<crate::types::PolicyDescriptorType>,
@@ -383,15 +379,7 @@ pub mod builders {
         }
         /// The source identity specified by the principal that is calling the `AssumeRoot` operation.
         ///
-        /// You can use the `aws:SourceIdentity` condition key to control access based on the value of source
-        /// identity. For more information about using source identity, see [Monitor and control actions taken
-        /// with assumed
-        /// roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html)
-        /// in the *IAM User Guide*.
-        ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: =,.@-
+        /// The rest is on [`source_identity`](super::AssumeRootOutput::source_identity).
         pub fn source_identity(mut self, input: impl Into<String>) -> Self {
             self.source_identity = Some(input.into());
             self

@@ -328,9 +328,7 @@ pub mod builders {
         /// `arn:aws:iam::123456789012:mfa/user`). You can find the device for an IAM user by going to the
         /// Amazon Web Services Management Console and viewing the user's security credentials.
         ///
-        /// The regex used to validate this parameter is a string of characters consisting of upper- and
-        /// lower-case alphanumeric characters with no spaces. You can also include underscores or any of the
-        /// following characters: =,.@:/-
+        /// The rest is on [`serial_number`](super::GetSessionTokenInput::serial_number).
         pub fn serial_number(mut self, input: impl Into<String>) -> Self {
             self.serial_number = Some(input.into());
             self
