@@ -482,6 +482,25 @@ impl<'a> XmlReader<'a> {
     // the per-member code stays a call, not a copy of the read and its error
     // path. They are instantiated once per value type, not per member.
 
+    /// The one member of a structure that has no other: the children of
+    /// `node` named `key` read as `T` (the last one wins, as with
+    /// [`read_into`](Self::read_into)), other children skipped.
+    pub fn only_member<T: ReadXml>(
+        &mut self,
+        node: &Node,
+        key: &str,
+    ) -> Result<Option<T>, XmlError> {
+        let mut slot = None;
+        while let Some(child) = self.next_child(node)? {
+            if self.name() == key {
+                self.read_into(&child, &mut slot)?;
+            } else {
+                self.skip(&child)?;
+            }
+        }
+        Ok(slot)
+    }
+
     /// A member's element read as `T` into `slot`.
     pub fn read_into<T: ReadXml>(
         &mut self,
@@ -841,6 +860,31 @@ mod tests {
         let m = m.unwrap();
         assert_eq!((m.get("a"), m.get("b")), (Some(&true), Some(&false)));
         assert_eq!(t.map(|t| t.secs()), Some(1_422_172_800));
+    }
+
+    #[test]
+    fn the_only_member_skips_other_children_and_the_last_one_wins() {
+        let body =
+            "<E><Code>x</Code><message>first</message><Nested><message>no</message></Nested>\
+                    <message>last</message></E>";
+        let mut reader = XmlReader::new(body.as_bytes()).unwrap();
+        let root = reader.root().unwrap();
+        let message: Option<String> = reader.only_member(&root, "message").unwrap();
+        assert_eq!(message.as_deref(), Some("last"));
+        // The reader is past the element: nothing of it is left to read.
+        assert!(reader.next_child(&root).unwrap().is_none());
+
+        let mut reader = XmlReader::new(b"<E><Other>1</Other></E>").unwrap();
+        let root = reader.root().unwrap();
+        assert_eq!(
+            reader.only_member::<String>(&root, "message").unwrap(),
+            None
+        );
+
+        let mut reader = XmlReader::new(b"<E><N>seven</N></E>").unwrap();
+        let root = reader.root().unwrap();
+        let error = reader.only_member::<i32>(&root, "N").unwrap_err();
+        assert!(error.to_string().contains("seven"), "{error}");
     }
 
     #[test]

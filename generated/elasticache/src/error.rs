@@ -47,14 +47,9 @@ mod api_call_rate_for_customer_exceeded_fault_items {
     impl ::std::error::Error for ApiCallRateForCustomerExceededFault {}
     impl ReadXml for ApiCallRateForCustomerExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ApiCallRateForCustomerExceededFault {
@@ -124,14 +119,9 @@ mod authorization_already_exists_fault_items {
     impl ::std::error::Error for AuthorizationAlreadyExistsFault {}
     impl ReadXml for AuthorizationAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for AuthorizationAlreadyExistsFault {
@@ -200,14 +190,9 @@ mod authorization_not_found_fault_items {
     impl ::std::error::Error for AuthorizationNotFoundFault {}
     impl ReadXml for AuthorizationNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for AuthorizationNotFoundFault {
@@ -276,14 +261,9 @@ mod cache_cluster_already_exists_fault_items {
     impl ::std::error::Error for CacheClusterAlreadyExistsFault {}
     impl ReadXml for CacheClusterAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheClusterAlreadyExistsFault {
@@ -352,14 +332,9 @@ mod cache_cluster_not_found_fault_items {
     impl ::std::error::Error for CacheClusterNotFoundFault {}
     impl ReadXml for CacheClusterNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheClusterNotFoundFault {
@@ -428,14 +403,9 @@ mod cache_parameter_group_already_exists_fault_items {
     impl ::std::error::Error for CacheParameterGroupAlreadyExistsFault {}
     impl ReadXml for CacheParameterGroupAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheParameterGroupAlreadyExistsFault {
@@ -504,14 +474,9 @@ mod cache_parameter_group_not_found_fault_items {
     impl ::std::error::Error for CacheParameterGroupNotFoundFault {}
     impl ReadXml for CacheParameterGroupNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheParameterGroupNotFoundFault {
@@ -580,14 +545,9 @@ mod cache_parameter_group_quota_exceeded_fault_items {
     impl ::std::error::Error for CacheParameterGroupQuotaExceededFault {}
     impl ReadXml for CacheParameterGroupQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheParameterGroupQuotaExceededFault {
@@ -656,14 +616,9 @@ mod cache_security_group_already_exists_fault_items {
     impl ::std::error::Error for CacheSecurityGroupAlreadyExistsFault {}
     impl ReadXml for CacheSecurityGroupAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheSecurityGroupAlreadyExistsFault {
@@ -732,14 +687,9 @@ mod cache_security_group_not_found_fault_items {
     impl ::std::error::Error for CacheSecurityGroupNotFoundFault {}
     impl ReadXml for CacheSecurityGroupNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheSecurityGroupNotFoundFault {
@@ -808,14 +758,9 @@ mod cache_security_group_quota_exceeded_fault_items {
     impl ::std::error::Error for CacheSecurityGroupQuotaExceededFault {}
     impl ReadXml for CacheSecurityGroupQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheSecurityGroupQuotaExceededFault {
@@ -884,14 +829,9 @@ mod cache_subnet_group_already_exists_fault_items {
     impl ::std::error::Error for CacheSubnetGroupAlreadyExistsFault {}
     impl ReadXml for CacheSubnetGroupAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheSubnetGroupAlreadyExistsFault {
@@ -960,14 +900,9 @@ mod cache_subnet_group_in_use_items {
     impl ::std::error::Error for CacheSubnetGroupInUse {}
     impl ReadXml for CacheSubnetGroupInUse {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheSubnetGroupInUse {
@@ -1036,14 +971,9 @@ mod cache_subnet_group_not_found_fault_items {
     impl ::std::error::Error for CacheSubnetGroupNotFoundFault {}
     impl ReadXml for CacheSubnetGroupNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheSubnetGroupNotFoundFault {
@@ -1112,14 +1042,9 @@ mod cache_subnet_group_quota_exceeded_fault_items {
     impl ::std::error::Error for CacheSubnetGroupQuotaExceededFault {}
     impl ReadXml for CacheSubnetGroupQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheSubnetGroupQuotaExceededFault {
@@ -1189,14 +1114,9 @@ mod cache_subnet_quota_exceeded_fault_items {
     impl ::std::error::Error for CacheSubnetQuotaExceededFault {}
     impl ReadXml for CacheSubnetQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for CacheSubnetQuotaExceededFault {
@@ -1265,14 +1185,9 @@ mod cluster_quota_for_customer_exceeded_fault_items {
     impl ::std::error::Error for ClusterQuotaForCustomerExceededFault {}
     impl ReadXml for ClusterQuotaForCustomerExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ClusterQuotaForCustomerExceededFault {
@@ -1341,14 +1256,9 @@ mod default_user_associated_to_user_group_fault_items {
     impl ::std::error::Error for DefaultUserAssociatedToUserGroupFault {}
     impl ReadXml for DefaultUserAssociatedToUserGroupFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for DefaultUserAssociatedToUserGroupFault {
@@ -1417,14 +1327,9 @@ mod default_user_required_items {
     impl ::std::error::Error for DefaultUserRequired {}
     impl ReadXml for DefaultUserRequired {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for DefaultUserRequired {
@@ -1493,14 +1398,9 @@ mod duplicate_user_name_fault_items {
     impl ::std::error::Error for DuplicateUserNameFault {}
     impl ReadXml for DuplicateUserNameFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for DuplicateUserNameFault {
@@ -1569,14 +1469,9 @@ mod global_replication_group_already_exists_fault_items {
     impl ::std::error::Error for GlobalReplicationGroupAlreadyExistsFault {}
     impl ReadXml for GlobalReplicationGroupAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for GlobalReplicationGroupAlreadyExistsFault {
@@ -1645,14 +1540,9 @@ mod global_replication_group_not_found_fault_items {
     impl ::std::error::Error for GlobalReplicationGroupNotFoundFault {}
     impl ReadXml for GlobalReplicationGroupNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for GlobalReplicationGroupNotFoundFault {
@@ -1724,14 +1614,9 @@ mod insufficient_cache_cluster_capacity_fault_items {
     impl ::std::error::Error for InsufficientCacheClusterCapacityFault {}
     impl ReadXml for InsufficientCacheClusterCapacityFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InsufficientCacheClusterCapacityFault {
@@ -1800,14 +1685,9 @@ mod invalid_arn_fault_items {
     impl ::std::error::Error for InvalidArnFault {}
     impl ReadXml for InvalidArnFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidArnFault {
@@ -1876,14 +1756,9 @@ mod invalid_cache_cluster_state_fault_items {
     impl ::std::error::Error for InvalidCacheClusterStateFault {}
     impl ReadXml for InvalidCacheClusterStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidCacheClusterStateFault {
@@ -1952,14 +1827,9 @@ mod invalid_cache_parameter_group_state_fault_items {
     impl ::std::error::Error for InvalidCacheParameterGroupStateFault {}
     impl ReadXml for InvalidCacheParameterGroupStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidCacheParameterGroupStateFault {
@@ -2028,14 +1898,9 @@ mod invalid_cache_security_group_state_fault_items {
     impl ::std::error::Error for InvalidCacheSecurityGroupStateFault {}
     impl ReadXml for InvalidCacheSecurityGroupStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidCacheSecurityGroupStateFault {
@@ -2104,14 +1969,9 @@ mod invalid_credentials_exception_items {
     impl ::std::error::Error for InvalidCredentialsException {}
     impl ReadXml for InvalidCredentialsException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidCredentialsException {
@@ -2180,14 +2040,9 @@ mod invalid_global_replication_group_state_fault_items {
     impl ::std::error::Error for InvalidGlobalReplicationGroupStateFault {}
     impl ReadXml for InvalidGlobalReplicationGroupStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidGlobalReplicationGroupStateFault {
@@ -2256,14 +2111,9 @@ mod invalid_kms_key_fault_items {
     impl ::std::error::Error for InvalidKmsKeyFault {}
     impl ReadXml for InvalidKmsKeyFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidKmsKeyFault {
@@ -2332,14 +2182,9 @@ mod invalid_parameter_combination_exception_items {
     impl ::std::error::Error for InvalidParameterCombinationException {}
     impl ReadXml for InvalidParameterCombinationException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidParameterCombinationException {
@@ -2408,14 +2253,9 @@ mod invalid_parameter_value_exception_items {
     impl ::std::error::Error for InvalidParameterValueException {}
     impl ReadXml for InvalidParameterValueException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidParameterValueException {
@@ -2484,14 +2324,9 @@ mod invalid_replication_group_state_fault_items {
     impl ::std::error::Error for InvalidReplicationGroupStateFault {}
     impl ReadXml for InvalidReplicationGroupStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidReplicationGroupStateFault {
@@ -2561,14 +2396,9 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
     impl ::std::error::Error for InvalidServerlessCacheSnapshotStateFault {}
     impl ReadXml for InvalidServerlessCacheSnapshotStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidServerlessCacheSnapshotStateFault {
@@ -2637,14 +2467,9 @@ mod invalid_serverless_cache_state_fault_items {
     impl ::std::error::Error for InvalidServerlessCacheStateFault {}
     impl ReadXml for InvalidServerlessCacheStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidServerlessCacheStateFault {
@@ -2713,14 +2538,9 @@ mod invalid_snapshot_state_fault_items {
     impl ::std::error::Error for InvalidSnapshotStateFault {}
     impl ReadXml for InvalidSnapshotStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidSnapshotStateFault {
@@ -2789,14 +2609,9 @@ mod invalid_subnet_items {
     impl ::std::error::Error for InvalidSubnet {}
     impl ReadXml for InvalidSubnet {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidSubnet {
@@ -2865,14 +2680,9 @@ mod invalid_user_group_state_fault_items {
     impl ::std::error::Error for InvalidUserGroupStateFault {}
     impl ReadXml for InvalidUserGroupStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidUserGroupStateFault {
@@ -2941,14 +2751,9 @@ mod invalid_user_state_fault_items {
     impl ::std::error::Error for InvalidUserStateFault {}
     impl ReadXml for InvalidUserStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidUserStateFault {
@@ -3017,14 +2822,9 @@ mod invalid_vpc_network_state_fault_items {
     impl ::std::error::Error for InvalidVpcNetworkStateFault {}
     impl ReadXml for InvalidVpcNetworkStateFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidVpcNetworkStateFault {
@@ -3093,14 +2893,9 @@ mod no_operation_fault_items {
     impl ::std::error::Error for NoOperationFault {}
     impl ReadXml for NoOperationFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for NoOperationFault {
@@ -3170,14 +2965,9 @@ mod node_group_not_found_fault_items {
     impl ::std::error::Error for NodeGroupNotFoundFault {}
     impl ReadXml for NodeGroupNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for NodeGroupNotFoundFault {
@@ -3247,14 +3037,9 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
     impl ::std::error::Error for NodeGroupsPerReplicationGroupQuotaExceededFault {}
     impl ReadXml for NodeGroupsPerReplicationGroupQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for NodeGroupsPerReplicationGroupQuotaExceededFault {
@@ -3324,14 +3109,9 @@ mod node_quota_for_cluster_exceeded_fault_items {
     impl ::std::error::Error for NodeQuotaForClusterExceededFault {}
     impl ReadXml for NodeQuotaForClusterExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for NodeQuotaForClusterExceededFault {
@@ -3401,14 +3181,9 @@ mod node_quota_for_customer_exceeded_fault_items {
     impl ::std::error::Error for NodeQuotaForCustomerExceededFault {}
     impl ReadXml for NodeQuotaForCustomerExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for NodeQuotaForCustomerExceededFault {
@@ -3477,14 +3252,9 @@ mod replication_group_already_exists_fault_items {
     impl ::std::error::Error for ReplicationGroupAlreadyExistsFault {}
     impl ReadXml for ReplicationGroupAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ReplicationGroupAlreadyExistsFault {
@@ -3553,14 +3323,9 @@ mod replication_group_already_under_migration_fault_items {
     impl ::std::error::Error for ReplicationGroupAlreadyUnderMigrationFault {}
     impl ReadXml for ReplicationGroupAlreadyUnderMigrationFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ReplicationGroupAlreadyUnderMigrationFault {
@@ -3629,14 +3394,9 @@ mod replication_group_not_found_fault_items {
     impl ::std::error::Error for ReplicationGroupNotFoundFault {}
     impl ReadXml for ReplicationGroupNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ReplicationGroupNotFoundFault {
@@ -3705,14 +3465,9 @@ mod replication_group_not_under_migration_fault_items {
     impl ::std::error::Error for ReplicationGroupNotUnderMigrationFault {}
     impl ReadXml for ReplicationGroupNotUnderMigrationFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ReplicationGroupNotUnderMigrationFault {
@@ -3781,14 +3536,9 @@ mod reserved_cache_node_already_exists_fault_items {
     impl ::std::error::Error for ReservedCacheNodeAlreadyExistsFault {}
     impl ReadXml for ReservedCacheNodeAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ReservedCacheNodeAlreadyExistsFault {
@@ -3857,14 +3607,9 @@ mod reserved_cache_node_not_found_fault_items {
     impl ::std::error::Error for ReservedCacheNodeNotFoundFault {}
     impl ReadXml for ReservedCacheNodeNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ReservedCacheNodeNotFoundFault {
@@ -3933,14 +3678,9 @@ mod reserved_cache_node_quota_exceeded_fault_items {
     impl ::std::error::Error for ReservedCacheNodeQuotaExceededFault {}
     impl ReadXml for ReservedCacheNodeQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ReservedCacheNodeQuotaExceededFault {
@@ -4009,14 +3749,9 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
     impl ::std::error::Error for ReservedCacheNodesOfferingNotFoundFault {}
     impl ReadXml for ReservedCacheNodesOfferingNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ReservedCacheNodesOfferingNotFoundFault {
@@ -4085,14 +3820,9 @@ mod serverless_cache_already_exists_fault_items {
     impl ::std::error::Error for ServerlessCacheAlreadyExistsFault {}
     impl ReadXml for ServerlessCacheAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ServerlessCacheAlreadyExistsFault {
@@ -4161,14 +3891,9 @@ mod serverless_cache_not_found_fault_items {
     impl ::std::error::Error for ServerlessCacheNotFoundFault {}
     impl ReadXml for ServerlessCacheNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ServerlessCacheNotFoundFault {
@@ -4237,14 +3962,9 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
     impl ::std::error::Error for ServerlessCacheQuotaForCustomerExceededFault {}
     impl ReadXml for ServerlessCacheQuotaForCustomerExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ServerlessCacheQuotaForCustomerExceededFault {
@@ -4314,14 +4034,9 @@ mod serverless_cache_snapshot_already_exists_fault_items {
     impl ::std::error::Error for ServerlessCacheSnapshotAlreadyExistsFault {}
     impl ReadXml for ServerlessCacheSnapshotAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ServerlessCacheSnapshotAlreadyExistsFault {
@@ -4391,14 +4106,9 @@ mod serverless_cache_snapshot_not_found_fault_items {
     impl ::std::error::Error for ServerlessCacheSnapshotNotFoundFault {}
     impl ReadXml for ServerlessCacheSnapshotNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ServerlessCacheSnapshotNotFoundFault {
@@ -4468,14 +4178,9 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
     impl ::std::error::Error for ServerlessCacheSnapshotQuotaExceededFault {}
     impl ReadXml for ServerlessCacheSnapshotQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ServerlessCacheSnapshotQuotaExceededFault {
@@ -4544,14 +4249,9 @@ mod service_linked_role_not_found_fault_items {
     impl ::std::error::Error for ServiceLinkedRoleNotFoundFault {}
     impl ReadXml for ServiceLinkedRoleNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ServiceLinkedRoleNotFoundFault {
@@ -4620,14 +4320,9 @@ mod service_update_not_found_fault_items {
     impl ::std::error::Error for ServiceUpdateNotFoundFault {}
     impl ReadXml for ServiceUpdateNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ServiceUpdateNotFoundFault {
@@ -4696,14 +4391,9 @@ mod snapshot_already_exists_fault_items {
     impl ::std::error::Error for SnapshotAlreadyExistsFault {}
     impl ReadXml for SnapshotAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for SnapshotAlreadyExistsFault {
@@ -4777,14 +4467,9 @@ mod snapshot_feature_not_supported_fault_items {
     impl ::std::error::Error for SnapshotFeatureNotSupportedFault {}
     impl ReadXml for SnapshotFeatureNotSupportedFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for SnapshotFeatureNotSupportedFault {
@@ -4853,14 +4538,9 @@ mod snapshot_not_found_fault_items {
     impl ::std::error::Error for SnapshotNotFoundFault {}
     impl ReadXml for SnapshotNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for SnapshotNotFoundFault {
@@ -4929,14 +4609,9 @@ mod snapshot_quota_exceeded_fault_items {
     impl ::std::error::Error for SnapshotQuotaExceededFault {}
     impl ReadXml for SnapshotQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for SnapshotQuotaExceededFault {
@@ -5005,14 +4680,9 @@ mod subnet_in_use_items {
     impl ::std::error::Error for SubnetInUse {}
     impl ReadXml for SubnetInUse {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for SubnetInUse {
@@ -5083,14 +4753,9 @@ mod subnet_not_allowed_fault_items {
     impl ::std::error::Error for SubnetNotAllowedFault {}
     impl ReadXml for SubnetNotAllowedFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for SubnetNotAllowedFault {
@@ -5159,14 +4824,9 @@ mod tag_not_found_fault_items {
     impl ::std::error::Error for TagNotFoundFault {}
     impl ReadXml for TagNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for TagNotFoundFault {
@@ -5236,14 +4896,9 @@ mod tag_quota_per_resource_exceeded_items {
     impl ::std::error::Error for TagQuotaPerResourceExceeded {}
     impl ReadXml for TagQuotaPerResourceExceeded {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for TagQuotaPerResourceExceeded {
@@ -5312,14 +4967,9 @@ mod test_failover_not_available_fault_items {
     impl ::std::error::Error for TestFailoverNotAvailableFault {}
     impl ReadXml for TestFailoverNotAvailableFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for TestFailoverNotAvailableFault {
@@ -5388,14 +5038,9 @@ mod user_already_exists_fault_items {
     impl ::std::error::Error for UserAlreadyExistsFault {}
     impl ReadXml for UserAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for UserAlreadyExistsFault {
@@ -5464,14 +5109,9 @@ mod user_group_already_exists_fault_items {
     impl ::std::error::Error for UserGroupAlreadyExistsFault {}
     impl ReadXml for UserGroupAlreadyExistsFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for UserGroupAlreadyExistsFault {
@@ -5540,14 +5180,9 @@ mod user_group_not_found_fault_items {
     impl ::std::error::Error for UserGroupNotFoundFault {}
     impl ReadXml for UserGroupNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for UserGroupNotFoundFault {
@@ -5616,14 +5251,9 @@ mod user_group_quota_exceeded_fault_items {
     impl ::std::error::Error for UserGroupQuotaExceededFault {}
     impl ReadXml for UserGroupQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for UserGroupQuotaExceededFault {
@@ -5692,14 +5322,9 @@ mod user_not_found_fault_items {
     impl ::std::error::Error for UserNotFoundFault {}
     impl ReadXml for UserNotFoundFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for UserNotFoundFault {
@@ -5768,14 +5393,9 @@ mod user_quota_exceeded_fault_items {
     impl ::std::error::Error for UserQuotaExceededFault {}
     impl ReadXml for UserQuotaExceededFault {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for UserQuotaExceededFault {

@@ -425,14 +425,9 @@ mod availability_zone_items {
     }
     impl ReadXml for AvailabilityZone {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "Name" => reader.read_into(&child, &mut out.name),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                name: reader.only_member(node, "Name")?,
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -2088,14 +2083,9 @@ mod cloud_watch_logs_destination_details_items {
     }
     impl ReadXml for CloudWatchLogsDestinationDetails {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "LogGroup" => reader.read_into(&child, &mut out.log_group),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                log_group: reader.only_member(node, "LogGroup")?,
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -3632,16 +3622,9 @@ mod kinesis_firehose_destination_details_items {
     }
     impl ReadXml for KinesisFirehoseDestinationDetails {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "DeliveryStream" => {
-                        reader.read_into(&child, &mut out.delivery_stream)
-                    }
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                delivery_stream: reader.only_member(node, "DeliveryStream")?,
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -6605,14 +6588,9 @@ mod resharding_status_items {
     }
     impl ReadXml for ReshardingStatus {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "SlotMigration" => reader.read_into(&child, &mut out.slot_migration),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                slot_migration: reader.only_member(node, "SlotMigration")?,
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -7497,16 +7475,9 @@ mod slot_migration_items {
     }
     impl ReadXml for SlotMigration {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "ProgressPercentage" => {
-                        reader.read_into(&child, &mut out.progress_percentage)
-                    }
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                progress_percentage: reader.only_member(node, "ProgressPercentage")?,
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -8106,16 +8077,9 @@ mod subnet_outpost_items {
     }
     impl ReadXml for SubnetOutpost {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "SubnetOutpostArn" => {
-                        reader.read_into(&child, &mut out.subnet_outpost_arn)
-                    }
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                subnet_outpost_arn: reader.only_member(node, "SubnetOutpostArn")?,
+            })
         }
     }
     #[cfg(feature = "server")]

@@ -41,14 +41,9 @@ impl ::std::fmt::Display for AuthorizationErrorException {
 impl ::std::error::Error for AuthorizationErrorException {}
 impl ReadXml for AuthorizationErrorException {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "message" => reader.read_into(&child, &mut out.message),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            message: reader.only_member(node, "message")?,
+        })
     }
 }
 impl ModeledError for AuthorizationErrorException {
@@ -114,14 +109,9 @@ mod batch_entry_ids_not_distinct_exception_items {
     impl ::std::error::Error for BatchEntryIdsNotDistinctException {}
     impl ReadXml for BatchEntryIdsNotDistinctException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for BatchEntryIdsNotDistinctException {
@@ -190,14 +180,9 @@ mod batch_request_too_long_exception_items {
     impl ::std::error::Error for BatchRequestTooLongException {}
     impl ReadXml for BatchRequestTooLongException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for BatchRequestTooLongException {
@@ -266,14 +251,9 @@ mod concurrent_access_exception_items {
     impl ::std::error::Error for ConcurrentAccessException {}
     impl ReadXml for ConcurrentAccessException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ConcurrentAccessException {
@@ -342,14 +322,9 @@ mod empty_batch_request_exception_items {
     impl ::std::error::Error for EmptyBatchRequestException {}
     impl ReadXml for EmptyBatchRequestException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for EmptyBatchRequestException {
@@ -418,14 +393,9 @@ mod endpoint_disabled_exception_items {
     impl ::std::error::Error for EndpointDisabledException {}
     impl ReadXml for EndpointDisabledException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for EndpointDisabledException {
@@ -496,14 +466,9 @@ mod filter_policy_limit_exceeded_exception_items {
     impl ::std::error::Error for FilterPolicyLimitExceededException {}
     impl ReadXml for FilterPolicyLimitExceededException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for FilterPolicyLimitExceededException {
@@ -572,14 +537,9 @@ mod internal_error_exception_items {
     impl ::std::error::Error for InternalErrorException {}
     impl ReadXml for InternalErrorException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InternalErrorException {
@@ -648,14 +608,9 @@ mod invalid_batch_entry_id_exception_items {
     impl ::std::error::Error for InvalidBatchEntryIdException {}
     impl ReadXml for InvalidBatchEntryIdException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidBatchEntryIdException {
@@ -724,14 +679,9 @@ mod invalid_parameter_exception_items {
     impl ::std::error::Error for InvalidParameterException {}
     impl ReadXml for InvalidParameterException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidParameterException {
@@ -800,14 +750,9 @@ mod invalid_parameter_value_exception_items {
     impl ::std::error::Error for InvalidParameterValueException {}
     impl ReadXml for InvalidParameterValueException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidParameterValueException {
@@ -877,14 +822,9 @@ mod invalid_security_exception_items {
     impl ::std::error::Error for InvalidSecurityException {}
     impl ReadXml for InvalidSecurityException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidSecurityException {
@@ -953,14 +893,9 @@ mod invalid_state_exception_items {
     impl ::std::error::Error for InvalidStateException {}
     impl ReadXml for InvalidStateException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidStateException {
@@ -1029,14 +964,9 @@ mod kms_access_denied_exception_items {
     impl ::std::error::Error for KmsAccessDeniedException {}
     impl ReadXml for KmsAccessDeniedException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for KmsAccessDeniedException {
@@ -1105,14 +1035,9 @@ mod kms_disabled_exception_items {
     impl ::std::error::Error for KmsDisabledException {}
     impl ReadXml for KmsDisabledException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for KmsDisabledException {
@@ -1184,14 +1109,9 @@ mod kms_invalid_state_exception_items {
     impl ::std::error::Error for KmsInvalidStateException {}
     impl ReadXml for KmsInvalidStateException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for KmsInvalidStateException {
@@ -1260,14 +1180,9 @@ mod kms_not_found_exception_items {
     impl ::std::error::Error for KmsNotFoundException {}
     impl ReadXml for KmsNotFoundException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for KmsNotFoundException {
@@ -1336,14 +1251,9 @@ mod kms_opt_in_required_items {
     impl ::std::error::Error for KmsOptInRequired {}
     impl ReadXml for KmsOptInRequired {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for KmsOptInRequired {
@@ -1414,14 +1324,9 @@ mod kms_throttling_exception_items {
     impl ::std::error::Error for KmsThrottlingException {}
     impl ReadXml for KmsThrottlingException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for KmsThrottlingException {
@@ -1490,14 +1395,9 @@ mod not_found_exception_items {
     impl ::std::error::Error for NotFoundException {}
     impl ReadXml for NotFoundException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for NotFoundException {
@@ -1567,14 +1467,9 @@ mod opted_out_exception_items {
     impl ::std::error::Error for OptedOutException {}
     impl ReadXml for OptedOutException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for OptedOutException {
@@ -1643,14 +1538,9 @@ mod platform_application_disabled_exception_items {
     impl ::std::error::Error for PlatformApplicationDisabledException {}
     impl ReadXml for PlatformApplicationDisabledException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for PlatformApplicationDisabledException {
@@ -1719,14 +1609,9 @@ mod replay_limit_exceeded_exception_items {
     impl ::std::error::Error for ReplayLimitExceededException {}
     impl ReadXml for ReplayLimitExceededException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ReplayLimitExceededException {
@@ -1795,14 +1680,9 @@ mod resource_not_found_exception_items {
     impl ::std::error::Error for ResourceNotFoundException {}
     impl ReadXml for ResourceNotFoundException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ResourceNotFoundException {
@@ -1872,14 +1752,9 @@ mod stale_tag_exception_items {
     impl ::std::error::Error for StaleTagException {}
     impl ReadXml for StaleTagException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for StaleTagException {
@@ -1948,14 +1823,9 @@ mod subscription_limit_exceeded_exception_items {
     impl ::std::error::Error for SubscriptionLimitExceededException {}
     impl ReadXml for SubscriptionLimitExceededException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for SubscriptionLimitExceededException {
@@ -2024,14 +1894,9 @@ mod tag_limit_exceeded_exception_items {
     impl ::std::error::Error for TagLimitExceededException {}
     impl ReadXml for TagLimitExceededException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for TagLimitExceededException {
@@ -2100,14 +1965,9 @@ mod tag_policy_exception_items {
     impl ::std::error::Error for TagPolicyException {}
     impl ReadXml for TagPolicyException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for TagPolicyException {
@@ -2177,14 +2037,9 @@ mod throttled_exception_items {
     impl ::std::error::Error for ThrottledException {}
     impl ReadXml for ThrottledException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ThrottledException {
@@ -2253,14 +2108,9 @@ mod too_many_entries_in_batch_request_exception_items {
     impl ::std::error::Error for TooManyEntriesInBatchRequestException {}
     impl ReadXml for TooManyEntriesInBatchRequestException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for TooManyEntriesInBatchRequestException {
@@ -2329,14 +2179,9 @@ mod topic_limit_exceeded_exception_items {
     impl ::std::error::Error for TopicLimitExceededException {}
     impl ReadXml for TopicLimitExceededException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for TopicLimitExceededException {
@@ -2405,14 +2250,9 @@ mod user_error_exception_items {
     impl ::std::error::Error for UserErrorException {}
     impl ReadXml for UserErrorException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for UserErrorException {

@@ -1242,14 +1242,9 @@ mod topic_items {
     }
     impl ReadXml for Topic {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                topic_arn: reader.only_member(node, "TopicArn")?,
+            })
         }
     }
     #[cfg(feature = "server")]

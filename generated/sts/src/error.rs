@@ -48,14 +48,9 @@ mod expired_token_exception_items {
     impl ::std::error::Error for ExpiredTokenException {}
     impl ReadXml for ExpiredTokenException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for ExpiredTokenException {
@@ -127,14 +122,9 @@ mod idp_communication_error_exception_items {
     impl ::std::error::Error for IdpCommunicationErrorException {}
     impl ReadXml for IdpCommunicationErrorException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for IdpCommunicationErrorException {
@@ -207,14 +197,9 @@ mod idp_rejected_claim_exception_items {
     impl ::std::error::Error for IdpRejectedClaimException {}
     impl ReadXml for IdpRejectedClaimException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for IdpRejectedClaimException {
@@ -284,14 +269,9 @@ mod invalid_authorization_message_exception_items {
     impl ::std::error::Error for InvalidAuthorizationMessageException {}
     impl ReadXml for InvalidAuthorizationMessageException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidAuthorizationMessageException {
@@ -361,14 +341,9 @@ mod invalid_identity_token_exception_items {
     impl ::std::error::Error for InvalidIdentityTokenException {}
     impl ReadXml for InvalidIdentityTokenException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for InvalidIdentityTokenException {
@@ -438,14 +413,9 @@ mod malformed_policy_document_exception_items {
     impl ::std::error::Error for MalformedPolicyDocumentException {}
     impl ReadXml for MalformedPolicyDocumentException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for MalformedPolicyDocumentException {
@@ -524,14 +494,9 @@ mod packed_policy_too_large_exception_items {
     impl ::std::error::Error for PackedPolicyTooLargeException {}
     impl ReadXml for PackedPolicyTooLargeException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for PackedPolicyTooLargeException {
@@ -604,14 +569,9 @@ mod region_disabled_exception_items {
     impl ::std::error::Error for RegionDisabledException {}
     impl ReadXml for RegionDisabledException {
         fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "message" => reader.read_into(&child, &mut out.message),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                message: reader.only_member(node, "message")?,
+            })
         }
     }
     impl ModeledError for RegionDisabledException {

@@ -393,6 +393,22 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
             }
         };
     }
+    // A structure of one plain member (most errors: their message) needs no
+    // builder and no loop of its own.
+    if let [f] = &s.fields[..] {
+        let unwrapped = f.required && f.default.is_none() && !f.optional;
+        if !unwrapped && matches!(collection(&f.ty, f.wire_flattened), Some(Collection::Value)) {
+            let key = f.wire_key.as_str();
+            let init = super::structure::field_init(f, quote!(reader.only_member(node, #key)?));
+            return quote! {
+                impl #trait_path for #name {
+                    fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
+                        ::std::result::Result::Ok(Self { #init })
+                    }
+                }
+            };
+        }
+    }
     let arms = s.fields.iter().map(|f| {
         let key = f.wire_key.as_str();
         let step = read_member(f);

@@ -437,14 +437,9 @@ pub fn serialize_query_body(input: &CreateCacheClusterInput) -> String {
 }
 impl ReadXml for CreateCacheClusterOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            cache_cluster: reader.only_member(node, "CacheCluster")?,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateCacheCluster` response: `<CreateCacheClusterResponse><CreateCacheClusterResult>` into the output, and the request id.

@@ -113,16 +113,9 @@ pub fn serialize_query_body(input: &CreateCacheParameterGroupInput) -> String {
 }
 impl ReadXml for CreateCacheParameterGroupOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "CacheParameterGroup" => {
-                    reader.read_into(&child, &mut out.cache_parameter_group)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            cache_parameter_group: reader.only_member(node, "CacheParameterGroup")?,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateCacheParameterGroup` response: `<CreateCacheParameterGroupResponse><CreateCacheParameterGroupResult>` into the output, and the request id.

@@ -100,16 +100,9 @@ pub fn serialize_query_body(input: &CreateCacheSecurityGroupInput) -> String {
 }
 impl ReadXml for CreateCacheSecurityGroupOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "CacheSecurityGroup" => {
-                    reader.read_into(&child, &mut out.cache_security_group)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            cache_security_group: reader.only_member(node, "CacheSecurityGroup")?,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateCacheSecurityGroup` response: `<CreateCacheSecurityGroupResponse><CreateCacheSecurityGroupResult>` into the output, and the request id.

@@ -107,16 +107,9 @@ pub fn serialize_query_body(input: &CreateCacheSubnetGroupInput) -> String {
 }
 impl ReadXml for CreateCacheSubnetGroupOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "CacheSubnetGroup" => {
-                    reader.read_into(&child, &mut out.cache_subnet_group)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            cache_subnet_group: reader.only_member(node, "CacheSubnetGroup")?,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateCacheSubnetGroup` response: `<CreateCacheSubnetGroupResponse><CreateCacheSubnetGroupResult>` into the output, and the request id.

@@ -120,16 +120,9 @@ pub fn serialize_query_body(input: &CreateGlobalReplicationGroupInput) -> String
 }
 impl ReadXml for CreateGlobalReplicationGroupOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "GlobalReplicationGroup" => {
-                    reader.read_into(&child, &mut out.global_replication_group)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            global_replication_group: reader.only_member(node, "GlobalReplicationGroup")?,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateGlobalReplicationGroup` response: `<CreateGlobalReplicationGroupResponse><CreateGlobalReplicationGroupResult>` into the output, and the request id.

@@ -102,16 +102,10 @@ pub fn serialize_query_body(input: &CreateServerlessCacheSnapshotInput) -> Strin
 }
 impl ReadXml for CreateServerlessCacheSnapshotOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "ServerlessCacheSnapshot" => {
-                    reader.read_into(&child, &mut out.serverless_cache_snapshot)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            serverless_cache_snapshot: reader
+                .only_member(node, "ServerlessCacheSnapshot")?,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateServerlessCacheSnapshot` response: `<CreateServerlessCacheSnapshotResponse><CreateServerlessCacheSnapshotResult>` into the output, and the request id.

@@ -122,16 +122,9 @@ pub fn serialize_query_body(input: &DecreaseReplicaCountInput) -> String {
 }
 impl ReadXml for DecreaseReplicaCountOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "ReplicationGroup" => {
-                    reader.read_into(&child, &mut out.replication_group)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            replication_group: reader.only_member(node, "ReplicationGroup")?,
+        })
     }
 }
 /// Parses a successful (2xx) `DecreaseReplicaCount` response: `<DecreaseReplicaCountResponse><DecreaseReplicaCountResult>` into the output, and the request id.

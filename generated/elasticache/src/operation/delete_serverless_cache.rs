@@ -85,14 +85,9 @@ pub fn serialize_query_body(input: &DeleteServerlessCacheInput) -> String {
 }
 impl ReadXml for DeleteServerlessCacheOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "ServerlessCache" => reader.read_into(&child, &mut out.serverless_cache),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            serverless_cache: reader.only_member(node, "ServerlessCache")?,
+        })
     }
 }
 /// Parses a successful (2xx) `DeleteServerlessCache` response: `<DeleteServerlessCacheResponse><DeleteServerlessCacheResult>` into the output, and the request id.

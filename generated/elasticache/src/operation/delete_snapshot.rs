@@ -78,14 +78,9 @@ pub fn serialize_query_body(input: &DeleteSnapshotInput) -> String {
 }
 impl ReadXml for DeleteSnapshotOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Snapshot" => reader.read_into(&child, &mut out.snapshot),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            snapshot: reader.only_member(node, "Snapshot")?,
+        })
     }
 }
 /// Parses a successful (2xx) `DeleteSnapshot` response: `<DeleteSnapshotResponse><DeleteSnapshotResult>` into the output, and the request id.

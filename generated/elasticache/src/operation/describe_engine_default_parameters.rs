@@ -126,14 +126,9 @@ pub fn serialize_query_body(input: &DescribeEngineDefaultParametersInput) -> Str
 }
 impl ReadXml for DescribeEngineDefaultParametersOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "EngineDefaults" => reader.read_into(&child, &mut out.engine_defaults),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            engine_defaults: reader.only_member(node, "EngineDefaults")?,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeEngineDefaultParameters` response: `<DescribeEngineDefaultParametersResponse><DescribeEngineDefaultParametersResult>` into the output, and the request id.

@@ -369,14 +369,9 @@ pub fn serialize_query_body(input: &ModifyCacheClusterInput) -> String {
 }
 impl ReadXml for ModifyCacheClusterOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "CacheCluster" => reader.read_into(&child, &mut out.cache_cluster),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            cache_cluster: reader.only_member(node, "CacheCluster")?,
+        })
     }
 }
 /// Parses a successful (2xx) `ModifyCacheCluster` response: `<ModifyCacheClusterResponse><ModifyCacheClusterResult>` into the output, and the request id.

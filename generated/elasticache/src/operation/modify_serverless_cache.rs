@@ -130,14 +130,9 @@ pub fn serialize_query_body(input: &ModifyServerlessCacheInput) -> String {
 }
 impl ReadXml for ModifyServerlessCacheOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "ServerlessCache" => reader.read_into(&child, &mut out.serverless_cache),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            serverless_cache: reader.only_member(node, "ServerlessCache")?,
+        })
     }
 }
 /// Parses a successful (2xx) `ModifyServerlessCache` response: `<ModifyServerlessCacheResponse><ModifyServerlessCacheResult>` into the output, and the request id.

@@ -105,16 +105,9 @@ pub fn serialize_query_body(input: &PurchaseReservedCacheNodesOfferingInput) -> 
 }
 impl ReadXml for PurchaseReservedCacheNodesOfferingOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "ReservedCacheNode" => {
-                    reader.read_into(&child, &mut out.reserved_cache_node)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            reserved_cache_node: reader.only_member(node, "ReservedCacheNode")?,
+        })
     }
 }
 /// Parses a successful (2xx) `PurchaseReservedCacheNodesOffering` response: `<PurchaseReservedCacheNodesOfferingResponse><PurchaseReservedCacheNodesOfferingResult>` into the output, and the request id.

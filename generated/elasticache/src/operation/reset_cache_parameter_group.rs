@@ -99,16 +99,10 @@ pub fn serialize_query_body(input: &ResetCacheParameterGroupInput) -> String {
 }
 impl ReadXml for ResetCacheParameterGroupOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "CacheParameterGroupName" => {
-                    reader.read_into(&child, &mut out.cache_parameter_group_name)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            cache_parameter_group_name: reader
+                .only_member(node, "CacheParameterGroupName")?,
+        })
     }
 }
 /// Parses a successful (2xx) `ResetCacheParameterGroup` response: `<ResetCacheParameterGroupResponse><ResetCacheParameterGroupResult>` into the output, and the request id.

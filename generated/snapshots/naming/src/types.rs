@@ -333,14 +333,9 @@ mod other_widget_items {
             reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "Serial" => reader.read_into(&child, &mut out.serial),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                serial: reader.only_member(node, "Serial")?,
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -380,14 +375,9 @@ mod ping_pong_a_items {
             reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "Pong" => reader.read_into(&child, &mut out.pong),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                pong: reader.only_member(node, "Pong")?.map(Box::new),
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -427,14 +417,9 @@ mod ping_pong_b_items {
             reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "Ping" => reader.read_into(&child, &mut out.ping),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                ping: reader.only_member(node, "Ping")?.map(Box::new),
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -727,14 +712,9 @@ mod string_value_items {
             reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "Chars" => reader.read_into(&child, &mut out.chars),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                chars: reader.only_member(node, "Chars")?,
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -780,14 +760,9 @@ mod token_items {
             reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "Value" => reader.read_into(&child, &mut out.value),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                value: reader.only_member(node, "Value")?,
+            })
         }
     }
     #[cfg(feature = "server")]
@@ -886,14 +861,9 @@ mod widget_items {
             reader: &mut XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> Result<Self, XmlError> {
-            let mut out = Self::builder();
-            while let Some(child) = reader.next_child(node)? {
-                match reader.name() {
-                    "Id" => reader.read_into(&child, &mut out.id),
-                    _ => reader.skip(&child),
-                }?;
-            }
-            Ok(out.build())
+            Ok(Self {
+                id: reader.only_member(node, "Id")?,
+            })
         }
     }
     #[cfg(feature = "server")]

@@ -96,14 +96,9 @@ pub fn serialize_query_body(input: &CheckIfPhoneNumberIsOptedOutInput) -> String
 }
 impl ReadXml for CheckIfPhoneNumberIsOptedOutOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "isOptedOut" => reader.read_into(&child, &mut out.is_opted_out),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            is_opted_out: reader.only_member(node, "isOptedOut")?.unwrap_or(false),
+        })
     }
 }
 /// Parses a successful (2xx) `CheckIfPhoneNumberIsOptedOut` response: `<CheckIfPhoneNumberIsOptedOutResponse><CheckIfPhoneNumberIsOptedOutResult>` into the output, and the request id.

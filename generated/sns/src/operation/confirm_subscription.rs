@@ -97,14 +97,9 @@ pub fn serialize_query_body(input: &ConfirmSubscriptionInput) -> String {
 }
 impl ReadXml for ConfirmSubscriptionOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "SubscriptionArn" => reader.read_into(&child, &mut out.subscription_arn),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            subscription_arn: reader.only_member(node, "SubscriptionArn")?,
+        })
     }
 }
 /// Parses a successful (2xx) `ConfirmSubscription` response: `<ConfirmSubscriptionResponse><ConfirmSubscriptionResult>` into the output, and the request id.

@@ -115,16 +115,9 @@ pub fn serialize_query_body(input: &CreatePlatformApplicationInput) -> String {
 }
 impl ReadXml for CreatePlatformApplicationOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "PlatformApplicationArn" => {
-                    reader.read_into(&child, &mut out.platform_application_arn)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            platform_application_arn: reader.only_member(node, "PlatformApplicationArn")?,
+        })
     }
 }
 /// Parses a successful (2xx) `CreatePlatformApplication` response: `<CreatePlatformApplicationResponse><CreatePlatformApplicationResult>` into the output, and the request id.

@@ -107,14 +107,9 @@ pub fn serialize_query_body(input: &CreatePlatformEndpointInput) -> String {
 }
 impl ReadXml for CreatePlatformEndpointOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "EndpointArn" => reader.read_into(&child, &mut out.endpoint_arn),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            endpoint_arn: reader.only_member(node, "EndpointArn")?,
+        })
     }
 }
 /// Parses a successful (2xx) `CreatePlatformEndpoint` response: `<CreatePlatformEndpointResponse><CreatePlatformEndpointResult>` into the output, and the request id.

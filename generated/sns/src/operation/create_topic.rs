@@ -165,14 +165,9 @@ pub fn serialize_query_body(input: &CreateTopicInput) -> String {
 }
 impl ReadXml for CreateTopicOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "TopicArn" => reader.read_into(&child, &mut out.topic_arn),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            topic_arn: reader.only_member(node, "TopicArn")?,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateTopic` response: `<CreateTopicResponse><CreateTopicResult>` into the output, and the request id.

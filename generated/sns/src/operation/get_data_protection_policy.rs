@@ -80,16 +80,9 @@ pub fn serialize_query_body(input: &GetDataProtectionPolicyInput) -> String {
 }
 impl ReadXml for GetDataProtectionPolicyOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "DataProtectionPolicy" => {
-                    reader.read_into(&child, &mut out.data_protection_policy)
-                }
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            data_protection_policy: reader.only_member(node, "DataProtectionPolicy")?,
+        })
     }
 }
 /// Parses a successful (2xx) `GetDataProtectionPolicy` response: `<GetDataProtectionPolicyResponse><GetDataProtectionPolicyResult>` into the output, and the request id.

@@ -79,14 +79,9 @@ pub fn serialize_query_body(input: &GetSmsSandboxAccountStatusInput) -> String {
 }
 impl ReadXml for GetSmsSandboxAccountStatusOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "IsInSandbox" => reader.read_into(&child, &mut out.is_in_sandbox),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            is_in_sandbox: reader.only_member(node, "IsInSandbox")?.unwrap_or(false),
+        })
     }
 }
 /// Parses a successful (2xx) `GetSMSSandboxAccountStatus` response: `<GetSMSSandboxAccountStatusResponse><GetSMSSandboxAccountStatusResult>` into the output, and the request id.

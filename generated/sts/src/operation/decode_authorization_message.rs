@@ -95,14 +95,9 @@ pub fn serialize_query_body(input: &DecodeAuthorizationMessageInput) -> String {
 }
 impl ReadXml for DecodeAuthorizationMessageOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "DecodedMessage" => reader.read_into(&child, &mut out.decoded_message),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            decoded_message: reader.only_member(node, "DecodedMessage")?,
+        })
     }
 }
 /// Parses a successful (2xx) `DecodeAuthorizationMessage` response: `<DecodeAuthorizationMessageResponse><DecodeAuthorizationMessageResult>` into the output, and the request id.

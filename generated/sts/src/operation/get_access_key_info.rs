@@ -88,14 +88,9 @@ pub fn serialize_query_body(input: &GetAccessKeyInfoInput) -> String {
 }
 impl ReadXml for GetAccessKeyInfoOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Account" => reader.read_into(&child, &mut out.account),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            account: reader.only_member(node, "Account")?,
+        })
     }
 }
 /// Parses a successful (2xx) `GetAccessKeyInfo` response: `<GetAccessKeyInfoResponse><GetAccessKeyInfoResult>` into the output, and the request id.

@@ -151,14 +151,9 @@ pub fn serialize_query_body(input: &GetSessionTokenInput) -> String {
 }
 impl ReadXml for GetSessionTokenOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Credentials" => reader.read_into(&child, &mut out.credentials),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            credentials: reader.only_member(node, "Credentials")?,
+        })
     }
 }
 /// Parses a successful (2xx) `GetSessionToken` response: `<GetSessionTokenResponse><GetSessionTokenResult>` into the output, and the request id.

@@ -61,14 +61,9 @@ pub fn serialize_query_body(input: &PingInput) -> String {
 }
 impl ReadXml for PingOutput {
     fn read_xml(reader: &mut XmlReader<'_>, node: &Node) -> Result<Self, XmlError> {
-        let mut out = Self::builder();
-        while let Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Message" => reader.read_into(&child, &mut out.message),
-                _ => reader.skip(&child),
-            }?;
-        }
-        Ok(out.build())
+        Ok(Self {
+            message: reader.only_member(node, "Message")?,
+        })
     }
 }
 /// Parses a successful (2xx) `Ping` response: `<PingResponse><PingResult>` into the output, and the request id.
