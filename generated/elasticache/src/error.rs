@@ -13,7 +13,7 @@ mod api_call_rate_for_customer_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The customer has exceeded the allowed rate of API calls.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#APICallRateForCustomerExceededFault`.
@@ -63,17 +63,11 @@ mod api_call_rate_for_customer_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ApiCallRateForCustomerExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ApiCallRateForCustomerExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -84,7 +78,7 @@ mod authorization_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The specified Amazon EC2 security group is already authorized for the specified cache security
     /// group.
     ///
@@ -135,17 +129,11 @@ mod authorization_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for AuthorizationAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for AuthorizationAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -156,7 +144,7 @@ mod authorization_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The specified Amazon EC2 security group is not authorized for the specified cache security group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#AuthorizationNotFoundFault`.
@@ -206,17 +194,11 @@ mod authorization_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for AuthorizationNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for AuthorizationNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -227,7 +209,7 @@ mod cache_cluster_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// You already have a cluster with the given identifier.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault`.
@@ -277,17 +259,11 @@ mod cache_cluster_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheClusterAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheClusterAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -298,7 +274,7 @@ mod cache_cluster_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested cluster ID does not refer to an existing cluster.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault`.
@@ -348,17 +324,11 @@ mod cache_cluster_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheClusterNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheClusterNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -369,7 +339,7 @@ mod cache_parameter_group_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// A cache parameter group with the requested name already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupAlreadyExistsFault`.
@@ -419,17 +389,11 @@ mod cache_parameter_group_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheParameterGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheParameterGroupAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -440,7 +404,7 @@ mod cache_parameter_group_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested cache parameter group name does not refer to an existing cache parameter group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault`.
@@ -490,17 +454,11 @@ mod cache_parameter_group_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheParameterGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheParameterGroupNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -511,7 +469,7 @@ mod cache_parameter_group_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the maximum number of cache security groups.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupQuotaExceededFault`.
@@ -561,17 +519,11 @@ mod cache_parameter_group_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheParameterGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheParameterGroupQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -582,7 +534,7 @@ mod cache_security_group_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// A cache security group with the specified name already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupAlreadyExistsFault`.
@@ -632,17 +584,11 @@ mod cache_security_group_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheSecurityGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheSecurityGroupAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -653,7 +599,7 @@ mod cache_security_group_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested cache security group name does not refer to an existing cache security group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault`.
@@ -703,17 +649,11 @@ mod cache_security_group_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheSecurityGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheSecurityGroupNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -724,7 +664,7 @@ mod cache_security_group_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of cache security groups.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupQuotaExceededFault`.
@@ -774,17 +714,11 @@ mod cache_security_group_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheSecurityGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheSecurityGroupQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -795,7 +729,7 @@ mod cache_subnet_group_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested cache subnet group name is already in use by an existing cache subnet group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupAlreadyExistsFault`.
@@ -845,17 +779,11 @@ mod cache_subnet_group_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheSubnetGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheSubnetGroupAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -866,7 +794,7 @@ mod cache_subnet_group_in_use_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested cache subnet group is currently in use.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupInUse`.
@@ -916,17 +844,11 @@ mod cache_subnet_group_in_use_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheSubnetGroupInUse {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheSubnetGroupInUse {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -937,7 +859,7 @@ mod cache_subnet_group_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested cache subnet group name does not refer to an existing cache subnet group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault`.
@@ -987,17 +909,11 @@ mod cache_subnet_group_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheSubnetGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheSubnetGroupNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1008,7 +924,7 @@ mod cache_subnet_group_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of cache subnet groups.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupQuotaExceededFault`.
@@ -1058,17 +974,11 @@ mod cache_subnet_group_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheSubnetGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheSubnetGroupQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1079,7 +989,7 @@ mod cache_subnet_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of subnets in a cache
     /// subnet group.
     ///
@@ -1130,17 +1040,11 @@ mod cache_subnet_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for CacheSubnetQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for CacheSubnetQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1151,7 +1055,7 @@ mod cluster_quota_for_customer_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of clusters per customer.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault`.
@@ -1201,17 +1105,11 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ClusterQuotaForCustomerExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ClusterQuotaForCustomerExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1222,7 +1120,7 @@ mod default_user_associated_to_user_group_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The default user assigned to the user group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DefaultUserAssociatedToUserGroupFault`.
@@ -1272,17 +1170,11 @@ mod default_user_associated_to_user_group_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for DefaultUserAssociatedToUserGroupFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for DefaultUserAssociatedToUserGroupFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1293,7 +1185,7 @@ mod default_user_required_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// You must add default user to a user group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DefaultUserRequired`.
@@ -1343,17 +1235,11 @@ mod default_user_required_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for DefaultUserRequired {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for DefaultUserRequired {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1364,7 +1250,7 @@ mod duplicate_user_name_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// A user with this username already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#DuplicateUserNameFault`.
@@ -1414,17 +1300,11 @@ mod duplicate_user_name_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for DuplicateUserNameFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for DuplicateUserNameFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1435,7 +1315,7 @@ mod global_replication_group_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The Global datastore name already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupAlreadyExistsFault`.
@@ -1485,17 +1365,11 @@ mod global_replication_group_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for GlobalReplicationGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for GlobalReplicationGroupAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1506,7 +1380,7 @@ mod global_replication_group_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The Global datastore does not exist
     ///
     /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupNotFoundFault`.
@@ -1556,17 +1430,11 @@ mod global_replication_group_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for GlobalReplicationGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for GlobalReplicationGroupNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1577,7 +1445,7 @@ mod insufficient_cache_cluster_capacity_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested cache node type is not available in the specified Availability Zone. For more
     /// information, see
     /// [InsufficientCacheClusterCapacity](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ErrorMessages.html#ErrorMessages.INSUFFICIENT_CACHE_CLUSTER_CAPACITY)
@@ -1630,17 +1498,11 @@ mod insufficient_cache_cluster_capacity_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InsufficientCacheClusterCapacityFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InsufficientCacheClusterCapacityFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1651,7 +1513,7 @@ mod invalid_arn_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested Amazon Resource Name (ARN) does not refer to an existing resource.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidARNFault`.
@@ -1701,17 +1563,11 @@ mod invalid_arn_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidArnFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidArnFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1722,7 +1578,7 @@ mod invalid_cache_cluster_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested cluster is not in the `available` state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault`.
@@ -1772,17 +1628,11 @@ mod invalid_cache_cluster_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidCacheClusterStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidCacheClusterStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1793,7 +1643,7 @@ mod invalid_cache_parameter_group_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The current state of the cache parameter group does not allow the requested operation to occur.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheParameterGroupStateFault`.
@@ -1843,17 +1693,11 @@ mod invalid_cache_parameter_group_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidCacheParameterGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidCacheParameterGroupStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1864,7 +1708,7 @@ mod invalid_cache_security_group_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The current state of the cache security group does not allow deletion.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheSecurityGroupStateFault`.
@@ -1914,17 +1758,11 @@ mod invalid_cache_security_group_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidCacheSecurityGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidCacheSecurityGroupStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1935,7 +1773,7 @@ mod invalid_credentials_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// You must enter valid credentials.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidCredentialsException`.
@@ -1985,17 +1823,11 @@ mod invalid_credentials_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidCredentialsException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidCredentialsException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 408u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2006,7 +1838,7 @@ mod invalid_global_replication_group_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The Global datastore is not available or in primary-only state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidGlobalReplicationGroupStateFault`.
@@ -2056,17 +1888,11 @@ mod invalid_global_replication_group_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidGlobalReplicationGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidGlobalReplicationGroupStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2077,7 +1903,7 @@ mod invalid_kms_key_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The KMS key supplied is not valid.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidKMSKeyFault`.
@@ -2127,17 +1953,11 @@ mod invalid_kms_key_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidKmsKeyFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidKmsKeyFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2148,7 +1968,7 @@ mod invalid_parameter_combination_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Two or more incompatible parameters were specified.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterCombinationException`.
@@ -2198,17 +2018,11 @@ mod invalid_parameter_combination_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidParameterCombinationException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidParameterCombinationException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2219,7 +2033,7 @@ mod invalid_parameter_value_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The value for a parameter is invalid.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterValueException`.
@@ -2269,17 +2083,11 @@ mod invalid_parameter_value_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidParameterValueException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidParameterValueException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2290,7 +2098,7 @@ mod invalid_replication_group_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested replication group is not in the `available` state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault`.
@@ -2340,17 +2148,11 @@ mod invalid_replication_group_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidReplicationGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidReplicationGroupStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2361,7 +2163,7 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The state of the serverless cache snapshot was not received. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
     ///
@@ -2412,17 +2214,11 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidServerlessCacheSnapshotStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidServerlessCacheSnapshotStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2433,7 +2229,7 @@ mod invalid_serverless_cache_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The account for these credentials is not currently active.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault`.
@@ -2483,17 +2279,11 @@ mod invalid_serverless_cache_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidServerlessCacheStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidServerlessCacheStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2504,7 +2294,7 @@ mod invalid_snapshot_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The current state of the snapshot does not allow the requested operation to occur.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidSnapshotStateFault`.
@@ -2554,17 +2344,11 @@ mod invalid_snapshot_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidSnapshotStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidSnapshotStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2575,7 +2359,7 @@ mod invalid_subnet_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// An invalid subnet identifier was specified.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidSubnet`.
@@ -2625,17 +2409,11 @@ mod invalid_subnet_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidSubnet {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidSubnet {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2646,7 +2424,7 @@ mod invalid_user_group_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The user group is not in an active state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidUserGroupStateFault`.
@@ -2696,17 +2474,11 @@ mod invalid_user_group_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidUserGroupStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidUserGroupStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2717,7 +2489,7 @@ mod invalid_user_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The user is not in active state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidUserStateFault`.
@@ -2767,17 +2539,11 @@ mod invalid_user_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidUserStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidUserStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2788,7 +2554,7 @@ mod invalid_vpc_network_state_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The VPC network is in an invalid state.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault`.
@@ -2838,17 +2604,11 @@ mod invalid_vpc_network_state_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidVpcNetworkStateFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidVpcNetworkStateFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2859,7 +2619,7 @@ mod no_operation_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The operation was not performed because no changes were required.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#NoOperationFault`.
@@ -2909,17 +2669,11 @@ mod no_operation_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for NoOperationFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for NoOperationFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2930,7 +2684,7 @@ mod node_group_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The node group specified by the `NodeGroupId` parameter could not be found. Please verify that the
     /// node group exists and that you spelled the `NodeGroupId` value correctly.
     ///
@@ -2981,17 +2735,11 @@ mod node_group_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for NodeGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for NodeGroupNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3002,7 +2750,7 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the maximum allowed number of node groups
     /// (shards) in a single replication group. The default maximum is 90
     ///
@@ -3053,17 +2801,11 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for NodeGroupsPerReplicationGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for NodeGroupsPerReplicationGroupQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3074,7 +2816,7 @@ mod node_quota_for_cluster_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of cache nodes in a
     /// single cluster.
     ///
@@ -3125,17 +2867,11 @@ mod node_quota_for_cluster_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for NodeQuotaForClusterExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for NodeQuotaForClusterExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3146,7 +2882,7 @@ mod node_quota_for_customer_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the allowed number of cache nodes per
     /// customer.
     ///
@@ -3197,17 +2933,11 @@ mod node_quota_for_customer_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for NodeQuotaForCustomerExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for NodeQuotaForCustomerExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3218,7 +2948,7 @@ mod replication_group_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The specified replication group already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupAlreadyExistsFault`.
@@ -3268,17 +2998,11 @@ mod replication_group_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ReplicationGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ReplicationGroupAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3289,7 +3013,7 @@ mod replication_group_already_under_migration_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The targeted replication group is not available.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupAlreadyUnderMigrationFault`.
@@ -3339,17 +3063,11 @@ mod replication_group_already_under_migration_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ReplicationGroupAlreadyUnderMigrationFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ReplicationGroupAlreadyUnderMigrationFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3360,7 +3078,7 @@ mod replication_group_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The specified replication group does not exist.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault`.
@@ -3410,17 +3128,11 @@ mod replication_group_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ReplicationGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ReplicationGroupNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3431,7 +3143,7 @@ mod replication_group_not_under_migration_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The designated replication group is not available for data migration.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotUnderMigrationFault`.
@@ -3481,17 +3193,11 @@ mod replication_group_not_under_migration_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ReplicationGroupNotUnderMigrationFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ReplicationGroupNotUnderMigrationFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3502,7 +3208,7 @@ mod reserved_cache_node_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// You already have a reservation with the given identifier.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeAlreadyExistsFault`.
@@ -3552,17 +3258,11 @@ mod reserved_cache_node_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ReservedCacheNodeAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ReservedCacheNodeAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3573,7 +3273,7 @@ mod reserved_cache_node_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested reserved cache node was not found.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeNotFoundFault`.
@@ -3623,17 +3323,11 @@ mod reserved_cache_node_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ReservedCacheNodeNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ReservedCacheNodeNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3644,7 +3338,7 @@ mod reserved_cache_node_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the user's cache node quota.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeQuotaExceededFault`.
@@ -3694,17 +3388,11 @@ mod reserved_cache_node_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ReservedCacheNodeQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ReservedCacheNodeQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3715,7 +3403,7 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested cache node offering does not exist.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodesOfferingNotFoundFault`.
@@ -3765,17 +3453,11 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ReservedCacheNodesOfferingNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ReservedCacheNodesOfferingNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3786,7 +3468,7 @@ mod serverless_cache_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// A serverless cache with this name already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheAlreadyExistsFault`.
@@ -3836,17 +3518,11 @@ mod serverless_cache_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ServerlessCacheAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ServerlessCacheAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3857,7 +3533,7 @@ mod serverless_cache_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The serverless cache was not found or does not exist.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault`.
@@ -3907,17 +3583,11 @@ mod serverless_cache_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ServerlessCacheNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ServerlessCacheNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3928,7 +3598,7 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The number of serverless caches exceeds the customer quota.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheQuotaForCustomerExceededFault`.
@@ -3978,17 +3648,11 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ServerlessCacheQuotaForCustomerExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ServerlessCacheQuotaForCustomerExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -3999,7 +3663,7 @@ mod serverless_cache_snapshot_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// A serverless cache snapshot with this name already exists. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
     ///
@@ -4050,17 +3714,11 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ServerlessCacheSnapshotAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ServerlessCacheSnapshotAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4071,7 +3729,7 @@ mod serverless_cache_snapshot_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// This serverless cache snapshot could not be found or does not exist. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
     ///
@@ -4122,17 +3780,11 @@ mod serverless_cache_snapshot_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ServerlessCacheSnapshotNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ServerlessCacheSnapshotNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4143,7 +3795,7 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The number of serverless cache snapshots exceeds the customer snapshot quota. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
     ///
@@ -4194,17 +3846,11 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ServerlessCacheSnapshotQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ServerlessCacheSnapshotQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4215,7 +3861,7 @@ mod service_linked_role_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The specified service linked role (SLR) was not found.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceLinkedRoleNotFoundFault`.
@@ -4265,17 +3911,11 @@ mod service_linked_role_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ServiceLinkedRoleNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ServiceLinkedRoleNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4286,7 +3926,7 @@ mod service_update_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The service update doesn't exist
     ///
     /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdateNotFoundFault`.
@@ -4336,17 +3976,11 @@ mod service_update_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ServiceUpdateNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ServiceUpdateNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4357,7 +3991,7 @@ mod snapshot_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// You already have a snapshot with the given name.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotAlreadyExistsFault`.
@@ -4407,17 +4041,11 @@ mod snapshot_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for SnapshotAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for SnapshotAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4428,7 +4056,7 @@ mod snapshot_feature_not_supported_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// You attempted one of the following operations:
     ///
     /// - Creating a snapshot of a Valkey or Redis OSS cluster running on a `cache.t1.micro` cache node.
@@ -4483,17 +4111,11 @@ mod snapshot_feature_not_supported_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for SnapshotFeatureNotSupportedFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for SnapshotFeatureNotSupportedFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4504,7 +4126,7 @@ mod snapshot_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested snapshot name does not refer to an existing snapshot.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault`.
@@ -4554,17 +4176,11 @@ mod snapshot_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for SnapshotNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for SnapshotNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4575,7 +4191,7 @@ mod snapshot_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would exceed the maximum number of snapshots.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SnapshotQuotaExceededFault`.
@@ -4625,17 +4241,11 @@ mod snapshot_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for SnapshotQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for SnapshotQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4646,7 +4256,7 @@ mod subnet_in_use_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested subnet is being used by another cache subnet group.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#SubnetInUse`.
@@ -4696,17 +4306,11 @@ mod subnet_in_use_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for SubnetInUse {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for SubnetInUse {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4717,7 +4321,7 @@ mod subnet_not_allowed_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// At least one subnet ID does not match the other subnet IDs. This mismatch typically occurs when a
     /// user sets one subnet ID to a regional Availability Zone and a different one to an outpost. Or when a
     /// user sets the subnet ID to an Outpost when not subscribed on this service.
@@ -4769,17 +4373,11 @@ mod subnet_not_allowed_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for SubnetNotAllowedFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for SubnetNotAllowedFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4790,7 +4388,7 @@ mod tag_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The requested tag was not found on this resource.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#TagNotFoundFault`.
@@ -4840,17 +4438,11 @@ mod tag_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for TagNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for TagNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4861,7 +4453,7 @@ mod tag_quota_per_resource_exceeded_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request cannot be processed because it would cause the resource to have more than the allowed
     /// number of tags. The maximum number of tags permitted on a resource is 50.
     ///
@@ -4912,17 +4504,11 @@ mod tag_quota_per_resource_exceeded_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for TagQuotaPerResourceExceeded {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for TagQuotaPerResourceExceeded {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -4933,7 +4519,7 @@ mod test_failover_not_available_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The `TestFailover` action is not available.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#TestFailoverNotAvailableFault`.
@@ -4983,17 +4569,11 @@ mod test_failover_not_available_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for TestFailoverNotAvailableFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for TestFailoverNotAvailableFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -5004,7 +4584,7 @@ mod user_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// A user with this ID already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserAlreadyExistsFault`.
@@ -5054,17 +4634,11 @@ mod user_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for UserAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for UserAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -5075,7 +4649,7 @@ mod user_group_already_exists_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The user group with this ID already exists.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupAlreadyExistsFault`.
@@ -5125,17 +4699,11 @@ mod user_group_already_exists_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for UserGroupAlreadyExistsFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for UserGroupAlreadyExistsFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -5146,7 +4714,7 @@ mod user_group_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The user group was not found or does not exist
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupNotFoundFault`.
@@ -5196,17 +4764,11 @@ mod user_group_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for UserGroupNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for UserGroupNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -5217,7 +4779,7 @@ mod user_group_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The number of users exceeds the user group limit.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserGroupQuotaExceededFault`.
@@ -5267,17 +4829,11 @@ mod user_group_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for UserGroupQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for UserGroupQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -5288,7 +4844,7 @@ mod user_not_found_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The user does not exist or could not be found.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserNotFoundFault`.
@@ -5338,17 +4894,11 @@ mod user_not_found_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for UserNotFoundFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for UserNotFoundFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -5359,7 +4909,7 @@ mod user_quota_exceeded_fault_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The quota of users has been exceeded.
     ///
     /// Smithy shape: `com.amazonaws.elasticache#UserQuotaExceededFault`.
@@ -5409,17 +4959,11 @@ mod user_quota_exceeded_fault_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for UserQuotaExceededFault {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for UserQuotaExceededFault {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -5877,7 +5421,8 @@ impl ServiceError {
             Self::UserQuotaExceededFault(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("http://elasticache.amazonaws.com/doc/2015-02-02/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for ServiceError {

@@ -7,7 +7,7 @@ use ::querygen_runtime::query::{
 };
 use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
 #[cfg(feature = "server")]
-use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+use ::querygen_runtime::server::{ErrorResponse, ServerError, WriteXml, XmlWriter};
 /// Indicates that the user has been denied access to the requested resource.
 ///
 /// Smithy shape: `com.amazonaws.sns#AuthorizationErrorException`.
@@ -57,17 +57,11 @@ impl WriteXml for AuthorizationErrorException {
     fn write_xml(&self, _writer: &mut XmlWriter) {}
 }
 #[cfg(feature = "server")]
-impl ErrorResponse for AuthorizationErrorException {
-    fn to_response(&self, request_id: &str) -> (u16, String) {
-        let body = ::querygen_runtime::server::error_response(
-            Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-            "Sender",
-            Self::CODE,
-            self.message.as_deref(),
-            self,
-            request_id,
-        );
-        (Self::HTTP_STATUS, body)
+impl ServerError for AuthorizationErrorException {
+    const FAULT: &'static str = "Sender";
+    const HTTP_STATUS: u16 = 403u16;
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }
 #[cfg(feature = "_error-BatchEntryIdsNotDistinctException")]
@@ -75,7 +69,7 @@ mod batch_entry_ids_not_distinct_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Two or more batch entries in the request have the same `Id`.
     ///
     /// Smithy shape: `com.amazonaws.sns#BatchEntryIdsNotDistinctException`.
@@ -125,17 +119,11 @@ mod batch_entry_ids_not_distinct_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for BatchEntryIdsNotDistinctException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for BatchEntryIdsNotDistinctException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -146,7 +134,7 @@ mod batch_request_too_long_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The length of all the batch messages put together is more than the limit.
     ///
     /// Smithy shape: `com.amazonaws.sns#BatchRequestTooLongException`.
@@ -196,17 +184,11 @@ mod batch_request_too_long_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for BatchRequestTooLongException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for BatchRequestTooLongException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -217,7 +199,7 @@ mod concurrent_access_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
     ///
     /// Smithy shape: `com.amazonaws.sns#ConcurrentAccessException`.
@@ -267,17 +249,11 @@ mod concurrent_access_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ConcurrentAccessException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ConcurrentAccessException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -288,7 +264,7 @@ mod empty_batch_request_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The batch request doesn't contain any entries.
     ///
     /// Smithy shape: `com.amazonaws.sns#EmptyBatchRequestException`.
@@ -338,17 +314,11 @@ mod empty_batch_request_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for EmptyBatchRequestException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for EmptyBatchRequestException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -359,7 +329,7 @@ mod endpoint_disabled_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Exception error indicating endpoint disabled.
     ///
     /// Smithy shape: `com.amazonaws.sns#EndpointDisabledException`.
@@ -409,17 +379,11 @@ mod endpoint_disabled_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for EndpointDisabledException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for EndpointDisabledException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -430,7 +394,7 @@ mod filter_policy_limit_exceeded_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that the number of filter polices in your Amazon Web Services account exceeds the limit.
     /// To add more filter polices, submit an Amazon SNS Limit Increase case in the Amazon Web Services
     /// Support Center.
@@ -482,17 +446,11 @@ mod filter_policy_limit_exceeded_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for FilterPolicyLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for FilterPolicyLimitExceededException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 403u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -503,7 +461,7 @@ mod internal_error_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates an internal service error.
     ///
     /// Smithy shape: `com.amazonaws.sns#InternalErrorException`.
@@ -553,17 +511,11 @@ mod internal_error_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InternalErrorException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Receiver",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InternalErrorException {
+        const FAULT: &'static str = "Receiver";
+        const HTTP_STATUS: u16 = 500u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -574,7 +526,7 @@ mod invalid_batch_entry_id_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
     ///
     /// Smithy shape: `com.amazonaws.sns#InvalidBatchEntryIdException`.
@@ -624,17 +576,11 @@ mod invalid_batch_entry_id_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidBatchEntryIdException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidBatchEntryIdException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -645,7 +591,7 @@ mod invalid_parameter_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that a request parameter does not comply with the associated constraints.
     ///
     /// Smithy shape: `com.amazonaws.sns#InvalidParameterException`.
@@ -695,17 +641,11 @@ mod invalid_parameter_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidParameterException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidParameterException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -716,7 +656,7 @@ mod invalid_parameter_value_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that a request parameter does not comply with the associated constraints.
     ///
     /// Smithy shape: `com.amazonaws.sns#InvalidParameterValueException`.
@@ -766,17 +706,11 @@ mod invalid_parameter_value_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidParameterValueException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidParameterValueException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -787,7 +721,7 @@ mod invalid_security_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The credential signature isn't valid. You must use an HTTPS endpoint and sign your request using
     /// Signature Version 4.
     ///
@@ -838,17 +772,11 @@ mod invalid_security_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidSecurityException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidSecurityException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 403u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -859,7 +787,7 @@ mod invalid_state_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that the specified state is not a valid state for an event source.
     ///
     /// Smithy shape: `com.amazonaws.sns#InvalidStateException`.
@@ -909,17 +837,11 @@ mod invalid_state_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidStateException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidStateException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -930,7 +852,7 @@ mod kms_access_denied_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The ciphertext references a key that doesn't exist or that you don't have access to.
     ///
     /// Smithy shape: `com.amazonaws.sns#KMSAccessDeniedException`.
@@ -980,17 +902,11 @@ mod kms_access_denied_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for KmsAccessDeniedException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for KmsAccessDeniedException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1001,7 +917,7 @@ mod kms_disabled_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
     ///
     /// Smithy shape: `com.amazonaws.sns#KMSDisabledException`.
@@ -1051,17 +967,11 @@ mod kms_disabled_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for KmsDisabledException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for KmsDisabledException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1072,7 +982,7 @@ mod kms_invalid_state_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request was rejected because the state of the specified resource isn't valid for this request.
     /// For more information, see [Key states of Amazon Web Services KMS
     /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management
@@ -1125,17 +1035,11 @@ mod kms_invalid_state_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for KmsInvalidStateException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for KmsInvalidStateException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1146,7 +1050,7 @@ mod kms_not_found_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request was rejected because the specified entity or resource can't be found.
     ///
     /// Smithy shape: `com.amazonaws.sns#KMSNotFoundException`.
@@ -1196,17 +1100,11 @@ mod kms_not_found_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for KmsNotFoundException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for KmsNotFoundException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1217,7 +1115,7 @@ mod kms_opt_in_required_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The Amazon Web Services access key ID needs a subscription for the service.
     ///
     /// Smithy shape: `com.amazonaws.sns#KMSOptInRequired`.
@@ -1267,17 +1165,11 @@ mod kms_opt_in_required_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for KmsOptInRequired {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for KmsOptInRequired {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 403u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1288,7 +1180,7 @@ mod kms_throttling_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request was denied due to request throttling. For more information about throttling, see
     /// [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in
     /// the *Key Management Service Developer Guide.*
@@ -1340,17 +1232,11 @@ mod kms_throttling_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for KmsThrottlingException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for KmsThrottlingException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1361,7 +1247,7 @@ mod not_found_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that the requested resource does not exist.
     ///
     /// Smithy shape: `com.amazonaws.sns#NotFoundException`.
@@ -1411,17 +1297,11 @@ mod not_found_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for NotFoundException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for NotFoundException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1432,7 +1312,7 @@ mod opted_out_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that the specified phone number opted out of receiving SMS messages from your Amazon Web
     /// Services account. You can't send SMS messages to phone numbers that opt out.
     ///
@@ -1483,17 +1363,11 @@ mod opted_out_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for OptedOutException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for OptedOutException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1504,7 +1378,7 @@ mod platform_application_disabled_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Exception error indicating platform application disabled.
     ///
     /// Smithy shape: `com.amazonaws.sns#PlatformApplicationDisabledException`.
@@ -1554,17 +1428,11 @@ mod platform_application_disabled_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for PlatformApplicationDisabledException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for PlatformApplicationDisabledException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1575,7 +1443,7 @@ mod replay_limit_exceeded_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that the request parameter has exceeded the maximum number of concurrent message replays.
     ///
     /// Smithy shape: `com.amazonaws.sns#ReplayLimitExceededException`.
@@ -1625,17 +1493,11 @@ mod replay_limit_exceeded_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ReplayLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ReplayLimitExceededException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 403u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1646,7 +1508,7 @@ mod resource_not_found_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Can’t perform the action on the specified resource. Make sure that the resource exists.
     ///
     /// Smithy shape: `com.amazonaws.sns#ResourceNotFoundException`.
@@ -1696,17 +1558,11 @@ mod resource_not_found_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ResourceNotFoundException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ResourceNotFoundException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 404u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1717,7 +1573,7 @@ mod stale_tag_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and
     /// then retry the operation.
     ///
@@ -1768,17 +1624,11 @@ mod stale_tag_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for StaleTagException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for StaleTagException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1789,7 +1639,7 @@ mod subscription_limit_exceeded_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that the customer already owns the maximum allowed number of subscriptions.
     ///
     /// Smithy shape: `com.amazonaws.sns#SubscriptionLimitExceededException`.
@@ -1839,17 +1689,11 @@ mod subscription_limit_exceeded_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for SubscriptionLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for SubscriptionLimitExceededException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 403u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1860,7 +1704,7 @@ mod tag_limit_exceeded_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Can't add more than 50 tags to a topic.
     ///
     /// Smithy shape: `com.amazonaws.sns#TagLimitExceededException`.
@@ -1910,17 +1754,11 @@ mod tag_limit_exceeded_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for TagLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for TagLimitExceededException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -1931,7 +1769,7 @@ mod tag_policy_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request doesn't comply with the IAM tag policy. Correct your request and then retry it.
     ///
     /// Smithy shape: `com.amazonaws.sns#TagPolicyException`.
@@ -1981,17 +1819,11 @@ mod tag_policy_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for TagPolicyException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for TagPolicyException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2002,7 +1834,7 @@ mod throttled_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that the rate at which requests have been submitted for this action exceeds the limit for
     /// your Amazon Web Services account.
     ///
@@ -2053,17 +1885,11 @@ mod throttled_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ThrottledException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ThrottledException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 429u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2074,7 +1900,7 @@ mod too_many_entries_in_batch_request_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The batch request contains more entries than permissible.
     ///
     /// Smithy shape: `com.amazonaws.sns#TooManyEntriesInBatchRequestException`.
@@ -2124,17 +1950,11 @@ mod too_many_entries_in_batch_request_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for TooManyEntriesInBatchRequestException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for TooManyEntriesInBatchRequestException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2145,7 +1965,7 @@ mod topic_limit_exceeded_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that the customer already owns the maximum allowed number of topics.
     ///
     /// Smithy shape: `com.amazonaws.sns#TopicLimitExceededException`.
@@ -2195,17 +2015,11 @@ mod topic_limit_exceeded_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for TopicLimitExceededException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for TopicLimitExceededException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 403u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2216,7 +2030,7 @@ mod user_error_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that a request parameter does not comply with the associated constraints.
     ///
     /// Smithy shape: `com.amazonaws.sns#UserErrorException`.
@@ -2266,17 +2080,11 @@ mod user_error_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for UserErrorException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for UserErrorException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -2288,7 +2096,7 @@ mod validation_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that a parameter in the request is invalid.
     ///
     /// Smithy shape: `com.amazonaws.sns#ValidationException`.
@@ -2349,17 +2157,11 @@ mod validation_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ValidationException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                Some(self.message.as_str()),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ValidationException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            Some(self.message.as_str())
         }
     }
 }
@@ -2371,7 +2173,7 @@ mod verification_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// Indicates that the one-time password (OTP) used for verification is invalid.
     ///
     /// Smithy shape: `com.amazonaws.sns#VerificationException`.
@@ -2449,17 +2251,11 @@ mod verification_exception_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for VerificationException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("http://sns.amazonaws.com/doc/2010-03-31/"),
-                "Sender",
-                Self::CODE,
-                Some(self.message.as_str()),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for VerificationException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            Some(self.message.as_str())
         }
     }
 }
@@ -2659,7 +2455,8 @@ impl ServiceError {
             Self::VerificationException(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("http://sns.amazonaws.com/doc/2010-03-31/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for ServiceError {

@@ -13,7 +13,7 @@ mod expired_token_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The web identity token that was passed is expired or is not valid. Get a new identity token from the
     /// identity provider and then retry the request.
     ///
@@ -64,17 +64,11 @@ mod expired_token_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ExpiredTokenException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ExpiredTokenException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -85,7 +79,7 @@ mod idp_communication_error_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request could not be fulfilled because the identity provider (IDP) that was asked to verify the
     /// incoming identity token could not be reached. This is often a transient error caused by network
     /// conditions. Retry the request a limited number of times so that you don't exceed the request rate.
@@ -138,17 +132,11 @@ mod idp_communication_error_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for IdpCommunicationErrorException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for IdpCommunicationErrorException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -159,7 +147,7 @@ mod idp_rejected_claim_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The identity provider (IdP) reported that authentication failed. This might be because the claim is
     /// invalid.
     ///
@@ -213,17 +201,11 @@ mod idp_rejected_claim_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for IdpRejectedClaimException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for IdpRejectedClaimException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 403u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -234,7 +216,7 @@ mod invalid_authorization_message_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can
     /// happen if the token contains invalid characters, such as line breaks, or if the message has expired.
     ///
@@ -285,17 +267,11 @@ mod invalid_authorization_message_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidAuthorizationMessageException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidAuthorizationMessageException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -306,7 +282,7 @@ mod invalid_identity_token_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new
     /// identity token from the identity provider and then retry the request.
     ///
@@ -357,17 +333,11 @@ mod invalid_identity_token_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for InvalidIdentityTokenException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for InvalidIdentityTokenException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -378,7 +348,7 @@ mod malformed_policy_document_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request was rejected because the policy document was malformed. The error message describes the
     /// specific error.
     ///
@@ -429,17 +399,11 @@ mod malformed_policy_document_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for MalformedPolicyDocumentException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for MalformedPolicyDocumentException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -450,7 +414,7 @@ mod packed_policy_too_large_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// The request was rejected because the total packed size of the session policies and session tags
     /// combined was too large. An Amazon Web Services conversion compresses the session policy document,
     /// session policy ARNs, and session tags into a packed binary format that has a separate limit. The
@@ -510,17 +474,11 @@ mod packed_policy_too_large_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for PackedPolicyTooLargeException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for PackedPolicyTooLargeException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -531,7 +489,7 @@ mod region_disabled_exception_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// STS is not activated in the requested region for the account that is being asked to generate
     /// credentials. The account administrator must use the IAM console to activate STS in that region. For
     /// more information, see [Activating and Deactivating STS in an Amazon Web Services
@@ -585,17 +543,11 @@ mod region_disabled_exception_items {
         fn write_xml(&self, _writer: &mut XmlWriter) {}
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for RegionDisabledException {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for RegionDisabledException {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 403u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -665,7 +617,8 @@ impl ServiceError {
             Self::RegionDisabledException(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("https://sts.amazonaws.com/doc/2011-06-15/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for ServiceError {

@@ -2,17 +2,47 @@
 //! an [`UnhandledError`].
 
 use super::{WriteXml, XmlWriter};
-use crate::query::UnhandledError;
+use crate::query::{ModeledError, UnhandledError};
 
 /// A generated error structure (or [`UnhandledError`])
 /// as the service answers it.
 pub trait ErrorResponse {
-    /// The HTTP status and the `<ErrorResponse>` document.
-    fn to_response(&self, request_id: &str) -> (u16, String);
+    /// The HTTP status and the `<ErrorResponse>` document, in the service's
+    /// XML `namespace` (an [`UnhandledError`] is written without one).
+    fn to_response(&self, namespace: Option<&str>, request_id: &str) -> (u16, String);
+}
+
+/// What a generated error structure tells the server side beyond its code
+/// and members; [`ErrorResponse`] follows from it.
+pub trait ServerError: ModeledError + WriteXml {
+    /// `Sender` when the caller is at fault, `Receiver` when the service is.
+    const FAULT: &'static str;
+    /// The HTTP status the service answers with.
+    const HTTP_STATUS: u16;
+
+    /// The message, which travels in `<Message>` rather than with the other
+    /// members; `None` for shapes without one.
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl<E: ServerError> ErrorResponse for E {
+    fn to_response(&self, namespace: Option<&str>, request_id: &str) -> (u16, String) {
+        let body = error_response(
+            namespace,
+            E::FAULT,
+            E::CODE,
+            self.message(),
+            self,
+            request_id,
+        );
+        (E::HTTP_STATUS, body)
+    }
 }
 
 impl ErrorResponse for UnhandledError {
-    fn to_response(&self, request_id: &str) -> (u16, String) {
+    fn to_response(&self, _namespace: Option<&str>, request_id: &str) -> (u16, String) {
         (self.status, self.to_response_body(request_id))
     }
 }

@@ -8,7 +8,7 @@ mod error;
 mod request;
 mod response;
 
-pub use error::{error_response, ErrorResponse};
+pub use error::{error_response, ErrorResponse, ServerError};
 pub use request::{
     percent_decode, read_request, QueryError, QueryTree, ReadQuery, MAX_KEY_DEPTH, MAX_PARAMS,
 };

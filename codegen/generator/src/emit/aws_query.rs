@@ -688,7 +688,12 @@ pub fn error_enum(
     doc: &str,
     errors: &[ErrorVariant],
     gates: Option<&[TokenStream]>,
+    namespace: Option<&str>,
 ) -> TokenStream {
+    let namespace = match namespace {
+        Some(ns) => quote!(::std::option::Option::Some(#ns)),
+        None => quote!(::std::option::Option::None),
+    };
     let no_gates = vec![TokenStream::new(); errors.len()];
     let gates: &[TokenStream] = gates.unwrap_or(&no_gates);
     let doc = doc_line(doc);
@@ -790,7 +795,8 @@ pub fn error_enum(
                     #(#gates Self::#names(error) => error,)*
                     Self::Unhandled(error) => &**error,
                 };
-                error.to_response(request_id)
+                let namespace = #namespace;
+                error.to_response(namespace, request_id)
             }
         }
 

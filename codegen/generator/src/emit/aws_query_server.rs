@@ -396,8 +396,9 @@ fn write_xml_value(
     }
 }
 
-/// `impl ErrorResponse for E`: the `<ErrorResponse>` document for this error, with its status.
-pub fn error_response_writer(s: &Struct, namespace: Option<&str>) -> TokenStream {
+/// `impl ServerError for E`: its fault, status and message, from which the
+/// runtime writes the `<ErrorResponse>` document.
+pub fn server_error(s: &Struct) -> TokenStream {
     let name = ident(&s.rust_name);
     let StructRole::Error(info) = &s.role else {
         return TokenStream::new();
@@ -406,32 +407,27 @@ pub fn error_response_writer(s: &Struct, namespace: Option<&str>) -> TokenStream
         ErrorFault::Client => "Sender",
         ErrorFault::Server => "Receiver",
     };
-    let ns = match namespace {
-        Some(ns) => quote!(::std::option::Option::Some(#ns)),
-        None => quote!(::std::option::Option::None),
-    };
-    let message = match s.fields.iter().find(|f| is_message(s, f)) {
-        Some(f) => {
-            let field = ident(&f.rust_name);
-            if f.optional {
-                quote!(self.#field.as_deref())
-            } else {
-                quote!(::std::option::Option::Some(self.#field.as_str()))
+    let status = info.http_status;
+    let message = s.fields.iter().find(|f| is_message(s, f)).map(|f| {
+        let field = ident(&f.rust_name);
+        let value = if f.optional {
+            quote!(self.#field.as_deref())
+        } else {
+            quote!(::std::option::Option::Some(self.#field.as_str()))
+        };
+        quote! {
+            fn message(&self) -> ::std::option::Option<&str> {
+                #value
             }
         }
-        None => quote!(::std::option::Option::None),
-    };
-    let (trait_path, write) = (
-        rt::server::error_response(),
-        rt::server::error_response_fn(),
-    );
+    });
+    let trait_path = rt::server::server_error();
     quote! {
         #[cfg(feature = "server")]
         impl #trait_path for #name {
-            fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
-                let body = #write(#ns, #fault, Self::CODE, #message, self, request_id);
-                (Self::HTTP_STATUS, body)
-            }
+            const FAULT: &'static str = #fault;
+            const HTTP_STATUS: u16 = #status;
+            #message
         }
     }
 }

@@ -322,8 +322,7 @@ fn error_rs(service: &Service) -> TokenStream {
             let read_body = aws_query::modeled_error(s);
             // The message travels as `<Message>` in the envelope, not as a member element.
             let write_xml = aws_query_server::struct_xml_writer(s, true);
-            let write_response =
-                aws_query_server::error_response_writer(s, service.xml_namespace.as_deref());
+            let write_response = aws_query_server::server_error(s);
             quote!(#read_xml #read_body #write_xml #write_response)
         });
         super::gate_items(
@@ -350,6 +349,7 @@ fn error_rs(service: &Service) -> TokenStream {
             "Any error the service may return: the service-wide table from error codes to error shapes.",
             &service.error_variants,
             Some(&gates),
+            service.xml_namespace.as_deref(),
         )
     });
     quote! {
@@ -430,6 +430,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
             &format!("The errors `{}` may return.", op.wire_name),
             &op.error_variants,
             None,
+            service.xml_namespace.as_deref(),
         );
         let error_doc = super::doc_line(&format!(
             "Parses a non-2xx `{}` response into [`{error_name}`].",

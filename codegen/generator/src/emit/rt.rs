@@ -116,13 +116,13 @@ pub mod server {
     pub fn write_xml() -> TokenStream {
         quote!(::querygen_runtime::server::WriteXml)
     }
-    /// What generated error structures (server side) implement.
+    /// How an error (structure or unhandled) is answered (server side).
     pub fn error_response() -> TokenStream {
         quote!(::querygen_runtime::server::ErrorResponse)
     }
-    /// A modeled error's `<ErrorResponse>` document.
-    pub fn error_response_fn() -> TokenStream {
-        quote!(::querygen_runtime::server::error_response)
+    /// What generated error structures (server side) implement.
+    pub fn server_error() -> TokenStream {
+        quote!(::querygen_runtime::server::ServerError)
     }
     /// An operation's `<{Op}Response>` document.
     pub fn response_fn() -> TokenStream {

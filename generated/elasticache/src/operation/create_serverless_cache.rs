@@ -232,7 +232,8 @@ impl CreateServerlessCacheError {
             Self::UserGroupNotFoundFault(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("http://elasticache.amazonaws.com/doc/2015-02-02/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for CreateServerlessCacheError {

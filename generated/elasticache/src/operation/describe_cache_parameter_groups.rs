@@ -186,7 +186,8 @@ impl DescribeCacheParameterGroupsError {
             Self::InvalidParameterValueException(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("http://elasticache.amazonaws.com/doc/2015-02-02/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for DescribeCacheParameterGroupsError {

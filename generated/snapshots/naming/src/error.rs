@@ -14,7 +14,7 @@ mod error_value_items {
     use ::querygen_runtime::query::ModeledError;
     use ::querygen_runtime::xml::{Node, ReadXml, XmlError, XmlReader};
     #[cfg(feature = "server")]
-    use ::querygen_runtime::server::{ErrorResponse, WriteXml, XmlWriter};
+    use ::querygen_runtime::server::{ServerError, WriteXml, XmlWriter};
     /// An error shape named `Error`.
     ///
     /// Smithy shape: `example.naming#Error`.
@@ -86,17 +86,11 @@ mod error_value_items {
         }
     }
     #[cfg(feature = "server")]
-    impl ErrorResponse for ErrorValue {
-        fn to_response(&self, request_id: &str) -> (u16, String) {
-            let body = ::querygen_runtime::server::error_response(
-                None,
-                "Sender",
-                Self::CODE,
-                self.message.as_deref(),
-                self,
-                request_id,
-            );
-            (Self::HTTP_STATUS, body)
+    impl ServerError for ErrorValue {
+        const FAULT: &'static str = "Sender";
+        const HTTP_STATUS: u16 = 400u16;
+        fn message(&self) -> Option<&str> {
+            self.message.as_deref()
         }
     }
 }
@@ -129,7 +123,8 @@ impl ServiceError {
             Self::ErrorValue(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = None;
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for ServiceError {

@@ -153,7 +153,8 @@ impl GetPlatformApplicationAttributesError {
             Self::NotFoundException(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("http://sns.amazonaws.com/doc/2010-03-31/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for GetPlatformApplicationAttributesError {

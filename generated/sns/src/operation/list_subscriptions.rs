@@ -162,7 +162,8 @@ impl ListSubscriptionsError {
             Self::InvalidParameterException(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("http://sns.amazonaws.com/doc/2010-03-31/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for ListSubscriptionsError {

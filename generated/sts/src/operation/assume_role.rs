@@ -478,7 +478,8 @@ impl AssumeRoleError {
             Self::RegionDisabledException(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("https://sts.amazonaws.com/doc/2011-06-15/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for AssumeRoleError {

@@ -175,7 +175,8 @@ impl AssumeRootError {
             Self::RegionDisabledException(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("https://sts.amazonaws.com/doc/2011-06-15/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for AssumeRootError {

@@ -130,7 +130,8 @@ impl GetAccessKeyInfoError {
         let error: &dyn ErrorResponse = match self {
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("https://sts.amazonaws.com/doc/2011-06-15/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for GetAccessKeyInfoError {

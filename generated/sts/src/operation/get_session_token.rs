@@ -196,7 +196,8 @@ impl GetSessionTokenError {
             Self::RegionDisabledException(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = Some("https://sts.amazonaws.com/doc/2011-06-15/");
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for GetSessionTokenError {

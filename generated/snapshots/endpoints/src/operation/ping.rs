@@ -101,7 +101,8 @@ impl PingError {
         let error: &dyn ErrorResponse = match self {
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = None;
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for PingError {

@@ -145,7 +145,8 @@ impl LoginError {
             Self::ErrorValue(error) => error,
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = None;
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for LoginError {

@@ -174,7 +174,8 @@ impl MatchError {
         let error: &dyn ErrorResponse = match self {
             Self::Unhandled(error) => &**error,
         };
-        error.to_response(request_id)
+        let namespace = None;
+        error.to_response(namespace, request_id)
     }
 }
 impl OperationError for MatchError {
