@@ -8,8 +8,8 @@
 //! 2. **resolve and name** ([`lower`], [`naming`]): the service closure →
 //!    [`ir::Service`], with every Rust name decided beside its wire name;
 //! 3. **emit** ([`emit`]): IR → token streams, one per file;
-//! 4. **format**: standard paths printed as their prelude names, and runtime
-//!    items imported, where nothing can shadow them ([`shorten`]); prettyplease;
+//! 4. **format**: runtime items imported per module and printed short, where
+//!    nothing can shadow them ([`shorten`]); prettyplease;
 //!    then the `@generated` header.
 //!
 //! The library does no I/O: [`generate`] takes model text (and, for endpoint
@@ -254,7 +254,6 @@ fn emit_and_format(
                     continue;
                 }
             };
-            shorten::prelude_names(&mut syntax);
             shorten::runtime_imports(&mut syntax, emit::rt::CRATES);
             let contents = format!("{header}{}", prettyplease::unparse(&syntax));
             emit_time += emitted - started;

@@ -1,21 +1,19 @@
-//! Part of the **format** pass: prints standard-prelude names short, and
-//! imports the runtime items a module names often.
+//! Part of the **format** pass: imports the runtime items a module names, and
+//! prints them short.
 //!
-//! Emitters write every standard path in full (`::std::option::Option`), so what
-//! they emit means the same thing wherever it lands. Printed that way, though, a
-//! setter's signature takes four lines instead of one, and the generated crate is
-//! a sixth longer. This pass rewrites such a path to the prelude's own name
-//! (`Option`) in every file where nothing can shadow that name: no item, `use`
-//! import or generic parameter of the file is called so, and the file has no
-//! glob import other than of its own inline modules (whose items it sees). Where
-//! a file could shadow a name, that name stays in full there. Paths inside macro
-//! calls and attributes are left as the emitter wrote them.
+//! Emitters write every runtime path in full (`::querygen_runtime::xml::Node`),
+//! so what they emit means the same thing wherever it lands. Printed that way,
+//! though, signatures break over several lines. [`runtime_imports`] gives each
+//! module a `use` of the runtime types and traits it names (under the `#[cfg]`
+//! its uses share) and prints the short name. A name is imported only if
+//! nothing else in the file is called so: no item, import, generic parameter,
+//! or other path's segment (so `crate::types::Endpoint` and the runtime's
+//! `Endpoint` both stay in full), and the file has no glob import other than
+//! of its own inline modules. Paths inside macro calls and attributes are left
+//! as the emitter wrote them.
 //!
-//! [`runtime_imports`] does the same for the runtime crates' types and traits,
-//! which are not in the prelude: a module that names one gets a `use` of its
-//! full path (under the `#[cfg]` its uses share) and prints the short name. A name is imported only if nothing else in the file is called so:
-//! no item, import, generic parameter, or other path's segment (so
-//! `crate::types::Endpoint` and the runtime's `Endpoint` both stay in full).
+//! (Standard prelude names need no pass: emitters write `Option` and `String`
+//! themselves, since [`crate::naming`] gives no generated item a prelude name.)
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -24,42 +22,6 @@ use quote::{format_ident, quote};
 
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
-
-/// Full paths (without the leading `::`) and the prelude name each one shortens to,
-/// longest first so that `Option::Some` becomes `Some` rather than `Option::Some`.
-const PRELUDE: &[(&[&str], &str)] = &[
-    (&["std", "option", "Option", "Some"], "Some"),
-    (&["std", "option", "Option", "None"], "None"),
-    (&["std", "result", "Result", "Ok"], "Ok"),
-    (&["std", "result", "Result", "Err"], "Err"),
-    (&["std", "option", "Option"], "Option"),
-    (&["std", "result", "Result"], "Result"),
-    (&["std", "string", "String"], "String"),
-    (&["std", "vec", "Vec"], "Vec"),
-    (&["std", "boxed", "Box"], "Box"),
-    (&["std", "convert", "Into"], "Into"),
-    (&["std", "convert", "From"], "From"),
-    (&["std", "convert", "AsRef"], "AsRef"),
-    (&["std", "default", "Default"], "Default"),
-    (&["std", "borrow", "ToOwned"], "ToOwned"),
-    (&["std", "marker", "Send"], "Send"),
-    (&["std", "marker", "Sync"], "Sync"),
-    (&["std", "ops", "FnOnce"], "FnOnce"),
-];
-
-/// Rewrites, in place, every full standard path of the prelude table whose short name
-/// nothing in `file` can shadow.
-pub fn prelude_names(file: &mut syn::File) {
-    let mut names = LocalNames::default();
-    names.visit_file(file);
-    if names.foreign_glob {
-        return;
-    }
-    let mut rewrite = Rewrite {
-        shadowed: names.names,
-    };
-    rewrite.visit_file_mut(file);
-}
 
 /// Every name a file declares or imports, and whether it imports a glob from
 /// outside itself (whose names cannot be known here).
@@ -141,52 +103,8 @@ impl<'ast> Visit<'ast> for LocalNames {
     }
 }
 
-struct Rewrite {
-    shadowed: HashSet<String>,
-}
-
-impl Rewrite {
-    /// The prelude name `path` starts with and how many of its segments that
-    /// name replaces, if it is one of [`PRELUDE`] and nothing shadows the name.
-    fn shorten(&self, path: &syn::Path) -> Option<(&'static str, usize)> {
-        path.leading_colon?;
-        PRELUDE.iter().find_map(|(full, short)| {
-            let matches = path.segments.len() >= full.len()
-                && full
-                    .iter()
-                    .zip(&path.segments)
-                    .enumerate()
-                    .all(|(i, (want, segment))| {
-                        segment.ident == want
-                        // Only the last replaced segment may carry generic arguments.
-                        && (i + 1 == full.len() || segment.arguments.is_none())
-                    });
-            (matches && !self.shadowed.contains(*short)).then_some((*short, full.len()))
-        })
-    }
-}
-
-impl VisitMut for Rewrite {
-    fn visit_path_mut(&mut self, path: &mut syn::Path) {
-        if let Some((short, replaced)) = self.shorten(path) {
-            let mut segments = std::mem::take(&mut path.segments).into_iter();
-            let mut last = segments
-                .nth(replaced - 1)
-                .expect("shorten matched this many segments");
-            last.ident = syn::Ident::new(short, last.ident.span());
-            let mut shortened = syn::punctuated::Punctuated::new();
-            shortened.push(last);
-            shortened.extend(segments);
-            path.leading_colon = None;
-            path.segments = shortened;
-        }
-        syn::visit_mut::visit_path_mut(self, path);
-    }
-}
-
 /// Imports, per module, the types and traits of `crates` (`querygen_runtime`)
 /// that the module names by full path, and prints them short.
-/// Run after [`prelude_names`], whose short names then count as taken.
 pub fn runtime_imports(file: &mut syn::File, crates: &[&str]) {
     let mut names = LocalNames::default();
     names.visit_file(file);
@@ -491,94 +409,29 @@ impl VisitMut for Import<'_> {
 mod tests {
     use quote::quote;
 
-    fn shortened(tokens: proc_macro2::TokenStream) -> String {
-        let mut file: syn::File = syn::parse2(tokens).expect("test input parses");
-        super::prelude_names(&mut file);
-        prettyplease::unparse(&file)
-    }
-
     fn expected(tokens: proc_macro2::TokenStream) -> String {
         prettyplease::unparse(&syn::parse2(tokens).expect("expected output parses"))
-    }
-
-    #[test]
-    fn full_standard_paths_become_prelude_names() {
-        let input = quote! {
-            pub fn f(
-                a: impl ::std::convert::Into<::std::string::String>,
-                b: ::std::option::Option<::std::vec::Vec<u8>>,
-            ) -> ::std::result::Result<::std::boxed::Box<str>, ()> {
-                match b {
-                    ::std::option::Option::Some(_) => ::std::result::Result::Ok(::std::default::Default::default()),
-                    ::std::option::Option::None => ::std::result::Result::Err(()),
-                }
-            }
-        };
-        let want = quote! {
-            pub fn f(a: impl Into<String>, b: Option<Vec<u8>>) -> Result<Box<str>, ()> {
-                match b {
-                    Some(_) => Ok(Default::default()),
-                    None => Err(()),
-                }
-            }
-        };
-        assert_eq!(shortened(input), expected(want));
-    }
-
-    #[test]
-    fn a_name_the_file_declares_or_imports_stays_in_full() {
-        let input = quote! {
-            pub struct Result;
-            use ::other::String as _Unused;
-            use ::other::Vec;
-            mod inner { pub enum Box {} }
-            pub fn f<Option>(a: ::std::result::Result<(), ()>, b: ::std::option::Option<Option>, c: ::std::vec::Vec<u8>, d: ::std::boxed::Box<u8>, e: ::std::string::String) {}
-        };
-        let want = quote! {
-            pub struct Result;
-            use ::other::String as _Unused;
-            use ::other::Vec;
-            mod inner { pub enum Box {} }
-            pub fn f<Option>(a: ::std::result::Result<(), ()>, b: ::std::option::Option<Option>, c: ::std::vec::Vec<u8>, d: ::std::boxed::Box<u8>, e: String) {}
-        };
-        assert_eq!(shortened(input), expected(want));
     }
 
     #[test]
     fn a_glob_from_outside_the_file_keeps_every_path_in_full() {
         let input = quote! {
             use ::somewhere::*;
-            pub fn f() -> ::std::option::Option<u8> { ::std::option::Option::None }
+            pub fn f(_: ::querygen_runtime::xml::Node) {}
         };
-        assert_eq!(shortened(input.clone()), expected(input));
+        assert_eq!(imported(input.clone()), expected(input));
         let own = quote! {
             mod items { pub struct A; }
             pub use self::items::*;
-            pub fn f() -> ::std::option::Option<u8> { ::std::option::Option::None }
+            pub fn f(_: ::querygen_runtime::xml::Node) {}
         };
         let want = quote! {
+            use ::querygen_runtime::xml::{Node};
             mod items { pub struct A; }
             pub use self::items::*;
-            pub fn f() -> Option<u8> { None }
+            pub fn f(_: Node) {}
         };
-        assert_eq!(shortened(own), expected(want));
-    }
-
-    #[test]
-    fn other_paths_macros_and_relative_paths_are_untouched() {
-        let input = quote! {
-            pub fn f(a: std::option::Option<u8>, b: ::std::fmt::Result, c: ::std::option::Option::<u8>) {
-                let _ = ::std::format!("{}", ::std::string::String::new());
-                let _: ::std::string::String = ::std::string::String::from("x");
-            }
-        };
-        let want = quote! {
-            pub fn f(a: std::option::Option<u8>, b: ::std::fmt::Result, c: Option::<u8>) {
-                let _ = ::std::format!("{}", ::std::string::String::new());
-                let _: String = String::from("x");
-            }
-        };
-        assert_eq!(shortened(input), expected(want));
+        assert_eq!(imported(own), expected(want));
     }
 
     fn imported(tokens: proc_macro2::TokenStream) -> String {

@@ -82,9 +82,9 @@ pub(crate) fn borrowed(f: &Field) -> TokenStream {
     match (f.optional, f.boxed || list) {
         (true, true) => quote!(self.#field.as_deref()),
         (true, false) => quote!(self.#field.as_ref()),
-        (false, _) if list => quote!(::std::option::Option::Some(self.#field.as_slice())),
-        (false, true) => quote!(::std::option::Option::Some(&*self.#field)),
-        (false, false) => quote!(::std::option::Option::Some(&self.#field)),
+        (false, _) if list => quote!(Some(self.#field.as_slice())),
+        (false, true) => quote!(Some(&*self.#field)),
+        (false, false) => quote!(Some(&self.#field)),
     }
 }
 
@@ -129,7 +129,7 @@ fn field_writer(f: &Field) -> TokenStream {
         None => {
             let write = value_writer(&f.ty, &format_ident!("value"), flattened, 0);
             quote! {
-                if let ::std::option::Option::Some(value) = #value {
+                if let Some(value) = #value {
                     let mark = writer.mark();
                     writer.push(#key);
                     #write
@@ -178,8 +178,8 @@ fn value_writer(ty: &TypeRef, value: &Ident, flattened: bool, depth: usize) -> T
                 let write = value_writer(&list.item, &inner, false, depth + 1);
                 quote! {
                     match #item {
-                        ::std::option::Option::Some(#inner) => { #write }
-                        ::std::option::Option::None => writer.empty(),
+                        Some(#inner) => { #write }
+                        None => writer.empty(),
                     }
                 }
             } else {
@@ -215,8 +215,8 @@ fn value_writer(ty: &TypeRef, value: &Ident, flattened: bool, depth: usize) -> T
                 let write = value_writer(&map.value, &inner, false, depth + 1);
                 quote! {
                     match #entry {
-                        ::std::option::Option::Some(#inner) => { #write }
-                        ::std::option::Option::None => writer.empty(),
+                        Some(#inner) => { #write }
+                        None => writer.empty(),
                     }
                 }
             } else {
@@ -253,7 +253,7 @@ pub fn union_writer(u: &Union) -> TokenStream {
         let key = v.xml_name.clone().unwrap_or_else(|| v.wire_name.clone());
         match &v.ty {
             // A unit member is written as an empty value: `Key=`.
-            None => quote!(Self::#variant => writer.member(#key, ::std::option::Option::Some("")),),
+            None => quote!(Self::#variant => writer.member(#key, Some("")),),
             Some(ty) => {
                 let value = format_ident!("value");
                 let write = value_writer(ty, &value, v.flattened, 0);
@@ -307,14 +307,14 @@ pub fn idempotency_filler(input: &Struct) -> TokenStream {
         let field = ident(&f.rust_name);
         quote! {
             if self.#field.is_none() {
-                self.#field = ::std::option::Option::Some(token());
+                self.#field = Some(token());
             }
         }
     });
     quote! {
         impl #name {
             #doc
-            pub fn fill_idempotency_tokens(&mut self, mut token: impl ::std::ops::FnMut() -> ::std::string::String) {
+            pub fn fill_idempotency_tokens(&mut self, mut token: impl ::std::ops::FnMut() -> String) {
                 #(#fills)*
             }
         }
@@ -331,7 +331,7 @@ pub fn operation_serializer(op: &Operation, version: &str) -> TokenStream {
     ));
     quote! {
         #doc
-        pub fn serialize_query_body(input: &#input) -> ::std::string::String {
+        pub fn serialize_query_body(input: &#input) -> String {
             #writer::body(#action, #version, input)
         }
     }
@@ -346,7 +346,7 @@ pub fn operation_serializer(op: &Operation, version: &str) -> TokenStream {
 /// whose `build()` cannot fail is that assembly already.
 pub(crate) fn finish_from_builder(s: &Struct, missing: TokenStream) -> TokenStream {
     if s.required_fields().next().is_none() {
-        return quote!(::std::result::Result::Ok(out.build()));
+        return quote!(Ok(out.build()));
     }
     let build_error = rt::root::build_error();
     let type_name = &s.rust_name;
@@ -355,9 +355,9 @@ pub(crate) fn finish_from_builder(s: &Struct, missing: TokenStream) -> TokenStre
         let field = ident(&f.rust_name);
         let name = crate::naming::unraw(&f.rust_name);
         quote! {
-            let ::std::option::Option::Some(#slot) = out.#field else {
+            let Some(#slot) = out.#field else {
                 let problem = #build_error::missing_members(#type_name, ::std::vec![#name]);
-                return ::std::result::Result::Err(#missing);
+                return Err(#missing);
             };
         }
     });
@@ -373,7 +373,7 @@ pub(crate) fn finish_from_builder(s: &Struct, missing: TokenStream) -> TokenStre
     });
     quote! {
         #(#checks)*
-        ::std::result::Result::Ok(Self { #(#inits)* })
+        Ok(Self { #(#inits)* })
     }
 }
 
@@ -386,9 +386,9 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
     if s.fields.is_empty() {
         return quote! {
             impl #trait_path for #name {
-                fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
+                fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> Result<Self, #error_ty> {
                     reader.skip(node)?;
-                    ::std::result::Result::Ok(Self {})
+                    Ok(Self {})
                 }
             }
         };
@@ -402,8 +402,8 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
             let init = super::structure::field_init(f, quote!(reader.only_member(node, #key)?));
             return quote! {
                 impl #trait_path for #name {
-                    fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
-                        ::std::result::Result::Ok(Self { #init })
+                    fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> Result<Self, #error_ty> {
+                        Ok(Self { #init })
                     }
                 }
             };
@@ -417,9 +417,9 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
     let finish = finish_from_builder(s, quote!(reader.missing(problem)));
     quote! {
         impl #trait_path for #name {
-            fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
+            fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> Result<Self, #error_ty> {
                 let mut out = Self::builder();
-                while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                while let Some(child) = reader.next_child(node)? {
                     match reader.name() {
                         #(#arms)*
                         _ => reader.skip(&child),
@@ -461,23 +461,23 @@ fn read_member(f: &Field) -> TokenStream {
             let child = format_ident!("child");
             let item = read_item(&list.item, list.sparse, &child, 0);
             quote!({
-                #slot.get_or_insert_with(::std::vec::Vec::new).push(#item);
-                ::std::result::Result::Ok(())
+                #slot.get_or_insert_with(Vec::new).push(#item);
+                Ok(())
             })
         }
         (None, TypeRef::Map(map)) if flattened => {
             let entry = read_map_entry(map, &format_ident!("child"), 0);
             quote!({
                 let (key, value) = #entry;
-                #slot.get_or_insert_with(::std::default::Default::default).insert(key, value);
-                ::std::result::Result::Ok(())
+                #slot.get_or_insert_with(Default::default).insert(key, value);
+                Ok(())
             })
         }
         (None, ty) => {
             let value = read_value(ty, &format_ident!("child"), 0);
             quote!({
-                #slot = ::std::option::Option::Some(#value);
-                ::std::result::Result::Ok(())
+                #slot = Some(#value);
+                Ok(())
             })
         }
     }
@@ -497,7 +497,7 @@ pub fn union_reader(u: &Union) -> TokenStream {
             Some(ty) => {
                 let value = read_value(ty, &child, 0);
                 let value = if v.boxed {
-                    quote!(::std::boxed::Box::new(#value))
+                    quote!(Box::new(#value))
                 } else {
                     value
                 };
@@ -507,14 +507,14 @@ pub fn union_reader(u: &Union) -> TokenStream {
     });
     quote! {
         impl #trait_path for #name {
-            fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> Result<Self, #error_ty> {
+                let mut value = None;
+                while let Some(child) = reader.next_child(node)? {
                     if value.is_some() {
                         reader.skip(&child)?;
                         continue;
                     }
-                    value = ::std::option::Option::Some(match reader.name() {
+                    value = Some(match reader.name() {
                         #(#arms)*
                         _ => {
                             reader.skip(&child)?;
@@ -522,7 +522,7 @@ pub fn union_reader(u: &Union) -> TokenStream {
                         }
                     });
                 }
-                ::std::result::Result::Ok(value.unwrap_or(Self::Unknown))
+                Ok(value.unwrap_or(Self::Unknown))
             }
         }
     }
@@ -557,8 +557,8 @@ fn read_value(ty: &TypeRef, node: &Ident, depth: usize) -> TokenStream {
             let item_name = list.item_xml_name.as_deref().unwrap_or("member");
             let item = read_item(&list.item, list.sparse, &item_node, depth + 1);
             quote!({
-                let mut #items = ::std::vec::Vec::new();
-                while let ::std::option::Option::Some(#item_node) = reader.next_child(&#node)? {
+                let mut #items = Vec::new();
+                while let Some(#item_node) = reader.next_child(&#node)? {
                     if reader.name() == #item_name {
                         #items.push(#item);
                     } else {
@@ -575,7 +575,7 @@ fn read_value(ty: &TypeRef, node: &Ident, depth: usize) -> TokenStream {
             let index_map = rt::root::index_map();
             quote!({
                 let mut #entries = #index_map::new();
-                while let ::std::option::Option::Some(#entry_node) = reader.next_child(&#node)? {
+                while let Some(#entry_node) = reader.next_child(&#node)? {
                     if reader.name() == "entry" {
                         let (key, value) = #entry;
                         #entries.insert(key, value);
@@ -594,7 +594,7 @@ fn read_value(ty: &TypeRef, node: &Ident, depth: usize) -> TokenStream {
 fn read_item(ty: &TypeRef, sparse: bool, node: &Ident, depth: usize) -> TokenStream {
     let value = read_value(ty, node, depth);
     if sparse {
-        quote!(::std::option::Option::Some(#value))
+        quote!(Some(#value))
     } else {
         value
     }
@@ -609,20 +609,20 @@ fn read_map_entry(map: &crate::ir::Map, node: &Ident, depth: usize) -> TokenStre
     let read_val = read_item(&map.value, map.sparse, &part, depth + 1);
     let error_kind = rt::xml::error_kind();
     quote!({
-        let mut key = ::std::option::Option::None;
-        let mut value = ::std::option::Option::None;
-        while let ::std::option::Option::Some(#part) = reader.next_child(&#node)? {
+        let mut key = None;
+        let mut value = None;
+        while let Some(#part) = reader.next_child(&#node)? {
             match reader.name() {
-                #key_name => key = ::std::option::Option::Some(#read_key),
-                #value_name => value = ::std::option::Option::Some(#read_val),
+                #key_name => key = Some(#read_key),
+                #value_name => value = Some(#read_val),
                 _ => reader.skip(&#part)?,
             }
         }
         match (key, value) {
-            (::std::option::Option::Some(key), ::std::option::Option::Some(value)) => (key, value),
+            (Some(key), Some(value)) => (key, value),
             _ => {
-                return ::std::result::Result::Err(reader.fail(#error_kind::Missing {
-                    detail: ::std::string::String::from("a map entry without a key or a value"),
+                return Err(reader.fail(#error_kind::Missing {
+                    detail: String::from("a map entry without a key or a value"),
                 }))
             }
         }
@@ -639,18 +639,18 @@ pub fn response_parser(op: &Operation) -> TokenStream {
     let (document, response) = (rt::query::response_document(), rt::query::query_response());
     let (xml_error, error_kind, read_xml) =
         (rt::xml::error(), rt::xml::error_kind(), rt::xml::read_xml());
-    let ret = quote!(::std::result::Result<#response<#output>, #xml_error>);
+    let ret = quote!(Result<#response<#output>, #xml_error>);
     if op.output.fields.is_empty() {
         // Nothing to read: the body may be empty or hold only ResponseMetadata.
         return quote! {
             #doc
             pub fn deserialize_response(body: &[u8]) -> #ret {
                 let request_id = if body.iter().all(u8::is_ascii_whitespace) {
-                    ::std::option::Option::None
+                    None
                 } else {
                     #document::open(body, #action)?.finish()?
                 };
-                ::std::result::Result::Ok(#response { output: #output::builder().build(), request_id })
+                Ok(#response { output: #output::builder().build(), request_id })
             }
         };
     }
@@ -666,11 +666,11 @@ pub fn response_parser(op: &Operation) -> TokenStream {
         pub fn deserialize_response(body: &[u8]) -> #ret {
             let mut document = #document::open(body, #action)?;
             let output: #output = match document.result()? {
-                ::std::option::Option::Some(node) => #read_xml::read_xml(document.reader(), &node)?,
-                ::std::option::Option::None => #empty,
+                Some(node) => #read_xml::read_xml(document.reader(), &node)?,
+                None => #empty,
             };
             let request_id = document.finish()?;
-            ::std::result::Result::Ok(#response { output, request_id })
+            Ok(#response { output, request_id })
         }
     }
 }
@@ -691,8 +691,8 @@ pub fn error_enum(
     namespace: Option<&str>,
 ) -> TokenStream {
     let namespace = match namespace {
-        Some(ns) => quote!(::std::option::Option::Some(#ns)),
-        None => quote!(::std::option::Option::None),
+        Some(ns) => quote!(Some(#ns)),
+        None => quote!(None),
     };
     let no_gates = vec![TokenStream::new(); errors.len()];
     let gates: &[TokenStream] = gates.unwrap_or(&no_gates);
@@ -729,7 +729,7 @@ pub fn error_enum(
     let read_modeled = if selected.iter().all(|(_, gate)| gate.is_empty()) {
         let mut variants = selected.iter().map(|(variant, _)| variant);
         match variants.next() {
-            None => quote!(::std::option::Option::None),
+            None => quote!(None),
             Some(first) => quote! {
                 error.read(Self::#first)
                     #(.or_else(|| error.read(Self::#variants)))*
@@ -737,13 +737,13 @@ pub fn error_enum(
         }
     } else {
         let reads = selected.iter().map(|(variant, gate)| {
-            quote!(#gate if let ::std::option::Option::Some(read) = error.read(Self::#variant) {
-                return ::std::option::Option::Some(read);
+            quote!(#gate if let Some(read) = error.read(Self::#variant) {
+                return Some(read);
             })
         });
         quote! {
             #(#reads)*
-            ::std::option::Option::None
+            None
         }
     };
     let names: Vec<Ident> = errors.iter().map(|v| ident(&v.error.rust_name)).collect();
@@ -774,7 +774,7 @@ pub fn error_enum(
         pub enum #enum_name {
             #(#variants)*
             #unhandled_doc
-            Unhandled(::std::boxed::Box<#unhandled>),
+            Unhandled(Box<#unhandled>),
         }
 
         impl #enum_name {
@@ -784,13 +784,13 @@ pub fn error_enum(
             }
 
             #code_doc
-            pub fn code(&self) -> ::std::option::Option<&str> {
+            pub fn code(&self) -> Option<&str> {
                 #error_code::code(self)
             }
 
             #[cfg(feature = "server")]
             #response_doc
-            pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+            pub fn to_response(&self, request_id: &str) -> (u16, String) {
                 let error: &dyn #error_response = match self {
                     #(#gates Self::#names(error) => error,)*
                     Self::Unhandled(error) => &**error,
@@ -801,11 +801,11 @@ pub fn error_enum(
         }
 
         impl #operation_error for #enum_name {
-            fn read_modeled(#error_param: &#error_body<'_>) -> ::std::option::Option<::std::result::Result<Self, #xml_error>> {
+            fn read_modeled(#error_param: &#error_body<'_>) -> Option<Result<Self, #xml_error>> {
                 #read_modeled
             }
 
-            fn unhandled(error: ::std::boxed::Box<#unhandled>) -> Self {
+            fn unhandled(error: Box<#unhandled>) -> Self {
                 Self::Unhandled(error)
             }
 
@@ -818,7 +818,7 @@ pub fn error_enum(
         }
 
         impl #error_code for #enum_name {
-            fn code(&self) -> ::std::option::Option<&str> {
+            fn code(&self) -> Option<&str> {
                 #error_code::code(#operation_error::as_error(self))
             }
         }
@@ -830,8 +830,8 @@ pub fn error_enum(
         }
 
         impl ::std::error::Error for #enum_name {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                ::std::option::Option::Some(#operation_error::as_error(self))
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                Some(#operation_error::as_error(self))
             }
         }
     }
@@ -844,8 +844,8 @@ pub fn modeled_error(s: &Struct) -> TokenStream {
     let trait_path = rt::query::modeled_error();
     let message = message_slot(s).map(|field| {
         quote! {
-            fn message_mut(&mut self) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
-                ::std::option::Option::Some(&mut self.#field)
+            fn message_mut(&mut self) -> Option<&mut Option<String>> {
+                Some(&mut self.#field)
             }
         }
     });
@@ -876,7 +876,7 @@ pub fn http_functions(op: &Operation) -> TokenStream {
     // The host prefix, with each `{label}` filled from its (checked) input member.
     // (the prefix expression, and how to pass it on: borrowed when it is an owned `String`)
     let (prefix, pass) = match &op.host_prefix {
-        None => (quote!(::std::option::Option::None), quote!(host_prefix)),
+        None => (quote!(None), quote!(host_prefix)),
         Some(parts) => {
             // `format` for `format!` (braces escaped); `literal` when there is no label.
             let (mut format, mut literal) = (String::new(), String::new());
@@ -905,14 +905,11 @@ pub fn http_functions(op: &Operation) -> TokenStream {
                 }
             }
             if args.is_empty() {
-                (
-                    quote!(::std::option::Option::Some(#literal)),
-                    quote!(host_prefix),
-                )
+                (quote!(Some(#literal)), quote!(host_prefix))
             } else {
                 let prefix = quote!({
                     #(#checks)*
-                    ::std::option::Option::Some(::std::format!(#format, #(#args),*))
+                    Some(::std::format!(#format, #(#args),*))
                 });
                 (prefix, quote!(host_prefix.as_deref()))
             }
@@ -939,23 +936,23 @@ pub fn http_functions(op: &Operation) -> TokenStream {
         pub fn build_request(
             input: &#input,
             endpoint: &str,
-        ) -> ::std::result::Result<#request<::std::vec::Vec<u8>>, #request_error> {
+        ) -> Result<#request<Vec<u8>>, #request_error> {
             let host_prefix = #prefix;
             #query_request(endpoint, #pass, serialize_query_body(input))
         }
 
         #parse_doc
-        pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
+        pub fn parse_response<B: AsRef<[u8]>>(
             response: &#response<B>,
-        ) -> ::std::result::Result<#query_response<#output>, #error> {
+        ) -> Result<#query_response<#output>, #error> {
             let status = response.status().as_u16();
             let body = response.body().as_ref();
             if response.status().is_success() {
                 deserialize_response(body).map_err(|problem| {
-                    #error::Unhandled(#unhandled::boxed(status, body, ::std::result::Result::Err(problem)))
+                    #error::Unhandled(#unhandled::boxed(status, body, Err(problem)))
                 })
             } else {
-                ::std::result::Result::Err(deserialize_error(status, body))
+                Err(deserialize_error(status, body))
             }
         }
     }

@@ -29,8 +29,8 @@ pub fn struct_query_reader(s: &Struct) -> TokenStream {
         return quote! {
             #[cfg(feature = "server")]
             impl #trait_path for #name {
-                fn read_query(_node: &#tree) -> ::std::result::Result<Self, #error> {
-                    ::std::result::Result::Ok(Self {})
+                fn read_query(_node: &#tree) -> Result<Self, #error> {
+                    Ok(Self {})
                 }
             }
         };
@@ -54,8 +54,8 @@ pub fn struct_query_reader(s: &Struct) -> TokenStream {
                 let read = read_query_value(&f.ty, &format_ident!("child"), flattened, 0);
                 quote! {
                     match node.child(#key) {
-                        ::std::option::Option::Some(child) => ::std::option::Option::Some(#read),
-                        ::std::option::Option::None => ::std::option::Option::None,
+                        Some(child) => Some(#read),
+                        None => None,
                     }
                 }
             }
@@ -66,7 +66,7 @@ pub fn struct_query_reader(s: &Struct) -> TokenStream {
     // the members go straight into the structure, with no builder in between.
     let body = if s.required_fields().all(|f| f.optional) {
         let inits = reads.map(|(f, read)| field_init(f, read));
-        quote!(::std::result::Result::Ok(Self { #(#inits)* }))
+        quote!(Ok(Self { #(#inits)* }))
     } else {
         let members = reads.map(|(f, read)| {
             let field = ident(&f.rust_name);
@@ -82,7 +82,7 @@ pub fn struct_query_reader(s: &Struct) -> TokenStream {
     quote! {
         #[cfg(feature = "server")]
         impl #trait_path for #name {
-            fn read_query(node: &#tree) -> ::std::result::Result<Self, #error> {
+            fn read_query(node: &#tree) -> Result<Self, #error> {
                 #body
             }
         }
@@ -104,19 +104,19 @@ pub fn union_query_reader(u: &Union) -> TokenStream {
         match &v.ty {
             None => quote! {
                 if node.child(#key).is_some() {
-                    return ::std::result::Result::Ok(Self::#variant);
+                    return Ok(Self::#variant);
                 }
             },
             Some(ty) => {
                 let read = read_query_value(ty, &child, v.flattened, 0);
                 let read = if v.boxed {
-                    quote!(::std::boxed::Box::new(#read))
+                    quote!(Box::new(#read))
                 } else {
                     read
                 };
                 quote! {
-                    if let ::std::option::Option::Some(child) = node.child(#key) {
-                        return ::std::result::Result::Ok(Self::#variant(#read));
+                    if let Some(child) = node.child(#key) {
+                        return Ok(Self::#variant(#read));
                     }
                 }
             }
@@ -125,9 +125,9 @@ pub fn union_query_reader(u: &Union) -> TokenStream {
     quote! {
         #[cfg(feature = "server")]
         impl #trait_path for #name {
-            fn read_query(node: &#tree) -> ::std::result::Result<Self, #error> {
+            fn read_query(node: &#tree) -> Result<Self, #error> {
                 #(#arms)*
-                ::std::result::Result::Ok(Self::Unknown)
+                Ok(Self::Unknown)
             }
         }
     }
@@ -158,26 +158,26 @@ fn read_query_value(ty: &TypeRef, node: &Ident, flattened: bool, depth: usize) -
             let item = format_ident!("item{}", depth);
             let read = read_query_value(&list.item, &item, false, depth + 1);
             let read = if list.sparse {
-                quote!(::std::option::Option::Some(#read))
+                quote!(Some(#read))
             } else {
                 read
             };
             let items = if flattened {
-                quote!(::std::option::Option::Some(#node))
+                quote!(Some(#node))
             } else {
                 let name = list.item_xml_name.as_deref().unwrap_or("member");
                 quote!(#node.child(#name))
             };
             quote! {
                 match #items {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
+                    Some(items) => {
+                        let mut list = Vec::new();
                         for #item in items.items()?.iter() {
                             list.push(#read);
                         }
                         list
                     }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                    None => Vec::new(),
                 }
             }
         }
@@ -190,19 +190,19 @@ fn read_query_value(ty: &TypeRef, node: &Ident, flattened: bool, depth: usize) -
             let read_key = read_query_value(&map.key, &key_node, false, depth + 1);
             let read_value = read_query_value(&map.value, &value_node, false, depth + 1);
             let read_value = if map.sparse {
-                quote!(::std::option::Option::Some(#read_value))
+                quote!(Some(#read_value))
             } else {
                 read_value
             };
             let entries = if flattened {
-                quote!(::std::option::Option::Some(#node))
+                quote!(Some(#node))
             } else {
                 quote!(#node.child("entry"))
             };
             let index_map = rt::root::index_map();
             quote! {
                 match #entries {
-                    ::std::option::Option::Some(entries) => {
+                    Some(entries) => {
                         let mut map = #index_map::new();
                         for #entry in entries.items()? {
                             let #key_node = #entry.child(#key_name).ok_or_else(|| #error::new(#entry.key(), "map entry without a key"))?;
@@ -211,7 +211,7 @@ fn read_query_value(ty: &TypeRef, node: &Ident, flattened: bool, depth: usize) -
                         }
                         map
                     }
-                    ::std::option::Option::None => #index_map::new(),
+                    None => #index_map::new(),
                 }
             }
         }
@@ -255,7 +255,7 @@ pub fn struct_xml_writer(s: &Struct, skip_message: bool) -> TokenStream {
             None => {
                 let write =
                     write_xml_value(&f.ty, &quote!(#key), &format_ident!("value"), flattened, 0);
-                quote!(if let ::std::option::Option::Some(value) = #value { #write })
+                quote!(if let Some(value) = #value { #write })
             }
         }
     });
@@ -329,7 +329,7 @@ fn write_xml_value(
         TypeRef::Named(named) if named.kind == NamedKind::IntEnum => {
             quote!(writer.integer(#name, i64::from(#value.value()));)
         }
-        ty if is_plain(ty) => quote!(writer.member(#name, ::std::option::Option::Some(#value));),
+        ty if is_plain(ty) => quote!(writer.member(#name, Some(#value));),
         TypeRef::List(list) => {
             let item = format_ident!("item{}", depth);
             let item_name = list.item_xml_name.as_deref().unwrap_or("member");
@@ -340,7 +340,7 @@ fn write_xml_value(
             };
             let write = write_xml_value(&list.item, &element, &item, false, depth + 1);
             let write = if list.sparse {
-                quote!(if let ::std::option::Option::Some(#item) = #item { #write })
+                quote!(if let Some(#item) = #item { #write })
             } else {
                 write
             };
@@ -349,7 +349,7 @@ fn write_xml_value(
                 body
             } else {
                 quote! {
-                    writer.start(#name, ::std::option::Option::None);
+                    writer.start(#name, None);
                     #body
                     writer.end(#name);
                 }
@@ -364,7 +364,7 @@ fn write_xml_value(
             let write_value =
                 write_xml_value(&map.value, &quote!(#value_name), &entry, false, depth + 1);
             let write_value = if map.sparse {
-                quote!(if let ::std::option::Option::Some(#entry) = #entry { #write_value })
+                quote!(if let Some(#entry) = #entry { #write_value })
             } else {
                 write_value
             };
@@ -375,7 +375,7 @@ fn write_xml_value(
             };
             let body = quote! {
                 for (#key, #entry) in #value.iter() {
-                    writer.start(#entry_element, ::std::option::Option::None);
+                    writer.start(#entry_element, None);
                     #write_key
                     #write_value
                     writer.end(#entry_element);
@@ -385,7 +385,7 @@ fn write_xml_value(
                 body
             } else {
                 quote! {
-                    writer.start(#name, ::std::option::Option::None);
+                    writer.start(#name, None);
                     #body
                     writer.end(#name);
                 }
@@ -413,10 +413,10 @@ pub fn server_error(s: &Struct) -> TokenStream {
         let value = if f.optional {
             quote!(self.#field.as_deref())
         } else {
-            quote!(::std::option::Option::Some(self.#field.as_str()))
+            quote!(Some(self.#field.as_str()))
         };
         quote! {
-            fn message(&self) -> ::std::option::Option<&str> {
+            fn message(&self) -> Option<&str> {
                 #value
             }
         }
@@ -439,8 +439,8 @@ pub fn operation_server(op: &Operation, version: &str, namespace: Option<&str>) 
     let action = &op.wire_name;
     let response = format!("{action}Response");
     let ns = match namespace {
-        Some(ns) => quote!(::std::option::Option::Some(#ns)),
-        None => quote!(::std::option::Option::None),
+        Some(ns) => quote!(Some(#ns)),
+        None => quote!(None),
     };
     let parse_doc = super::doc_line(&format!("Server side: parses the request body of `{action}` (checking `Action` and `Version`) into the input."));
     let write_doc = super::doc_line(&format!(
@@ -454,13 +454,13 @@ pub fn operation_server(op: &Operation, version: &str, namespace: Option<&str>) 
     quote! {
         #parse_doc
         #[cfg(feature = "server")]
-        pub fn deserialize_request(body: &[u8]) -> ::std::result::Result<#input, #query_error> {
+        pub fn deserialize_request(body: &[u8]) -> Result<#input, #query_error> {
             #read_request(body, #action, #version)
         }
 
         #write_doc
         #[cfg(feature = "server")]
-        pub fn serialize_response(output: &#output, request_id: &str) -> ::std::string::String {
+        pub fn serialize_response(output: &#output, request_id: &str) -> String {
             #write_response(#action, #ns, output, request_id)
         }
     }

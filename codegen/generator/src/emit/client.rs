@@ -143,12 +143,12 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
             /// A client configured from the environment and the shared config files, with
             /// credentials from the default chain (environment, profile, web identity,
             /// container, instance metadata). Nothing is fetched until the first call.
-            pub fn from_env() -> ::std::result::Result<Self, ConfigError> {
-                ::std::result::Result::Ok(Self::from_conf(Self::config_from_env()?.build()))
+            pub fn from_env() -> Result<Self, ConfigError> {
+                Ok(Self::from_conf(Self::config_from_env()?.build()))
             }
 
             /// The environment's and shared files' settings, to adjust before building.
-            pub fn config_from_env() -> ::std::result::Result<ConfigBuilder, ConfigError> {
+            pub fn config_from_env() -> Result<ConfigBuilder, ConfigError> {
                 ConfigBuilder::from_env(&SERVICE)
             }
 
@@ -157,7 +157,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
             /// transport they reach metadata endpoints and STS through.
             pub fn config_from(
                 providers: credentials::ProviderConfig,
-            ) -> ::std::result::Result<ConfigBuilder, ConfigError> {
+            ) -> Result<ConfigBuilder, ConfigError> {
                 ConfigBuilder::from_provider_config(providers, &SERVICE)
             }
 
@@ -182,13 +182,13 @@ fn target_fn(service: &Service) -> TokenStream {
     let Some(rules) = &service.endpoint_rules else {
         return quote! {
             #doc
-            fn target(config: &Config) -> ::std::result::Result<#target, ::std::string::String> {
+            fn target(config: &Config) -> Result<#target, String> {
                 match config.endpoint_url() {
-                    ::std::option::Option::Some(url) => ::std::result::Result::Ok(#target {
-                        url: ::std::borrow::ToOwned::to_owned(url),
-                        headers: ::std::vec::Vec::new(),
+                    Some(url) => Ok(#target {
+                        url: ToOwned::to_owned(url),
+                        headers: Vec::new(),
                     }),
-                    ::std::option::Option::None => ::std::result::Result::Err(::std::string::String::from(
+                    None => Err(String::from(
                         "the model has no endpoint rules: set an endpoint URL",
                     )),
                 }
@@ -198,10 +198,10 @@ fn target_fn(service: &Service) -> TokenStream {
     let setters = rules.parameters.iter().filter_map(|p| {
         let set = format_ident!("{}", crate::naming::setter_name(&p.rust_name));
         let value = match p.built_in.as_deref()? {
-            "AWS::Region" => quote!(config.region().map(::std::borrow::ToOwned::to_owned)),
-            "AWS::UseFIPS" => quote!(::std::option::Option::Some(config.use_fips())),
-            "AWS::UseDualStack" => quote!(::std::option::Option::Some(config.use_dual_stack())),
-            "SDK::Endpoint" => quote!(config.endpoint_url().map(::std::borrow::ToOwned::to_owned)),
+            "AWS::Region" => quote!(config.region().map(ToOwned::to_owned)),
+            "AWS::UseFIPS" => quote!(Some(config.use_fips())),
+            "AWS::UseDualStack" => quote!(Some(config.use_dual_stack())),
+            "SDK::Endpoint" => quote!(config.endpoint_url().map(ToOwned::to_owned)),
             _ => return None,
         };
         Some(quote!(.#set(#value)))
@@ -217,7 +217,7 @@ fn target_fn(service: &Service) -> TokenStream {
     };
     quote! {
         #doc
-        fn target(config: &Config) -> ::std::result::Result<#target, ::std::string::String> {
+        fn target(config: &Config) -> Result<#target, String> {
             let params = crate::endpoint::Params::builder() #(#setters)* #build;
             crate::endpoint::resolve_endpoint(&params)
                 .map(#target::from_endpoint)
@@ -252,7 +252,7 @@ pub fn build_input_result(op: &Operation) -> TokenStream {
         let error = construction_error(op);
         quote!(self.inner.build().map_err(|problem| #error))
     } else {
-        quote!(::std::result::Result::Ok(self.inner.build()))
+        quote!(Ok(self.inner.build()))
     }
 }
 
@@ -309,14 +309,14 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         #[cfg(feature = "client")]
         impl #fluent {
             pub(crate) fn new(handle: ::std::sync::Arc<#handle>) -> Self {
-                Self { call: #call::new(handle), inner: ::std::default::Default::default() }
+                Self { call: #call::new(handle), inner: Default::default() }
             }
 
             /// Overrides the client's settings for this call only: attempts, timeouts,
             /// interceptors (`.customize(|c| c.max_attempts(1))`).
             pub fn customize(
                 mut self,
-                customize: impl ::std::ops::FnOnce(#call_overrides) -> #call_overrides,
+                customize: impl FnOnce(#call_overrides) -> #call_overrides,
             ) -> Self {
                 self.call.customize(customize);
                 self
@@ -328,14 +328,14 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
             }
 
             /// Sends the request; the output, or why there is none.
-            pub async fn send(self) -> ::std::result::Result<#output, #sdk_error<#error>> {
+            pub async fn send(self) -> Result<#output, #sdk_error<#error>> {
                 self.send_with_metadata().await.map(|response| response.output)
             }
 
             /// [`send`](Self::send), keeping the response's request id beside the output.
             pub async fn send_with_metadata(
                 self,
-            ) -> ::std::result::Result<
+            ) -> Result<
                 #query_response<#output>,
                 #sdk_error<#error>,
             > {

@@ -63,7 +63,7 @@ pub fn endpoint_rs(service: &Service, rules: &RuleSet) -> TokenStream {
 
 fn param_type(ty: ParamType) -> TokenStream {
     match ty {
-        ParamType::String => quote!(::std::string::String),
+        ParamType::String => quote!(String),
         ParamType::Boolean => quote!(bool),
     }
 }
@@ -73,7 +73,7 @@ fn params_items(rules: &RuleSet) -> TokenStream {
         let field = ident(&p.rust_name);
         let ty = param_type(p.ty);
         let ty = if p.optional() {
-            quote!(::std::option::Option<#ty>)
+            quote!(Option<#ty>)
         } else {
             ty
         };
@@ -101,7 +101,7 @@ fn params_items(rules: &RuleSet) -> TokenStream {
     let builder_fields = rules.parameters.iter().map(|p| {
         let field = ident(&p.rust_name);
         let ty = param_type(p.ty);
-        quote!(#field: ::std::option::Option<#ty>,)
+        quote!(#field: Option<#ty>,)
     });
     let setters = rules.parameters.iter().map(|p| {
         let field = ident(&p.rust_name);
@@ -112,15 +112,15 @@ fn params_items(rules: &RuleSet) -> TokenStream {
         let fluent = match p.ty {
             ParamType::String => quote! {
                 #doc
-                pub fn #field(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.#field = ::std::option::Option::Some(value.into());
+                pub fn #field(mut self, value: impl Into<String>) -> Self {
+                    self.#field = Some(value.into());
                     self
                 }
             },
             ParamType::Boolean => quote! {
                 #doc
                 pub fn #field(mut self, value: bool) -> Self {
-                    self.#field = ::std::option::Option::Some(value);
+                    self.#field = Some(value);
                     self
                 }
             },
@@ -128,7 +128,7 @@ fn params_items(rules: &RuleSet) -> TokenStream {
         quote! {
             #fluent
             #set_doc
-            pub fn #set(mut self, value: ::std::option::Option<#ty>) -> Self {
+            pub fn #set(mut self, value: Option<#ty>) -> Self {
                 self.#field = value;
                 self
             }
@@ -146,7 +146,7 @@ fn params_items(rules: &RuleSet) -> TokenStream {
         impl Params {
             /// A builder with no parameter set.
             pub fn builder() -> ParamsBuilder {
-                ::std::default::Default::default()
+                Default::default()
             }
         }
 
@@ -175,7 +175,7 @@ fn build_fn(rules: &RuleSet) -> TokenStream {
         let value = match &p.default {
             Some(ParamValue::Bool(b)) => quote!(self.#field.unwrap_or(#b)),
             Some(ParamValue::String(s)) => {
-                quote!(self.#field.unwrap_or_else(|| ::std::string::String::from(#s)))
+                quote!(self.#field.unwrap_or_else(|| String::from(#s)))
             }
             None if p.required => {
                 let slot = format_ident!("value_{}", unraw(&p.rust_name));
@@ -203,13 +203,13 @@ fn build_fn(rules: &RuleSet) -> TokenStream {
         }
     });
     let build_error = rt::root::build_error();
-    let error = quote!(::std::result::Result::Err(
+    let error = quote!(Err(
         #build_error::missing_members("Params", missing)
     ));
     let names = missing.iter().map(|p| ident(&p.rust_name));
     let slots = missing.iter().map(|p| {
         let slot = format_ident!("value_{}", unraw(&p.rust_name));
-        quote!(::std::option::Option::Some(#slot))
+        quote!(Some(#slot))
     });
     let listed: Vec<String> = missing
         .iter()
@@ -221,13 +221,13 @@ fn build_fn(rules: &RuleSet) -> TokenStream {
     ));
     quote! {
         #doc
-        pub fn build(self) -> ::std::result::Result<Params, #build_error> {
-            let mut missing = ::std::vec::Vec::new();
+        pub fn build(self) -> Result<Params, #build_error> {
+            let mut missing = Vec::new();
             #(#checks)*
             let (#(#slots,)*) = (#(self.#names,)*) else {
                 return #error;
             };
-            ::std::result::Result::Ok(Params { #(#inits)* })
+            Ok(Params { #(#inits)* })
         }
     }
 }
@@ -264,7 +264,7 @@ fn resolve_fn(rules: &RuleSet) -> TokenStream {
         /// parameter is missing or the combination of options is not supported).
         pub fn resolve_endpoint(
             params: &Params,
-        ) -> ::std::result::Result<#endpoint, #error> {
+        ) -> Result<#endpoint, #error> {
             #prologue
             #body
         }
@@ -299,10 +299,7 @@ impl Emitter {
             out.extend(self.rule(rule, false));
         }
         let error = rt::endpoint::endpoint_error();
-        out.extend(ret(
-            quote!(::std::result::Result::Err(#error::no_rule_matched())),
-            tail,
-        ));
+        out.extend(ret(quote!(Err(#error::no_rule_matched())), tail));
         out
     }
 
@@ -338,7 +335,7 @@ impl Emitter {
             body = match gate {
                 Gate::If(test) => quote!(#(#prelude)* if #test { #body }),
                 Gate::IfLet(name, value) => {
-                    quote!(#(#prelude)* if let ::std::option::Option::Some(#name) = #value { #body })
+                    quote!(#(#prelude)* if let Some(#name) = #value { #body })
                 }
                 Gate::Let(name, value) => quote!(#(#prelude)* let #name = #value; #body),
             };
@@ -350,7 +347,7 @@ impl Emitter {
         match outcome {
             Outcome::Endpoint(spec) => {
                 let endpoint = self.endpoint(spec);
-                ret(quote!(::std::result::Result::Ok(#endpoint)), tail)
+                ret(quote!(Ok(#endpoint)), tail)
             }
             Outcome::Error(message) => {
                 let message = match &message.kind {
@@ -359,10 +356,7 @@ impl Emitter {
                     _ => self.owned(message),
                 };
                 let error = rt::endpoint::endpoint_error();
-                ret(
-                    quote!(::std::result::Result::Err(#error::new(#message))),
-                    tail,
-                )
+                ret(quote!(Err(#error::new(#message))), tail)
             }
             Outcome::Tree(rules) => self.rules(rules, tail),
         }
@@ -394,7 +388,7 @@ impl Emitter {
                     ExprKind::Template(_) => self.owned(expr),
                     _ => {
                         let text = self.string_value(expr);
-                        quote!(::std::string::String::from(#text))
+                        quote!(String::from(#text))
                     }
                 };
                 quote!(#document::String(#value))
@@ -417,7 +411,7 @@ impl Emitter {
                 let items: Vec<_> = items.iter().map(|item| self.document(item)).collect();
                 // `Vec::from([..])` rather than `vec![..]`: prettyplease formats it.
                 quote!(#document::Array(
-                    ::std::vec::Vec::from([#(#items),*])
+                    Vec::from([#(#items),*])
                 ))
             }
             Literal::Record(entries) if entries.is_empty() => {
@@ -430,7 +424,7 @@ impl Emitter {
                     .iter()
                     .map(|(key, value)| {
                         let value = self.document(value);
-                        quote!((::std::string::String::from(#key), #value))
+                        quote!((String::from(#key), #value))
                     })
                     .collect();
                 quote!(#document::Object(
@@ -452,7 +446,7 @@ impl Emitter {
     /// A string as an owned `String`.
     fn owned(&mut self, expr: &Expr) -> TokenStream {
         match &expr.kind {
-            ExprKind::Text(text) => quote!(::std::string::String::from(#text)),
+            ExprKind::Text(text) => quote!(String::from(#text)),
             ExprKind::Template(parts) => {
                 let pieces: Vec<TokenStream> = parts
                     .iter()
@@ -465,7 +459,7 @@ impl Emitter {
             }
             _ => {
                 let text = self.string(expr, &mut Vec::new());
-                quote!(::std::borrow::ToOwned::to_owned(#text))
+                quote!(ToOwned::to_owned(#text))
             }
         }
     }
@@ -487,7 +481,7 @@ impl Emitter {
                 let built = self.owned(expr);
                 let name = format_ident!("_t{}", self.temps);
                 self.temps += 1;
-                prelude.push(quote!(let #name: ::std::string::String = #built;));
+                prelude.push(quote!(let #name: String = #built;));
                 quote!(#name.as_str())
             }
             // The checker gives strings only the forms above.

@@ -113,17 +113,17 @@ fn string_enum_impls(
             }
         }
 
-        impl ::std::convert::From<&str> for #name {
+        impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => Self::#names,)*
-                    other => Self::Unknown(#unknown::new(::std::borrow::ToOwned::to_owned(other))),
+                    other => Self::Unknown(#unknown::new(ToOwned::to_owned(other))),
                 }
             }
         }
 
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
                 Self::from(value.as_str())
             }
         }
@@ -131,12 +131,12 @@ fn string_enum_impls(
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
 
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from(value))
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
             }
         }
 
-        impl ::std::convert::AsRef<str> for #name {
+        impl AsRef<str> for #name {
             fn as_ref(&self) -> &str {
                 self.as_str()
             }
@@ -178,7 +178,7 @@ fn int_enum_impls(
             }
         }
 
-        impl ::std::convert::From<i32> for #name {
+        impl From<i32> for #name {
             fn from(value: i32) -> Self {
                 match value {
                     #(#values => Self::#names,)*
@@ -190,7 +190,7 @@ fn int_enum_impls(
         impl ::std::str::FromStr for #name {
             type Err = ::std::num::ParseIntError;
 
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
                 value.parse::<i32>().map(Self::from)
             }
         }
@@ -218,11 +218,7 @@ pub fn union_item(u: &Union) -> TokenStream {
             None => quote!(#docs #variant,),
             Some(ty) => {
                 let ty = rust_type(ty);
-                let ty = if v.boxed {
-                    quote!(::std::boxed::Box<#ty>)
-                } else {
-                    ty
-                };
+                let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
                 quote!(#docs #variant(#ty),)
             }
         }

@@ -64,7 +64,7 @@ fn trait_method(op: &Operation) -> TokenStream {
     quote! {
         #[cfg(feature = #feature)]
         #doc
-        fn #method(&self, input: #input) -> impl ::std::future::Future<Output = ::std::result::Result<#output, #error>> + ::std::marker::Send {
+        fn #method(&self, input: #input) -> impl ::std::future::Future<Output = Result<#output, #error>> + Send {
             #not_implemented(input, #error::Unhandled, #action)
         }
     }
@@ -141,7 +141,7 @@ pub fn fake_file(service: &Service) -> TokenStream {
         pub use #fake_module::FakeServer;
 
         #(#[doc = #trait_doc])*
-        pub trait #trait_ident: ::std::marker::Send + ::std::marker::Sync + 'static {
+        pub trait #trait_ident: Send + Sync + 'static {
             #(#methods)*
         }
 
@@ -156,10 +156,10 @@ pub fn fake_file(service: &Service) -> TokenStream {
             fn dispatch<'a>(
                 &'a self,
                 incoming: &'a #incoming,
-            ) -> ::std::option::Option<#box_future<'a, #answer>> {
+            ) -> Option<#box_future<'a, #answer>> {
                 match incoming.action() {
                     #(#arms)*
-                    _ => ::std::option::Option::None,
+                    _ => None,
                 }
             }
         }
@@ -201,7 +201,7 @@ pub fn fake_file(service: &Service) -> TokenStream {
             fn send(
                 &self,
                 request: #http_request,
-            ) -> #box_future<'_, ::std::result::Result<#http_response, #transport_error>> {
+            ) -> #box_future<'_, Result<#http_response, #transport_error>> {
                 #transport::send(&self.transport, request)
             }
         }

@@ -66,14 +66,14 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Double => quote!(f64),
         TypeRef::BigInteger => rt::root::big_integer(),
         TypeRef::BigDecimal => rt::root::big_decimal(),
-        TypeRef::String => quote!(::std::string::String),
-        TypeRef::Blob => quote!(::std::vec::Vec<u8>),
+        TypeRef::String => quote!(String),
+        TypeRef::Blob => quote!(Vec<u8>),
         TypeRef::Timestamp(_) => rt::root::date_time(),
         TypeRef::Document => rt::root::document(),
         TypeRef::Named(named) => named_path(named),
         TypeRef::List(list) => {
             let item = element(&list.item, list.sparse);
-            quote!(::std::vec::Vec<#item>)
+            quote!(Vec<#item>)
         }
         TypeRef::Map(map) => {
             let key = rust_type(&map.key);
@@ -87,7 +87,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
 pub(crate) fn element(ty: &TypeRef, sparse: bool) -> TokenStream {
     let inner = rust_type(ty);
     if sparse {
-        quote!(::std::option::Option<#inner>)
+        quote!(Option<#inner>)
     } else {
         inner
     }

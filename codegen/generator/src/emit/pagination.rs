@@ -33,13 +33,13 @@ fn walk(base: TokenStream, path: &[Step], borrow: bool) -> TokenStream {
     let v = quote!(v);
     let mut steps = path.iter().enumerate();
     let Some((_, first)) = steps.next() else {
-        return quote!(::std::option::Option::None);
+        return quote!(None);
     };
     let (first, is_option) = project(first, &base, borrow, path.len() == 1);
     let mut expr = if is_option {
         first
     } else {
-        quote!(::std::option::Option::Some(#first))
+        quote!(Some(#first))
     };
     for (i, step) in steps {
         let (value, is_option) = project(step, &v, borrow, i + 1 == path.len());
@@ -113,7 +113,7 @@ pub fn sans_io(op: &Operation) -> Option<TokenStream> {
                 }
 
                 #into_doc
-                pub fn into_page_items(self) -> ::std::vec::Vec<#item> {
+                pub fn into_page_items(self) -> Vec<#item> {
                     #owned
                 }
             }
@@ -128,7 +128,7 @@ pub fn sans_io(op: &Operation) -> Option<TokenStream> {
                     self,
                     self.#token.as_deref(),
                     #received,
-                    |input, token| input.#token = ::std::option::Option::Some(token),
+                    |input, token| input.#token = Some(token),
                 )
             }
         }
@@ -163,11 +163,11 @@ pub fn client(op: &Operation, fluent: &proc_macro2::Ident) -> Option<TokenStream
             } else {
                 quote!(size)
             };
-            quote!(::std::option::Option::Some(|input: &mut #input, size: i32| {
-                input.#field = ::std::option::Option::Some(#value)
+            quote!(Some(|input: &mut #input, size: i32| {
+                input.#field = Some(#value)
             }))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     let mut doc = format!(
         "Pages through `{wire_name}`: `send()` on the returned paginator gives a stream of \

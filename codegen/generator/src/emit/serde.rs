@@ -95,13 +95,9 @@ pub fn struct_serde(s: &Struct, name: &Ident) -> StructSerde {
                         let function = format_ident!("serde_default_{}", unraw(&f.rust_name));
                         let path = format!("{}::{function}", s.rust_name);
                         let ty = rust_type(&f.ty);
-                        let ty = if f.boxed {
-                            quote!(::std::boxed::Box<#ty>)
-                        } else {
-                            ty
-                        };
+                        let ty = if f.boxed { quote!(Box<#ty>) } else { ty };
                         let value = if f.boxed {
-                            quote!(::std::boxed::Box::new(#value))
+                            quote!(Box::new(#value))
                         } else {
                             value
                         };
@@ -162,7 +158,7 @@ fn default_value(default: &DefaultValue, ty: &TypeRef) -> Option<TokenStream> {
             quote!(#float)
         }
         (DefaultValue::String(s), Some(path)) => quote!(#path::from(#s)),
-        (DefaultValue::String(s), None) => quote!(::std::string::String::from(#s)),
+        (DefaultValue::String(s), None) => quote!(String::from(#s)),
         (DefaultValue::EpochSeconds(x), _) => {
             // Whole seconds, as the builder's default (see structure::default_expr).
             let secs = Literal::i64_unsuffixed(x.floor() as i64);
@@ -220,7 +216,7 @@ pub fn union_impls(u: &Union) -> TokenStream {
             Some(ty) => {
                 let mut ty_tokens = rust_type(ty);
                 if v.boxed {
-                    ty_tokens = quote!(::std::boxed::Box<#ty_tokens>);
+                    ty_tokens = quote!(Box<#ty_tokens>);
                 }
                 if needs_wire(ty) {
                     quote!(#key => #name::#variant(map.next_value::<#support::wire::FromWire<#ty_tokens>>()?.0),)
@@ -236,26 +232,26 @@ pub fn union_impls(u: &Union) -> TokenStream {
     quote! {
         #[cfg(feature = "serde")]
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#writes)*
-                    Self::Unknown => ::std::result::Result::Err(#support::unknown_union_member(#type_name)),
+                    Self::Unknown => Err(#support::unknown_union_member(#type_name)),
                 }
             }
         }
 
         #[cfg(feature = "serde")]
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct UnionVisitor;
                 impl<'de> ::serde::de::Visitor<'de> for UnionVisitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        let ::std::option::Option::Some(member) = map.next_key::<::std::string::String>()? else {
-                            return ::std::result::Result::Err(::serde::de::Error::custom(#none_set));
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        let Some(member) = map.next_key::<String>()? else {
+                            return Err(::serde::de::Error::custom(#none_set));
                         };
                         let value = match member.as_str() {
                             #(#reads)*
@@ -265,9 +261,9 @@ pub fn union_impls(u: &Union) -> TokenStream {
                             }
                         };
                         if map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                            return ::std::result::Result::Err(::serde::de::Error::custom(#many_set));
+                            return Err(::serde::de::Error::custom(#many_set));
                         }
-                        ::std::result::Result::Ok(value)
+                        Ok(value)
                     }
                 }
                 deserializer.deserialize_map(UnionVisitor)

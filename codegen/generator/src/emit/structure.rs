@@ -46,7 +46,7 @@ pub fn struct_item(s: &Struct, place: &Place<'_>) -> TokenStream {
     let debug = (s.redacts()).then(|| debug_impl(s, &name));
     let default = (infallible && !all_optional).then(|| {
         quote! {
-            impl ::std::default::Default for #name {
+            impl Default for #name {
                 fn default() -> Self {
                     Self::builder().build()
                 }
@@ -72,7 +72,7 @@ pub fn struct_item(s: &Struct, place: &Place<'_>) -> TokenStream {
         impl #name {
             #builder_doc
             pub fn builder() -> #builder {
-                ::std::default::Default::default()
+                Default::default()
             }
             #error_items
         }
@@ -98,10 +98,10 @@ fn builder_type(s: &Struct, place: &Place<'_>) -> TokenStream {
 fn field_type(f: &Field) -> TokenStream {
     let mut ty = rust_type(&f.ty);
     if f.boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
+        ty = quote!(Box<#ty>);
     }
     if f.optional {
-        ty = quote!(::std::option::Option<#ty>);
+        ty = quote!(Option<#ty>);
     }
     ty
 }
@@ -189,18 +189,18 @@ fn error_impls(s: &Struct, name: &proc_macro2::Ident) -> (TokenStream, TokenStre
             let access = if f.optional {
                 quote!(self.#field.as_deref())
             } else {
-                quote!(::std::option::Option::Some(self.#field.as_str()))
+                quote!(Some(self.#field.as_str()))
             };
             let message_doc = doc_line("The error message, if the service sent one.");
             let method = quote! {
                 #message_doc
-                pub fn message(&self) -> ::std::option::Option<&str> {
+                pub fn message(&self) -> Option<&str> {
                     #access
                 }
             };
             (method, quote!(self.message()))
         }
-        None => (TokenStream::new(), quote!(::std::option::Option::None)),
+        None => (TokenStream::new(), quote!(None)),
     };
     let fmt_error = rt::query::fmt_error();
     let items = quote! {
@@ -237,7 +237,7 @@ pub fn builder_item(s: &Struct, place: &Place<'_>) -> TokenStream {
         let field = ident(&f.rust_name);
         let ty = rust_type(&f.ty);
         // Crate-visible: the generated readers collect members into a builder.
-        quote!(pub(crate) #field: ::std::option::Option<#ty>,)
+        quote!(pub(crate) #field: Option<#ty>,)
     });
     let owner = intra_doc_path(place, &s.rust_name);
     let methods = s
@@ -323,7 +323,7 @@ pub(crate) fn setters(f: &Field, target: SetterTarget, owner: &str) -> TokenStre
         TypeRef::List(list) => {
             let item = rust_type(&list.item);
             let item = if list.sparse {
-                quote!(::std::option::Option<#item>)
+                quote!(Option<#item>)
             } else {
                 item
             };
@@ -333,7 +333,7 @@ pub(crate) fn setters(f: &Field, target: SetterTarget, owner: &str) -> TokenStre
             ));
             let append_body = match target {
                 SetterTarget::Field => {
-                    quote!(self.#field.get_or_insert_with(::std::vec::Vec::new).push(item.into());)
+                    quote!(self.#field.get_or_insert_with(Vec::new).push(item.into());)
                 }
                 SetterTarget::Inner => quote!(self.inner = self.inner.#field(item);),
             };
@@ -341,7 +341,7 @@ pub(crate) fn setters(f: &Field, target: SetterTarget, owner: &str) -> TokenStre
                 #append
                 #[doc = ""]
                 #member_doc
-                pub fn #field(mut self, item: impl ::std::convert::Into<#item>) -> Self {
+                pub fn #field(mut self, item: impl Into<#item>) -> Self {
                     #append_body
                     self
                 }
@@ -351,7 +351,7 @@ pub(crate) fn setters(f: &Field, target: SetterTarget, owner: &str) -> TokenStre
             let key = rust_type(&map.key);
             let value = rust_type(&map.value);
             let value = if map.sparse {
-                quote!(::std::option::Option<#value>)
+                quote!(Option<#value>)
             } else {
                 value
             };
@@ -361,7 +361,7 @@ pub(crate) fn setters(f: &Field, target: SetterTarget, owner: &str) -> TokenStre
             ));
             let insert_body = match target {
                 SetterTarget::Field => {
-                    quote!(self.#field.get_or_insert_with(::std::default::Default::default).insert(key.into(), value.into());)
+                    quote!(self.#field.get_or_insert_with(Default::default).insert(key.into(), value.into());)
                 }
                 SetterTarget::Inner => quote!(self.inner = self.inner.#field(key, value);),
             };
@@ -369,7 +369,7 @@ pub(crate) fn setters(f: &Field, target: SetterTarget, owner: &str) -> TokenStre
                 #insert
                 #[doc = ""]
                 #member_doc
-                pub fn #field(mut self, key: impl ::std::convert::Into<#key>, value: impl ::std::convert::Into<#value>) -> Self {
+                pub fn #field(mut self, key: impl Into<#key>, value: impl Into<#value>) -> Self {
                     #insert_body
                     self
                 }
@@ -378,13 +378,13 @@ pub(crate) fn setters(f: &Field, target: SetterTarget, owner: &str) -> TokenStre
         _ => {
             let store = match target {
                 SetterTarget::Field => {
-                    quote!(self.#field = ::std::option::Option::Some(input.into());)
+                    quote!(self.#field = Some(input.into());)
                 }
                 SetterTarget::Inner => quote!(self.inner = self.inner.#field(input);),
             };
             quote! {
                 #member_doc
-                pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
+                pub fn #field(mut self, input: impl Into<#ty>) -> Self {
                     #store
                     self
                 }
@@ -398,7 +398,7 @@ pub(crate) fn setters(f: &Field, target: SetterTarget, owner: &str) -> TokenStre
     quote! {
         #fluent
         #set_doc
-        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+        pub fn #set(mut self, input: Option<#ty>) -> Self {
             #replace
             self
         }
@@ -422,8 +422,8 @@ pub(crate) fn field_init(f: &Field, value: TokenStream) -> TokenStream {
     };
     match (f.boxed, f.optional) {
         (false, _) => quote!(#field: #value,),
-        (true, true) => quote!(#field: #value.map(::std::boxed::Box::new),),
-        (true, false) => quote!(#field: ::std::boxed::Box::new(#value),),
+        (true, true) => quote!(#field: #value.map(Box::new),),
+        (true, false) => quote!(#field: Box::new(#value),),
     }
 }
 
@@ -469,20 +469,19 @@ fn build_fn(s: &Struct, target: &TokenStream, target_doc_path: &str) -> TokenStr
         }
     });
     let build_error = rt::root::build_error();
-    let missing_err =
-        quote!(::std::result::Result::Err(#build_error::missing_members(#type_name, missing)));
+    let missing_err = quote!(Err(#build_error::missing_members(#type_name, missing)));
     let unwrap = match unwrapped.as_slice() {
         [] => TokenStream::new(),
         [one] => {
             let field = ident(&one.rust_name);
             let slot = slot(one);
-            quote!(let ::std::option::Option::Some(#slot) = self.#field else { return #missing_err; };)
+            quote!(let Some(#slot) = self.#field else { return #missing_err; };)
         }
         many => {
             let names = many.iter().map(|f| ident(&f.rust_name));
             let pats = many.iter().map(|f| {
                 let slot = slot(f);
-                quote!(::std::option::Option::Some(#slot))
+                quote!(Some(#slot))
             });
             quote!(let (#(#pats),*) = (#(self.#names),*) else { return #missing_err; };)
         }
@@ -497,14 +496,14 @@ fn build_fn(s: &Struct, target: &TokenStream, target_doc_path: &str) -> TokenStr
     ));
     quote! {
         #doc
-        pub fn build(self) -> ::std::result::Result<#target, #build_error> {
-            let mut missing = ::std::vec::Vec::new();
+        pub fn build(self) -> Result<#target, #build_error> {
+            let mut missing = Vec::new();
             #(#checks)*
             if !missing.is_empty() {
                 return #missing_err;
             }
             #unwrap
-            ::std::result::Result::Ok(#built)
+            Ok(#built)
         }
     }
 }
@@ -535,7 +534,7 @@ pub(crate) fn default_expr(
             quote!(#value.unwrap_or_else(|| #path::from(#s)))
         }
         (DefaultValue::String(s), _) => {
-            quote!(#value.unwrap_or_else(|| ::std::string::String::from(#s)))
+            quote!(#value.unwrap_or_else(|| String::from(#s)))
         }
         (DefaultValue::EpochSeconds(x), _) => {
             // Whole seconds: sub-second timestamp defaults do not occur in practice.

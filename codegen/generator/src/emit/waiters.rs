@@ -106,7 +106,7 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
         if !outputs.is_empty() {
             let run = std::mem::take(outputs);
             checks.push(quote! {
-                if let ::std::result::Result::Ok(output) = result {
+                if let Ok(output) = result {
                     #(#run)*
                 }
             });
@@ -126,25 +126,25 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
                 });
                 outputs.push(quote! {
                     if #code {
-                        return ::std::option::Option::Some(#reached);
+                        return Some(#reached);
                     }
                 });
                 continue;
             }
             Matcher::Success(true) => quote! {
                 if result.is_ok() {
-                    return ::std::option::Option::Some(#reached);
+                    return Some(#reached);
                 }
             },
             Matcher::Success(false) => quote! {
                 if result.is_err() {
-                    return ::std::option::Option::Some(#reached);
+                    return Some(#reached);
                 }
             },
             Matcher::ErrorCode(code) => quote! {
-                if let ::std::result::Result::Err(error) = result {
-                    if #error_code::code(error) == ::std::option::Option::Some(#code) {
-                        return ::std::option::Option::Some(#reached);
+                if let Err(error) = result {
+                    if #error_code::code(error) == Some(#code) {
+                        return Some(#reached);
                     }
                 }
             },
@@ -166,10 +166,10 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
             #classify_doc
             pub fn classify(
                 #input_binding: &#op_path::#input,
-                result: ::std::result::Result<&#op_path::#output, &#op_path::#error>,
-            ) -> ::std::option::Option<#acceptor_state> {
+                result: Result<&#op_path::#output, &#op_path::#error>,
+            ) -> Option<#acceptor_state> {
                 #(#checks)*
-                ::std::option::Option::None
+                None
             }
 
             #client
@@ -234,8 +234,8 @@ fn waiter_builder(op: &Operation) -> TokenStream {
             handle: ::std::sync::Arc<#handle>,
             spec: &'static #waiter_spec<#op_path::#input, #op_path::#output, #op_path::#error>,
             inner: #op_path::builders::#input_builder,
-            min_delay: ::std::option::Option<::std::time::Duration>,
-            max_delay: ::std::option::Option<::std::time::Duration>,
+            min_delay: Option<::std::time::Duration>,
+            max_delay: Option<::std::time::Duration>,
         }
 
         #[cfg(all(feature = #feature, feature = "client"))]
@@ -247,21 +247,21 @@ fn waiter_builder(op: &Operation) -> TokenStream {
                 Self {
                     handle,
                     spec,
-                    inner: ::std::default::Default::default(),
-                    min_delay: ::std::option::Option::None,
-                    max_delay: ::std::option::Option::None,
+                    inner: Default::default(),
+                    min_delay: None,
+                    max_delay: None,
                 }
             }
 
             /// Waits at least this long between polls (default: the model's).
             pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
-                self.min_delay = ::std::option::Option::Some(delay);
+                self.min_delay = Some(delay);
                 self
             }
 
             /// Waits at most this long between polls (default: the model's).
             pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
-                self.max_delay = ::std::option::Option::Some(delay);
+                self.max_delay = Some(delay);
                 self
             }
 
@@ -270,7 +270,7 @@ fn waiter_builder(op: &Operation) -> TokenStream {
             pub async fn wait(
                 self,
                 max_wait: ::std::time::Duration,
-            ) -> ::std::result::Result<
+            ) -> Result<
                 #final_poll<#op_path::#output, #op_path::#error>,
                 #waiter_error<#op_path::#output, #op_path::#error>,
             > {

@@ -1285,11 +1285,11 @@ fn boolean<'a>(plain: Plain) -> Value<'a> {
 }
 
 fn some(code: TokenStream) -> TokenStream {
-    quote!(::std::option::Option::Some(#code))
+    quote!(Some(#code))
 }
 
 fn none() -> TokenStream {
-    quote!(::std::option::Option::None)
+    quote!(None)
 }
 
 fn literal<'a>(json: &Json) -> Result<Value<'a>> {
@@ -1928,7 +1928,7 @@ fn render_adapters(adapters: &[Adapter<'_>]) -> Result<TokenStream> {
     for adapter in adapters {
         code.extend(match adapter {
             Adapter::Copied => quote!(.copied()),
-            Adapter::AsRef => quote!(.map(::std::option::Option::as_ref)),
+            Adapter::AsRef => quote!(.map(Option::as_ref)),
             Adapter::Filter(test) => {
                 let param = if mentions(test, "v") {
                     quote!(&v)

@@ -271,10 +271,7 @@ fn members_and_sub_expressions() {
     assert_eq!(code("Label", Str, "x"), r#"output.label.as_str() == "x""#);
     assert_eq!(code("Ready", Bool, "true"), "output.ready");
     assert_eq!(code("Ready", Bool, "false"), "!output.ready");
-    assert_eq!(
-        code("Flag", Bool, "false"),
-        "output.flag == ::std::option::Option::Some(false)"
-    );
+    assert_eq!(code("Flag", Bool, "false"), "output.flag == Some(false)");
     // A boxed member, two levels down.
     assert_eq!(
         code("Inner.Inner.Value", Str, "x"),
@@ -329,7 +326,7 @@ fn projections_drop_nulls() {
     .flatten()
     .filter_map(|v| v.state.as_ref().and_then(|state| state.code.as_ref()))
     .map(|v| v.as_str() == "active")
-    .reduce(|a, b| a && b) == ::std::option::Option::Some(true)"#
+    .reduce(|a, b| a && b) == Some(true)"#
     );
     // A required list: no `flatten` for a null list.
     assert_eq!(
@@ -354,7 +351,7 @@ fn flatten_merges_one_level() {
     .filter_map(|v| v.tags.as_ref())
     .flatten()
     .map(|v| v.as_str() == "x")
-    .reduce(|a, b| a && b) == ::std::option::Option::Some(true)"#
+    .reduce(|a, b| a && b) == Some(true)"#
     );
     assert_eq!(
         code("Matrix[][]", Any, "x"),
@@ -376,7 +373,7 @@ fn object_projections_over_maps() {
     .iter()
     .flat_map(|map| map.values())
     .map(|v| v.verification_status.as_str() == "Success")
-    .reduce(|a, b| a && b) == ::std::option::Option::Some(true)"#
+    .reduce(|a, b| a && b) == Some(true)"#
     );
     assert_eq!(
         error("Groups.*", Any, "x"),
@@ -612,10 +609,10 @@ fn multi_select_lists_in_a_flattened_projection() {
     );
     assert_eq!(
         code("[Label, Name]", All, "x"),
-        r#"[::std::option::Option::Some(&output.label), output.name.as_ref()]
+        r#"[Some(&output.label), output.name.as_ref()]
     .into_iter()
     .map(|v| v.is_some_and(|v| v.as_str() == "x"))
-    .reduce(|a, b| a && b) == ::std::option::Option::Some(true)"#
+    .reduce(|a, b| a && b) == Some(true)"#
     );
     assert_eq!(
         error("Groups[].[Status]", Any, "x"),
@@ -650,10 +647,7 @@ fn contains_on_lists_and_strings() {
 fn boolean_operators() {
     assert_eq!(code("!Ready", Bool, "true"), "!output.ready");
     assert_eq!(code("!Ready", Bool, "false"), "output.ready");
-    assert_eq!(
-        code("!Flag", Bool, "true"),
-        "output.flag != ::std::option::Option::Some(true)"
-    );
+    assert_eq!(code("!Flag", Bool, "true"), "output.flag != Some(true)");
     assert_eq!(
         code("Ready && length(Fixed) > `0` || !Ready", Bool, "true"),
         "output.ready && !output.fixed.is_empty() || !output.ready"
@@ -665,9 +659,9 @@ fn boolean_operators() {
     assert_eq!(
         code("Flag || Ready", Bool, "true"),
         "(match output.flag {
-    ::std::option::Option::Some(true) => ::std::option::Option::Some(true),
-    _ => ::std::option::Option::Some(output.ready),
-}) == ::std::option::Option::Some(true)"
+    Some(true) => Some(true),
+    _ => Some(output.ready),
+}) == Some(true)"
     );
     assert!(error("Ready && Label", Bool, "true").contains("between booleans only"));
     assert!(error("Groups[?Inner]", Any, "x").contains("not a member of `Group`"));
@@ -683,11 +677,7 @@ fn unions_and_input_output() {
     .choice
     .as_ref()
     .and_then(|choice| {
-        if let crate::types::Choice::Text(x) = choice {
-            ::std::option::Option::Some(x)
-        } else {
-            ::std::option::Option::None
-        }
+        if let crate::types::Choice::Text(x) = choice { Some(x) } else { None }
     })
     .is_some_and(|s| s.as_str() == "x")"#
     );
@@ -746,9 +736,9 @@ fn comparators_check_the_result_type() {
     .sparse
     .iter()
     .flatten()
-    .map(::std::option::Option::as_ref)
+    .map(Option::as_ref)
     .map(|v| v.is_some_and(|v| v.as_str() == "x"))
-    .reduce(|a, b| a && b) == ::std::option::Option::Some(true)"#
+    .reduce(|a, b| a && b) == Some(true)"#
     );
     assert_eq!(
         code("Sparse", Any, "x"),
@@ -812,10 +802,10 @@ fn mock_types(types: &[TypeDef], extra: &[&Struct]) -> String {
             let field = crate::emit::ident(&f.rust_name);
             let mut ty = crate::emit::rust_type(&f.ty);
             if f.boxed {
-                ty = quote!(::std::boxed::Box<#ty>);
+                ty = quote!(Box<#ty>);
             }
             if f.optional {
-                ty = quote!(::std::option::Option<#ty>);
+                ty = quote!(Option<#ty>);
             }
             quote!(pub #field: #ty,)
         });
@@ -852,11 +842,7 @@ fn mock_types(types: &[TypeDef], extra: &[&Struct]) -> String {
                         }
                     }
                 };
-                let unknown = if e.int {
-                    quote!(i32)
-                } else {
-                    quote!(::std::string::String)
-                };
+                let unknown = if e.int { quote!(i32) } else { quote!(String) };
                 items.push(quote! {
                     #[derive(Debug, Default, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
                     pub enum #name { #(#[default] #first,)* #(#rest,)* Unknown(#unknown) }
@@ -871,11 +857,7 @@ fn mock_types(types: &[TypeDef], extra: &[&Struct]) -> String {
                         None => quote!(#variant,),
                         Some(ty) => {
                             let ty = crate::emit::rust_type(ty);
-                            let ty = if v.boxed {
-                                quote!(::std::boxed::Box<#ty>)
-                            } else {
-                                ty
-                            };
+                            let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
                             quote!(#variant(#ty),)
                         }
                     }
@@ -1376,7 +1358,7 @@ fn every_waiter_path_of_the_pinned_models_compiles() {
     };
     let expected_all = |field: &str, status: &str, value: &str| {
         format!(
-            "output\n    .{field}\n    .iter()\n    .flatten()\n    .filter_map(|v| v.{status}.as_ref())\n    .map(|v| v.as_str() == \"{value}\")\n    .reduce(|a, b| a && b) == ::std::option::Option::Some(true)"
+            "output\n    .{field}\n    .iter()\n    .flatten()\n    .filter_map(|v| v.{status}.as_ref())\n    .map(|v| v.as_str() == \"{value}\")\n    .reduce(|a, b| a && b) == Some(true)"
         )
     };
     for ((path, comparator, value), emitted) in &elasticache {
