@@ -1,12 +1,16 @@
 //! Pass 3, emit: [`crate::ir::Service`] → Rust token streams, one per file.
 //!
 //! One module per output kind: [`structure`] (structs and their builders),
-//! [`aws_query`] (the awsQuery protocol's serializers),
-//! [`endpoint`] (the endpoint resolver compiled from the rule set),
-//! [`enumeration`] (enums and unions), [`serde`] (the `serde` feature),
-//! [`crate_files`] (the crate root, module files and the manifest). This module holds what they share: type
-//! paths and doc attributes. Emitted code uses fully qualified paths
-//! everywhere, so no file manages imports.
+//! [`aws_query`] (the awsQuery protocol's serializers and parsers),
+//! [`aws_query_server`] (the server side), [`endpoint`] (the endpoint
+//! resolver compiled from the rule set), [`enumeration`] (enums and unions),
+//! [`serde`] (the `serde` feature), [`client`], [`pagination`], [`waiters`],
+//! [`fake`], and [`crate_files`] (the crate root, module files and the
+//! manifest). This module holds what they share: type paths and doc
+//! attributes. Emitted code names everything by its full path except the
+//! standard prelude's names (which [`crate::naming`] never gives to a
+//! generated item), so no emitter manages imports; the format pass
+//! ([`crate::shorten`]) imports runtime names per module.
 
 pub mod aws_query;
 pub mod aws_query_server;

@@ -8,8 +8,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The crates below, as their paths begin: the format pass imports their types
-/// and traits where a module names them often ([`crate::shorten::runtime_imports`]).
+/// The crates below, as their paths begin: the format pass imports the types
+/// and traits of theirs that a module names ([`crate::shorten::runtime_imports`]).
 pub const CRATES: &[&str] = &["querygen_runtime", "querygen_client"];
 
 /// `querygen_runtime::query`: request writing, response and error envelopes.
