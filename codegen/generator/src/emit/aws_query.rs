@@ -690,10 +690,7 @@ pub fn error_enum(
     gates: Option<&[TokenStream]>,
     namespace: Option<&str>,
 ) -> TokenStream {
-    let namespace = match namespace {
-        Some(ns) => quote!(Some(#ns)),
-        None => quote!(None),
-    };
+    let namespace = super::option_str(namespace);
     let no_gates = vec![TokenStream::new(); errors.len()];
     let gates: &[TokenStream] = gates.unwrap_or(&no_gates);
     let doc = doc_line(doc);

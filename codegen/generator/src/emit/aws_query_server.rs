@@ -438,10 +438,7 @@ pub fn operation_server(op: &Operation, version: &str, namespace: Option<&str>) 
     let output = ident(&op.output.rust_name);
     let action = &op.wire_name;
     let response = format!("{action}Response");
-    let ns = match namespace {
-        Some(ns) => quote!(Some(#ns)),
-        None => quote!(None),
-    };
+    let ns = super::option_str(namespace);
     let parse_doc = super::doc_line(&format!("Server side: parses the request body of `{action}` (checking `Action` and `Version`) into the input."));
     let write_doc = super::doc_line(&format!(
         "Server side: the `<{response}>` document for `output`."

@@ -115,6 +115,14 @@ pub fn doc_attrs(docs: &str, fallback: &str, extra: &[String]) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
+/// `Some("text")` or `None`, as an expression of type `Option<&'static str>`.
+pub fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    }
+}
+
 /// One `#[doc]` line of plain text (rustdoc wants the leading space for `/// text`).
 pub fn doc_line(text: &str) -> TokenStream {
     let line = format!(" {text}");
