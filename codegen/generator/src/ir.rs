@@ -371,6 +371,14 @@ pub struct Field {
     pub deprecated: Option<String>,
 }
 
+impl Field {
+    /// A required member without a default that is not an `Option` in Rust:
+    /// whoever assembles the structure must unwrap it, or fail when it is missing.
+    pub fn unwrapped(&self) -> bool {
+        self.required && self.default.is_none() && !self.optional
+    }
+}
+
 /// A model default for a non-optional member.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefaultValue {

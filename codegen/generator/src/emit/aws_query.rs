@@ -364,7 +364,7 @@ pub(crate) fn finish_from_builder(s: &Struct, missing: TokenStream) -> TokenStre
     // Required members without a default were unwrapped into their slots just above.
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
-        if f.required && f.default.is_none() && !f.optional {
+        if f.unwrapped() {
             let slot = slot(f);
             field_init(f, quote!(#slot))
         } else {
@@ -396,8 +396,8 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
     // A structure of one plain member (most errors: their message) needs no
     // builder and no loop of its own.
     if let [f] = &s.fields[..] {
-        let unwrapped = f.required && f.default.is_none() && !f.optional;
-        if !unwrapped && matches!(collection(&f.ty, f.wire_flattened), Some(Collection::Value)) {
+        if !f.unwrapped() && matches!(collection(&f.ty, f.wire_flattened), Some(Collection::Value))
+        {
             let key = f.wire_key.as_str();
             let init = super::structure::field_init(f, quote!(reader.only_member(node, #key)?));
             return quote! {
